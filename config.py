@@ -1,0 +1,130 @@
+"""Configuration classes, read from environment variables with safe defaults."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("TRACKER_INSTANCE_PATH", BASE_DIR / "instance"))
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def _instance_secret_key() -> str:
+    """The secret key kept in the instance folder, generated on first use."""
+    key_file = INSTANCE_DIR / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def _database_url(default: str) -> str:
+    url = os.environ.get("DATABASE_URL", default)
+    # Heroku-style URLs name the old driver; SQLAlchemy 2.1 maps postgresql:// to psycopg 3.
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url.removeprefix("postgres://")
+    return url
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "Leicester City Council")
+    SERVICE_NAME = "Inspection action tracker"
+    TRACKER_TIMEZONE = os.environ.get("TRACKER_TIMEZONE", "Europe/London")
+    SCHEDULER_ENABLED = _bool("SCHEDULER_ENABLED", True)
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = _int("MAIL_PORT", 25)
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS", False)
+    MAIL_USE_SSL = _bool("MAIL_USE_SSL", False)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "inspection-tracker@localhost")
+
+    MAX_CONTENT_LENGTH = 21 * 1024 * 1024  # the 20 MB upload limit plus form overhead
+    WTF_CSRF_TIME_LIMIT = None  # tied to the session instead, so a long review page still submits
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = 8 * 60 * 60
+
+    INVITATION_DAYS = _int("INVITATION_DAYS", 7)
+    PASSWORD_RESET_HOURS = _int("PASSWORD_RESET_HOURS", 2)
+    LOGIN_FAILURES_BEFORE_LOCK = _int("LOGIN_FAILURES_BEFORE_LOCK", 5)
+    LOGIN_LOCK_MINUTES = _int("LOGIN_LOCK_MINUTES", 15)
+
+    def __init__(self) -> None:
+        self.SECRET_KEY = os.environ.get("SECRET_KEY") or _instance_secret_key()
+        self.SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{INSTANCE_DIR / 'tracker.sqlite'}")
+
+
+class DevelopmentConfig(Config):
+    """`make run`: SQLite in the instance folder, mail kept in the outbox."""
+
+    DEBUG = False
+
+
+class TestingConfig(Config):
+    """The test suite: a throwaway database named by TEST_DATABASE_URL."""
+
+    TESTING = True
+    SCHEDULER_ENABLED = False
+    WTF_CSRF_ENABLED = True
+
+    def __init__(self) -> None:
+        self.SECRET_KEY = "test-secret-key-not-for-production"
+        self.SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite:///:memory:")
+
+
+class ProductionConfig(Config):
+    """Production: refuses to start without SECRET_KEY and DATABASE_URL."""
+
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+    def __init__(self) -> None:
+        missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]
+        if missing:
+            raise RuntimeError(
+                f"Production configuration needs {' and '.join(missing)} set in the environment"
+            )
+        self.SECRET_KEY = os.environ["SECRET_KEY"]
+        self.SQLALCHEMY_DATABASE_URI = _database_url(os.environ["DATABASE_URL"])
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_from_environment() -> type[Config]:
+    """The config class named by TRACKER_ENV (development by default)."""
+    name = os.environ.get("TRACKER_ENV", "development")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(f"TRACKER_ENV must be one of {', '.join(CONFIGS)}, not {name!r}") from None

@@ -1,0 +1,71 @@
+"""The application factory and configuration."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import config
+from tracker import create_app
+
+
+def test_factory_builds_an_app_with_every_blueprint(app) -> None:
+    assert {"main", "auth", "admin"} <= set(app.blueprints)
+    assert app.config["TESTING"] is True
+
+
+def test_production_refuses_to_start_without_a_secret_key_and_database(monkeypatch) -> None:
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    with pytest.raises(RuntimeError, match="SECRET_KEY and DATABASE_URL"):
+        create_app(config.ProductionConfig)
+    monkeypatch.setenv("SECRET_KEY", "x" * 32)
+    with pytest.raises(RuntimeError, match="DATABASE_URL"):
+        create_app(config.ProductionConfig)
+
+
+def test_production_uses_the_configured_database_and_secure_cookies(monkeypatch) -> None:
+    monkeypatch.setenv("SECRET_KEY", "s" * 40)
+    monkeypatch.setenv("DATABASE_URL", "postgres://tracker@db.example/tracker")
+    app = create_app(config.ProductionConfig)
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql://tracker@db.example/tracker"
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+
+
+def test_development_defaults_to_sqlite_in_the_instance_folder_and_keeps_a_generated_key(
+    monkeypatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setattr(config, "INSTANCE_DIR", tmp_path)
+    first = config.DevelopmentConfig()
+    second = config.DevelopmentConfig()
+    assert first.SQLALCHEMY_DATABASE_URI == f"sqlite:///{tmp_path / 'tracker.sqlite'}"
+    assert len(first.SECRET_KEY) == 64
+    assert first.SECRET_KEY == second.SECRET_KEY
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_mail_settings_come_from_the_environment(monkeypatch) -> None:
+    monkeypatch.setenv("MAIL_SERVER", "smtp.example.gov.uk")
+    monkeypatch.setenv("MAIL_PORT", "587")
+    monkeypatch.setenv("MAIL_USE_TLS", "true")
+    import importlib
+
+    reloaded = importlib.reload(config)
+    try:
+        assert reloaded.Config.MAIL_SERVER == "smtp.example.gov.uk"
+        assert reloaded.Config.MAIL_PORT == 587
+        assert reloaded.Config.MAIL_USE_TLS is True
+        assert reloaded.Config.MAIL_USE_SSL is False
+    finally:
+        monkeypatch.undo()
+        importlib.reload(config)
+
+
+def test_unknown_environment_name_is_refused(monkeypatch) -> None:
+    monkeypatch.setenv("TRACKER_ENV", "staging")
+    with pytest.raises(RuntimeError, match="TRACKER_ENV must be one of"):
+        config.config_from_environment()

@@ -1,0 +1,185 @@
+"""Signing in and out, invitations, password resets, lock-out and CSRF."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from tests.conftest import sign_in, soup
+from tests.factories import PASSWORD, UserFactory
+from tracker.extensions import db
+from tracker.models import OutboxEmail, Role, User
+
+
+def _link_in_latest_email(recipient: str) -> str:
+    email = db.session.scalars(
+        select(OutboxEmail).where(OutboxEmail.recipient == recipient).order_by(OutboxEmail.id.desc())
+    ).first()
+    assert email is not None, f"no email queued for {recipient}"
+    match = re.search(r"http://\S+/(set-password|reset-password)/(\S+)", email.text_body)
+    assert match, email.text_body
+    assert match.group(0) in email.html_body
+    return "/" + match.group(1) + "/" + match.group(2)
+
+
+def test_signing_in_lands_on_the_home_page_and_signing_out_ends_the_session(client, db_session) -> None:
+    user = UserFactory(name="Jo Clarke")
+    db_session.commit()
+    response = sign_in(client, user)
+    assert response.headers["Location"] == "/"
+    home = client.get("/")
+    assert home.status_code == 200
+    assert soup(home).select_one("h1").text.strip() == "Jo Clarke"
+    response = client.submit("/sign-out", page_url="/")
+    assert response.status_code == 302
+    assert client.get("/").headers["Location"].startswith("/sign-in")
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(client) -> None:
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/sign-in")
+
+
+def test_a_wrong_password_shows_an_error_and_keeps_the_email(client, db_session) -> None:
+    user = UserFactory(email="sam@example.gov.uk")
+    db_session.commit()
+    response = client.submit("/sign-in", {"email": "sam@example.gov.uk", "password": "wrong password here"})
+    assert response.status_code == 400
+    page = soup(response)
+    assert "Enter a correct email address and password" in page.select_one(".govuk-error-summary").text
+    assert page.select_one("input[name=email]")["value"] == "sam@example.gov.uk"
+    assert user.failed_login_count == 1
+
+
+def test_email_case_does_not_matter_when_signing_in(client, db_session) -> None:
+    UserFactory(email="sam@example.gov.uk")
+    db_session.commit()
+    response = client.submit("/sign-in", {"email": "SAM@Example.gov.uk", "password": PASSWORD})
+    assert response.status_code == 302
+
+
+def test_repeated_failures_lock_the_account_for_a_while(app, client, db_session, now) -> None:
+    user = UserFactory()
+    db_session.commit()
+    for _ in range(app.config["LOGIN_FAILURES_BEFORE_LOCK"]):
+        client.submit("/sign-in", {"email": user.email, "password": "not the password"})
+    response = client.submit("/sign-in", {"email": user.email, "password": PASSWORD})
+    assert response.status_code == 400
+    assert "Too many failed attempts. Try again in 15 minutes" in soup(response).text
+    app.config["TRACKER_NOW"] = now + timedelta(minutes=16)
+    assert client.submit("/sign-in", {"email": user.email, "password": PASSWORD}).status_code == 302
+
+
+def test_a_deactivated_person_cannot_sign_in(client, db_session) -> None:
+    user = UserFactory(active=False)
+    db_session.commit()
+    response = client.submit("/sign-in", {"email": user.email, "password": PASSWORD})
+    assert response.status_code == 400
+
+
+def test_a_post_without_a_csrf_token_is_refused(client, db_session) -> None:
+    user = UserFactory()
+    db_session.commit()
+    response = client.post("/sign-in", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 400
+    assert "Your form could not be sent" in soup(response).select_one("h1").text
+
+
+def test_sign_in_never_follows_a_next_parameter(client, db_session) -> None:
+    user = UserFactory()
+    db_session.commit()
+    response = client.submit(
+        "/sign-in?next=https://evil.example/",
+        {"email": user.email, "password": PASSWORD},
+        page_url="/sign-in",
+    )
+    assert response.headers["Location"] == "/"
+
+
+def test_an_invitation_is_emailed_and_its_link_sets_a_password_once(client, db_session) -> None:
+    admin = UserFactory(role=Role.ADMIN)
+    db_session.commit()
+    sign_in(client, admin)
+    response = client.submit(
+        "/admin/people/invite",
+        {
+            "name": "Dr Helen Ward",
+            "email": "Helen.Ward@nhs.example",
+            "job_title": "Associate Director",
+            "organisation": "NHS Leicester City",
+            "role": "service_manager",
+            "line_manager_id": "0",
+        },
+    )
+    assert response.status_code == 302
+    invited = db_session.scalars(select(User).where(User.email == "helen.ward@nhs.example")).one()
+    assert invited.password_hash is None
+    link = _link_in_latest_email("helen.ward@nhs.example")
+    client.submit("/sign-out", page_url="/")
+
+    weak = client.submit(link, {"password": "short", "confirm": "short"})
+    assert weak.status_code == 400
+    assert "Password must be 12 characters or more" in soup(weak).select_one(".govuk-error-summary").text
+    common = client.submit(link, {"password": "password1234", "confirm": "password1234"})
+    assert "too easy to guess" in soup(common).text
+
+    good = "kettle orbit lantern"
+    assert client.submit(link, {"password": good, "confirm": good}).status_code == 302
+    assert client.get("/").status_code == 200
+    client.submit("/sign-out", page_url="/")
+    again = client.get(link)
+    assert again.status_code == 404
+    assert "This link has expired" in soup(again).text
+    assert client.submit("/sign-in", {"email": "helen.ward@nhs.example", "password": good}).status_code == 302
+
+
+def test_inviting_an_existing_email_is_a_form_error(client, db_session) -> None:
+    admin = UserFactory(role=Role.ADMIN)
+    UserFactory(email="taken@example.gov.uk")
+    db_session.commit()
+    sign_in(client, admin)
+    response = client.submit(
+        "/admin/people/invite",
+        {"name": "Someone", "email": "TAKEN@example.gov.uk", "role": "viewer", "line_manager_id": "0"},
+    )
+    assert response.status_code == 400
+    assert "already has an account" in soup(response).select_one(".govuk-error-summary").text
+    assert soup(response).select_one("input[name=name]")["value"] == "Someone"
+
+
+def test_password_reset_by_email_and_the_link_expires(app, client, db_session, now) -> None:
+    user = UserFactory(email="reset.me@example.gov.uk")
+    db_session.commit()
+    response = client.submit("/forgot-password", {"email": "reset.me@example.gov.uk"})
+    assert "Check your email" in soup(response).select_one("h1").text
+    link = _link_in_latest_email("reset.me@example.gov.uk")
+
+    app.config["TRACKER_NOW"] = now + timedelta(hours=3)
+    assert client.get(link).status_code == 404
+
+    app.config["TRACKER_NOW"] = now
+    client.submit("/forgot-password", {"email": "reset.me@example.gov.uk"})
+    fresh = _link_in_latest_email("reset.me@example.gov.uk")
+    new_password = "violet harbour tramline"
+    assert client.submit(fresh, {"password": new_password, "confirm": new_password}).status_code == 302
+    client.submit("/sign-out", page_url="/")
+    assert client.submit("/sign-in", {"email": user.email, "password": PASSWORD}).status_code == 400
+    assert client.submit("/sign-in", {"email": user.email, "password": new_password}).status_code == 302
+
+
+def test_reset_for_an_unknown_address_says_the_same_and_sends_nothing(client, db_session) -> None:
+    response = client.submit("/forgot-password", {"email": "nobody@example.gov.uk"})
+    assert "Check your email" in soup(response).select_one("h1").text
+    assert db_session.scalar(select(OutboxEmail.id)) is None
+
+
+def test_session_cookie_is_http_only(client, db_session) -> None:
+    user = UserFactory()
+    db_session.commit()
+    response = sign_in(client, user)
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie

@@ -1,0 +1,80 @@
+"""One Alembic chain: it upgrades and downgrades cleanly and matches the models."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config as AlembicConfig
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import create_engine, inspect, text
+
+import config
+from tracker import create_app
+from tracker.extensions import db, include_object
+
+MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+
+
+@pytest.fixture
+def scratch_database_url(database_url: str, tmp_path: Path) -> Iterator[str]:
+    """A second, empty database of the same kind as the test database."""
+    if database_url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path / 'scratch.sqlite'}"
+        return
+    name = f"scratch_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(database_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    yield database_url.rsplit("/", 1)[0] + "/" + name
+    with admin.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    admin.dispose()
+
+
+@pytest.fixture
+def scratch_app(scratch_database_url: str):  # noqa: ANN201
+    class Config(config.TestingConfig):
+        def __init__(self) -> None:
+            super().__init__()
+            self.SQLALCHEMY_DATABASE_URI = scratch_database_url
+
+    application = create_app(Config)
+    with application.app_context():
+        yield application
+        db.engine.dispose()
+
+
+def _tables(url: str) -> set[str]:
+    engine = create_engine(url)
+    try:
+        return set(inspect(engine).get_table_names()) - {"alembic_version"}
+    finally:
+        engine.dispose()
+
+
+def test_upgrade_downgrade_upgrade_leaves_the_schema_matching_the_models(
+    scratch_app, scratch_database_url
+) -> None:
+    upgrade()
+    assert _tables(scratch_database_url) == set(db.metadata.tables)
+    downgrade(revision="base")
+    assert _tables(scratch_database_url) == set()
+    upgrade()
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_object": include_object}
+        )
+        assert compare_metadata(context, db.metadata) == []
+
+
+def test_the_chain_has_one_head() -> None:
+    from alembic.script import ScriptDirectory
+
+    alembic_config = AlembicConfig(str(MIGRATIONS / "alembic.ini"))
+    alembic_config.set_main_option("script_location", str(MIGRATIONS))
+    assert len(ScriptDirectory.from_config(alembic_config).get_heads()) == 1

@@ -1,0 +1,92 @@
+"""The inspection action tracker: create_app builds the Flask application."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+from govuk_frontend_wtf.main import WTFormsHelpers
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+from config import Config, config_from_environment
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config_class: type[Config] | None = None) -> Flask:
+    """Config → extensions → Jinja loaders → blueprints → error handlers → CLI."""
+    app = Flask(
+        __name__,
+        static_url_path="/assets",
+        instance_path=str(_instance_path()),
+        instance_relative_config=True,
+    )
+    app.config.from_object((config_class or config_from_environment())())
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    _init_extensions(app)
+    _init_templates(app)
+    _register_blueprints(app)
+
+    from tracker import errors, security
+
+    errors.register(app)
+    security.register(app)
+
+    from tracker.cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def _instance_path() -> Path:
+    from config import INSTANCE_DIR
+
+    return INSTANCE_DIR
+
+
+def _init_extensions(app: Flask) -> None:
+    from tracker.extensions import csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Sign in to see this page"
+    login_manager.session_protection = "strong"
+
+    from tracker.auth.services import load_user
+
+    login_manager.user_loader(load_user)
+
+
+def _init_templates(app: Flask) -> None:
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(str(ROOT / "templates")),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    WTFormsHelpers(app)
+
+    from tracker import navigation, template_filters
+
+    template_filters.register(app)
+    navigation.register(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from tracker.admin.routes import bp as admin_bp
+    from tracker.auth.routes import bp as auth_bp
+    from tracker.main.routes import bp as main_bp
+
+    for blueprint in (main_bp, auth_bp, admin_bp):
+        app.register_blueprint(blueprint)

@@ -1,0 +1,75 @@
+"""Managing people."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextInput
+from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, Length, ValidationError
+
+from tracker.admin import services
+from tracker.models import DigestPreference, Role
+
+ROLE_CHOICES = [
+    (Role.ADMIN.value, "Administrator – manages people"),
+    (Role.PROGRAMME_MANAGER.value, "Programme manager – runs inspections and their action plans"),
+    (Role.SERVICE_MANAGER.value, "Service manager – updates the actions they own"),
+    (Role.VIEWER.value, "Viewer – reads dashboards and reports"),
+]
+DIGEST_CHOICES = [
+    (DigestPreference.DAILY.value, "Every working day"),
+    (DigestPreference.WEEKLY.value, "Weekly, on Monday"),
+    (DigestPreference.OFF.value, "Never"),
+]
+
+
+class UserDetailsForm(FlaskForm):
+    name = StringField(
+        "Full name", widget=GovTextInput(), validators=[DataRequired("Enter a name"), Length(max=200)]
+    )
+    job_title = StringField("Job title", widget=GovTextInput(), validators=[Length(max=200)])
+    organisation = StringField(
+        "Organisation or agency",
+        widget=GovTextInput(),
+        description="For example, Leicester City Council, Leicestershire Constabulary, NHS Leicester",
+        validators=[Length(max=200)],
+    )
+    role = RadioField(
+        "Role", widget=GovRadioInput(), choices=ROLE_CHOICES, validators=[DataRequired("Select a role")]
+    )
+    line_manager_id = SelectField("Line manager", widget=GovSelect(), coerce=int, choices=[])
+
+    def set_line_manager_choices(self, exclude_user_id: int | None = None) -> None:
+        people = services.line_manager_choices(exclude_user_id)
+        self.line_manager_id.choices = [(0, "No line manager")] + [
+            (p.id, f"{p.name} ({p.email})") for p in people
+        ]
+
+
+class InviteUserForm(UserDetailsForm):
+    email = EmailField(
+        "Email address",
+        widget=GovTextInput(),
+        validators=[
+            DataRequired("Enter an email address"),
+            Email("Enter an email address in the correct format, like name@example.com"),
+            Length(max=320),
+        ],
+    )
+    submit = SubmitField("Send invitation", widget=GovSubmitInput())
+
+    def validate_email(self, field: EmailField) -> None:
+        if services.email_in_use(field.data):
+            raise ValidationError("Someone already has an account with this email address")
+
+
+class EditUserForm(UserDetailsForm):
+    digest_preference = RadioField(
+        "Reminder emails", widget=GovRadioInput(), choices=DIGEST_CHOICES, validators=[DataRequired()]
+    )
+    active = BooleanField("Account is active")
+    submit = SubmitField("Save changes", widget=GovSubmitInput())
+
+
+class ConfirmForm(FlaskForm):
+    submit = SubmitField("Resend invitation", widget=GovSubmitInput())

@@ -1,0 +1,101 @@
+"""People (invite, edit, deactivate) and the outbox, for administrators."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from tracker.admin import services
+from tracker.admin.forms import ConfirmForm, EditUserForm, InviteUserForm
+from tracker.auth.services import invite_user, send_invitation
+from tracker.extensions import db
+from tracker.models import OutboxEmail, Role, User
+from tracker.outbox.services import list_emails
+from tracker.permissions import admin_only
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _get_user_or_404(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.get("/people")
+@admin_only
+def list_people() -> ResponseReturnValue:
+    return render_template("admin/people.html", users=services.list_users())
+
+
+@bp.route("/people/invite", methods=["GET", "POST"])
+@admin_only
+def invite_person() -> ResponseReturnValue:
+    form = InviteUserForm()
+    form.set_line_manager_choices()
+    if not form.validate_on_submit():
+        return render_template("admin/invite.html", form=form), 400 if form.is_submitted() else 200
+    manager = db.session.get(User, form.line_manager_id.data) if form.line_manager_id.data else None
+    user = invite_user(
+        invited_by=current_user,
+        name=form.name.data,
+        email=form.email.data,
+        role=Role(form.role.data),
+        job_title=form.job_title.data or "",
+        organisation=form.organisation.data or "",
+        line_manager=manager,
+    )
+    db.session.commit()
+    flash(f"Invitation sent to {user.email}")
+    return redirect(url_for("admin.list_people"))
+
+
+@bp.route("/people/<int:user_id>", methods=["GET", "POST"])
+@admin_only
+def edit_person(user_id: int) -> ResponseReturnValue:
+    user = _get_user_or_404(user_id)
+    form = EditUserForm(obj=user)
+    form.set_line_manager_choices(exclude_user_id=user.id)
+    if not form.is_submitted():
+        form.line_manager_id.data = user.line_manager_id or 0
+        form.role.data = user.role.value
+        form.digest_preference.data = user.digest_preference.value
+    if not form.validate_on_submit():
+        status = 400 if form.is_submitted() else 200
+        return render_template("admin/edit_person.html", form=form, user=user, resend=ConfirmForm()), status
+    if user.id == current_user.id and (not form.active.data or form.role.data != Role.ADMIN):
+        form.role.errors = ["You cannot remove your own administrator access"]
+        return render_template("admin/edit_person.html", form=form, user=user, resend=ConfirmForm()), 400
+    changed = services.update_user(user, form.data, actor=current_user)
+    db.session.commit()
+    flash(f"Saved changes to {user.name}" if changed else "Nothing was changed")
+    return redirect(url_for("admin.list_people"))
+
+
+@bp.post("/people/<int:user_id>/resend-invitation")
+@admin_only
+def resend_invitation(user_id: int) -> ResponseReturnValue:
+    user = _get_user_or_404(user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    send_invitation(user, invited_by=current_user)
+    db.session.commit()
+    flash(f"A new invitation has been sent to {user.email}")
+    return redirect(url_for("admin.edit_person", user_id=user.id))
+
+
+@bp.get("/outbox")
+@admin_only
+def list_outbox() -> ResponseReturnValue:
+    return render_template("admin/outbox.html", emails=list_emails())
+
+
+@bp.get("/outbox/<int:email_id>")
+@admin_only
+def view_email(email_id: int) -> ResponseReturnValue:
+    email = db.session.get(OutboxEmail, email_id)
+    if email is None:
+        abort(404)
+    return render_template("admin/email.html", email=email)

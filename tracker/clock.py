@@ -1,0 +1,31 @@
+"""The one place that reads the clock, so tests and the demo can set "today"."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+from tracker.domain.working_days import BANK_HOLIDAYS
+
+
+def now() -> datetime:
+    """The current instant (UTC), or the configured TRACKER_NOW when set."""
+    fixed = current_app.config.get("TRACKER_NOW")
+    if fixed is not None:
+        return fixed
+    return datetime.now(UTC)
+
+
+def today() -> date:
+    """Today's date in the council's time zone."""
+    return now().astimezone(ZoneInfo(current_app.config["TRACKER_TIMEZONE"])).date()
+
+
+def as_utc(value: datetime) -> datetime:
+    """A stored instant as aware UTC (SQLite hands timezone-aware columns back naive)."""
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+__all__ = ["BANK_HOLIDAYS", "as_utc", "now", "today"]

@@ -1,0 +1,45 @@
+"""`make run`: the development web server and, beside it, exactly one scheduler process.
+
+The scheduler runs as its own process (`flask scheduler run`), never inside a web worker or a
+reloader child, so there is one whatever the server does. It stops when the server stops.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import subprocess
+import sys
+
+from tracker import create_app
+
+
+def _start_scheduler() -> subprocess.Popen[bytes] | None:
+    app = create_app()
+    if not app.config["SCHEDULER_ENABLED"] or "scheduler" not in app.cli.commands:
+        return None
+    command = [sys.executable, "-m", "flask", "--app", "wsgi", "scheduler", "run"]
+    return subprocess.Popen(command, env=os.environ.copy())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=5000)
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    scheduler = _start_scheduler()
+    app = create_app()
+    print(f"\n  {app.config['SERVICE_NAME']} is running at http://{args.host}:{args.port}/\n", flush=True)
+    try:
+        app.run(host=args.host, port=args.port, use_reloader=False, threaded=True)
+    finally:
+        if scheduler is not None:
+            scheduler.terminate()
+            scheduler.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,34 @@
+"""GOV.UK-styled error pages."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+
+logger = logging.getLogger(__name__)
+
+TEMPLATES = {400: "errors/400.html", 403: "errors/403.html", 404: "errors/404.html", 413: "errors/413.html"}
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError) -> tuple[str, int]:
+        return render_template("errors/csrf.html", reason=error.description), 400
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def too_large(_error: RequestEntityTooLarge) -> tuple[str, int]:
+        return render_template("errors/413.html"), 413
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> tuple[str, int]:
+        code = error.code or 500
+        template = TEMPLATES.get(code, "errors/generic.html")
+        return render_template(template, error=error), code
+
+    @app.errorhandler(500)
+    def server_error(error: Exception) -> tuple[str, int]:
+        logger.exception("Unhandled error", exc_info=getattr(error, "original_exception", error))
+        return render_template("errors/500.html"), 500

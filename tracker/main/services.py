@@ -1,0 +1,151 @@
+"""What the home page shows each person."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import joinedload
+
+from tracker.clock import BANK_HOLIDAYS
+from tracker.domain.working_days import add_working_days, working_days_between
+from tracker.extensions import db
+from tracker.models import (
+    OPEN_STATUSES,
+    Action,
+    Inspection,
+    Rag,
+    Role,
+    StatutoryDeadline,
+    User,
+    inspection_managers,
+)
+
+DUE_SOON_WORKING_DAYS = 10
+
+
+@dataclass
+class ActionLine:
+    action: Action
+    working_days_to_due: int | None
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.working_days_to_due is not None and self.working_days_to_due < 0
+
+
+@dataclass
+class InspectionLine:
+    inspection: Inspection
+    rag_counts: dict[str, int] = field(default_factory=dict)
+    open_count: int = 0
+    overdue_count: int = 0
+    next_deadline: StatutoryDeadline | None = None
+    next_deadline_working_days: int | None = None
+
+
+@dataclass
+class HomePage:
+    overdue: list[ActionLine]
+    due_soon: list[ActionLine]
+    later_count: int
+    inspections: list[InspectionLine]
+    inspections_heading: str
+
+
+def due_soon_limit(today: date) -> date:
+    """The last day that counts as "due soon": 10 working days after today."""
+    return add_working_days(today, DUE_SOON_WORKING_DAYS, BANK_HOLIDAYS, counting="after")
+
+
+def _my_open_actions(user: User) -> list[Action]:
+    query = (
+        select(Action)
+        .options(joinedload(Action.inspection))
+        .where(Action.owner_id == user.id, Action.status.in_(OPEN_STATUSES), Action.archived_at.is_(None))
+        .order_by(Action.due_on.is_(None), Action.due_on, Action.id)
+    )
+    return list(db.session.scalars(query))
+
+
+def _inspections_for(user: User) -> tuple[list[Inspection], str]:
+    query = select(Inspection).order_by(Inspection.published_on.desc().nulls_last(), Inspection.id.desc())
+    if user.role == Role.PROGRAMME_MANAGER:
+        query = query.join(inspection_managers).where(inspection_managers.c.user_id == user.id)
+        return list(db.session.scalars(query)), "Inspections you run"
+    return list(db.session.scalars(query)), "Inspections"
+
+
+def _inspection_lines(inspections: list[Inspection], today: date) -> list[InspectionLine]:
+    lines = {inspection.id: InspectionLine(inspection) for inspection in inspections}
+    if not lines:
+        return []
+    live = and_(Action.inspection_id.in_(lines), Action.archived_at.is_(None))
+    rag_rows = db.session.execute(
+        select(Action.inspection_id, Action.rag, func.count())
+        .where(live)
+        .group_by(Action.inspection_id, Action.rag)
+    )
+    for inspection_id, rag, count in rag_rows:
+        key = rag.value if rag else "none"
+        lines[inspection_id].rag_counts[key] = count
+    open_rows = db.session.execute(
+        select(
+            Action.inspection_id,
+            func.count(),
+            func.count().filter(Action.due_on < today),
+        )
+        .where(live, Action.status.in_(OPEN_STATUSES))
+        .group_by(Action.inspection_id)
+    )
+    for inspection_id, open_count, overdue_count in open_rows:
+        lines[inspection_id].open_count = open_count
+        lines[inspection_id].overdue_count = overdue_count
+    deadlines = db.session.scalars(
+        select(StatutoryDeadline)
+        .where(
+            StatutoryDeadline.inspection_id.in_(lines),
+            StatutoryDeadline.met_on.is_(None),
+            StatutoryDeadline.due_on.is_not(None),
+        )
+        .order_by(StatutoryDeadline.due_on)
+    )
+    for deadline in deadlines:
+        line = lines[deadline.inspection_id]
+        if line.next_deadline is None:
+            line.next_deadline = deadline
+            line.next_deadline_working_days = working_days_between(today, deadline.due_on, BANK_HOLIDAYS)
+    return list(lines.values())
+
+
+def build_home_page(user: User, today: date) -> HomePage:
+    """The signed-in person's overdue and due-soon actions, and the inspections that concern them."""
+    soon = due_soon_limit(today)
+    overdue: list[ActionLine] = []
+    due_soon: list[ActionLine] = []
+    later = 0
+    for action in _my_open_actions(user):
+        days = working_days_between(today, action.due_on, BANK_HOLIDAYS) if action.due_on else None
+        line = ActionLine(action, days)
+        if action.due_on is not None and action.due_on < today:
+            overdue.append(line)
+        elif action.due_on is not None and action.due_on <= soon:
+            due_soon.append(line)
+        else:
+            later += 1
+    inspections, heading = _inspections_for(user)
+    return HomePage(
+        overdue=overdue,
+        due_soon=due_soon,
+        later_count=later,
+        inspections=_inspection_lines(inspections, today),
+        inspections_heading=heading,
+    )
+
+
+RAG_ORDER = (Rag.RED, Rag.AMBER, Rag.GREEN, Rag.BLUE)
+
+
+def rag_summary(counts: dict[str, int]) -> list[tuple[Rag, int]]:
+    return [(rag, counts.get(rag.value, 0)) for rag in RAG_ORDER]

@@ -1,0 +1,65 @@
+"""All models, importable from one place."""
+
+from tracker.models.action import Action, ActionLinkToken, ProgressUpdate
+from tracker.models.audit import AuditEvent
+from tracker.models.base import Base, utcnow
+from tracker.models.deadline import ChecklistItem, Meeting, StatutoryDeadline
+from tracker.models.enums import (
+    OPEN_STATUSES,
+    ActionStatus,
+    DeadlineAnchor,
+    DeadlineCounting,
+    DeadlineKind,
+    DigestPreference,
+    DueDateRequestState,
+    EmailState,
+    Framework,
+    PlanStatus,
+    Rag,
+    ReportState,
+    Role,
+    Timescale,
+    TokenPurpose,
+)
+from tracker.models.inspection import Inspection, Judgement, Recommendation, inspection_managers
+from tracker.models.outbox import OutboxEmail
+from tracker.models.report import ProgressReport
+from tracker.models.scheduling import JobRun, SchedulerLease
+from tracker.models.user import User, UserToken
+
+__all__ = [
+    "OPEN_STATUSES",
+    "Action",
+    "ActionLinkToken",
+    "ActionStatus",
+    "AuditEvent",
+    "Base",
+    "ChecklistItem",
+    "DeadlineAnchor",
+    "DeadlineCounting",
+    "DeadlineKind",
+    "DigestPreference",
+    "DueDateRequestState",
+    "EmailState",
+    "Framework",
+    "Inspection",
+    "JobRun",
+    "Judgement",
+    "Meeting",
+    "OutboxEmail",
+    "PlanStatus",
+    "ProgressReport",
+    "ProgressUpdate",
+    "Rag",
+    "Recommendation",
+    "ReportState",
+    "Role",
+    "SchedulerLease",
+    "StatutoryDeadline",
+    "Timescale",
+    "TokenPurpose",
+    "User",
+    "UserToken",
+    "inspection_managers",
+    "utcnow",
+]

@@ -1,0 +1,130 @@
+"""Enumerations stored as strings in the database."""
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    PROGRAMME_MANAGER = "programme_manager"
+    SERVICE_MANAGER = "service_manager"
+    VIEWER = "viewer"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class DigestPreference(StrEnum):
+    DAILY = "daily"
+    WEEKLY = "weekly"
+    OFF = "off"
+
+
+class Framework(StrEnum):
+    JAR = "JAR"
+    APA = "APA"
+    SIF = "SIF"
+    ILACS = "ILACS"
+    LAC = "LAC"
+    SEND = "SEND"
+    OTHER = "other"
+
+
+class Timescale(StrEnum):
+    IMMEDIATE = "immediate"
+    THREE_MONTHS = "three_months"
+    SIX_MONTHS = "six_months"
+    LONGER_TERM = "longer_term"
+    IMPROVEMENT = "improvement"
+
+    @property
+    def label(self) -> str:
+        return TIMESCALE_LABELS[self]
+
+
+TIMESCALE_LABELS = {
+    Timescale.IMMEDIATE: "For immediate action",
+    Timescale.THREE_MONTHS: "Within three months",
+    Timescale.SIX_MONTHS: "Within six months",
+    Timescale.LONGER_TERM: "In the longer term",
+    Timescale.IMPROVEMENT: "Areas for improvement",
+}
+
+
+class PlanStatus(StrEnum):
+    DRAFT = "draft"
+    CONSULTATION = "consultation"
+    PUBLISHED = "published"
+    CLOSED = "closed"
+
+
+class ActionStatus(StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    COMPLETE = "complete"
+    NO_LONGER_REQUIRED = "no_longer_required"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+OPEN_STATUSES = (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS)
+
+
+class Rag(StrEnum):
+    RED = "red"
+    AMBER = "amber"
+    GREEN = "green"
+    BLUE = "blue"
+
+    @property
+    def label(self) -> str:
+        return RAG_LABELS[self]
+
+
+RAG_LABELS = {
+    Rag.RED: "Red – off track",
+    Rag.AMBER: "Amber – at risk",
+    Rag.GREEN: "Green – on track",
+    Rag.BLUE: "Blue – complete",
+}
+
+
+class DueDateRequestState(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    DECLINED = "declined"
+
+
+class DeadlineAnchor(StrEnum):
+    RECEIVED_ON = "received_on"
+    PUBLISHED_ON = "published_on"
+
+
+class DeadlineCounting(StrEnum):
+    BEGINNING_WITH = "beginning_with"
+    AFTER = "after"
+
+
+class DeadlineKind(StrEnum):
+    PUBLISH_REPORT = "publish_report"
+    ACTION_PLAN = "action_plan"
+    OTHER = "other"
+
+
+class EmailState(StrEnum):
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class TokenPurpose(StrEnum):
+    INVITATION = "invitation"
+    PASSWORD_RESET = "password_reset"
+
+
+class ReportState(StrEnum):
+    DRAFT = "draft"
+    ISSUED = "issued"

@@ -1,0 +1,57 @@
+"""Jinja filters: dates as "9 September 2008", instants in Europe/London."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask
+
+
+def format_date(value: date | None, empty: str = "") -> str:
+    """GOV.UK date style: 9 September 2008."""
+    if value is None:
+        return empty
+    if isinstance(value, datetime):
+        value = value.date()
+    return f"{value.day} {value:%B %Y}"
+
+
+def format_short_date(value: date | None, empty: str = "") -> str:
+    """Tables: 9 Sep 2008."""
+    if value is None:
+        return empty
+    return f"{value.day} {value:%b %Y}"
+
+
+def to_local(value: datetime, timezone: str) -> datetime:
+    """An instant shown in the council's time zone (naive values are taken as UTC)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(ZoneInfo(timezone))
+
+
+def format_datetime(value: datetime | None, timezone: str = "Europe/London", empty: str = "") -> str:
+    """9 September 2008 at 10:42am, in local time."""
+    if value is None:
+        return empty
+    local = to_local(value, timezone)
+    hour = local.hour % 12 or 12
+    suffix = "am" if local.hour < 12 else "pm"
+    return f"{format_date(local)} at {hour}:{local:%M}{suffix}"
+
+
+def register(app: Flask) -> None:
+    timezone = app.config["TRACKER_TIMEZONE"]
+    app.add_template_filter(format_date, "date")
+    app.add_template_filter(format_short_date, "short_date")
+    app.add_template_filter(lambda value, empty="": format_datetime(value, timezone, empty), "datetime")
+    app.add_template_filter(lambda value: value.isoformat() if value else "", "iso")
+
+    @app.context_processor
+    def service_context() -> dict[str, object]:
+        return {
+            "service_name": app.config["SERVICE_NAME"],
+            "organisation_name": app.config["ORGANISATION_NAME"],
+            "config_view_functions": app.view_functions,
+        }
