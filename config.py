@@ -107,9 +107,7 @@ class ProductionConfig(Config):
     def __init__(self) -> None:
         missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]
         if missing:
-            raise RuntimeError(
-                f"Production configuration needs {' and '.join(missing)} set in the environment"
-            )
+            raise RuntimeError(f"Production configuration needs {' and '.join(missing)} set in the environment")
         self.SECRET_KEY = os.environ["SECRET_KEY"]
         self.SQLALCHEMY_DATABASE_URI = _database_url(os.environ["DATABASE_URL"])
 

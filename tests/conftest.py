@@ -110,9 +110,7 @@ class FormClient(FlaskClient):
         assert field is not None, f"no form with a CSRF token on {page_url} ({page.status_code})"
         return str(field["value"])
 
-    def submit(
-        self, url: str, data: dict[str, object] | None = None, *, page_url: str | None = None, **kwargs
-    ):  # noqa: ANN201
+    def submit(self, url: str, data: dict[str, object] | None = None, *, page_url: str | None = None, **kwargs):  # noqa: ANN201
         payload = {"csrf_token": self.csrf_token(page_url or url), **(data or {})}
         return self.post(url, data=payload, **kwargs)
 

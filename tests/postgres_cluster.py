@@ -48,9 +48,7 @@ def postgres_cluster(database: str = "tracker_test") -> Iterator[str]:
             ),
             check=True, stdout=subprocess.DEVNULL,
         )  # fmt: skip
-        options = (
-            f"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
-        )
+        options = f"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
         subprocess.run(
             _as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-l", str(log), "-w", "-o", options, "start"]),
             check=True, stdout=subprocess.DEVNULL,

@@ -57,18 +57,14 @@ def _tables(url: str) -> set[str]:
         engine.dispose()
 
 
-def test_upgrade_downgrade_upgrade_leaves_the_schema_matching_the_models(
-    scratch_app, scratch_database_url
-) -> None:
+def test_upgrade_downgrade_upgrade_leaves_the_schema_matching_the_models(scratch_app, scratch_database_url) -> None:
     upgrade()
     assert _tables(scratch_database_url) == set(db.metadata.tables)
     downgrade(revision="base")
     assert _tables(scratch_database_url) == set()
     upgrade()
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(
-            connection, opts={"compare_type": True, "include_object": include_object}
-        )
+        context = MigrationContext.configure(connection, opts={"compare_type": True, "include_object": include_object})
         assert compare_metadata(context, db.metadata) == []
 
 

@@ -28,20 +28,14 @@ def test_the_database_refuses_a_case_variant_even_when_the_model_is_bypassed(db_
     UserFactory(email="sam@example.gov.uk")
     db_session.commit()
     with pytest.raises(IntegrityError):
-        db_session.execute(
-            User.__table__.insert().values(name="Sam", email="SAM@example.gov.uk", role="viewer")
-        )
+        db_session.execute(User.__table__.insert().values(name="Sam", email="SAM@example.gov.uk", role="viewer"))
     db_session.rollback()
 
 
 def test_outbox_dedupe_key_is_unique(db_session) -> None:
-    db_session.add(
-        OutboxEmail(recipient="a@example.gov.uk", subject="s", text_body="t", dedupe_key="digest:1")
-    )
+    db_session.add(OutboxEmail(recipient="a@example.gov.uk", subject="s", text_body="t", dedupe_key="digest:1"))
     db_session.commit()
-    db_session.add(
-        OutboxEmail(recipient="a@example.gov.uk", subject="s", text_body="t", dedupe_key="digest:1")
-    )
+    db_session.add(OutboxEmail(recipient="a@example.gov.uk", subject="s", text_body="t", dedupe_key="digest:1"))
     with pytest.raises(IntegrityError):
         db_session.commit()
     db_session.rollback()

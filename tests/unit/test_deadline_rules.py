@@ -40,12 +40,8 @@ def _rule(code: str) -> DeadlineRule:
         ("send_written_statement", date(2017, 12, 22), None, date(2018, 4, 6)),
     ],
 )
-def test_compute_due_on(
-    code: str, received_on: date | None, published_on: date | None, expected: date
-) -> None:
-    due_on = compute_due_on(
-        _rule(code), received_on=received_on, published_on=published_on, holidays=BANK_HOLIDAYS
-    )
+def test_compute_due_on(code: str, received_on: date | None, published_on: date | None, expected: date) -> None:
+    due_on = compute_due_on(_rule(code), received_on=received_on, published_on=published_on, holidays=BANK_HOLIDAYS)
     assert due_on == expected
 
 
@@ -60,9 +56,7 @@ def test_compute_due_on(
 def test_compute_due_on_waits_for_the_anchor_date(
     code: str, received_on: date | None, published_on: date | None
 ) -> None:
-    due_on = compute_due_on(
-        _rule(code), received_on=received_on, published_on=published_on, holidays=BANK_HOLIDAYS
-    )
+    due_on = compute_due_on(_rule(code), received_on=received_on, published_on=published_on, holidays=BANK_HOLIDAYS)
     assert due_on is None
 
 

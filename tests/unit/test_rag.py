@@ -32,10 +32,7 @@ DEFAULT_RULE = RagRule()
     ],
 )
 def test_default_rule(status: str, due_on: date | None, expected: str) -> None:
-    assert (
-        suggest_rag(status=status, due_on=due_on, today=TODAY, rule=DEFAULT_RULE, holidays=BANK_HOLIDAYS)
-        == expected
-    )
+    assert suggest_rag(status=status, due_on=due_on, today=TODAY, rule=DEFAULT_RULE, holidays=BANK_HOLIDAYS) == expected
 
 
 @pytest.mark.parametrize(
@@ -87,9 +84,7 @@ def test_default_rule(status: str, due_on: date | None, expected: str) -> None:
     ],
 )
 def test_rule_variations(status: str, due_on: date, today: date, rule: RagRule, expected: str) -> None:
-    assert (
-        suggest_rag(status=status, due_on=due_on, today=today, rule=rule, holidays=BANK_HOLIDAYS) == expected
-    )
+    assert suggest_rag(status=status, due_on=due_on, today=today, rule=rule, holidays=BANK_HOLIDAYS) == expected
 
 
 def test_unknown_status_is_refused() -> None:

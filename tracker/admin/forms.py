@@ -24,9 +24,7 @@ DIGEST_CHOICES = [
 
 
 class UserDetailsForm(FlaskForm):
-    name = StringField(
-        "Full name", widget=GovTextInput(), validators=[DataRequired("Enter a name"), Length(max=200)]
-    )
+    name = StringField("Full name", widget=GovTextInput(), validators=[DataRequired("Enter a name"), Length(max=200)])
     job_title = StringField("Job title", widget=GovTextInput(), validators=[Length(max=200)])
     organisation = StringField(
         "Organisation or agency",
@@ -34,16 +32,12 @@ class UserDetailsForm(FlaskForm):
         description="For example, Leicester City Council, Leicestershire Constabulary, NHS Leicester",
         validators=[Length(max=200)],
     )
-    role = RadioField(
-        "Role", widget=GovRadioInput(), choices=ROLE_CHOICES, validators=[DataRequired("Select a role")]
-    )
+    role = RadioField("Role", widget=GovRadioInput(), choices=ROLE_CHOICES, validators=[DataRequired("Select a role")])
     line_manager_id = SelectField("Line manager", widget=GovSelect(), coerce=int, choices=[])
 
     def set_line_manager_choices(self, exclude_user_id: int | None = None) -> None:
         people = services.line_manager_choices(exclude_user_id)
-        self.line_manager_id.choices = [(0, "No line manager")] + [
-            (p.id, f"{p.name} ({p.email})") for p in people
-        ]
+        self.line_manager_id.choices = [(0, "No line manager")] + [(p.id, f"{p.name} ({p.email})") for p in people]
 
 
 class InviteUserForm(UserDetailsForm):

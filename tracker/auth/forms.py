@@ -16,9 +16,7 @@ class SignInForm(FlaskForm):
         widget=GovTextInput(),
         validators=[DataRequired("Enter your email address"), Length(max=320)],
     )
-    password = PasswordField(
-        "Password", widget=GovPasswordInput(), validators=[DataRequired("Enter your password")]
-    )
+    password = PasswordField("Password", widget=GovPasswordInput(), validators=[DataRequired("Enter your password")])
     submit = SubmitField("Sign in", widget=GovSubmitInput())
 
 

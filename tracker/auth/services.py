@@ -89,9 +89,7 @@ def issue_token(user: User, purpose: TokenPurpose, lifetime: timedelta) -> str:
     """Create a single-use token; earlier unused tokens for the same purpose stop working."""
     now = clock.now()
     for old in db.session.scalars(
-        select(UserToken).where(
-            UserToken.user_id == user.id, UserToken.purpose == purpose, UserToken.used_at.is_(None)
-        )
+        select(UserToken).where(UserToken.user_id == user.id, UserToken.purpose == purpose, UserToken.used_at.is_(None))
     ):
         old.used_at = now
     token = secrets.token_urlsafe(32)

@@ -139,9 +139,7 @@ def _create_inspection(manager: User) -> Inspection:
     db.session.flush()
     for deadline in create_statutory_deadlines(inspection):
         # Leicester published the report locally on 10 July 2008 and the plan on 9 September 2008.
-        deadline.met_on = (
-            date(2008, 7, 10) if deadline.kind == DeadlineKind.PUBLISH_REPORT else date(2008, 9, 9)
-        )
+        deadline.met_on = date(2008, 7, 10) if deadline.kind == DeadlineKind.PUBLISH_REPORT else date(2008, 9, 9)
         for item in deadline.checklist:
             item.done_on = deadline.met_on
             item.evidence = "Recorded by the programme office"
@@ -201,9 +199,7 @@ def _create_history(actions: list[Action], people: dict[str, User], today: date)
         final_rag = _rag_for(action, today)
         steps = [(Rag.GREEN, ActionStatus.IN_PROGRESS, 75), (final_rag, action.status, 12 + index % 9)]
         if index % 3 == 0:
-            steps.insert(
-                1, (Rag.AMBER if final_rag != Rag.GREEN else Rag.GREEN, ActionStatus.IN_PROGRESS, 40)
-            )
+            steps.insert(1, (Rag.AMBER if final_rag != Rag.GREEN else Rag.GREEN, ActionStatus.IN_PROGRESS, 40))
         for rag, status, days_ago in steps:
             narratives = data.NARRATIVES[rag.value]
             created_at = _at(today - timedelta(days=days_ago), 9 + index % 7)

@@ -100,9 +100,7 @@ def default_due_on(
     holidays: Container[date],
 ) -> date | None:
     """The timescale's limit, moved back to the previous working day if it is not one; None while unknown."""
-    limit = timescale_limit(
-        timescale, published_on=published_on, action_plan_due_on=action_plan_due_on, policy=policy
-    )
+    limit = timescale_limit(timescale, published_on=published_on, action_plan_due_on=action_plan_due_on, policy=policy)
     return None if limit is None else working_day_on_or_before(limit, holidays)
 
 

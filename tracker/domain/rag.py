@@ -38,9 +38,7 @@ class RagRule:
     red_if_not_started_within_working_days: int | None = 20
 
 
-def suggest_rag(
-    *, status: str, due_on: date | None, today: date, rule: RagRule, holidays: Container[date]
-) -> str:
+def suggest_rag(*, status: str, due_on: date | None, today: date, rule: RagRule, holidays: Container[date]) -> str:
     """Blue when closed; red when overdue, or not started and due within the red threshold; amber
     when due within the amber threshold; otherwise green (also when there is no due date).
 

@@ -37,8 +37,6 @@ def deadline_from_rule(inspection: Inspection, rule: DeadlineRule) -> StatutoryD
 
 def create_statutory_deadlines(inspection: Inspection) -> list[StatutoryDeadline]:
     """Add the deadlines the inspection's framework sets (none for frameworks without rules)."""
-    deadlines = [
-        deadline_from_rule(inspection, rule) for rule in rules_for_framework(inspection.framework.value)
-    ]
+    deadlines = [deadline_from_rule(inspection, rule) for rule in rules_for_framework(inspection.framework.value)]
     db.session.add_all(deadlines)
     return deadlines

@@ -83,9 +83,7 @@ def _inspection_lines(inspections: list[Inspection], today: date) -> list[Inspec
         return []
     live = and_(Action.inspection_id.in_(lines), Action.archived_at.is_(None))
     rag_rows = db.session.execute(
-        select(Action.inspection_id, Action.rag, func.count())
-        .where(live)
-        .group_by(Action.inspection_id, Action.rag)
+        select(Action.inspection_id, Action.rag, func.count()).where(live).group_by(Action.inspection_id, Action.rag)
     )
     for inspection_id, rag, count in rag_rows:
         key = rag.value if rag else "none"

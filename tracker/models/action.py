@@ -21,9 +21,7 @@ class Action(IdMixin, TimestampMixin, Base):
         Index("ix_actions_inspection_status", "inspection_id", "status"),
     )
 
-    recommendation_id: Mapped[int] = mapped_column(
-        ForeignKey("recommendations.id", ondelete="CASCADE"), index=True
-    )
+    recommendation_id: Mapped[int] = mapped_column(ForeignKey("recommendations.id", ondelete="CASCADE"), index=True)
     # Denormalised from the recommendation so plan-wide lists need no join.
     inspection_id: Mapped[int] = mapped_column(ForeignKey("inspections.id", ondelete="CASCADE"))
     reference: Mapped[str] = mapped_column(String(20))

@@ -39,9 +39,7 @@ class ChecklistItem(IdMixin, Base):
 
     __tablename__ = "deadline_checklist_items"
 
-    deadline_id: Mapped[int] = mapped_column(
-        ForeignKey("statutory_deadlines.id", ondelete="CASCADE"), index=True
-    )
+    deadline_id: Mapped[int] = mapped_column(ForeignKey("statutory_deadlines.id", ondelete="CASCADE"), index=True)
     label: Mapped[str] = mapped_column(String(300))
     position: Mapped[int] = mapped_column(default=0)
     done_on: Mapped[date | None]

@@ -22,9 +22,7 @@ class User(UserMixin, IdMixin, TimestampMixin, Base):
     job_title: Mapped[str] = mapped_column(String(200), default="")
     organisation: Mapped[str] = mapped_column(String(200), default="")
     role: Mapped[Role] = mapped_column(enum_type(Role), default=Role.VIEWER)
-    line_manager_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
+    line_manager_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
     digest_preference: Mapped[DigestPreference] = mapped_column(
         enum_type(DigestPreference), default=DigestPreference.DAILY
