@@ -1,0 +1,23 @@
+"""The inspection report importer: bytes or text in, extracted recommendations and details out."""
+
+from .documents import MAX_UPLOAD_BYTES, UnreadableDocument, extract_text
+from .reading import parse_report
+from .results import FRAMEWORKS, TIMESCALES, ExtractedJudgement, ExtractedRecommendation, ImportResult
+
+__all__ = [
+    "FRAMEWORKS",
+    "MAX_UPLOAD_BYTES",
+    "TIMESCALES",
+    "ExtractedJudgement",
+    "ExtractedRecommendation",
+    "ImportResult",
+    "UnreadableDocument",
+    "extract_text",
+    "import_document",
+    "parse_report",
+]
+
+
+def import_document(data: bytes, filename: str) -> ImportResult:
+    """Read an uploaded report; raises UnreadableDocument with a user-facing reason if it cannot be read."""
+    return parse_report(extract_text(data, filename))

@@ -1,0 +1,178 @@
+"""Group clean lines into blocks (headings, numbered or bulleted items, paragraphs), undoing line wraps."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .cleaning import BULLET
+from .headings import is_known_heading, read_heading
+
+_NUMBERED = re.compile(
+    r"^\(?(?P<number>\d{1,3}(?:\.\d{1,3}){0,3}|[a-z]|[ivx]{1,4})(?P<mark>[.)]?)(?:[ \t]+)(?P<rest>\S.*)$"
+)
+_MONTH_START = re.compile(r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.IGNORECASE)
+_SENTENCE_END = (".", ";", "!", "?", ":", ")")
+_WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
+
+
+@dataclass
+class Block:
+    """A heading, an item (numbered or bulleted) or a paragraph, with its wrapped lines."""
+
+    kind: str
+    lines: list[str]
+    number: str | None = None
+    indent: int = 0
+    subitems: list[list[str]] = field(default_factory=list)
+
+    @property
+    def last_line(self) -> str:
+        """The most recent line added, including to a sub-item."""
+        source = self.subitems[-1] if self.subitems else self.lines
+        return source[-1] if source else ""
+
+
+class LineJoiner:
+    """Joins wrapped lines, deciding per document whether a line-end hyphen belongs to the word."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.vocabulary = {word.lower() for line in lines for word in _WORD.findall(line)}
+
+    def join(self, lines: list[str]) -> str:
+        """Lines of one block as a single line of text."""
+        text = ""
+        for line in (line.strip() for line in lines):
+            if not line:
+                continue
+            text = self._join_pair(text, line) if text else line
+        return re.sub(r"\s+", " ", text).strip()
+
+    def _join_pair(self, text: str, line: str) -> str:
+        hyphenated = re.search(r"([A-Za-z]+)-$", text)
+        tail = _WORD.match(line)
+        if not hyphenated or not tail:
+            return f"{text} {line}"
+        head, rest = hyphenated.group(1), tail.group(0)
+        # 'recom-' + 'mendations' is layout hyphenation; 'multi-' + 'agency' is a real compound.
+        if f"{head}{rest}".lower() in self.vocabulary and f"{head}-{rest}".lower() not in self.vocabulary:
+            return f"{text[:-1]}{line}"
+        return f"{text}{line}"
+
+
+def read_blocks(lines: list[str]) -> list[Block]:
+    """Blocks in document order; wrapped lines are joined to the block they continue."""
+    builder = _BlockBuilder(_typical_width(lines))
+    gap = 0
+    for line in lines:
+        if line.strip():
+            builder.feed(line, gap)
+            gap = 0
+        else:
+            gap += 1
+    return builder.blocks
+
+
+def _typical_width(lines: list[str]) -> int:
+    lengths = sorted(len(line.strip()) for line in lines if len(line.strip()) >= 20)
+    return lengths[int(0.9 * (len(lengths) - 1))] if lengths else 80
+
+
+def _ends_sentence(line: str) -> bool:
+    return line.rstrip().endswith(_SENTENCE_END)
+
+
+class _BlockBuilder:
+    def __init__(self, width: int) -> None:
+        self.width = width
+        self.blocks: list[Block] = []
+
+    @property
+    def current(self) -> Block | None:
+        return self.blocks[-1] if self.blocks else None
+
+    def feed(self, raw: str, gap: int) -> None:
+        indent = len(raw) - len(raw.lstrip())
+        line = raw.strip()
+        if line.startswith(BULLET):
+            self._bullet(line[len(BULLET) :].strip(), indent)
+        elif (numbered := self._numbered(line)) is not None:
+            self._start_numbered(numbered, indent)
+        elif self.current is not None and self._continues(self.current, line, gap):
+            self._append(self.current, line)
+        else:
+            kind = "heading" if _heading_like(line) else "para"
+            self.blocks.append(Block(kind, [line], indent=indent))
+
+    def _bullet(self, text: str, indent: int) -> None:
+        numbered = self._numbered(text)
+        if numbered is not None:
+            self._start_numbered(numbered, indent)
+            return
+        current = self.current
+        if current and current.kind == "item" and self._is_subitem(current, indent):
+            current.subitems.append([text])
+            return
+        self.blocks.append(Block("item", [text], indent=indent))
+
+    @staticmethod
+    def _is_subitem(current: Block, indent: int) -> bool:
+        # Bullets under a numbered recommendation are its parts ("this to include: ..."); bullets under
+        # a bullet are parts only when indented further.
+        return current.number is not None or indent > current.indent
+
+    def _numbered(self, line: str) -> re.Match[str] | None:
+        match = _NUMBERED.match(line)
+        return match if match and self._plausible_number(match) else None
+
+    def _plausible_number(self, match: re.Match[str]) -> bool:
+        rest = match.group("rest")
+        if not match.group("mark") and not (rest[0].isupper() or rest[0] == BULLET):
+            return False
+        if _MONTH_START.match(rest) or (match.group("number").isalpha() and not match.group("mark")):
+            return False
+        current = self.current
+        if current is None or current.kind != "item" or _ends_sentence(current.last_line):
+            return True
+        # A wrapped sentence can start a line with a number; accept it as a new item only in sequence.
+        previous, number = current.number, match.group("number")
+        if previous and previous.isdigit() and number.isdigit():
+            return int(previous) < int(number) <= int(previous) + 3
+        return True
+
+    def _start_numbered(self, match: re.Match[str], indent: int) -> None:
+        rest = match.group("rest")
+        if read_heading(rest).opens:
+            self.blocks.append(Block("heading", [rest], number=match.group("number"), indent=indent))
+        else:
+            self.blocks.append(Block("item", [rest], number=match.group("number"), indent=indent))
+
+    def _continues(self, current: Block, line: str, gap: int) -> bool:
+        if is_known_heading(line):
+            return False
+        previous = current.last_line
+        if current.kind == "heading":
+            return self._continues_heading(line, previous, gap)
+        if previous.endswith(":") and current.kind == "para":
+            return False
+        if line[0].islower() or line[0] in "(‘“'\"&":
+            return True
+        if _ends_sentence(previous):
+            return False
+        return gap == 0 or len(previous) >= 0.75 * self.width
+
+    def _continues_heading(self, line: str, previous: str, gap: int) -> bool:
+        if gap or previous.endswith((":", "?", ".")):
+            return False
+        return line[0].islower() or len(previous) >= 0.6 * self.width
+
+    @staticmethod
+    def _append(current: Block, line: str) -> None:
+        (current.subitems[-1] if current.subitems else current.lines).append(line)
+
+
+def _heading_like(line: str) -> bool:
+    """A short line, not a sentence or a table row, starting with a capital or a digit."""
+    if len(line) > 120 or "\t" in line or line.endswith((".", ",", ";")):
+        return False
+    return (line[0].isupper() or line[0].isdigit()) and len(line.split()) <= 18

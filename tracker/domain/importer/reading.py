@@ -1,0 +1,78 @@
+"""From text to an ImportResult: metadata, judgements, recommendations and warnings."""
+
+from __future__ import annotations
+
+import logging
+
+from .blocks import LineJoiner, read_blocks
+from .cleaning import clean_lines
+from .judgements import lscb_judgement, overall_from_sentences, read_judgements
+from .metadata import read_metadata
+from .recommendations import RecommendationReader, numbering_gaps
+from .results import ImportResult
+
+logger = logging.getLogger(__name__)
+
+NO_RECOMMENDATIONS = "No recommendations were found. Mark them by hand from the text below."
+NO_PUBLICATION_DATE = "No publication date found: enter it on the review page"
+NO_AUTHORITY = "No local authority found: enter it on the review page"
+NO_INSPECTION_DATES = "No inspection dates found: enter them on the review page"
+NO_FRAMEWORK = "The inspection framework was not recognised: choose it on the review page"
+COULD_NOT_READ = "Part of the report could not be read automatically: check the details against the text below"
+
+
+def parse_report(text: str) -> ImportResult:
+    """Read a report's text; never raises, and says in `warnings` what it could not find."""
+    lines = clean_lines(text)
+    result = ImportResult(text="\n".join(lines))
+    for step in (_read_details, _read_recommendations):
+        try:
+            step(lines, result)
+        except Exception:  # a report we cannot parse must still reach the review page with its text
+            logger.exception("Importer step %s failed", step.__name__)
+            result.warnings.append(COULD_NOT_READ)
+    return result
+
+
+def _read_details(lines: list[str], result: ImportResult) -> None:
+    metadata = read_metadata(lines)
+    result.authority = metadata.authority
+    result.title = metadata.title
+    result.framework = metadata.framework
+    result.published_on = metadata.published_on
+    result.inspection_start_on = metadata.inspection_start_on
+    result.inspection_end_on = metadata.inspection_end_on
+    result.judgements, result.overall_judgement = read_judgements(lines)
+    if result.framework == "SIF":
+        _add_sif_sentences(result)
+    result.warnings.extend(_missing_details(result))
+
+
+def _add_sif_sentences(result: ImportResult) -> None:
+    text = " ".join(result.text.split())
+    result.overall_judgement = result.overall_judgement or overall_from_sentences(text)
+    lscb = lscb_judgement(text)
+    if lscb:
+        result.judgements.append(lscb)
+
+
+def _missing_details(result: ImportResult) -> list[str]:
+    missing = []
+    if result.authority is None:
+        missing.append(NO_AUTHORITY)
+    if result.framework is None:
+        missing.append(NO_FRAMEWORK)
+    if result.inspection_start_on is None:
+        missing.append(NO_INSPECTION_DATES)
+    if result.published_on is None:
+        missing.append(NO_PUBLICATION_DATE)
+    return missing
+
+
+def _read_recommendations(lines: list[str], result: ImportResult) -> None:
+    reader = RecommendationReader(LineJoiner(lines))
+    result.recommendations = reader.read(read_blocks(lines))
+    if not result.recommendations:
+        result.warnings.append(NO_RECOMMENDATIONS)
+    for number in numbering_gaps(reader.runs):
+        result.warnings.append(f"Recommendation {number} may be missing: check it against the text below")
