@@ -21,6 +21,7 @@ from tracker.models.enums import (
     Timescale,
     TokenPurpose,
 )
+from tracker.models.import_draft import ImportDraft
 from tracker.models.inspection import Inspection, Judgement, Recommendation, inspection_managers
 from tracker.models.outbox import OutboxEmail
 from tracker.models.report import ProgressReport
@@ -42,6 +43,7 @@ __all__ = [
     "DueDateRequestState",
     "EmailState",
     "Framework",
+    "ImportDraft",
     "Inspection",
     "JobRun",
     "Judgement",
