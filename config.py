@@ -50,6 +50,7 @@ class Config:
     TRACKER_TIMEZONE = os.environ.get("TRACKER_TIMEZONE", "Europe/London")
     SCHEDULER_ENABLED = _bool("SCHEDULER_ENABLED", True)
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 

@@ -32,8 +32,9 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     _init_templates(app)
     _register_blueprints(app)
 
-    from tracker import errors, security
+    from tracker import errors, logs, security
 
+    logs.register(app)
     errors.register(app)
     security.register(app)
 

@@ -7,7 +7,6 @@ reloader child, so there is one whatever the server does. It stops when the serv
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import subprocess
 import sys
@@ -28,8 +27,6 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=5000)
     args = parser.parse_args()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    logging.getLogger("alembic").setLevel(logging.WARNING)
     scheduler = _start_scheduler()
     app = create_app()
     print(f"\n  {app.config['SERVICE_NAME']} is running at http://{args.host}:{args.port}/\n", flush=True)
