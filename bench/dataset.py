@@ -1,0 +1,191 @@
+"""A council-scale dataset for benchmarks: 100 inspections, 2,000 recommendations, 10,000 actions,
+100,000 progress updates and 1,000 people, written with bulk inserts.
+
+    .venv/bin/python -m bench.dataset --database-url postgresql://... [--scale 1.0]
+
+Dates are placed around `--today` so that every page has overdue, due-soon and on-track work.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import time
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import Engine, create_engine, insert, text
+from werkzeug.security import generate_password_hash
+
+from tracker.models import (
+    Action,
+    ProgressUpdate,
+    Recommendation,
+    StatutoryDeadline,
+    User,
+    inspection_managers,
+)
+from tracker.models.inspection import Inspection, Judgement
+
+PASSWORD = "bench-password-123"
+TIMESCALES = ("immediate", "six_months", "longer_term", "improvement")
+AGENCIES = ("Council", "NHS", "Police", "Schools", "Probation")
+RAGS = ("red", "amber", "green", "green", "green", "blue")
+
+
+@dataclass(frozen=True)
+class Scale:
+    inspections: int = 100
+    recommendations_per_inspection: int = 20
+    actions_per_recommendation: int = 5
+    updates_per_action: int = 10
+    users: int = 1000
+
+    @classmethod
+    def scaled(cls, factor: float) -> Scale:
+        return cls(inspections=max(1, int(100 * factor)), users=max(10, int(1000 * factor)))
+
+
+def _batches(rows: list[dict], size: int = 5000):  # noqa: ANN202
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+def _bulk(engine: Engine, table, rows: list[dict]) -> None:  # noqa: ANN001
+    with engine.begin() as connection:
+        for batch in _batches(rows):
+            connection.execute(insert(table), batch)
+
+
+def generate(database_url: str, today: date, scale: Scale, seed: int = 2008) -> dict[str, int]:
+    """Fill an empty, migrated database; returns the row counts written."""
+    rng = random.Random(seed)
+    engine = create_engine(database_url)
+    now = datetime.combine(today, datetime.min.time(), tzinfo=UTC) + timedelta(hours=9)
+    password_hash = generate_password_hash(PASSWORD, method="scrypt")
+    roles = ["service_manager"] * 85 + ["programme_manager"] * 8 + ["viewer"] * 5 + ["admin"] * 2
+    users = [
+        {
+            "id": i,
+            "name": f"Bench Person {i}",
+            "email": f"user{i}@bench.test",
+            "password_hash": password_hash,
+            "job_title": "Service manager",
+            "organisation": AGENCIES[i % len(AGENCIES)],
+            "role": roles[i % len(roles)] if i > 4 else ("admin" if i == 1 else "programme_manager"),
+            "line_manager_id": None if i <= 10 else 1 + (i % 10),
+            "active": True,
+            "digest_preference": "daily",
+            "failed_login_count": 0,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for i in range(1, scale.users + 1)
+    ]
+    _bulk(engine, User.__table__, users)
+    managers = [u["id"] for u in users if u["role"] == "programme_manager"]
+
+    inspections, judgements, managed, recommendations, actions, updates, deadlines = [], [], [], [], [], [], []
+    action_id = recommendation_id = update_id = 0
+    for i in range(1, scale.inspections + 1):
+        published = today - timedelta(days=60 + (i * 37) % 900)
+        inspections.append(
+            {
+                "id": i, "authority": f"Bench Council {i}", "title": f"Inspection of children's services {i}",
+                "framework": "ILACS", "inspectorate": "Ofsted", "published_on": published,
+                "received_on": published - timedelta(days=10), "plan_status": "published",
+                "immediate_due": "action_plan", "three_months_months": 3, "six_months_months": 6,
+                "longer_term_months": 18, "improvement_months": 12, "rag_amber_within_working_days": 10,
+                "created_at": now, "updated_at": now,
+            }
+        )  # fmt: skip
+        judgements.append(
+            {"inspection_id": i, "area": "Overall effectiveness", "grade": "Requires improvement", "position": 0}
+        )
+        managed.append({"inspection_id": i, "user_id": managers[i % len(managers)]})
+        deadlines.append(
+            {"inspection_id": i, "kind": "action_plan", "title": "Written statement of proposed action",
+             "working_days": 70, "due_on": published + timedelta(days=98),
+             "computed_due_on": published + timedelta(days=98),
+             "override_reason": "", "rule_source": "", "created_at": now, "updated_at": now}
+        )  # fmt: skip
+        for r in range(scale.recommendations_per_inspection):
+            recommendation_id += 1
+            recommendations.append(
+                {
+                    "id": recommendation_id, "inspection_id": i, "number": str(r + 1),
+                    "timescale": TIMESCALES[r % len(TIMESCALES)], "addressee": "The local authority",
+                    "text": f"improve the quality of practice in area {r + 1} so that children are safer",
+                    "position": r, "created_at": now, "updated_at": now,
+                }
+            )  # fmt: skip
+            for a in range(scale.actions_per_recommendation):
+                action_id += 1
+                offset = rng.randint(-60, 240)
+                rag = RAGS[rng.randrange(len(RAGS))]
+                status = "complete" if rag == "blue" else ("not_started" if offset > 200 else "in_progress")
+                actions.append(
+                    {
+                        "id": action_id, "recommendation_id": recommendation_id, "inspection_id": i,
+                        "reference": f"{r + 1}.{a + 1}", "title": f"Action {r + 1}.{a + 1} for inspection {i}",
+                        "description": "", "owner_id": 1 + rng.randrange(scale.users), "lead_agency": AGENCIES[a % 5],
+                        "start_on": published, "due_on": today + timedelta(days=offset),
+                        "original_due_on": today + timedelta(days=offset), "success_criteria": "Measured monthly",
+                        "status": status, "rag": rag, "position": a, "version": 1,
+                        "last_progress_at": now - timedelta(days=rng.randint(1, 90)),
+                        "completed_on": today - timedelta(days=5) if status == "complete" else None,
+                        "created_at": now - timedelta(days=200), "updated_at": now,
+                    }
+                )  # fmt: skip
+                for u in range(scale.updates_per_action):
+                    update_id += 1
+                    updates.append(
+                        {
+                            "id": update_id, "action_id": action_id, "author_id": actions[-1]["owner_id"],
+                            "created_at": now - timedelta(days=10 * (scale.updates_per_action - u)),
+                            "status": "in_progress", "rag": RAGS[(u + action_id) % 4],
+                            "narrative": "Progress this month: milestones met and evidence filed.",
+                            "evidence_links": "", "via_email_link": False, "request_reason": "", "decision_note": "",
+                        }
+                    )  # fmt: skip
+    for table, rows in (
+        (Inspection.__table__, inspections),
+        (Judgement.__table__, judgements),
+        (inspection_managers, managed),
+        (StatutoryDeadline.__table__, deadlines),
+        (Recommendation.__table__, recommendations),
+        (Action.__table__, actions),
+        (ProgressUpdate.__table__, updates),
+    ):
+        _bulk(engine, table, rows)
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as connection:
+            for name in ("users", "inspections", "recommendations", "actions", "progress_updates", "judgements",
+                         "statutory_deadlines"):  # fmt: skip
+                connection.execute(
+                    text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), (SELECT max(id) FROM {name}))")
+                )
+            connection.execute(text("ANALYZE"))
+    engine.dispose()
+    return {
+        "users": len(users),
+        "inspections": len(inspections),
+        "recommendations": len(recommendations),
+        "actions": len(actions),
+        "progress_updates": len(updates),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--today", type=date.fromisoformat, default=date.today())
+    parser.add_argument("--scale", type=float, default=1.0)
+    args = parser.parse_args()
+    started = time.perf_counter()
+    counts = generate(args.database_url, args.today, Scale.scaled(args.scale))
+    print(f"Generated {counts} in {time.perf_counter() - started:.1f} s")
+
+
+if __name__ == "__main__":
+    main()
