@@ -49,6 +49,8 @@ class LineJoiner:
         return re.sub(r"\s+", " ", text).strip()
 
     def _join_pair(self, text: str, line: str) -> str:
+        if text.endswith("/"):
+            return f"{text}{line}"  # "and/" + "or", a path or a web address broken at the slash
         hyphenated = re.search(r"([A-Za-z]+)-$", text)
         tail = _WORD.match(line)
         if not hyphenated or not tail:

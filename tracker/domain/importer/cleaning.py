@@ -26,7 +26,8 @@ _RUNNING_TITLE = re.compile(
     re.IGNORECASE,
 )
 _CONTENTS = re.compile(r"^(?:table of )?contents(?: page)?:?$", re.IGNORECASE)
-_CONTENTS_ENTRY = re.compile(r"(?:\s)\d{1,3}\s*$")
+# A page number at the end, after a space, a tab, or glued on where the tab was lost ("Introduction2").
+_CONTENTS_ENTRY = re.compile(r"(?:\s|[A-Za-z)])\d{1,3}\s*$")
 _SENTENCE_END = (".", ";", ",", "!")
 
 

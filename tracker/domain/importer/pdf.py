@@ -29,9 +29,12 @@ _PYPDF_LIMITS = {
 _FURNITURE_ZONE = 4
 _FOOTNOTE_ZONE = 10
 _FOOTNOTE_START = re.compile(r"^(?P<n>\d{1,2})\s+[A-Z‘“'\"]")
+# Control characters in extracted text mean a font encoding the extractor decoded wrongly.
+_GARBLED = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\ufffd]")
 _PAGE_NUMBER = re.compile(r"^(?:page\s+)?\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?$", re.IGNORECASE)
 
 DAMAGED = "The PDF is damaged and cannot be read: save or download it again and upload the new copy"
+INCOMPLETE = "The PDF is incomplete, as if the download stopped early: download it again and upload the new copy"
 PASSWORD = "The PDF is protected by a password: remove the password and upload it again"
 BOMB = (
     "The PDF was not read because it unpacks to far more data than any report holds: "
@@ -41,10 +44,17 @@ NO_TEXT = (
     "The PDF has no text to read: it looks like a scanned image. "
     "Upload a copy with selectable text, such as the report from Ofsted's website"
 )
+GARBLED = (
+    "The PDF's text is stored in a way the importer cannot decode: "
+    "save it again as PDF from the original program, or upload the Word version"
+)
 
 
 def read_pdf_text(data: bytes) -> str:
     """The text of a PDF, page furniture removed; raises UnreadableDocument with the reason if it cannot."""
+    if b"%%EOF" not in data[-4096:]:
+        # Every complete PDF ends with this marker; without it the file was cut short.
+        raise UnreadableDocument(INCOMPLETE)
     try:
         with pypdf.apply_configuration(**_PYPDF_LIMITS):
             pages = _page_texts(data)
@@ -59,8 +69,11 @@ def read_pdf_text(data: bytes) -> str:
     except Exception as error:  # pypdf raises many types on malformed input; all mean the same to a user
         logger.info("PDF could not be read: %r", error)
         raise UnreadableDocument(DAMAGED) from error
-    if sum(len(re.sub(r"\s", "", page)) for page in pages) < _MIN_TEXT_CHARACTERS:
+    characters = "".join(re.sub(r"\s", "", page) for page in pages)
+    if len(characters) < _MIN_TEXT_CHARACTERS:
         raise UnreadableDocument(NO_TEXT)
+    if len(_GARBLED.findall(characters)) > len(characters) * 0.02:
+        raise UnreadableDocument(GARBLED)
     return "\n\n".join("\n".join(lines) for lines in strip_page_furniture(pages))
 
 

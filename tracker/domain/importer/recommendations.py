@@ -16,7 +16,6 @@ _LEADIN_ENDINGS = re.compile(
     re.IGNORECASE,
 )
 _LEADIN_SUBJECT = re.compile(rf"^(?P<subject>.+?)\s+{_LEADIN_MODAL}\b")
-_CONTENTS_ENTRY = re.compile(r"\S+\s+\S+.*\s\d{1,3}$")
 _INTRODUCTORY = re.compile(r"^(?:in order to|to|in|with|as|following|for)\b", re.IGNORECASE)
 # ILACS reports since 2023 end each item with a cross-reference to the National Framework.
 _CROSS_REFERENCE = re.compile(
@@ -68,8 +67,9 @@ class RecommendationReader:
         if self.section is not None and _LEADIN_ENDINGS.search(text):
             # "The local partnership should:" is short enough to look like a heading.
             self._read_leadin(self.section, block, text)
-        elif meaning.is_annex and not _CONTENTS_ENTRY.search(text):
-            # Annexes summarise other reports (APA letters, youth inspections): their lists are not ours.
+        elif meaning.is_annex and self.found:
+            # Annexes after the recommendations summarise other reports (APA letters, youth inspections):
+            # their lists are not this report's. An annex seen earlier is a contents entry.
             self.stopped = True
         elif meaning.opens:
             self._open(meaning)
