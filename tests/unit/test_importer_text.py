@@ -166,6 +166,22 @@ def test_lead_in_names_the_addressee_after_an_introductory_clause() -> None:
     ]
 
 
+def test_a_lead_in_on_its_own_introduces_recommendations() -> None:
+    found = parse_report("The local partnership should:\n• ensure that the report is shared\n• reduce absence\n")
+    assert [(r.timescale, r.addressee, r.text) for r in found.recommendations] == [
+        ("improvement", "The local partnership", "ensure that the report is shared"),
+        ("improvement", "The local partnership", "reduce absence"),
+    ]
+
+
+def test_instructions_whose_bullets_were_lost_are_items() -> None:
+    text = (
+        "Recommendations\nEnsure that plans are reviewed.\nImprove the supervision of staff.\n"
+        "The inspection found no other areas.\n"
+    )
+    assert _texts(text) == ["Ensure that plans are reviewed.", "Improve the supervision of staff."]
+
+
 def test_a_numbering_gap_is_reported() -> None:
     result = parse_report("Recommendations\n7. Ensure a.\n8. Ensure b.\n10. Ensure d.\n")
     assert [r.number for r in result.recommendations] == ["7", "8", "10"]

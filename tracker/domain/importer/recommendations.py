@@ -15,6 +15,7 @@ _LEADIN_ENDINGS = re.compile(
     rf"\b{_LEADIN_MODAL}\b[^.]*:$|(?:the following(?: actions?| recommendations?)?|as follows|below)[.:]?$",
     re.IGNORECASE,
 )
+_LEADIN_WITH_MODAL = re.compile(rf"\b{_LEADIN_MODAL}\b[^.]*:$", re.IGNORECASE)
 _LEADIN_SUBJECT = re.compile(rf"^(?P<subject>.+?)\s+{_LEADIN_MODAL}\b")
 _INTRODUCTORY = re.compile(r"^(?:in order to|to|in|with|as|following|for)\b", re.IGNORECASE)
 # ILACS reports since 2023 end each item with a cross-reference to the National Framework.
@@ -64,15 +65,16 @@ class RecommendationReader:
     def _on_heading(self, block: Block) -> None:
         text = self.joiner.join(block.lines)
         meaning = read_heading(text)
-        if self.section is not None and _LEADIN_ENDINGS.search(text):
-            # "The local partnership should:" is short enough to look like a heading.
-            self._read_leadin(self.section, block, text)
+        if meaning.opens:
+            self._open(meaning)
+        elif _LEADIN_ENDINGS.search(text) and (self.section is not None or _LEADIN_WITH_MODAL.search(text)):
+            # "The local partnership should:" is short enough to look like a heading; on its own it still
+            # introduces recommendations, with no timescale given.
+            self._read_leadin(self.section or self._open(HeadingMeaning(starts_section=True)), block, text)
         elif meaning.is_annex and self.found:
             # Annexes after the recommendations summarise other reports (APA letters, youth inspections):
             # their lists are not this report's. An annex seen earlier is a contents entry.
             self.stopped = True
-        elif meaning.opens:
-            self._open(meaning)
         elif self.section is None or meaning.ends_section:
             self._close()
             self._note_context(text)
@@ -86,7 +88,7 @@ class RecommendationReader:
             return True
         return False
 
-    def _open(self, meaning: HeadingMeaning) -> None:
+    def _open(self, meaning: HeadingMeaning) -> _Section:
         changed = False
         for block in self.pending:
             changed = self._note_context(self.joiner.join(block.lines)) or changed
@@ -102,6 +104,7 @@ class RecommendationReader:
         section.timescale = meaning.timescale or ("improvement" if meaning.starts_section else section.timescale)
         section.theme = None
         section.leadin_open = False
+        return section
 
     def _close(self) -> None:
         if self.section is not None and self.section.run:
@@ -119,7 +122,8 @@ class RecommendationReader:
             self.pending.clear()
         if _is_leadin(lead):
             self._read_leadin(section, block, lead)
-        elif block.kind == "item" or (section.leadin_open and _continues_leadin(lead)):
+        elif block.kind == "item" or looks_like_recommendation(lead) or (section.leadin_open and lead[:1].islower()):
+            # A paragraph in the list that reads as an instruction is an item whose bullet was lost.
             self._add(section, block.number, self._item_text(lead, block.subitems))
 
     def _read_leadin(self, section: _Section, block: Block, lead: str) -> None:
@@ -158,11 +162,6 @@ def _is_leadin(text: str) -> bool:
     if starts_with_instruction(text):
         return False
     return text.endswith(":") or bool(_LEADIN_ENDINGS.search(text))
-
-
-def _continues_leadin(text: str) -> bool:
-    """A paragraph after 'The local partnership should:' is an item whose bullet was lost."""
-    return text[:1].islower() or looks_like_recommendation(text)
 
 
 def _leadin_addressee(text: str) -> str | None:
