@@ -212,6 +212,34 @@ def test_ilacs_report_has_no_publication_date_and_says_so() -> None:
     assert "No publication date found: enter it on the review page" in result.warnings
 
 
+def test_focused_visit_lists_priority_actions_and_lettered_items() -> None:
+    text = (
+        "Focused visit to Anytown local authority children’s services\n"
+        "Inspection dates: 3 to 4 October 2022\n"
+        "Areas for priority action\n• The timeliness of strategy meetings.\n"
+        "Areas for improvement\na. The quality of plans for children.\nb. Sufficiency of foster homes.\n"
+        "Main findings\n1. Leaders know the service well.\n"
+    )
+    result = parse_report(text)
+    assert (result.framework, result.authority) == ("ILACS", "Anytown")
+    assert [(r.number, r.timescale, r.addressee) for r in result.recommendations] == [
+        (None, "immediate", None),
+        ("a", "improvement", None),
+        ("b", "improvement", None),
+    ]
+
+
+def test_apa_letter_names_the_council_in_its_title() -> None:
+    text = (
+        "Annual performance assessment of services for children and young people in Anytown 2008\n"
+        "Published: 5 December 2008\n"
+        "Areas for development\n• Reduce teenage pregnancy rates.\n"
+    )
+    result = parse_report(text)
+    assert (result.framework, result.authority, result.published_on) == ("APA", "Anytown", date(2008, 12, 5))
+    assert [r.text for r in result.recommendations] == ["Reduce teenage pregnancy rates."]
+
+
 def test_json_shape() -> None:
     result = ImportResult(
         authority="Anytown",

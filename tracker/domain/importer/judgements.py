@@ -8,11 +8,11 @@ from collections.abc import Callable
 from .results import ExtractedJudgement
 
 _WORD_GRADE = (
-    r"(?:[Rr]equires improvement to be good|[Rr]equires improvement|Outstanding|Good|Adequate|Inadequate"
-    r"|Not judged|Not applicable)"
+    r"(?:[Rr]equires [Ii]mprovement(?: [Tt]o [Bb]e [Gg]ood)?|Outstanding|Good|Adequate|Inadequate"
+    r"|Not [Jj]udged|Not [Aa]pplicable)"
 )
 _NUMBER_GRADE = r"[1-4]"
-_GRADE_ONLY = re.compile(rf"^(?:{_WORD_GRADE}|to be good)\.?$")
+_GRADE_ONLY = re.compile(rf"^(?:{_WORD_GRADE}|[Tt]o [Bb]e [Gg]ood)\.?$")
 _ROW_NUMBER = re.compile(r"^\d(?:\.\d)?\.?\s+")
 _OVERALL_AREA = re.compile(r"^overall effectiveness\b", re.IGNORECASE)
 _SENTENCE_GRADE = r"(?P<grade>requires improvement(?: to be good)?|inadequate|good|outstanding|adequate)\b"

@@ -25,6 +25,10 @@ _COUNCIL = re.compile(
 _COUNCIL_TAIL = re.compile(
     r"^(?:city|county|borough|district|metropolitan borough|metropolitan district) council$", re.IGNORECASE
 )
+# APA letters name the council in the title: "... services for children and young people in Anytown 2008".
+_AUTHORITY_IN_TITLE = re.compile(
+    r"\b(?:children and young people|children['’]s services) in (?P<authority>[A-Z][\w'’ &-]{1,50}?)(?:,? \d{4})?$"
+)
 _JAR_AREA = re.compile(r"^(?P<authority>.+?) children['’]s services authority area$", re.IGNORECASE)
 _METADATA_LABEL = re.compile(
     r"^(?:inspection dates?|report published|published|reporting inspector|lead inspector|age group|"
@@ -93,9 +97,12 @@ def _inspection_title(head: list[str]) -> tuple[str, str | None] | None:
         if _METADATA_LABEL.match(line) or (parts and _COUNCIL.search(line)) or ":" in line:
             break
         parts.append(line)
+    title = " ".join(parts)
     before = head[start - 1] if start else None
-    authority = before if before and _names_a_place(before) else _council_line(head[start:])
-    return " ".join(parts), authority
+    if before and _names_a_place(before):
+        return title, before
+    named = _AUTHORITY_IN_TITLE.search(title)
+    return title, named.group("authority") if named else _council_line(head[start:])
 
 
 def _jar_title(head: list[str]) -> tuple[str, str | None] | None:

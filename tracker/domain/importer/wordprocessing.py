@@ -20,8 +20,9 @@ from .errors import UnreadableDocument
 
 logger = logging.getLogger(__name__)
 
-# A .docx is a ZIP; refuse archives that unpack to far more than any report (a "zip bomb").
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+# A .docx is a ZIP; refuse archives that unpack to far more than any report (a "zip bomb"). A long report
+# with pictures unpacks to a few megabytes.
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 DAMAGED = "The Word document is damaged and cannot be read: save it again and upload the new copy"
 
 
