@@ -91,6 +91,12 @@ def test_date_ranges(text: str, expected: tuple[date | None, date | None]) -> No
     assert parse_date_range(text) == expected
 
 
+def test_inspection_dates_that_wrap_onto_the_next_line() -> None:
+    result = parse_report("Inspection date: 20 May 2014 –\n11 June 2014\nReport published 18 July 2014\n")
+    assert (result.inspection_start_on, result.inspection_end_on) == (date(2014, 5, 20), date(2014, 6, 11))
+    assert result.published_on == date(2014, 7, 18)
+
+
 def test_ordinal_dates() -> None:
     assert parse_date("The JAR Report was published on 3rd June 2008 and") == date(2008, 6, 3)
 

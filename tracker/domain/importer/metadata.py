@@ -41,8 +41,7 @@ _INSPECTION_DATES = re.compile(
     re.IGNORECASE,
 )
 _PUBLISHED_LABEL = re.compile(
-    r"\b(?:report published|published|publication date|date of publication|date published)\s*:\s*(?P<rest>.*)$",
-    re.IGNORECASE,
+    r"^(?:report |date )?(?:published|publication date|date of publication)\s*:?\s*(?P<rest>.+)$", re.IGNORECASE
 )
 _PUBLISHED_SENTENCE = re.compile(r"\breport was published on (?:the )?(?P<rest>.{6,40})", re.IGNORECASE)
 _REPORT_OF = re.compile(r"^report of (?:the )?", re.IGNORECASE)
@@ -162,15 +161,26 @@ def _inspection_dates(head: list[str]) -> tuple[date | None, date | None]:
         if match:
             rest = match.group("rest") if match.group("rest") is not None else match.group("rest2")
             following = head[index + 1] if index + 1 < len(head) else ""
-            return parse_date_range(f"{rest} {following}" if not parse_date(rest) else rest)
+            return _range_maybe_wrapped(rest, following)
     return None, None
+
+
+def _range_maybe_wrapped(line: str, following: str) -> tuple[date | None, date | None]:
+    """A date range, read on into the next line when it wraps ('20 May 2014 –' / '11 June 2014')."""
+    start, end = parse_date_range(line)
+    if start is None or start == end:
+        wider = parse_date_range(f"{line} {following}")
+        if wider[0] is not None and start in (None, wider[0]):
+            return wider
+    return start, end
 
 
 def _published_on(head: list[str], lines: list[str], framework: str | None) -> date | None:
     for line in head:
-        label = _PUBLISHED_LABEL.search(line)
-        if label:
-            return parse_date(label.group("rest"))
+        label = _PUBLISHED_LABEL.match(line)
+        published = parse_date(label.group("rest")) if label else None
+        if published:
+            return published
     if framework == "ILACS":
         # ILACS reports print no publication date; a date in the body is about something else.
         return None
