@@ -86,7 +86,8 @@ def test_word_lists_keep_their_bullets_and_numbers() -> None:
     document.add_paragraph("reduce unauthorised absence in secondary schools", style="List Bullet")
     document.add_paragraph("improve the attendance of older looked after children.", style="List Bullet")
     document.add_paragraph("What does the local authority need to improve?")
-    document.add_paragraph("Improve the quality of assessments.", style="List Number")
+    document.add_paragraph("Improve the quality of assessments, including:", style="List Number")
+    document.add_paragraph("assessments of risk", style="List Bullet 2")
     document.add_paragraph("Ensure that supervision is regular.", style="List Number")
     buffer = io.BytesIO()
     document.save(buffer)
@@ -97,6 +98,7 @@ def test_word_lists_keep_their_bullets_and_numbers() -> None:
         ("1", "improvement", "local authority"),
         ("2", "improvement", "local authority"),
     ]
+    assert found[2].text == "Improve the quality of assessments, including: assessments of risk"
 
 
 def test_word_tables_are_read_in_body_order_with_cells_split_by_tabs() -> None:

@@ -43,7 +43,7 @@ def extract_text(data: bytes, filename: str) -> str:
     if len(data) > MAX_UPLOAD_BYTES:
         raise UnreadableDocument(f"The selected file must be smaller than {MAX_UPLOAD_BYTES // (1024 * 1024)}MB")
     kind, description = sniff(data)
-    expected = _kind_from_name(filename, description)
+    expected = _kind_from_name(filename)
     if expected and expected != kind:
         suffix = _suffix(filename)
         raise UnreadableDocument(
@@ -106,7 +106,7 @@ def _suffix(filename: str) -> str:
     return PurePath(PureWindowsPath(filename or "").name).suffix.lower()
 
 
-def _kind_from_name(filename: str, description: str) -> str | None:
+def _kind_from_name(filename: str) -> str | None:
     suffix = _suffix(filename)
     if not suffix:
         return None

@@ -23,12 +23,17 @@ COULD_NOT_READ = "Part of the report could not be read automatically: check the 
 
 def parse_report(text: str) -> ImportResult:
     """Read a report's text; never raises, and says in `warnings` what it could not find."""
-    lines = clean_lines(text)
-    result = ImportResult(text="\n".join(lines))
+    warnings: list[str] = []
+    try:
+        lines = clean_lines(text)
+    except Exception:  # a report we cannot parse must still reach the review page with its text
+        logger.exception("Importer could not clean the text")
+        lines, warnings = text.splitlines(), [COULD_NOT_READ]
+    result = ImportResult(text="\n".join(lines), warnings=warnings)
     for step in (_read_details, _read_recommendations):
         try:
             step(lines, result)
-        except Exception:  # a report we cannot parse must still reach the review page with its text
+        except Exception:  # as above: keep what was read and say what was not
             logger.exception("Importer step %s failed", step.__name__)
             result.warnings.append(COULD_NOT_READ)
     return result

@@ -89,15 +89,16 @@ class _ListNumbering:
                 self.formats[(num.get(qn("w:numId")), level.get(qn("w:ilvl")))] = _level_format(level)
 
     def prefix(self, paragraph: Paragraph) -> str:
-        """'• ' or '3. ' for a list paragraph, '' otherwise."""
+        """'• ' or '3. ' for a list paragraph, indented by its level; '' otherwise."""
         key = _numbering_key(paragraph)
         if key is None:
             return ""
+        indent = "  " * int(key[1]) if key[1].isdigit() else ""
         number_format, start = self.formats.get(key, ("bullet", 1))
         if number_format != "decimal":
-            return f"{BULLET} "
+            return f"{indent}{BULLET} "
         self.counters[key] += 1
-        return f"{start + self.counters[key] - 1}. "
+        return f"{indent}{start + self.counters[key] - 1}. "
 
 
 def _level_format(level: _Element) -> tuple[str, int]:
@@ -114,7 +115,8 @@ def _numbering_key(paragraph: Paragraph) -> tuple[str, str] | None:
     if num_pr is None and paragraph.style is not None:
         style_properties = paragraph.style.element.pPr
         num_pr = style_properties.numPr if style_properties is not None else None
-    if num_pr is None or num_pr.numId is None:
+    # numId 0 is Word's way of switching numbering off for one paragraph.
+    if num_pr is None or num_pr.numId is None or num_pr.numId.val == 0:
         return None
     level = num_pr.ilvl.val if num_pr.ilvl is not None else 0
     return str(num_pr.numId.val), str(level)
