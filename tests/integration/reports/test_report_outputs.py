@@ -1,0 +1,218 @@
+"""The figures are as at the date, from history; the PDF, Word and HTML outputs all carry them."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pdfplumber
+from docx import Document
+
+from tests.integration.reports.conftest import AS_AT, Plan, at, change_due_date
+from tracker.models import ActionStatus, ProgressReport, ProgressUpdate, Rag, ReportState
+from tracker.reports import services
+from tracker.reports.render_docx import render_docx
+from tracker.reports.render_html import render_document
+from tracker.reports.render_pdf import render_pdf
+
+SECTIONS = [
+    "1. Purpose of report",
+    "2. Summary",
+    "3. Recommendations",
+    "4. Report",
+    "5. Financial, legal and other implications",
+    "5.1 Financial implications",
+    "5.2 Legal implications",
+    "5.3 Other implications",
+    "6. Background papers – Local Government Act 1972",
+    "7. Report author",
+    "Appendix 1 – Action plan as at 20 November 2026",
+]
+
+
+def report_for(plan: Plan, db_session, **fields) -> ProgressReport:  # noqa: ANN001, ANN003
+    values = {
+        "committee": "Cabinet",
+        "meets_on": date(2026, 12, 7),
+        "as_at": AS_AT,
+        "title": "JAR action plan: progress report",
+        "report_of": "the Director of Children's Services",
+        "purpose": "To report progress.",
+        "summary": "Mostly on track.",
+        "financial_officer": "Colin Sharpe, Head of Finance",
+        "legal_officer": "Cathy Healy, Community Services Law",
+        "report_authors": "Susan Harrison\nService Manager\nx 29 6724",
+    }
+    values.update(fields)
+    report = ProgressReport(inspection=plan.inspection, **values)
+    db_session.add(report)
+    db_session.commit()
+    return report
+
+
+def figures_of(model) -> tuple:  # noqa: ANN001
+    return (
+        model.figures.by_rag,
+        model.figures.overdue,
+        [(a.reference, a.status, a.rag, a.due_on, a.progress) for a in model.all_actions()],
+        [(r.reference, r.reason) for r in model.revised_due_dates],
+    )
+
+
+def test_figures_are_as_at_the_date_and_do_not_move_when_the_plan_changes_later(plan: Plan, db_session) -> None:
+    report = report_for(plan, db_session)
+    model = services.model_for(report)
+    assert model.figures.by_rag == {"red": 1, "amber": 1, "green": 1, "blue": 1, "none": 0}
+    assert model.figures.overdue == 1  # 1.1, due 13 November and still open
+    appendix = {a.reference: a for a in model.all_actions()}
+    assert appendix["2.2"].due_on == date(2027, 2, 26)
+    assert appendix["2.2"].original_due_on == date(2026, 11, 30)
+    before = figures_of(model)
+
+    # After the as-at date: the red action is completed, another due date moves, a new action is added,
+    # one action is archived. None of this happened by 20 November.
+    red = plan.actions["red"]
+    db_session.add(
+        ProgressUpdate(
+            action=red, created_at=at(date(2026, 11, 23)), status=ActionStatus.COMPLETE, rag=Rag.BLUE, narrative="Done"
+        )
+    )
+    red.status, red.rag = ActionStatus.COMPLETE, Rag.BLUE
+    change_due_date(plan.actions["green"], date(2027, 6, 30), at(date(2026, 11, 23)), note="Moved later")
+    plan.actions["done"].archived_at = at(date(2026, 11, 23))
+    from tests.factories import ActionFactory
+
+    ActionFactory(
+        recommendation=red.recommendation, reference="1.3", created_at=at(date(2026, 11, 23)), owner=plan.owner
+    )
+    db_session.commit()
+
+    assert figures_of(services.model_for(report)) == before
+    later = services.compute_model(plan.inspection, services.narrative_of(report), date(2026, 11, 24))
+    assert later.figures.by_rag["red"] == 0
+    assert {a.reference for a in later.all_actions()} == {"1.1", "1.2", "1.3", "2.2"}
+
+
+def test_the_previous_issued_report_gives_the_comparison_and_the_trend(plan: Plan, db_session) -> None:
+    first = report_for(plan, db_session, as_at=date(2026, 10, 31), meets_on=date(2026, 11, 9))
+    services.issue_report(first, issuer=plan.manager)
+    second = report_for(plan, db_session)
+    model = services.model_for(second)
+    assert model.previous_as_at == date(2026, 10, 31)
+    assert [p.as_at for p in model.trend] == [date(2026, 10, 31), AS_AT]
+    changes = {row.rag: (row.previous, row.current) for row in model.figures.rag_change}
+    # On 31 October 1.1 was green, 1.2 and 2.2 had no update; by 20 November 1.1 is red, 1.2 green, 2.2 amber.
+    assert changes["red"] == (0, 1)
+    assert changes["amber"] == (0, 1)
+    assert changes["green"] == (1, 1)
+    assert changes["none"] == (2, 0)
+    assert model.figures.worsened == 1
+    assert model.figures.completed_since_previous == 0
+    html = render_document(model)
+    assert "Chart 2: RAG ratings at each progress report" in html
+
+
+def _pdf_text(data: bytes) -> tuple[str, list[str], set[str]]:
+    """All the text, each page's text, and the text of every table cell (whitespace normalised)."""
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        pages = [page.extract_text() or "" for page in pdf.pages]
+        cells = {
+            " ".join(cell.split())
+            for page in pdf.pages
+            for table in page.extract_tables()
+            for row in table
+            for cell in row
+            if cell
+        }
+    return "\n".join(pages), pages, cells
+
+
+def test_the_pdf_has_the_sections_figures_every_action_and_page_numbers(plan: Plan, db_session) -> None:
+    model = services.model_for(report_for(plan, db_session))
+    text, pages, cells = _pdf_text(render_pdf(model))
+    flat = " ".join(text.split())
+    for heading in SECTIONS:
+        assert heading in flat, heading
+    assert "As at 20 November 2026 the action plan has 4 actions: 1 Red (off track), 1 Amber (at risk)" in flat
+    for action in model.all_actions():
+        assert action.reference in cells and action.title in cells, action.reference
+        assert action.success_criteria in cells
+    assert "The preferred provider withdrew from the framework" in cells
+    assert f"Page 1 of {len(pages)}" in pages[0]
+    assert f"Page {len(pages)} of {len(pages)}" in pages[-1]
+    # The running header names the council and the meeting on every page after the first.
+    assert all("Leicester City Council" in page and "Cabinet, 7 December 2026" in page for page in pages[1:])
+    # The appendix pages carry the key to the RAG words they use.
+    appendix_pages = [p for p in pages if "Progress as at" in p]
+    assert appendix_pages and all("Red – off track" in p for p in appendix_pages)
+
+
+def test_the_word_document_has_real_headings_tables_and_repeated_header_rows(plan: Plan, db_session) -> None:
+    model = services.model_for(report_for(plan, db_session))
+    document = Document(io.BytesIO(render_docx(model)))
+    headings = [(p.style.name, p.text) for p in document.paragraphs if p.style.name.startswith("Heading")]
+    heading_texts = [text for _style, text in headings]
+    for heading in SECTIONS:
+        assert heading in heading_texts, heading
+    assert ("Heading 1", "2. Summary") in headings
+    assert ("Heading 2", "5.3 Other implications") in headings
+    assert ("Heading 3", "Recommendation 2") in headings
+    body = "\n".join(p.text for p in document.paragraphs)
+    assert "2.2\tAs at 20 November 2026 the action plan has 4 actions" in body
+
+    plan_tables = [t for t in document.tables if t.rows[0].cells[0].text == "Ref" and len(t.columns) == 8]
+    references = [row.cells[0].text for t in plan_tables for row in t.rows[1:]]
+    assert references == [a.reference for a in model.all_actions()]
+    for table in plan_tables:
+        header = table.rows[0]._tr
+        assert header.xpath("./w:trPr/w:tblHeader"), "the header row must repeat on each page"
+    rags = [row.cells[7].text for t in plan_tables for row in t.rows[1:]]
+    assert rags == ["Red", "Green", "Blue", "Amber"]
+    implications = next(t for t in document.tables if t.rows[0].cells[0].text == "Other implications")
+    assert [row.cells[0].text for row in implications.rows[1:]][0] == "Equal Opportunities"
+    assert document.sections[-1].orientation == 1  # the appendix is landscape
+    assert len(document.inline_shapes) == 1  # chart 1; chart 2 needs an earlier report
+
+
+def test_the_command_renders_each_format(app, plan: Plan, db_session, tmp_path) -> None:  # noqa: ANN001
+    report_for(plan, db_session)
+    runner = app.test_cli_runner()
+    for fmt in ("pdf", "docx", "html"):
+        output = tmp_path / f"report.{fmt}"
+        result = runner.invoke(
+            args=[
+                "reports",
+                "render",
+                str(plan.inspection.id),
+                "--as-at",
+                "2026-11-20",
+                "--format",
+                fmt,
+                "-o",
+                str(output),
+            ]
+        )
+        assert result.exit_code == 0, result.output
+        assert "4 actions as at 2026-11-20, 1 overdue" in result.output
+        assert output.stat().st_size > 1000
+    assert (tmp_path / "report.pdf").read_bytes().startswith(b"%PDF")
+    assert "JAR action plan: progress report" in (tmp_path / "report.html").read_text()
+
+    result = runner.invoke(args=["reports", "render", "99999", "--as-at", "2026-11-20", "-o", str(tmp_path / "x.pdf")])
+    assert result.exit_code != 0 and "There is no inspection 99999" in result.output
+    result = runner.invoke(
+        args=["reports", "render", str(plan.inspection.id), "--as-at", "20/11/2026", "-o", str(tmp_path / "x.pdf")]
+    )
+    assert result.exit_code != 0 and "Use a date like 2026-11-24" in result.output
+
+
+def test_an_issued_report_keeps_its_snapshot_model(plan: Plan, db_session) -> None:
+    report = report_for(plan, db_session)
+    services.issue_report(report, issuer=plan.manager)
+    db_session.commit()
+    assert report.state == ReportState.ISSUED
+    snapshot_model = services.model_for(report)
+    plan.actions["green"].title = "Changed"
+    db_session.commit()
+    assert services.model_for(report) == snapshot_model
+    assert "Changed" not in render_document(services.model_for(report))

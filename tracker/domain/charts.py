@@ -1,0 +1,238 @@
+"""Charts for the progress report as plain shapes, written out as SVG (and drawn by other renderers).
+
+Colour is never the only signal: each rating has its own fill pattern, every segment big
+enough carries its count, and the legend names each rating in words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from html import escape
+from typing import Final
+
+from tracker.domain.report import RAG_MEANINGS, RAG_ORDER, RAG_WORDS, TimescaleRow, TrendPoint, format_short_day
+
+FONT_FAMILY: Final = "Arial, 'Liberation Sans', 'DejaVu Sans', sans-serif"
+INK: Final = "#0b0c0c"
+GRID: Final = "#b1b4b6"
+# GOV.UK colours; the pattern, not the hue, is what tells the ratings apart in greyscale.
+RAG_FILL: Final = {"red": "#d4351c", "amber": "#f47738", "green": "#00703c", "blue": "#1d70b8", "none": "#ffffff"}
+RAG_PATTERN: Final = {"red": "stripes", "amber": "dots", "green": "solid", "blue": "grid", "none": "outline"}
+
+
+@dataclass(frozen=True)
+class Rect:
+    x: float
+    y: float
+    width: float
+    height: float
+    rag: str | None = None
+    fill: str = "#ffffff"
+    stroke: str | None = None
+
+
+@dataclass(frozen=True)
+class Text:
+    x: float
+    y: float
+    text: str
+    anchor: str = "start"
+    size: float = 12
+    bold: bool = False
+
+
+@dataclass(frozen=True)
+class Line:
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    stroke: str = GRID
+
+
+Shape = Rect | Text | Line
+
+
+@dataclass(frozen=True)
+class Chart:
+    key: str
+    width: int
+    height: int
+    title: str
+    description: str
+    shapes: tuple[Shape, ...]
+
+
+LABEL_WIDTH: Final = 200
+BAR_HEIGHT: Final = 24
+ROW_HEIGHT: Final = 36
+
+
+def _count_label(x_centre: float, y_centre: float, count: int, room: float) -> list[Shape]:
+    """A count in a white box inside a segment, when the segment has room for it."""
+    text = str(count)
+    box_width = 8 + 7 * len(text)
+    if room < box_width + 4:
+        return []
+    return [
+        Rect(x_centre - box_width / 2, y_centre - 8, box_width, 16, fill="#ffffff"),
+        Text(x_centre, y_centre + 4, text, anchor="middle", size=11, bold=True),
+    ]
+
+
+def _legend(y: float, width: int, rags: tuple[str, ...] = RAG_ORDER) -> list[Shape]:
+    """Swatches with their pattern and the rating's word and meaning, in two columns."""
+    shapes: list[Shape] = []
+    column_width = (width - 20) / 2
+    for index, rag in enumerate(rags):
+        x = 10 + (index % 2) * column_width
+        row_y = y + (index // 2) * 22
+        shapes.append(Rect(x, row_y, 26, 16, rag=rag, stroke=INK))
+        shapes.append(Text(x + 34, row_y + 12, f"{RAG_WORDS[rag]} – {RAG_MEANINGS[rag]}", size=12))
+    return shapes
+
+
+def _legend_height(rags: tuple[str, ...] = RAG_ORDER) -> int:
+    return ((len(rags) + 1) // 2) * 22
+
+
+def rag_by_timescale_chart(rows: list[TimescaleRow], key: str = "rag-by-timescale") -> Chart:
+    """Stacked horizontal bars: one per timescale, a patterned segment per rating, counts written in."""
+    width = 680
+    bar_area = width - LABEL_WIDTH - 90
+    largest = max([row.total for row in rows] + [1])
+    shapes: list[Shape] = [Text(LABEL_WIDTH, 14, "Number of actions by rating", size=12, bold=True)]
+    top = 26
+    for index, row in enumerate(rows):
+        y = top + index * ROW_HEIGHT
+        shapes.append(Text(LABEL_WIDTH - 8, y + BAR_HEIGHT / 2 + 4, row.label, anchor="end", size=12))
+        x = float(LABEL_WIDTH)
+        for rag in RAG_ORDER:
+            count = row.counts.get(rag, 0)
+            if not count:
+                continue
+            segment = bar_area * count / largest
+            shapes.append(Rect(x, y, segment, BAR_HEIGHT, rag=rag, stroke=INK))
+            shapes.extend(_count_label(x + segment / 2, y + BAR_HEIGHT / 2, count, segment))
+            x += segment
+        shapes.append(Text(x + 8, y + BAR_HEIGHT / 2 + 4, f"{row.total} in all", size=12))
+    axis_bottom = top + len(rows) * ROW_HEIGHT - (ROW_HEIGHT - BAR_HEIGHT)
+    shapes.insert(0, Line(LABEL_WIDTH, top - 4, LABEL_WIDTH, axis_bottom + 4, stroke=INK))
+    legend_top = axis_bottom + 20
+    shapes.extend(_legend(legend_top, width))
+    height = legend_top + _legend_height() + 4
+    return Chart(
+        key=key,
+        width=width,
+        height=int(height),
+        title="Actions by RAG rating and timescale",
+        description=_describe_rows(rows),
+        shapes=tuple(shapes),
+    )
+
+
+def _describe_counts(counts: dict[str, int]) -> str:
+    return ", ".join(f"{counts.get(rag, 0)} {RAG_WORDS[rag]}" for rag in RAG_ORDER if counts.get(rag, 0))
+
+
+def _describe_rows(rows: list[TimescaleRow]) -> str:
+    parts = [f"{row.label}: {row.total} actions ({_describe_counts(row.counts) or 'none'})" for row in rows]
+    return "; ".join(parts) + "."
+
+
+def rag_over_time_chart(points: list[TrendPoint], key: str = "rag-over-time") -> Chart:
+    """Stacked columns, one per report's as-at date, so members see the plan's direction of travel."""
+    width = 680
+    plot_top, plot_height = 30, 200
+    left = 60
+    slot = (width - left - 20) / max(len(points), 1)
+    column = min(70.0, slot * 0.6)
+    largest = max([sum(p.counts.values()) for p in points] + [1])
+    shapes: list[Shape] = [
+        Text(left, 14, "Number of actions by rating at each report", size=12, bold=True),
+        Line(left, plot_top + plot_height, width - 20, plot_top + plot_height, stroke=INK),
+    ]
+    for index, point in enumerate(points):
+        x = left + slot * index + (slot - column) / 2
+        y = float(plot_top + plot_height)
+        for rag in RAG_ORDER:
+            count = point.counts.get(rag, 0)
+            if not count:
+                continue
+            segment = plot_height * count / largest
+            y -= segment
+            shapes.append(Rect(x, y, column, segment, rag=rag, stroke=INK))
+            if segment >= 18:
+                shapes.extend(_count_label(x + column / 2, y + segment / 2, count, column))
+        shapes.append(Text(x + column / 2, y - 6, str(sum(point.counts.values())), anchor="middle", size=12, bold=True))
+        shapes.append(Text(x + column / 2, plot_top + plot_height + 18, _axis_date(point.as_at), anchor="middle"))
+    shapes.append(Text(left, plot_top + plot_height + 36, "Position as at each report", size=12))
+    legend_top = plot_top + plot_height + 52
+    shapes.extend(_legend(legend_top, width))
+    height = legend_top + _legend_height() + 4
+    description = "; ".join(f"as at {_axis_date(p.as_at)}: {_describe_counts(p.counts)}" for p in points) + "."
+    return Chart(key, width, int(height), "RAG ratings over time", description, tuple(shapes))
+
+
+def _axis_date(day: date) -> str:
+    return format_short_day(day)
+
+
+# ---------------------------------------------------------------------------------------------
+# SVG.
+
+
+def _pattern_defs(key: str) -> str:
+    """One pattern per rating; ids carry the chart's key so two charts can share a page."""
+    tiles = {
+        "stripes": '<path d="M-2,2 l4,-4 M0,8 l8,-8 M6,10 l4,-4" stroke="#ffffff" stroke-width="2"/>',
+        "dots": '<circle cx="4" cy="4" r="1.8" fill="#0b0c0c"/>',
+        "solid": "",
+        "grid": '<path d="M0,4 h8 M4,0 v8" stroke="#ffffff" stroke-width="1.5"/>',
+        "outline": "",
+    }
+    parts = []
+    for rag in RAG_ORDER:
+        parts.append(
+            f'<pattern id="{key}-{rag}" patternUnits="userSpaceOnUse" width="8" height="8">'
+            f'<rect width="8" height="8" fill="{RAG_FILL[rag]}"/>{tiles[RAG_PATTERN[rag]]}</pattern>'
+        )
+    return "<defs>" + "".join(parts) + "</defs>"
+
+
+def _number(value: float) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def _shape_svg(shape: Shape, key: str) -> str:
+    if isinstance(shape, Rect):
+        fill = f"url(#{key}-{shape.rag})" if shape.rag else shape.fill
+        stroke = f' stroke="{shape.stroke}" stroke-width="1"' if shape.stroke else ""
+        return (
+            f'<rect x="{_number(shape.x)}" y="{_number(shape.y)}" width="{_number(shape.width)}" '
+            f'height="{_number(shape.height)}" fill="{fill}"{stroke}/>'
+        )
+    if isinstance(shape, Line):
+        return (
+            f'<line x1="{_number(shape.x1)}" y1="{_number(shape.y1)}" x2="{_number(shape.x2)}" '
+            f'y2="{_number(shape.y2)}" stroke="{shape.stroke}" stroke-width="1"/>'
+        )
+    weight = ' font-weight="bold"' if shape.bold else ""
+    return (
+        f'<text x="{_number(shape.x)}" y="{_number(shape.y)}" text-anchor="{shape.anchor}" '
+        f'font-size="{_number(shape.size)}"{weight} fill="{INK}">{escape(shape.text)}</text>'
+    )
+
+
+def to_svg(chart: Chart) -> str:
+    """The chart as an inline SVG element with its title and description for screen readers."""
+    title_id, desc_id = f"{chart.key}-title", f"{chart.key}-desc"
+    body = "".join(_shape_svg(shape, chart.key) for shape in chart.shapes)
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="app-report-chart" viewBox="0 0 {chart.width} {chart.height}" '
+        f'width="{chart.width}" height="{chart.height}" role="img" aria-labelledby="{title_id} {desc_id}" '
+        f'font-family="{FONT_FAMILY}">'
+        f'<title id="{title_id}">{escape(chart.title)}</title><desc id="{desc_id}">{escape(chart.description)}</desc>'
+        f"{_pattern_defs(chart.key)}{body}</svg>"
+    )

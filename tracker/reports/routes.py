@@ -1,0 +1,174 @@
+"""Progress reports to Cabinet and scrutiny: write the narrative, preview the figures, issue, download."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from tracker.extensions import db
+from tracker.models import ProgressReport, ReportState
+from tracker.permissions import can_manage_inspection, require_manage_inspection, signed_in
+from tracker.reports import services
+from tracker.reports.forms import ConfirmForm, DeleteForm, ReportForm, form_data
+from tracker.reports.render_docx import render_docx
+from tracker.reports.render_html import document_csp, render_document, render_fragment
+from tracker.reports.render_pdf import render_pdf
+
+bp = Blueprint("reports", __name__)
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _status(form: ReportForm) -> int:
+    return 400 if form.is_submitted() else 200
+
+
+def _readable_report_or_403(report_id: int) -> ProgressReport:
+    """Everyone signed in reads issued reports; drafts are for those who manage the inspection."""
+    report = services.get_report_or_404(report_id)
+    if report.state != ReportState.ISSUED:
+        require_manage_inspection(current_user, report.inspection)
+    return report
+
+
+def _draft_or_redirect(report_id: int) -> ProgressReport | ResponseReturnValue:
+    report = services.get_report_or_404(report_id)
+    require_manage_inspection(current_user, report.inspection)
+    if report.state != ReportState.DRAFT:
+        flash("This report has been issued: it can no longer be changed", "error")
+        return redirect(url_for("reports.view_report", report_id=report.id))
+    return report
+
+
+def _filename(report: ProgressReport, extension: str) -> str:
+    committee = re.sub(r"[^a-z0-9]+", "-", report.committee.lower()).strip("-") or "committee"
+    return f"{committee}-{report.meets_on.isoformat()}-progress-report-as-at-{report.as_at.isoformat()}.{extension}"
+
+
+@bp.get("/inspections/<int:inspection_id>/reports")
+@signed_in
+def list_reports(inspection_id: int) -> ResponseReturnValue:
+    inspection = services.get_inspection_or_404(inspection_id)
+    manages = can_manage_inspection(current_user, inspection)
+    reports = services.list_reports(inspection, include_drafts=manages)
+    return render_template("reports/list.html", inspection=inspection, reports=reports, manages=manages)
+
+
+@bp.route("/inspections/<int:inspection_id>/reports/new", methods=["GET", "POST"])
+@signed_in
+def new_report(inspection_id: int) -> ResponseReturnValue:
+    inspection = services.get_inspection_or_404(inspection_id)
+    require_manage_inspection(current_user, inspection)
+    form = ReportForm() if request.method == "POST" else ReportForm(data=services.prefill_details(inspection))
+    if not form.validate_on_submit():
+        return render_template("reports/form.html", form=form, inspection=inspection, report=None), _status(form)
+    report = services.create_report(inspection, form_data(form), author=current_user)
+    db.session.commit()
+    flash("Draft report saved: check the figures and exceptions below, then issue it")
+    return redirect(url_for("reports.view_report", report_id=report.id))
+
+
+@bp.get("/reports/<int:report_id>")
+@signed_in
+def view_report(report_id: int) -> ResponseReturnValue:
+    report = _readable_report_or_403(report_id)
+    model = services.model_for(report)
+    return render_template(
+        "reports/view.html",
+        report=report,
+        inspection=report.inspection,
+        content=render_fragment(model),
+        manages=can_manage_inspection(current_user, report.inspection),
+    )
+
+
+@bp.route("/reports/<int:report_id>/edit", methods=["GET", "POST"])
+@signed_in
+def edit_report(report_id: int) -> ResponseReturnValue:
+    report = _draft_or_redirect(report_id)
+    if not isinstance(report, ProgressReport):
+        return report
+    form = ReportForm() if request.method == "POST" else ReportForm(data=services.details_of(report))
+    if not form.validate_on_submit():
+        return render_template("reports/form.html", form=form, inspection=report.inspection, report=report), _status(
+            form
+        )
+    services.update_report(report, form_data(form))
+    db.session.commit()
+    flash("Draft report saved")
+    return redirect(url_for("reports.view_report", report_id=report.id))
+
+
+@bp.route("/reports/<int:report_id>/issue", methods=["GET", "POST"])
+@signed_in
+def issue_report(report_id: int) -> ResponseReturnValue:
+    report = _draft_or_redirect(report_id)
+    if not isinstance(report, ProgressReport):
+        return report
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return render_template("reports/issue.html", form=form, report=report, inspection=report.inspection)
+    services.issue_report(report, issuer=current_user)
+    db.session.commit()
+    flash(f"Report issued for {report.committee} on {report.meets_on.day} {report.meets_on:%B %Y}")
+    return redirect(url_for("reports.view_report", report_id=report.id))
+
+
+@bp.route("/reports/<int:report_id>/delete", methods=["GET", "POST"])
+@signed_in
+def delete_report(report_id: int) -> ResponseReturnValue:
+    report = _draft_or_redirect(report_id)
+    if not isinstance(report, ProgressReport):
+        return report
+    form = DeleteForm()
+    if not form.validate_on_submit():
+        return render_template("reports/delete.html", form=form, report=report, inspection=report.inspection)
+    inspection_id = report.inspection_id
+    services.delete_draft(report)
+    db.session.commit()
+    flash("Draft report deleted")
+    return redirect(url_for("reports.list_reports", inspection_id=inspection_id))
+
+
+@bp.get("/reports/<int:report_id>/print")
+@signed_in
+def print_report(report_id: int) -> ResponseReturnValue:
+    """The A4 print document: as issued, or the draft recomputed now."""
+    report = _readable_report_or_403(report_id)
+    html = report.issued_html if report.state == ReportState.ISSUED and report.issued_html else None
+    if html is None:
+        html = render_document(services.model_for(report))
+    response = Response(html, mimetype="text/html")
+    response.headers["Content-Security-Policy"] = document_csp(html)
+    return response
+
+
+@bp.get("/reports/<int:report_id>/download.pdf")
+@signed_in
+def download_pdf(report_id: int) -> ResponseReturnValue:
+    report = _readable_report_or_403(report_id)
+    data = report.issued_pdf if report.state == ReportState.ISSUED else None
+    if data is None:
+        data = render_pdf(services.model_for(report))
+    return _download(data, "application/pdf", _filename(report, "pdf"))
+
+
+@bp.get("/reports/<int:report_id>/download.docx")
+@signed_in
+def download_docx(report_id: int) -> ResponseReturnValue:
+    report = _readable_report_or_403(report_id)
+    data = report.issued_docx if report.state == ReportState.ISSUED else None
+    if data is None:
+        data = render_docx(services.model_for(report))
+    return _download(data, DOCX_TYPE, _filename(report, "docx"))
+
+
+def _download(data: bytes | None, mimetype: str, filename: str) -> Response:
+    if data is None:
+        abort(404)
+    response = Response(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
