@@ -1,0 +1,308 @@
+"""A report under review: the importer's result as editable fields, and the edits the review page offers.
+
+The draft keeps the review form's values exactly as typed (dates as day/month/year parts), so a
+button press or a validation error never loses an edit, and nothing touches the inspections
+until the reviewer saves.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import PureWindowsPath
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm.attributes import flag_modified
+from werkzeug.datastructures import MultiDict
+
+from tracker.domain.importer import ImportResult, import_document, parse_report
+from tracker.extensions import db
+from tracker.models import Framework, ImportDraft, Inspection, Timescale, User
+
+DETAIL_FIELDS = ("authority", "title", "framework", "inspectorate", "overall_judgement")
+DATE_FIELDS = ("inspection_start_on", "inspection_end_on", "received_on", "published_on")
+JUDGEMENT_FIELDS = ("area", "grade")
+ITEM_FIELDS = ("number", "timescale", "addressee", "theme", "text")
+FRAMEWORK_VALUES = frozenset(framework.value for framework in Framework)
+DEFAULT_INSPECTORATE = "Ofsted"
+
+
+class ReviewError(Exception):
+    """An edit that cannot be made as asked; `field` is the form field the message belongs to."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def text_fingerprint(text: str) -> str:
+    """The sha256 of pasted text, line endings normalised so the same paste matches itself."""
+    return sha256_of(text.replace("\r\n", "\n").strip().encode("utf-8"))
+
+
+def _date_parts(value: date | None) -> list[str]:
+    return [str(value.day), str(value.month), str(value.year)] if value else ["", "", ""]
+
+
+def fields_from_result(result: ImportResult) -> dict[str, Any]:
+    """The review form's starting values: what the importer found, blanks where it found nothing."""
+    framework = result.framework if result.framework in FRAMEWORK_VALUES else ""
+    return {
+        "authority": result.authority or "",
+        "title": result.title or "",
+        "framework": framework,
+        "inspectorate": DEFAULT_INSPECTORATE,
+        "overall_judgement": result.overall_judgement or "",
+        "inspection_start_on": _date_parts(result.inspection_start_on),
+        "inspection_end_on": _date_parts(result.inspection_end_on),
+        # The importer cannot know when the council received the report: the reviewer is asked.
+        "received_on": ["", "", ""],
+        "published_on": _date_parts(result.published_on),
+        "judgements": [{"area": j.area, "grade": j.grade} for j in result.judgements],
+        "recommendations": [
+            {
+                "number": item.number or "",
+                "timescale": item.timescale,
+                "addressee": item.addressee or "",
+                "theme": item.theme or "",
+                "text": item.text,
+            }
+            for item in result.recommendations
+        ],
+    }
+
+
+def create_draft(result: ImportResult, *, user: User, source_filename: str | None, source_sha256: str) -> ImportDraft:
+    draft = ImportDraft(
+        user_id=user.id,
+        source_filename=source_filename,
+        source_sha256=source_sha256,
+        source_text=result.text,
+        warnings=list(result.warnings),
+        fields=fields_from_result(result),
+    )
+    db.session.add(draft)
+    db.session.flush()
+    return draft
+
+
+def list_drafts(user: User) -> list[ImportDraft]:
+    query = select(ImportDraft).where(ImportDraft.user_id == user.id).order_by(ImportDraft.updated_at.desc())
+    return list(db.session.scalars(query))
+
+
+def same_document(draft: ImportDraft) -> list[Inspection]:
+    """Inspections already imported from the same file (same sha256)."""
+    query = select(Inspection).where(Inspection.source_sha256 == draft.source_sha256).order_by(Inspection.id)
+    return list(db.session.scalars(query))
+
+
+def as_formdata(fields: dict[str, Any]) -> MultiDict:
+    """The draft's values as the review form would post them."""
+    data: MultiDict = MultiDict()
+    for name in DETAIL_FIELDS:
+        data.add(name, fields.get(name, ""))
+    for name in DATE_FIELDS:
+        for part in fields.get(name) or ["", "", ""]:
+            data.add(name, part)
+    for index, row in enumerate(fields.get("judgements", [])):
+        for name in JUDGEMENT_FIELDS:
+            data.add(f"judgements-{index}-{name}", row.get(name, ""))
+    for index, item in enumerate(fields.get("recommendations", [])):
+        for name in ITEM_FIELDS:
+            data.add(f"recommendations-{index}-{name}", item.get(name, ""))
+    return data
+
+
+def fields_from_formdata(formdata: MultiDict) -> dict[str, Any]:
+    """What the reviewer posted, as draft values (unvalidated: kept exactly as typed)."""
+    fields: dict[str, Any] = {name: _one_line(formdata.get(name, "")) for name in DETAIL_FIELDS}
+    for name in DATE_FIELDS:
+        parts = [part.strip() for part in formdata.getlist(name)][:3]
+        fields[name] = parts + [""] * (3 - len(parts))
+    fields["judgements"] = _rows(formdata, "judgements", JUDGEMENT_FIELDS)
+    fields["recommendations"] = _rows(formdata, "recommendations", ITEM_FIELDS)
+    for item in fields["recommendations"]:
+        if item["timescale"] not in _TIMESCALE_VALUES:
+            item["timescale"] = Timescale.IMMEDIATE.value
+    return fields
+
+
+_TIMESCALE_VALUES = frozenset(timescale.value for timescale in Timescale)
+_ROW_KEY = re.compile(r"^(?P<list>\w+)-(?P<index>\d+)-(?P<name>\w+)$")
+
+
+def _one_line(value: str) -> str:
+    return " ".join(value.split())
+
+
+def _rows(formdata: MultiDict, prefix: str, names: tuple[str, ...]) -> list[dict[str, str]]:
+    """Indexed rows (`prefix-3-text`) in index order; a row is kept if any of its fields was posted."""
+    indexes = sorted(
+        {
+            int(m["index"])
+            for key in formdata
+            if (m := _ROW_KEY.match(key)) and m["list"] == prefix and m["name"] in names
+        }
+    )
+    rows = []
+    for index in indexes:
+        row = {name: formdata.get(f"{prefix}-{index}-{name}", "") for name in names}
+        rows.append({name: value if name == "text" else _one_line(value) for name, value in row.items()})
+    return rows
+
+
+# Edits the review page's buttons make. Each takes the draft values and the item's index.
+
+
+def _items(fields: dict[str, Any]) -> list[dict[str, str]]:
+    return fields["recommendations"]
+
+
+def split_item(fields: dict[str, Any], index: int) -> int:
+    """Split an item where the reviewer started new lines; each part keeps the timescale, addressee and theme."""
+    item = _items(fields)[index]
+    parts = [part.strip() for part in re.split(r"\s*\n\s*", item["text"].strip()) if part.strip()]
+    if len(parts) < 2:
+        raise ReviewError(
+            f"recommendations-{index}-text",
+            "To split this item, start a new line in its text where it should split, then select Split",
+        )
+    first, *rest = parts
+    item["text"] = first
+    new_items = [{**item, "number": "", "text": part} for part in rest]
+    _items(fields)[index + 1 : index + 1] = new_items
+    return index
+
+
+def merge_with_next(fields: dict[str, Any], index: int) -> int:
+    items = _items(fields)
+    if index + 1 >= len(items):
+        raise ReviewError(f"recommendations-{index}-text", "This is the last item: there is nothing to merge it with")
+    item, following = items[index], items.pop(index + 1)
+    item["text"] = f"{item['text'].strip()} {following['text'].strip()}".strip()
+    for name in ("number", "addressee", "theme"):
+        item[name] = item[name] or following[name]
+    return index
+
+
+def move_up(fields: dict[str, Any], index: int) -> int:
+    items = _items(fields)
+    if index == 0:
+        return index
+    items[index - 1], items[index] = items[index], items[index - 1]
+    return index - 1
+
+
+def move_down(fields: dict[str, Any], index: int) -> int:
+    items = _items(fields)
+    if index + 1 >= len(items):
+        return index
+    items[index + 1], items[index] = items[index], items[index + 1]
+    return index + 1
+
+
+def delete_item(fields: dict[str, Any], index: int) -> int | None:
+    del _items(fields)[index]
+    return max(index - 1, 0) if _items(fields) else None
+
+
+def insert_item_after(fields: dict[str, Any], index: int) -> int:
+    """A blank item after `index`, under the same timescale, addressee and theme."""
+    item = _items(fields)[index]
+    _items(fields).insert(index + 1, {**item, "number": "", "text": ""})
+    return index + 1
+
+
+def add_item(fields: dict[str, Any]) -> int:
+    """A blank item at the end, under the last item's timescale (immediate when there is none)."""
+    items = _items(fields)
+    timescale = items[-1]["timescale"] if items else Timescale.IMMEDIATE.value
+    items.append({"number": "", "timescale": timescale, "addressee": "", "theme": "", "text": ""})
+    return len(items) - 1
+
+
+def add_judgement(fields: dict[str, Any]) -> None:
+    fields["judgements"].append({"area": "", "grade": ""})
+
+
+def delete_judgement(fields: dict[str, Any], index: int) -> None:
+    del fields["judgements"][index]
+
+
+ITEM_OPERATIONS: dict[str, Callable[[dict[str, Any], int], int | None]] = {
+    "split": split_item,
+    "merge": merge_with_next,
+    "up": move_up,
+    "down": move_down,
+    "delete": delete_item,
+    "insert": insert_item_after,
+}
+
+
+@dataclass(frozen=True)
+class EditOutcome:
+    """Where the page should scroll to after an edit ("item-3", "judgements"), or None."""
+
+    anchor: str | None
+
+
+def apply_operation(fields: dict[str, Any], operation: str) -> EditOutcome:
+    """Carry out a review-page button ("split-3", "add", "delete-judgement-1" …) on the draft values.
+
+    Unknown operations and stale indexes (the page was out of date) change nothing.
+    """
+    if operation == "add":
+        return EditOutcome(f"item-{add_item(fields)}")
+    if operation == "add-judgement":
+        add_judgement(fields)
+        return EditOutcome("judgements")
+    name, _, position = operation.rpartition("-")
+    if not position.isdigit():
+        return EditOutcome(None)
+    index = int(position)
+    if name == "delete-judgement":
+        if index < len(fields["judgements"]):
+            delete_judgement(fields, index)
+        return EditOutcome("judgements")
+    if name not in ITEM_OPERATIONS or index >= len(_items(fields)):
+        return EditOutcome(None)
+    focus = ITEM_OPERATIONS[name](fields, index)
+    return EditOutcome(f"item-{focus}" if focus is not None else "recommendations")
+
+
+def save_fields(draft: ImportDraft, fields: dict[str, Any]) -> None:
+    """Replace the draft's values; flagged, because the JSON column cannot see changes inside the dict."""
+    draft.fields = copy.deepcopy(fields)
+    flag_modified(draft, "fields")
+
+
+def import_upload(data: bytes, filename: str, *, user: User) -> ImportDraft:
+    """Read an uploaded report into a new draft; raises UnreadableDocument with the reason to show."""
+    result = import_document(data, filename)
+    return create_draft(result, user=user, source_filename=_base_name(filename), source_sha256=sha256_of(data))
+
+
+def import_pasted_text(text: str, *, user: User) -> ImportDraft:
+    """Read pasted report text into a new draft."""
+    result = parse_report(text)
+    return create_draft(result, user=user, source_filename=None, source_sha256=text_fingerprint(text))
+
+
+def _base_name(filename: str) -> str:
+    # Some browsers send the whole Windows path.
+    return PureWindowsPath(filename).name[:300]
+
+
+def discard(draft: ImportDraft) -> None:
+    db.session.delete(draft)

@@ -1,0 +1,347 @@
+"""Forms for importing, reviewing and running an inspection and its statutory deadlines."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxInput,
+    GovDateInput,
+    GovFileInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    BooleanField,
+    Field,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, StopValidation
+
+from tracker.domain.importer import MAX_UPLOAD_BYTES
+from tracker.models import DeadlineAnchor, DeadlineCounting, Framework, Timescale
+
+FRAMEWORK_CHOICES = [
+    SelectChoice("", "Choose the inspection framework"),
+    SelectChoice(Framework.JAR.value, "Joint area review (JAR)"),
+    SelectChoice(Framework.APA.value, "Annual performance assessment (APA)"),
+    SelectChoice(Framework.SIF.value, "Single inspection framework (SIF)"),
+    SelectChoice(Framework.ILACS.value, "Inspection of local authority children's services (ILACS)"),
+    SelectChoice(Framework.LAC.value, "Inspection of looked after children services"),
+    SelectChoice(Framework.SEND.value, "Area SEND inspection"),
+    SelectChoice(Framework.OTHER.value, "Other"),
+]
+TIMESCALE_CHOICES = [SelectChoice(timescale.value, timescale.label) for timescale in Timescale]
+ANCHOR_CHOICES = [
+    SelectChoice(DeadlineAnchor.PUBLISHED_ON.value, "The date the report was published"),
+    SelectChoice(DeadlineAnchor.RECEIVED_ON.value, "The date the council received the report"),
+]
+COUNTING_CHOICES = [
+    SelectChoice(DeadlineCounting.BEGINNING_WITH.value, "Beginning with that day (it is day 1)"),
+    SelectChoice(DeadlineCounting.AFTER.value, "After that day (the next working day is day 1)"),
+]
+IMMEDIATE_DUE_CHOICES = [
+    SelectChoice("action_plan", "On the action plan's statutory date"),
+    SelectChoice("three_months", "Like the three-month timescale"),
+]
+
+
+class GovDateField(Field):
+    """A GOV.UK day/month/year date: keeps what was typed and says which part is wrong, in GOV.UK words."""
+
+    widget = GovDateInput()
+
+    def __init__(self, label: str, *, name_in_errors: str, required: str | None = None, **kwargs: Any) -> None:
+        super().__init__(label, **kwargs)
+        self.name_in_errors = name_in_errors
+        self.required_message = required
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        parts = [str(value).strip() for value in valuelist][:3]
+        self.raw_data = parts + [""] * (3 - len(parts))
+        self.data = None
+        if any(self.raw_data):
+            self.data = self._parse(*self.raw_data)
+
+    def _parse(self, day: str, month: str, year: str) -> date:
+        missing = [name for name, part in (("day", day), ("month", month), ("year", year)) if not part]
+        if missing:
+            raise ValueError(f"{self.name_in_errors} must include a {' and a '.join(missing)}")
+        if not (day.isdigit() and month.isdigit() and year.isdigit()):
+            raise ValueError(f"{self.name_in_errors} must be a real date")
+        if len(year) != 4:
+            raise ValueError("Year must include 4 numbers")
+        try:
+            return date(int(year), int(month), int(day))
+        except ValueError:
+            raise ValueError(f"{self.name_in_errors} must be a real date") from None
+
+    def pre_validate(self, form: Any) -> None:
+        if self.process_errors:
+            raise StopValidation(self.process_errors[0])
+        if self.data is None and self.required_message:
+            raise StopValidation(self.required_message)
+
+    def _value(self) -> str:
+        return self.data.strftime("%d %m %Y") if self.data else ""
+
+
+class NewInspectionForm(FlaskForm):
+    report_file = FileField(
+        "Upload the report",
+        widget=GovFileInput(),
+        description="A PDF, Word (.docx) or text (.txt) file, smaller than 20MB",
+        render_kw={"accept": ".pdf,.docx,.txt,application/pdf,text/plain"},
+    )
+    report_text = TextAreaField(
+        "Or paste the text of the report",
+        widget=GovTextArea(),
+        description="Copy the whole report, or just its recommendations, from the PDF or Word document",
+    )
+    submit = SubmitField("Read the report", widget=GovSubmitInput())
+
+    def uploaded_file(self) -> Any:
+        """The chosen file, or None when the file input was left empty."""
+        upload = self.report_file.data
+        return upload if upload is not None and getattr(upload, "filename", "") else None
+
+    def pasted_text(self) -> str:
+        return (self.report_text.data or "").replace("\r\n", "\n").strip()
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        upload, text = self.uploaded_file(), self.pasted_text()
+        if upload is None and not text:
+            self.report_file.errors.append("Choose a report to upload or paste its text")
+            return False
+        if upload is not None and text:
+            self.report_file.errors.append("Upload a file or paste the text, not both")
+            return False
+        if len(text.encode("utf-8")) > MAX_UPLOAD_BYTES:
+            self.report_text.errors.append("The pasted text must be smaller than 20MB")
+            return False
+        return True
+
+
+class InspectionDetailsMixin:
+    """The details every inspection has, shared by the review page and the edit page."""
+
+    authority = StringField(
+        "Local authority",
+        widget=GovTextInput(),
+        validators=[DataRequired("Enter the local authority"), Length(max=200)],
+    )
+    title = StringField(
+        "Title of the report",
+        widget=GovTextInput(),
+        validators=[DataRequired("Enter the title of the report"), Length(max=300)],
+    )
+    framework = SelectField(
+        "Inspection framework",
+        widget=GovSelect(),
+        choices=FRAMEWORK_CHOICES,
+        validators=[DataRequired("Select the inspection framework")],
+    )
+    inspectorate = StringField(
+        "Inspectorate",
+        widget=GovTextInput(),
+        description="For example, Ofsted, or Ofsted with the Care Quality Commission",
+        validators=[Length(max=200)],
+    )
+    inspection_start_on = GovDateField("Inspection started", name_in_errors="The date the inspection started")
+    inspection_end_on = GovDateField("Inspection ended", name_in_errors="The date the inspection ended")
+    received_on = GovDateField(
+        "Date the council received the report", name_in_errors="The date the council received the report"
+    )
+    published_on = GovDateField("Date the report was published", name_in_errors="The date the report was published")
+    overall_judgement = StringField(
+        "Overall judgement", widget=GovTextInput(), validators=[Optional(), Length(max=200)]
+    )
+
+    def validate_inspection_end_on(self, field: GovDateField) -> None:
+        start = self.inspection_start_on.data  # type: ignore[attr-defined]
+        if field.data and start and field.data < start:
+            raise StopValidation("The date the inspection ended must be the same as or after the date it started")
+
+
+class JudgementRowForm(Form):
+    area = StringField("Area judged", widget=GovTextInput(), validators=[Length(max=300)])
+    grade = StringField("Grade", widget=GovTextInput(), validators=[Length(max=100)])
+
+    def validate_grade(self, field: StringField) -> None:
+        if (self.area.data or "").strip() and not (field.data or "").strip():
+            raise StopValidation("Enter the grade for this area, or remove the row")
+
+    def validate_area(self, field: StringField) -> None:
+        if (self.grade.data or "").strip() and not (field.data or "").strip():
+            raise StopValidation("Enter the area this grade is for, or remove the row")
+
+
+class RecommendationItemForm(Form):
+    number = StringField("Number", widget=GovTextInput(), validators=[Length(max=20)])
+    timescale = SelectField(
+        "Timescale", widget=GovSelect(), choices=TIMESCALE_CHOICES, validators=[DataRequired("Select a timescale")]
+    )
+    addressee = StringField("Addressed to", widget=GovTextInput(), validators=[Length(max=300)])
+    theme = StringField("Theme", widget=GovTextInput(), validators=[Length(max=300)])
+    text = TextAreaField(
+        "Recommendation",
+        widget=GovTextArea(),
+        validators=[InputRequired("Enter the text of the recommendation, or delete the item")],
+    )
+
+    def validate_text(self, field: TextAreaField) -> None:
+        if not (field.data or "").strip():
+            raise StopValidation("Enter the text of the recommendation, or delete the item")
+
+
+class ReviewForm(InspectionDetailsMixin, FlaskForm):
+    """The whole review page as one form, so every button keeps every edit."""
+
+    judgements = FieldList(FormField(JudgementRowForm))
+    recommendations = FieldList(FormField(RecommendationItemForm))
+
+
+class EditInspectionForm(InspectionDetailsMixin, FlaskForm):
+    judgements = FieldList(FormField(JudgementRowForm))
+    submit = SubmitField("Save changes", widget=GovSubmitInput())
+
+
+class DueDateSettingsForm(FlaskForm):
+    immediate_due = RadioField(
+        "Actions for immediate action are due",
+        widget=GovRadioInput(),
+        choices=IMMEDIATE_DUE_CHOICES,
+        validators=[DataRequired("Select when immediate actions are due")],
+    )
+    three_months_months = IntegerField(
+        "Within three months: months after publication",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired("Enter a number of months for the three-month timescale"),
+            NumberRange(1, 120, "Months must be between 1 and 120"),
+        ],
+    )
+    six_months_months = IntegerField(
+        "Within six months: months after publication",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired("Enter a number of months for the six-month timescale"),
+            NumberRange(1, 120, "Months must be between 1 and 120"),
+        ],
+    )
+    longer_term_months = IntegerField(
+        "In the longer term: months after publication",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired("Enter a number of months for the longer term"),
+            NumberRange(1, 120, "Months must be between 1 and 120"),
+        ],
+    )
+    improvement_months = IntegerField(
+        "Areas for improvement: months after publication",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired("Enter a number of months for areas for improvement"),
+            NumberRange(1, 120, "Months must be between 1 and 120"),
+        ],
+    )
+    submit = SubmitField("Save due date rules", widget=GovSubmitInput())
+
+
+class NewDeadlineForm(FlaskForm):
+    title = StringField(
+        "What must be done",
+        widget=GovTextInput(),
+        description="For example, Send the action plan to the Secretary of State",
+        validators=[DataRequired("Enter what must be done by the deadline"), Length(max=300)],
+    )
+    due_on = GovDateField("Due date", name_in_errors="The due date", description="For example, 9 9 2008")
+    working_days = IntegerField(
+        "Number of working days",
+        widget=GovTextInput(),
+        validators=[Optional(), NumberRange(1, 500, "The number of working days must be between 1 and 500")],
+    )
+    anchor = RadioField("Counted from", widget=GovRadioInput(), choices=ANCHOR_CHOICES, validators=[Optional()])
+    counting = RadioField("Counting", widget=GovRadioInput(), choices=COUNTING_CHOICES, validators=[Optional()])
+    submit = SubmitField("Add deadline", widget=GovSubmitInput())
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        if self.due_on.data and self.working_days.data:
+            self.due_on.errors.append("Enter a due date or a number of working days, not both")
+            return False
+        if self.due_on.data is None and self.working_days.data is None:
+            self.due_on.errors.append("Enter a due date or a number of working days")
+            return False
+        if self.working_days.data is not None:
+            if not self.anchor.data:
+                self.anchor.errors.append("Select the date the working days are counted from")
+            if not self.counting.data:
+                self.counting.errors.append("Select how the working days are counted")
+            return not (self.anchor.errors or self.counting.errors)
+        return True
+
+
+class ChangeDeadlineDateForm(FlaskForm):
+    due_on = GovDateField("New due date", name_in_errors="The new due date", required="Enter the new due date")
+    reason = TextAreaField(
+        "Reason for the change",
+        widget=GovTextArea(),
+        description="This is kept in the inspection's history",
+        validators=[DataRequired("Enter the reason for changing the date"), Length(max=2000)],
+    )
+    submit = SubmitField("Change the date", widget=GovSubmitInput())
+
+
+class MarkDoneForm(FlaskForm):
+    met_on = GovDateField(
+        "Date it was done", name_in_errors="The date it was done", required="Enter the date it was done"
+    )
+    submit = SubmitField("Mark as done", widget=GovSubmitInput())
+
+
+class ChecklistItemForm(FlaskForm):
+    done_on = GovDateField("Date done", name_in_errors="The date it was done", required="Enter the date it was done")
+    evidence = TextAreaField(
+        "Evidence",
+        widget=GovTextArea(),
+        description="For example, where the email, letter or press release is filed",
+        validators=[DataRequired("Enter the evidence"), Length(max=2000)],
+    )
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+
+class MeetingForm(FlaskForm):
+    committee = StringField(
+        "Committee",
+        widget=GovTextInput(),
+        description="For example, Cabinet, or Overview and Scrutiny Management Board",
+        validators=[DataRequired("Enter the name of the committee"), Length(max=200)],
+    )
+    meets_on = GovDateField(
+        "Date of the meeting", name_in_errors="The date of the meeting", required="Enter the date of the meeting"
+    )
+    approves_plan = BooleanField("This meeting approves the action plan", widget=GovCheckboxInput())
+    submit = SubmitField("Add meeting", widget=GovSubmitInput())
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes something: CSRF protection and nothing else."""
