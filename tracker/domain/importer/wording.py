@@ -7,18 +7,21 @@ import re
 # Verbs that open recommendations across JAR, APA, SIF, LAC and ILACS reports.
 IMPERATIVE_VERBS = frozenset(
     """
-    accelerate act address adopt agree align analyse analyze appoint assess assure attend audit build
-    check clarify collate collect commission communicate complete conduct confirm consider consolidate
-    consult continue coordinate co-ordinate create define deliver demonstrate design determine develop
-    disseminate drive eliminate embed enable encourage engage enhance ensure establish evaluate evidence
-    examine expand explore extend facilitate finalise formalise gather give hold identify implement improve
-    increase inform integrate introduce investigate involve keep launch learn maintain make manage map
-    measure meet minimise mobilise monitor obtain offer oversee plan prepare prioritise prioritize produce
-    progress promote provide publish pursue put raise rationalise re-establish re-launch recruit redesign
-    reduce refine reinforce relaunch reprioritise report require resolve respond restructure retain
-    review revise revisit scrutinise secure seek set share sharpen simplify speed stabilise streamline
-    strengthen support sustain take tackle test tighten track train undertake understand update upgrade
-    use verify widen work
+    accelerate act address adopt agree align analyse analyze appoint assess assure attend audit avoid broaden
+    build capture celebrate challenge check clarify co-ordinate collaborate collate collect commence commission
+    communicate compile complete conclude conduct confirm consider consolidate consult continue coordinate
+    create define deliver demonstrate deploy design determine develop devise direct disseminate document drive
+    eliminate embed empower enable encourage enforce engage enhance ensure equip establish evaluate evidence
+    examine expand expedite explore extend facilitate finalise formalise fulfil gather give harness hold
+    identify implement improve increase inform instigate integrate introduce invest investigate involve keep
+    launch learn mainstream maintain make manage map measure meet minimise mobilise monitor notify obtain
+    offer operate oversee plan prepare prioritise prioritize produce progress promote protect provide publish
+    pursue put raise rationalise re-establish re-launch recognise reconfigure recruit redesign reduce refine
+    reflect refresh reinforce reinvigorate relaunch remove renew report reprioritise request require reshape
+    resolve respond restore restructure retain review revise revisit safeguard scrutinise secure seek set share
+    sharpen signpost simplify speed stabilise standardise steer streamline strengthen submit support sustain
+    tackle take target test tighten track train transform understand undertake update upgrade use utilise
+    verify widen work write
     """.split()
 )
 # Nouns that name a body able to act: "The local authority and its partners should ...".
