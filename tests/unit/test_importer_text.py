@@ -114,6 +114,13 @@ def test_bullet_glyphs_line_wraps_and_layout_hyphens_are_undone() -> None:
     ]
 
 
+def test_word_second_level_bullets_belong_to_their_numbered_recommendation() -> None:
+    text = (
+        "Recommendations\n1. Put in place a framework; this to include\no performance data\no audits.\n2. Ensure x.\n"
+    )
+    assert _texts(text) == ["Put in place a framework; this to include performance data; audits.", "Ensure x."]
+
+
 def test_page_numbers_and_running_headers_between_items_are_dropped() -> None:
     text = (
         "Areas for improvement\n"

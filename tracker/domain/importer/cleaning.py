@@ -10,7 +10,8 @@ BULLET = "•"
 # Word and PDF writers use many glyphs for bullets; PDFs set in Symbol/Wingdings fonts come out as
 # private-use code points (U+F0A7, U+F0B7, U+F06E ...).
 _BULLET_LINE = re.compile(r"^(\s*)(?:[•◦▪▫■□◼◻◾●○►▶▸➢➤✓✔·]|[\ue000-\uf8ff])+\s*(.*)$")
-_ASCII_BULLET_LINE = re.compile(r"^(\s*)[-*]\s+(.*)$")
+# Word's second-level bullet is a Courier "o"; no line of English prose starts with a lone "o".
+_ASCII_BULLET_LINE = re.compile(r"^(\s*)(?:[-*]|o(?=[ \t]+[A-Za-z]))\s+(.*)$")
 _PRIVATE_USE = re.compile(r"[\ue000-\uf8ff]")
 _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
 _ODD_SPACES = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000]")
