@@ -1,0 +1,331 @@
+"""Forms for building the plan and recording progress."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCharacterCount,
+    GovCheckboxesInput,
+    GovDateInput,
+    GovFileInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    BooleanField,
+    DateField,
+    Field,
+    HiddenField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import AnyOf, DataRequired, Length, StopValidation
+
+from tracker.domain.plan_lifecycle import PLAN_STATUS_LABELS
+from tracker.domain.progress import NARRATIVE_LIMIT, REASON_LIMIT, ProgressInput, progress_errors
+from tracker.domain.rag import STATUSES
+from tracker.models import ActionStatus, Rag, User
+from tracker.template_filters import format_date
+
+STATUS_CHOICES = [(status.value, status.label) for status in ActionStatus]
+RAG_CHOICES = [(rag.value, rag.label) for rag in Rag]
+
+
+class GovDateField(DateField):
+    """Day, month and year boxes, with GOV.UK error messages ("Due date must be a real date")."""
+
+    widget = GovDateInput()
+
+    def __init__(self, label: str, **kwargs: Any) -> None:
+        super().__init__(label, format="%d %m %Y", **kwargs)
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        parts = [value.strip() for value in valuelist]
+        if len(parts) != 3:
+            self.raw_data = None  # the widget shows three boxes from raw_data; without three, from data
+        self.data = None
+        if not any(parts):
+            return
+        name = self.label.text
+        if len(parts) != 3 or not all(parts):
+            raise ValueError(f"{name} must include a day, month and year")
+        if not all(part.isdigit() for part in parts):
+            raise ValueError(f"{name} must be a real date")
+        day, month, year = (int(part) for part in parts)
+        if len(parts[2]) != 4:
+            raise ValueError(f"{name} year must include 4 numbers")
+        try:
+            self.data = date(year, month, day)
+        except ValueError:
+            raise ValueError(f"{name} must be a real date") from None
+
+
+def date_required(message: str) -> Callable[[FlaskForm, Field], None]:
+    """Like DataRequired, but leaves a "must be a real date" error in place instead of replacing it."""
+
+    def check(_form: FlaskForm, field: Field) -> None:
+        if field.process_errors:
+            raise StopValidation()
+        if field.data is None:
+            raise StopValidation(message)
+
+    return check
+
+
+def _owner_label(user: User) -> str:
+    return f"{user.name} ({user.organisation})" if user.organisation else user.name
+
+
+class VersionedForm(FlaskForm):
+    """Carries the action's version and what the person had seen when they opened the form."""
+
+    version = HiddenField()
+    seen = HiddenField()
+
+    @property
+    def expected_version(self) -> int | None:
+        return int(self.version.data) if (self.version.data or "").isdigit() else None
+
+
+class ActionForm(VersionedForm):
+    reference = StringField(
+        "Reference",
+        widget=GovTextInput(),
+        validators=[
+            DataRequired("Enter a reference, like 2.1"),
+            Length(max=20, message="Reference must be 20 characters or fewer"),
+        ],
+    )
+    title = StringField(
+        "Action",
+        widget=GovTextInput(),
+        validators=[
+            DataRequired("Enter the action"),
+            Length(max=300, message="Action must be 300 characters or fewer"),
+        ],
+    )
+    description = TextAreaField(
+        "Description (optional)",
+        widget=GovTextArea(),
+        validators=[Length(max=5000, message="Description must be 5,000 characters or fewer")],
+    )
+    owner_id = SelectField("Owner (lead officer)", widget=GovSelect(), coerce=int, choices=[])
+    lead_agency = StringField(
+        "Lead agency",
+        widget=GovTextInput(),
+        description="For example, Leicester City Council, NHS Leicester, Leicestershire Constabulary",
+        validators=[Length(max=200, message="Lead agency must be 200 characters or fewer")],
+    )
+    start_on = GovDateField("Start date (optional)")
+    due_on = GovDateField("Due date", validators=[date_required("Enter a due date")])
+    success_criteria = TextAreaField(
+        "Success criteria and measures",
+        widget=GovTextArea(),
+        validators=[Length(max=5000, message="Success criteria must be 5,000 characters or fewer")],
+    )
+    submit = SubmitField("Save action", widget=GovSubmitInput())
+
+    published_on: date | None = None
+
+    def set_owner_choices(self, people: list[User]) -> None:
+        self.owner_id.choices = [(0, "No owner yet")] + [(person.id, _owner_label(person)) for person in people]
+        self._people = {person.id: person for person in people}
+
+    def validate_due_on(self, field: GovDateField) -> None:
+        if field.data is None:
+            return
+        if self.published_on and field.data < self.published_on:
+            raise StopValidation(
+                f"Due date must be on or after the report's publication date, {format_date(self.published_on)}"
+            )
+        if self.start_on.data and field.data < self.start_on.data:
+            raise StopValidation("Due date must be on or after the start date")
+
+    def fields_to_save(self) -> dict[str, Any]:
+        """The edited values, keyed as the action's attributes."""
+        return {
+            "reference": self.reference.data.strip(),
+            "title": self.title.data.strip(),
+            "description": (self.description.data or "").strip(),
+            "owner": self._people.get(self.owner_id.data),
+            "lead_agency": (self.lead_agency.data or "").strip(),
+            "start_on": self.start_on.data,
+            "due_on": self.due_on.data,
+            "success_criteria": (self.success_criteria.data or "").strip(),
+        }
+
+
+class ProgressForm(VersionedForm):
+    """A progress update; the rules (narrative when needed, Blue only when closed) are tracker.domain.progress."""
+
+    status = RadioField("Status", widget=GovRadioInput(), choices=STATUS_CHOICES, validate_choice=False)
+    rag = RadioField("RAG rating", widget=GovRadioInput(), choices=RAG_CHOICES, validate_choice=False)
+    narrative = TextAreaField(
+        "Progress narrative",
+        widget=GovCharacterCount(),
+        description=(
+            f"What has been done and what happens next. Needed for Red, Amber, Complete, No longer required, "
+            f"or a rating other than the suggested one. You can enter up to {NARRATIVE_LIMIT:,} characters."
+        ),
+    )
+    evidence_links = TextAreaField(
+        "Evidence links (optional)",
+        widget=GovTextArea(),
+        description="One link per line, starting https://. For example, a report on the council's document system.",
+    )
+    requested_due_on = GovDateField("Revised due date")
+    request_reason = TextAreaField(
+        "Reason for the revised due date",
+        widget=GovCharacterCount(),
+        description=f"You can enter up to {REASON_LIMIT:,} characters.",
+    )
+    submit = SubmitField("Save progress", widget=GovSubmitInput())
+
+    suggest: Callable[[str], str] = staticmethod(lambda _status: "green")
+    current_due_on: date | None = None
+    published_on: date | None = None
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        update = ProgressInput(
+            status=self.status.data or "",
+            rag=self.rag.data or "",
+            narrative=self.narrative.data or "",
+            evidence_links=self.evidence_links.data or "",
+            requested_due_on=self.requested_due_on.data,
+            request_reason=self.request_reason.data or "",
+        )
+        suggested = self.suggest(update.status) if update.status in STATUSES else ""
+        errors = progress_errors(
+            update, suggested_rag=suggested, current_due_on=self.current_due_on, published_on=self.published_on
+        )
+        for name, message in errors.items():
+            field = getattr(self, name)
+            if not field.errors:  # a date that is not a real date already says so
+                field.errors = [message]
+        return valid and not errors
+
+    def progress_data(self) -> dict[str, Any]:
+        """What services.record_progress takes."""
+        return {
+            "status": self.status.data,
+            "rag": self.rag.data,
+            "narrative": self.narrative.data or "",
+            "evidence_links": self.evidence_links.data or "",
+            "requested_due_on": self.requested_due_on.data,
+            "request_reason": self.request_reason.data or "",
+            "version": self.expected_version,
+        }
+
+
+class DecisionForm(FlaskForm):
+    decision = RadioField(
+        "Decision",
+        widget=GovRadioInput(),
+        choices=[("approve", "Approve the revised due date"), ("decline", "Decline it and keep the current due date")],
+        validators=[DataRequired("Select approve or decline")],
+    )
+    note = TextAreaField(
+        "Note to the owner (optional)",
+        widget=GovTextArea(),
+        validators=[Length(max=1000, message="Note must be 1,000 characters or fewer")],
+    )
+    submit = SubmitField("Save decision", widget=GovSubmitInput())
+
+
+class DeleteActionForm(FlaskForm):
+    submit = SubmitField("Yes, delete this action", widget=GovSubmitInput())
+
+
+class MoveActionForm(FlaskForm):
+    direction = StringField(validators=[AnyOf(["up", "down"])])
+
+
+class BulkAssignForm(FlaskForm):
+    action_ids = SelectMultipleField(
+        "Actions", widget=GovCheckboxesInput(), coerce=int, choices=[], validate_choice=False
+    )
+    owner_id = SelectField("New owner", widget=GovSelect(), coerce=int, choices=[])
+    lead_agency = StringField(
+        "Lead agency (optional)",
+        widget=GovTextInput(),
+        description="Leave blank to keep each action's lead agency",
+        validators=[Length(max=200, message="Lead agency must be 200 characters or fewer")],
+    )
+    submit = SubmitField("Assign owner", widget=GovSubmitInput())
+
+    def set_choices(self, people: list[User], action_ids: list[int]) -> None:
+        self.owner_id.choices = [(0, "Choose someone")] + [(person.id, _owner_label(person)) for person in people]
+        self._people = {person.id: person for person in people}
+        self._action_ids = set(action_ids)
+
+    def validate_owner_id(self, field: SelectField) -> None:
+        if field.data not in self._people:
+            raise StopValidation("Select the new owner")
+
+    def validate_action_ids(self, field: SelectMultipleField) -> None:
+        chosen = [action_id for action_id in field.data or [] if action_id in self._action_ids]
+        if not chosen:
+            raise StopValidation("Select at least one action")
+        field.data = chosen
+
+    @property
+    def owner(self) -> User:
+        return self._people[self.owner_id.data]
+
+
+class PlanStatusForm(FlaskForm):
+    status = RadioField("New status", widget=GovRadioInput(), choices=[])
+    published_on = GovDateField("Date the plan was published")
+    submit = SubmitField("Change status", widget=GovSubmitInput())
+
+    report_published_on: date | None = None
+    today: date | None = None
+    asks_for_date: bool = False
+
+    def set_choices(self, statuses: tuple[str, ...]) -> None:
+        self.status.choices = [(status, PLAN_STATUS_LABELS[status]) for status in statuses]
+        self.status.validators = [DataRequired("Select the plan's new status")]
+
+    def validate_published_on(self, field: GovDateField) -> None:
+        if not (self.asks_for_date and self.status.data == "published") or field.process_errors:
+            return
+        if field.data is None:
+            raise StopValidation("Enter the date the plan was published")
+        if self.today and field.data > self.today:
+            raise StopValidation("Date the plan was published must be today or in the past")
+        if self.report_published_on and field.data < self.report_published_on:
+            raise StopValidation(
+                "Date the plan was published must be on or after the report's publication date, "
+                f"{format_date(self.report_published_on)}"
+            )
+
+
+class ImportPlanForm(FlaskForm):
+    spreadsheet = FileField("Upload a spreadsheet", widget=GovFileInput())
+    submit = SubmitField("Check the spreadsheet", widget=GovSubmitInput())
+
+    def validate_spreadsheet(self, field: FileField) -> None:
+        if not field.data or not field.data.filename:
+            raise StopValidation("Select a spreadsheet")
+        if not field.data.filename.lower().endswith((".xlsx", ".csv")):
+            raise StopValidation("The selected file must be an .xlsx or .csv spreadsheet")
+
+
+class ConfirmImportForm(FlaskForm):
+    rows = HiddenField()
+    filename = HiddenField()
+    skip_invalid = BooleanField("Import the valid rows and skip the rows with problems")
+    submit = SubmitField("Import actions", widget=GovSubmitInput())

@@ -1,0 +1,264 @@
+"""The action plan as an .xlsx or .csv file, and reading one back in.
+
+Both formats use the columns in tracker.domain.plan_rows, so an exported plan imports unchanged.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager, joinedload
+
+from tracker.actions.services import (
+    existing_references,
+    known_owner_emails,
+    recommendation_prefix,
+    recommendations_by_number,
+)
+from tracker.domain.plan_rows import (
+    COLUMNS,
+    HEADERS,
+    RAG_LABELS,
+    STATUS_LABELS,
+    PlanContext,
+    PlanRow,
+    cell_text,
+    check_rows,
+    header_map,
+    is_blank,
+    missing_headers,
+    protect_from_formulas,
+)
+from tracker.extensions import db
+from tracker.models import Action, Inspection, ProgressUpdate, Recommendation
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 2000
+HEADER_SEARCH_ROWS = 10
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+RAG_FILLS = {"red": "F6D7D2", "amber": "FCD6C3", "green": "CCE2D8", "blue": "D2E2F1"}
+COLUMN_WIDTHS = {
+    "recommendation": 16,
+    "timescale": 22,
+    "reference": 11,
+    "title": 50,
+    "description": 40,
+    "owner_email": 30,
+    "owner_name": 22,
+    "lead_agency": 24,
+    "start_on": 12,
+    "due_on": 12,
+    "success_criteria": 45,
+    "status": 18,
+    "rag": 9,
+    "latest_progress": 60,
+}
+DATE_KEYS = ("start_on", "due_on")
+
+
+class UnreadableSpreadsheet(ValueError):
+    """An upload we cannot read as a plan; the message says why, for the person who uploaded it."""
+
+
+# Export ------------------------------------------------------------------------------------------
+
+
+def plan_rows(inspection: Inspection) -> list[dict[str, Any]]:
+    """The inspection's live actions in plan order as {column key: value}; dates stay dates."""
+    latest = (
+        select(ProgressUpdate.action_id, func.max(ProgressUpdate.id).label("update_id"))
+        .group_by(ProgressUpdate.action_id)
+        .subquery()
+    )
+    query = (
+        select(Action, ProgressUpdate.narrative)
+        .join(Action.recommendation)
+        .outerjoin(latest, latest.c.action_id == Action.id)
+        .outerjoin(ProgressUpdate, ProgressUpdate.id == latest.c.update_id)
+        .options(contains_eager(Action.recommendation), joinedload(Action.owner))
+        .where(Action.inspection_id == inspection.id, Action.archived_at.is_(None))
+        .order_by(Recommendation.position, Recommendation.id, Action.position, Action.id)
+    )
+    rows = []
+    for action, narrative in db.session.execute(query):
+        rows.append(
+            {
+                "recommendation": recommendation_prefix(action.recommendation),
+                "timescale": action.recommendation.timescale.label,
+                "reference": action.reference,
+                "title": action.title,
+                "description": action.description,
+                "owner_email": action.owner.email if action.owner else "",
+                "owner_name": action.owner.name if action.owner else "",
+                "lead_agency": action.lead_agency,
+                "start_on": action.start_on,
+                "due_on": action.due_on,
+                "success_criteria": action.success_criteria,
+                "status": STATUS_LABELS[action.status.value],
+                "rag": RAG_LABELS[action.rag.value] if action.rag else "",
+                "latest_progress": narrative or "",
+            }
+        )
+    return rows
+
+
+def export_xlsx(inspection: Inspection) -> bytes:
+    """A formatted workbook: bold header row, frozen panes, real dates, RAG as its word on its colour."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Action plan"
+    workbook.properties.title = f"{inspection.title} – action plan"
+    workbook.properties.creator = inspection.authority
+    sheet.append(list(HEADERS))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="E5E5E5")
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for values in plan_rows(inspection):
+        sheet.append([values[column.key] or None for column in COLUMNS])
+        _format_row(sheet, sheet.max_row)
+    for index, column in enumerate(COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = COLUMN_WIDTHS[column.key]
+    sheet.freeze_panes = "D2"
+    sheet.auto_filter.ref = sheet.dimensions
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _format_row(sheet: Any, row_number: int) -> None:
+    for index, column in enumerate(COLUMNS, start=1):
+        cell = sheet.cell(row=row_number, column=index)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if column.key in DATE_KEYS and cell.value is not None:
+            cell.number_format = "dd/mm/yyyy"
+        elif isinstance(cell.value, str) and cell.data_type == "f":
+            cell.data_type = "s"  # text someone typed that starts with "=" is text, never a formula
+        if column.key == "rag" and cell.value:
+            fill = RAG_FILLS.get(str(cell.value).lower())
+            if fill:
+                cell.fill = PatternFill("solid", fgColor=fill)
+                cell.font = Font(bold=True)
+
+
+def export_csv(inspection: Inspection) -> bytes:
+    """UTF-8 with a byte-order mark (so Excel reads it as UTF-8), dates as YYYY-MM-DD."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(HEADERS)
+    for values in plan_rows(inspection):
+        writer.writerow([_csv_cell(values[column.key]) for column in COLUMNS])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _csv_cell(value: Any) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    return protect_from_formulas(str(value or ""))
+
+
+# Import ------------------------------------------------------------------------------------------
+
+
+def read_upload(filename: str, data: bytes) -> list[tuple[int, dict[str, str]]]:
+    """(line number, {column key: text}) for each non-blank row under the header row."""
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise UnreadableSpreadsheet(f"The selected file must be smaller than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
+    if not data:
+        raise UnreadableSpreadsheet("The selected file is empty")
+    lines = _xlsx_lines(data) if filename.lower().endswith(".xlsx") else _csv_lines(data)
+    return _rows_under_header(lines)
+
+
+def _xlsx_lines(data: bytes) -> Iterator[tuple[int, list[Any]]]:
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise UnreadableSpreadsheet("The selected file is not an .xlsx spreadsheet we can read") from error
+    sheet = workbook["Action plan"] if "Action plan" in workbook.sheetnames else workbook.worksheets[0]
+    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        yield number, list(values)
+    workbook.close()
+
+
+def _csv_lines(data: bytes) -> Iterator[tuple[int, list[Any]]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Excel on Windows saves "CSV" in the Windows code page.
+        text = data.decode("cp1252", errors="replace")
+    if "\x00" in text:
+        raise UnreadableSpreadsheet("The selected file is not a CSV spreadsheet we can read")
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    try:
+        yield from enumerate(csv.reader(io.StringIO(text), dialect), start=1)
+    except csv.Error as error:
+        raise UnreadableSpreadsheet(f"The selected file is not a CSV spreadsheet we can read: {error}") from error
+
+
+def _rows_under_header(lines: Iterator[tuple[int, list[Any]]]) -> list[tuple[int, dict[str, str]]]:
+    mapping: dict[int, str] | None = None
+    rows: list[tuple[int, dict[str, str]]] = []
+    for number, values in lines:
+        if mapping is None:
+            candidate = header_map(values)
+            if not missing_headers(candidate):
+                mapping = candidate
+            elif number >= HEADER_SEARCH_ROWS:
+                break
+            continue
+        cells = {key: cell_text(values[index]) if index < len(values) else "" for index, key in mapping.items()}
+        if is_blank(cells):
+            continue
+        rows.append((number, cells))
+        if len(rows) > MAX_ROWS:
+            raise UnreadableSpreadsheet(
+                f"The spreadsheet has more than {MAX_ROWS:,} actions: split it into smaller files"
+            )
+    if mapping is None:
+        needed = ", ".join(f"“{column.header}”" for column in COLUMNS if column.key in ("recommendation", "title"))
+        raise UnreadableSpreadsheet(f"The spreadsheet needs a header row with the columns {needed}")
+    if not rows:
+        raise UnreadableSpreadsheet("The spreadsheet has a header row but no actions under it")
+    return rows
+
+
+def check_plan_rows(inspection: Inspection, raw_rows: list[tuple[int, dict[str, str]]]) -> list[PlanRow]:
+    """Every row checked against the inspection's recommendations, the people with accounts and the plan."""
+    emails = {cells.get("owner_email", "").strip().lower() for _line, cells in raw_rows}
+    context = PlanContext(
+        recommendations=frozenset(recommendations_by_number(inspection)),
+        owner_emails=known_owner_emails({email for email in emails if email}),
+        published_on=inspection.published_on,
+        existing_references=existing_references(inspection),
+    )
+    return check_rows(raw_rows, context)
+
+
+def rows_to_json(raw_rows: list[tuple[int, dict[str, str]]]) -> str:
+    return json.dumps([[line, cells] for line, cells in raw_rows], ensure_ascii=False)
+
+
+def rows_from_json(text: str) -> list[tuple[int, dict[str, str]]]:
+    """The rows a preview carried to its confirm button; checked again before anything is saved."""
+    try:
+        data = json.loads(text or "[]")
+        rows = [(int(line), {str(key): str(value) for key, value in cells.items()}) for line, cells in data]
+    except (ValueError, TypeError, AttributeError) as error:
+        raise UnreadableSpreadsheet("The preview could not be read back: upload the spreadsheet again") from error
+    if not rows or len(rows) > MAX_ROWS:
+        raise UnreadableSpreadsheet("The preview could not be read back: upload the spreadsheet again")
+    return rows

@@ -1,0 +1,318 @@
+"""An action plan as spreadsheet rows: the columns we write, and checking rows someone uploads.
+
+Export and import share `COLUMNS`, so a plan exported and imported again comes back the same.
+Rows arrive as {header: cell} with cells as text, numbers or dates (openpyxl gives datetimes);
+every row is checked and every problem reported with its line number, never just the first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Final
+
+from tracker.domain.rag import RAG_VALUES, STATUSES
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    aliases: tuple[str, ...] = ()
+    max_length: int | None = None
+
+
+COLUMNS: Final[tuple[Column, ...]] = (
+    Column("recommendation", "Recommendation", ("recommendation number", "rec", "rec no")),
+    Column("timescale", "Timescale"),
+    Column("reference", "Reference", ("ref", "action reference", "action ref"), 20),
+    Column("title", "Action", ("action title", "title"), 300),
+    Column("description", "Description", ("detail", "details"), 5000),
+    Column("owner_email", "Owner email", ("lead officer email", "owner e-mail", "email")),
+    Column("owner_name", "Owner", ("lead officer",)),
+    Column("lead_agency", "Lead agency", ("agency",), 200),
+    Column("start_on", "Start date", ("start",)),
+    Column("due_on", "Due date", ("due", "deadline", "target date")),
+    Column("success_criteria", "Success criteria", ("measures", "success criteria / measures"), 5000),
+    Column("status", "Status"),
+    Column("rag", "RAG", ("rag rating", "rating")),
+    Column("latest_progress", "Latest progress", ("progress", "narrative"), 2000),
+)
+HEADERS: Final = tuple(column.header for column in COLUMNS)
+REQUIRED_KEYS: Final = ("recommendation", "title")
+# Written for people reading the sheet; an import takes the owner from the email and the
+# timescale from the recommendation.
+READ_ONLY_KEYS: Final = ("timescale", "owner_name")
+
+STATUS_WORDS: Final = {
+    "not started": "not_started",
+    "in progress": "in_progress",
+    "complete": "complete",
+    "completed": "complete",
+    "no longer required": "no_longer_required",
+}
+RAG_WORDS: Final = {"r": "red", "a": "amber", "g": "green", "b": "blue", "complete": "blue"}
+STATUS_LABELS: Final = {value: word.capitalize() for word, value in STATUS_WORDS.items() if word != "completed"}
+RAG_LABELS: Final = {"red": "Red", "amber": "Amber", "green": "Green", "blue": "Blue"}
+
+_MONTHS: Final = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.]+)?$")
+_NUMERIC = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})$")
+_WORDS = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{4})$", re.IGNORECASE)
+# Spreadsheet programs read a cell starting with one of these as a formula.
+FORMULA_PREFIXES: Final = ("=", "+", "-", "@", "\t", "\r")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class DateProblem(ValueError):
+    """A cell that is not a date; `recognised` when it looks like one but the day does not exist (31/02/2009)."""
+
+    def __init__(self, *, recognised: bool) -> None:
+        super().__init__("not a real date" if recognised else "not a date")
+        self.recognised = recognised
+
+
+def _year(text: str) -> int:
+    year = int(text)
+    return year + 2000 if year < 100 else year
+
+
+def _parts(text: str) -> tuple[int, int, int] | None:
+    """(year, month, day) from "2008-09-09", "9/9/2008", "09.09.08" or "9 September 2008"."""
+    if match := _ISO.match(text):
+        return int(match.group(1)), int(match.group(2)), int(match.group(3))
+    if match := _NUMERIC.match(text):
+        return _year(match.group(3)), int(match.group(2)), int(match.group(1))
+    if (match := _WORDS.match(text)) and match.group(2).lower() in _MONTHS:
+        return int(match.group(3)), _MONTHS[match.group(2).lower()], int(match.group(1))
+    return None
+
+
+def parse_date(value: object) -> date | None:
+    """A cell as a date; None when blank. Raises DateProblem for text that is not a real date (31/02/2009)."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    if not text:
+        return None
+    parts = _parts(text)
+    if parts is None:
+        raise DateProblem(recognised=False)
+    try:
+        return date(*parts)
+    except ValueError:
+        raise DateProblem(recognised=True) from None
+
+
+def cell_text(value: object) -> str:
+    """A cell as trimmed text; whole numbers typed as numbers ("2" read back as 2.0) stay whole."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    text = str(value).strip()
+    # A leading apostrophe is how our CSV export keeps a formula-like cell as text.
+    if text.startswith("'") and text[1:2] in FORMULA_PREFIXES:
+        text = text[1:]
+    return text
+
+
+def protect_from_formulas(text: str) -> str:
+    """Text a spreadsheet program will show as text, not run as a formula (for CSV)."""
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def header_map(headers: Iterable[object]) -> dict[int, str]:
+    """Column index → column key for the headers we recognise (case and spacing ignored)."""
+    names: dict[str, str] = {}
+    for column in COLUMNS:
+        for name in (column.header, *column.aliases):
+            names[_normalise(name)] = column.key
+    found: dict[int, str] = {}
+    for index, header in enumerate(headers):
+        key = names.get(_normalise(cell_text(header)))
+        if key and key not in found.values():
+            found[index] = key
+    return found
+
+
+def missing_headers(mapping: Mapping[int, str]) -> list[str]:
+    """The required columns a sheet lacks, by their header."""
+    present = set(mapping.values())
+    return [column.header for column in COLUMNS if column.key in REQUIRED_KEYS and column.key not in present]
+
+
+def _normalise(text: str) -> str:
+    return re.sub(r"[^a-z0-9/]+", " ", text.lower()).strip()
+
+
+@dataclass
+class PlanRow:
+    """One checked row of a plan: what it says, and what is wrong with it."""
+
+    line: int
+    recommendation: str = ""
+    reference: str = ""
+    title: str = ""
+    description: str = ""
+    owner_email: str = ""
+    lead_agency: str = ""
+    start_on: date | None = None
+    due_on: date | None = None
+    success_criteria: str = ""
+    status: str = "not_started"
+    rag: str | None = None
+    latest_progress: str = ""
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.errors
+
+
+@dataclass(frozen=True)
+class PlanContext:
+    """What rows are checked against: the inspection's recommendations, people and existing references."""
+
+    recommendations: frozenset[str]
+    owner_emails: frozenset[str]
+    published_on: date | None = None
+    existing_references: frozenset[tuple[str, str]] = frozenset()
+
+
+def _text_cells(row: PlanRow, cells: Mapping[str, object]) -> None:
+    for column in COLUMNS:
+        if column.key in READ_ONLY_KEYS or column.key in ("start_on", "due_on", "status", "rag"):
+            continue
+        text = cell_text(cells.get(column.key))
+        if column.max_length is not None and len(text) > column.max_length:
+            row.errors.append(f"{column.header} must be {column.max_length:,} characters or fewer")
+            text = text[: column.max_length]
+        setattr(row, column.key, text)
+    row.owner_email = row.owner_email.lower()
+
+
+def _date_cell(row: PlanRow, cells: Mapping[str, object], key: str, header: str) -> None:
+    try:
+        setattr(row, key, parse_date(cells.get(key)))
+    except DateProblem as problem:
+        shown = cell_text(cells.get(key))
+        if problem.recognised:
+            row.errors.append(f"{header} “{shown}” must be a real date")
+        else:
+            row.errors.append(f"{header} “{shown}” is not a date: use the form 9/9/2008")
+
+
+def _status_and_rag(row: PlanRow, cells: Mapping[str, object]) -> None:
+    status_text = cell_text(cells.get("status")).lower()
+    if status_text:
+        status = STATUS_WORDS.get(status_text, status_text.replace(" ", "_"))
+        if status in STATUSES:
+            row.status = status
+        else:
+            row.errors.append(f"Status “{status_text}” is not one of: {', '.join(STATUS_LABELS.values())}")
+    rag_text = cell_text(cells.get("rag")).lower()
+    if rag_text:
+        # "Red – off track" is how the tracker labels a rating; the colour word comes first.
+        word = re.split(r"[\s–-]+", rag_text)[0]
+        rag = RAG_WORDS.get(word, word)
+        if rag in RAG_VALUES:
+            row.rag = rag
+        else:
+            row.errors.append(f"RAG “{rag_text}” is not one of: Red, Amber, Green, Blue")
+
+
+def _check_meaning(row: PlanRow, context: PlanContext) -> None:
+    if not row.recommendation:
+        row.errors.append("Enter the recommendation number")
+    elif row.recommendation not in context.recommendations:
+        row.errors.append(f"There is no recommendation {row.recommendation} in this inspection")
+    if not row.title:
+        row.errors.append("Enter the action")
+    if row.owner_email and not _EMAIL.match(row.owner_email):
+        row.errors.append(f"Owner email “{row.owner_email}” is not an email address")
+    elif row.owner_email and row.owner_email not in context.owner_emails:
+        row.errors.append(f"Nobody has an account with the email address {row.owner_email}")
+    if row.due_on and context.published_on and row.due_on < context.published_on:
+        row.errors.append("Due date must be on or after the report's publication date")
+    if row.due_on and row.start_on and row.due_on < row.start_on:
+        row.errors.append("Due date must be on or after the start date")
+    if (row.recommendation, row.reference) in context.existing_references and row.reference:
+        row.errors.append(f"Action {row.reference} is already in the plan")
+
+
+def check_row(line: int, cells: Mapping[str, object], context: PlanContext) -> PlanRow:
+    """One row ({column key: cell}) read and checked."""
+    row = PlanRow(line=line)
+    _text_cells(row, cells)
+    _date_cell(row, cells, "start_on", "Start date")
+    _date_cell(row, cells, "due_on", "Due date")
+    _status_and_rag(row, cells)
+    _check_meaning(row, context)
+    return row
+
+
+def check_rows(rows: Iterable[tuple[int, Mapping[str, object]]], context: PlanContext) -> list[PlanRow]:
+    """Every row checked; a reference used twice under one recommendation is an error on the second."""
+    checked: list[PlanRow] = []
+    seen: set[tuple[str, str]] = set()
+    for line, cells in rows:
+        row = check_row(line, cells, context)
+        key = (row.recommendation, row.reference)
+        if row.reference and key in seen:
+            row.errors.append(f"Action {row.reference} appears more than once for this recommendation")
+        seen.add(key)
+        checked.append(row)
+    return checked
+
+
+def is_blank(cells: Mapping[str, object]) -> bool:
+    return all(cell_text(value) == "" for value in cells.values())
+
+
+__all__ = [
+    "COLUMNS",
+    "HEADERS",
+    "RAG_LABELS",
+    "STATUS_LABELS",
+    "Column",
+    "DateProblem",
+    "PlanContext",
+    "PlanRow",
+    "cell_text",
+    "check_row",
+    "check_rows",
+    "header_map",
+    "is_blank",
+    "missing_headers",
+    "parse_date",
+    "protect_from_formulas",
+]
