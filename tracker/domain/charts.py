@@ -144,7 +144,7 @@ def _describe_rows(rows: list[TimescaleRow]) -> str:
 def rag_over_time_chart(points: list[TrendPoint], key: str = "rag-over-time") -> Chart:
     """Stacked columns, one per report's as-at date, so members see the plan's direction of travel."""
     width = 680
-    plot_top, plot_height = 30, 200
+    plot_top, plot_height = 44, 200
     left = 60
     slot = (width - left - 20) / max(len(points), 1)
     column = min(70.0, slot * 0.6)

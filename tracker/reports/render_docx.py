@@ -396,7 +396,7 @@ def _appendix(document: Document, model: ReportModel) -> None:
                 [
                     a.reference,
                     a.title,
-                    [a.lead_officer or "Not assigned", a.lead_officer_title, a.lead_agency],
+                    [a.lead_officer or "Not assigned", a.lead_agency],
                     [
                         format_short_day(a.due_on, "None set"),
                         f"Originally {format_short_day(a.original_due_on)}" if a.original_due_on else "",
