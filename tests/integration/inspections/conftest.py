@@ -6,6 +6,7 @@ import io
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from tests.conftest import FIXTURES, sign_in, soup
@@ -76,6 +77,60 @@ def post_review(client, review_url: str, data: MultiDict, op: str):  # noqa: ANN
 
 
 def latest_draft(db_session) -> ImportDraft:  # noqa: ANN001
-    from sqlalchemy import select
-
     return db_session.scalars(select(ImportDraft).order_by(ImportDraft.id.desc())).first()
+
+
+def make_inspection(db_session, manager: User | None = None, **overrides):  # noqa: ANN001, ANN201
+    """A saved JAR inspection (Leicester, published 3 June 2008) with its statutory deadlines and three
+    recommendations, one per JAR timescale."""
+    from datetime import date
+
+    from tracker.inspections.deadlines import create_statutory_deadlines
+    from tracker.models import Framework, Inspection, Judgement, Recommendation, Timescale
+
+    values = {
+        "authority": "Leicester City Council",
+        "title": "Joint area review of Leicester",
+        "framework": Framework.JAR,
+        "published_on": date(2008, 6, 3),
+        "received_on": date(2008, 5, 20),
+        "inspection_start_on": date(2008, 2, 4),
+        "inspection_end_on": date(2008, 2, 15),
+        "overall_judgement": None,
+        **overrides,
+    }
+    inspection = Inspection(
+        **values,
+        managers=[manager] if manager else [],
+        judgements=[Judgement(area="Safeguarding", grade="2", position=0)],
+        recommendations=[
+            Recommendation(
+                number=None,
+                timescale=timescale,
+                addressee="The local partnership",
+                text=f"{timescale.label}: improve something",
+                position=position,
+            )
+            for position, timescale in enumerate((Timescale.IMMEDIATE, Timescale.SIX_MONTHS, Timescale.LONGER_TERM))
+        ],
+    )
+    db_session.add(inspection)
+    create_statutory_deadlines(inspection)
+    db_session.commit()
+    return inspection
+
+
+def deadline_named(db_session, inspection_id: int, title: str):  # noqa: ANN001, ANN201
+    from tracker.models import StatutoryDeadline
+
+    query = select(StatutoryDeadline).where(
+        StatutoryDeadline.inspection_id == inspection_id, StatutoryDeadline.title == title
+    )
+    return db_session.scalars(query).one()
+
+
+def at(app, day) -> None:  # noqa: ANN001
+    """Set "now" to 10:00 UTC on `day`."""
+    from datetime import UTC, datetime, time
+
+    app.config["TRACKER_NOW"] = datetime.combine(day, time(10), tzinfo=UTC)

@@ -270,6 +270,5 @@ def test_discarding_asks_first_then_keeps_nothing(client, manager, db_session) -
 def test_unfinished_imports_are_listed_for_their_owner(client, manager, db_session) -> None:
     review_url = import_fixture(client, LEICESTERSHIRE)
     page = soup(client.get("/inspections"))
-    links = [a["href"] for a in page.select("a")]
-    assert review_url.split("localhost")[-1] in links or any(review_url.endswith(link) for link in links)
+    assert review_url in [a["href"] for a in page.select("main a")]
     assert "Reports you are checking" in page.get_text(" ", strip=True)
