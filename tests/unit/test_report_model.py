@@ -331,3 +331,26 @@ def test_closed_actions_are_never_overdue(status: str) -> None:
     )
     assert model.figures.overdue == 0
     assert model.red_or_overdue == []
+
+
+def test_due_date_edits_while_the_plan_is_drafted_are_not_revisions() -> None:
+    drafted = action(
+        1,
+        due_on=date(2027, 3, 31),
+        original_due_on=date(2027, 1, 29),
+        due_on_changes=(
+            FieldChange(at(date(2026, 2, 1)), "2026-12-18", "2027-01-29"),
+            FieldChange(at(date(2026, 11, 2)), "2027-01-29", "2027-03-31", "Agreed at steering group"),
+        ),
+        original_due_on_changes=(FieldChange(at(date(2026, 2, 1)), "2026-12-18", "2027-01-29"),),
+    )
+    model = build_report(history(drafted), NARRATIVE, inputs())
+    (row,) = model.revised_due_dates
+    assert (row.original_due_on, row.due_on, row.reason) == (
+        date(2027, 1, 29),
+        date(2027, 3, 31),
+        "Agreed at steering group",
+    )
+    before_revision = build_report(history(drafted), NARRATIVE, inputs(date(2026, 6, 1)))
+    assert before_revision.revised_due_dates == []
+    assert before_revision.all_actions()[0].due_on == date(2027, 1, 29)

@@ -118,6 +118,7 @@ class ActionRecord:
     archived_at: datetime | None = None
     updates: tuple[UpdateRecord, ...] = ()
     due_on_changes: tuple[FieldChange, ...] = ()
+    original_due_on_changes: tuple[FieldChange, ...] = ()
     status_changes: tuple[FieldChange, ...] = ()
     rag_changes: tuple[FieldChange, ...] = ()
 
@@ -402,7 +403,14 @@ def due_on_as_at(action: ActionRecord, cutoff: datetime) -> date | None:
     before = [c for c in action.due_on_changes if c.occurred_at < cutoff]
     if before:
         return _as_date(max(before, key=lambda c: c.occurred_at).new_value)
-    return _original_due_on(action)
+    first = min(action.due_on_changes, key=lambda c: c.occurred_at)
+    return _as_date(first.old_value) or action.original_due_on
+
+
+def original_due_on_as_at(action: ActionRecord, cutoff: datetime) -> date | None:
+    """The plan's original due date at `cutoff`: it follows the due date until the plan is agreed."""
+    value = _value_in_force(action.original_due_on_changes, cutoff, _iso(action.original_due_on))
+    return _as_date(value) or due_on_as_at(action, cutoff)
 
 
 def _iso(value: date | None) -> str | None:
@@ -443,6 +451,7 @@ class ActionState:
     rag: str
     due_on: date | None
     update: UpdateRecord | None
+    original_due_on: date | None = None
 
     @property
     def is_open(self) -> bool:
@@ -457,7 +466,12 @@ def plan_as_at(history: PlanHistory, cutoff: datetime) -> dict[int, ActionState]
             continue
         status, rag = status_and_rag_as_at(action, cutoff)
         states[action.id] = ActionState(
-            action, status, rag, due_on_as_at(action, cutoff), latest_update(action, cutoff)
+            action,
+            status,
+            rag,
+            due_on_as_at(action, cutoff),
+            latest_update(action, cutoff),
+            original_due_on_as_at(action, cutoff),
         )
     return states
 
@@ -763,16 +777,8 @@ def _reference_key(reference: str) -> tuple[Any, ...]:
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in reference.replace("-", ".").split("."))
 
 
-def _original_due_on(action: ActionRecord) -> date | None:
-    if action.due_on_changes:
-        first = min(action.due_on_changes, key=lambda c: c.occurred_at)
-        return _as_date(first.old_value) or action.original_due_on
-    return action.original_due_on or action.due_on
-
-
 def _was_revised(state: ActionState) -> bool:
-    original = _original_due_on(state.action)
-    return original is not None and state.due_on is not None and state.due_on != original
+    return state.original_due_on is not None and state.due_on is not None and state.due_on != state.original_due_on
 
 
 def _reason_for(action: ActionRecord, change: FieldChange) -> str:
@@ -794,13 +800,21 @@ def revised_due_dates(states: dict[int, ActionState], cutoff: datetime) -> list[
         if not _was_revised(state):
             continue
         action = state.action
-        changes = sorted((c for c in action.due_on_changes if c.occurred_at < cutoff), key=lambda c: c.occurred_at)
-        reasons = [r for r in (_reason_for(action, c) for c in changes) if r]
+        # Changes that set the original date too were the plan being drafted, not revisions of it.
+        changes = sorted(
+            (
+                c
+                for c in action.due_on_changes
+                if c.occurred_at < cutoff and _as_date(c.new_value) != state.original_due_on
+            ),
+            key=lambda c: c.occurred_at,
+        )
+        reasons = list(dict.fromkeys(r for r in (_reason_for(action, c) for c in changes) if r))
         rows.append(
             RevisionRow(
                 reference=action.reference,
                 title=action.title,
-                original_due_on=_original_due_on(action),
+                original_due_on=state.original_due_on,
                 due_on=state.due_on,
                 revised_on=changes[-1].occurred_at.date() if changes else None,
                 reason=" ".join(reasons) or "No reason recorded",
@@ -811,7 +825,6 @@ def revised_due_dates(states: dict[int, ActionState], cutoff: datetime) -> list[
 
 def _action_row(state: ActionState, previous: ActionState | None, as_at: date, holidays: Container[date]) -> ActionRow:
     action = state.action
-    original = _original_due_on(action)
     return ActionRow(
         reference=action.reference,
         title=action.title,
@@ -819,7 +832,7 @@ def _action_row(state: ActionState, previous: ActionState | None, as_at: date, h
         lead_officer_title=action.owner_job_title,
         lead_agency=action.lead_agency,
         due_on=state.due_on,
-        original_due_on=original if _was_revised(state) else None,
+        original_due_on=state.original_due_on if _was_revised(state) else None,
         success_criteria=action.success_criteria,
         progress=state.update.narrative if state.update else "",
         progress_on=state.update.created_at.date() if state.update else None,

@@ -40,7 +40,7 @@ from tracker.models import (
 )
 
 TIMETABLE_ROWS = 4
-AUDITED_ACTION_FIELDS = ("due_on", "status", "rag")
+AUDITED_ACTION_FIELDS = ("due_on", "original_due_on", "status", "rag")
 
 
 def get_inspection_or_404(inspection_id: int) -> Inspection:
@@ -133,6 +133,7 @@ def _action_record(action: Action, updates: list[ProgressUpdate], events: dict) 
         archived_at=_utc(action.archived_at),
         updates=tuple(_update_record(u) for u in updates),
         due_on_changes=_changes(events.get((action.id, "due_on"), [])),
+        original_due_on_changes=_changes(events.get((action.id, "original_due_on"), [])),
         status_changes=_changes(events.get((action.id, "status"), [])),
         rag_changes=_changes(events.get((action.id, "rag"), [])),
     )

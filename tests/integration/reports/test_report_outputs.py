@@ -216,3 +216,47 @@ def test_an_issued_report_keeps_its_snapshot_model(plan: Plan, db_session) -> No
     db_session.commit()
     assert services.model_for(report) == snapshot_model
     assert "Changed" not in render_document(services.model_for(report))
+
+
+def test_changes_made_through_the_action_plan_are_read_back_as_at_each_date(app, plan: Plan, db_session) -> None:  # noqa: ANN001
+    """Drafting edits before the plan is agreed are not revisions; an approved request is, with its reason."""
+    from datetime import UTC, datetime
+
+    from tracker.actions import services as actions
+    from tracker.models import PlanStatus
+
+    action = plan.actions["green"]
+    app.config["TRACKER_NOW"] = datetime(2026, 11, 10, 9, 0, tzinfo=UTC)
+    # Still a draft plan: moving the due date moves the original with it.
+    actions.update_action(action, {"due_on": date(2027, 2, 5)}, actor=plan.manager)
+    plan.inspection.plan_status = PlanStatus.PUBLISHED
+    update = actions.record_progress(
+        action,
+        plan.owner,
+        {
+            "status": "in_progress",
+            "rag": "amber",
+            "narrative": "Printing delayed",
+            "requested_due_on": date(2027, 3, 5),
+            "request_reason": "The printer's contract ended",
+        },
+    )
+    actions.decide_due_date_request(update, approve=True, actor=plan.manager)
+    db_session.commit()
+
+    # Audit rows carry the real time of the change, not the fixed clock: report as at that day.
+    from zoneinfo import ZoneInfo
+
+    from sqlalchemy import func, select
+
+    from tracker.clock import as_utc
+    from tracker.models import AuditEvent
+
+    changed_at = as_utc(db_session.scalar(select(func.max(AuditEvent.occurred_at))))
+    as_at = changed_at.astimezone(ZoneInfo("Europe/London")).date()
+    model = services.compute_model(plan.inspection, services.narrative_of(report_for(plan, db_session)), as_at)
+    row = next(a for a in model.all_actions() if a.reference == "1.2")
+    assert (row.due_on, row.original_due_on, row.rag) == (date(2027, 3, 5), date(2027, 2, 5), "amber")
+    revision = next(r for r in model.revised_due_dates if r.reference == "1.2")
+    assert revision.reason == "The printer's contract ended"
+    assert revision.original_due_on == date(2027, 2, 5)
