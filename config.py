@@ -76,6 +76,24 @@ class Config:
     LOGIN_FAILURES_BEFORE_LOCK = _int("LOGIN_FAILURES_BEFORE_LOCK", 5)
     LOGIN_LOCK_MINUTES = _int("LOGIN_LOCK_MINUTES", 15)
 
+    # Reminders (DESIGN §6): when they go out and what they contain. Times are TRACKER_TIMEZONE.
+    DIGEST_TIME = os.environ.get("DIGEST_TIME", "07:30")
+    DUE_SOON_WORKING_DAYS = _int("DUE_SOON_WORKING_DAYS", 10)
+    ESCALATION_WORKING_DAYS = _int("ESCALATION_WORKING_DAYS", 10)
+    STALE_UPDATE_WEEKS = _int("STALE_UPDATE_WEEKS", 6)
+    UPDATE_REQUEST_WORKING_DAYS = _int("UPDATE_REQUEST_WORKING_DAYS", 5)
+    SUMMARY_DEADLINE_WORKING_DAYS = _int("SUMMARY_DEADLINE_WORKING_DAYS", 20)
+    ACTION_LINK_DAYS = _int("ACTION_LINK_DAYS", 14)
+    # The outbox sender: retries back off exponentially from OUTBOX_RETRY_SECONDS.
+    OUTBOX_MAX_ATTEMPTS = _int("OUTBOX_MAX_ATTEMPTS", 5)
+    OUTBOX_RETRY_SECONDS = _int("OUTBOX_RETRY_SECONDS", 60)
+    OUTBOX_BATCH_SIZE = _int("OUTBOX_BATCH_SIZE", 500)
+    OUTBOX_CLAIM_TIMEOUT_SECONDS = _int("OUTBOX_CLAIM_TIMEOUT_SECONDS", 600)
+    MAIL_TIMEOUT_SECONDS = _int("MAIL_TIMEOUT_SECONDS", 30)
+    # The single scheduler: its lease expires unless renewed; a standby retries at the same interval.
+    SCHEDULER_LEASE_SECONDS = float(os.environ.get("SCHEDULER_LEASE_SECONDS") or 60)
+    SCHEDULER_HEARTBEAT_SECONDS = float(os.environ.get("SCHEDULER_HEARTBEAT_SECONDS") or 15)
+
     def __init__(self) -> None:
         self.SECRET_KEY = os.environ.get("SECRET_KEY") or _instance_secret_key()
         self.SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{INSTANCE_DIR / 'tracker.sqlite'}")

@@ -1,21 +1,44 @@
-"""Queuing email: rendered now, stored in the outbox in the caller's transaction."""
+"""The outbox: email rendered and queued in the caller's transaction, claimed and settled by the sender.
+
+States (EmailState): queued → sending (claimed by one sender) → sent, or back to queued with a
+later `send_after` after a temporary failure, or failed (permanent refusal, too many attempts,
+or a sender that stopped mid-send: at most once means such a row is never re-sent by itself).
+With no MAIL_SERVER configured nothing is sent: rows stay queued and the admin Outbox page is
+the mailbox.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
-from flask import render_template
-from sqlalchemy import select
+from flask import current_app, render_template
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from tracker import clock
+from tracker.audit.services import record_change
 from tracker.extensions import db
-from tracker.models import EmailState, OutboxEmail
+from tracker.models import EmailState, OutboxEmail, User
+
+PAGE_SIZE = 50
 
 
 def _insert_for_dialect(name: str) -> Any:
     return postgresql.insert if name == "postgresql" else sqlite.insert
+
+
+@dataclass(frozen=True)
+class PreparedEmail:
+    """A rendered email waiting to be queued."""
+
+    recipient: str
+    subject: str
+    text_body: str
+    html_body: str
+    dedupe_key: str
 
 
 def queue_email(
@@ -53,9 +76,9 @@ def queue_rendered_email(
     send_after: datetime | None = None,
 ) -> bool:
     """Queue an already-rendered email; False when `dedupe_key` exists."""
-    insert = _insert_for_dialect(db.session.get_bind().dialect.name)
+    insert_ = _insert_for_dialect(db.session.get_bind().dialect.name)
     statement = (
-        insert(OutboxEmail)
+        insert_(OutboxEmail)
         .values(
             recipient=recipient,
             subject=subject,
@@ -69,11 +92,200 @@ def queue_rendered_email(
             send_after=send_after or clock.now(),
         )
         .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        .returning(OutboxEmail.id)
     )
-    result = db.session.execute(statement)
-    return bool(result.rowcount)
+    # RETURNING, not rowcount: PostgreSQL drivers report -1 for an INSERT that returns rows.
+    return db.session.execute(statement).first() is not None
 
 
-def list_emails(*, limit: int = 100) -> list[OutboxEmail]:
-    query = select(OutboxEmail).order_by(OutboxEmail.created_at.desc(), OutboxEmail.id.desc()).limit(limit)
-    return list(db.session.scalars(query))
+class EmailRenderer:
+    """Renders many emails from one template pair without looking the templates up each time."""
+
+    def __init__(self, template: str) -> None:
+        environment = current_app.jinja_env
+        self._text = environment.get_template(f"emails/{template}.txt")
+        self._html = environment.get_template(f"emails/{template}.html")
+        self._base = {
+            "service_name": current_app.config["SERVICE_NAME"],
+            "organisation_name": current_app.config["ORGANISATION_NAME"],
+        }
+
+    def render(self, *, recipient: str, subject: str, dedupe_key: str, **context: Any) -> PreparedEmail:
+        values = {**self._base, "subject": subject, **context}
+        return PreparedEmail(
+            recipient=recipient,
+            subject=subject,
+            text_body=self._text.render(values),
+            html_body=self._html.render(values),
+            dedupe_key=dedupe_key,
+        )
+
+
+def existing_dedupe_keys(keys: Iterable[str]) -> set[str]:
+    """Which of `keys` are already in the outbox (one query)."""
+    wanted = list(keys)
+    if not wanted:
+        return set()
+    return set(db.session.scalars(select(OutboxEmail.dedupe_key).where(OutboxEmail.dedupe_key.in_(wanted))))
+
+
+def queue_prepared_emails(emails: Sequence[PreparedEmail], *, send_after: datetime | None = None) -> int:
+    """Queue many emails in one statement; keys already queued are skipped. Returns how many were new."""
+    if not emails:
+        return 0
+    moment = send_after or clock.now()
+    insert_ = _insert_for_dialect(db.session.get_bind().dialect.name)
+    statement = insert_(OutboxEmail.__table__).on_conflict_do_nothing(index_elements=["dedupe_key"])
+    rows = [
+        {
+            "recipient": email.recipient,
+            "subject": email.subject,
+            "text_body": email.text_body,
+            "html_body": email.html_body,
+            "dedupe_key": email.dedupe_key,
+            "state": EmailState.QUEUED,
+            "attempts": 0,
+            "last_error": "",
+            "created_at": moment,
+            "send_after": moment,
+        }
+        for email in emails
+    ]
+    result = db.session.execute(statement, rows)
+    return result.rowcount if result.rowcount is not None and result.rowcount >= 0 else len(rows)
+
+
+# The sender's side --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClaimedEmail:
+    id: int
+    recipient: str
+    subject: str
+    text_body: str
+    html_body: str
+    attempts: int
+
+
+def due_count(now: datetime) -> int:
+    query = select(func.count()).where(OutboxEmail.state == EmailState.QUEUED, OutboxEmail.send_after <= now)
+    return db.session.scalar(query) or 0
+
+
+def claim_next_email(now: datetime, sender: str) -> ClaimedEmail | None:
+    """Atomically take the next due email for `sender`, or None when none is due.
+
+    PostgreSQL skips rows another sender holds (FOR UPDATE SKIP LOCKED); SQLite serialises
+    writers, and the `state = 'queued'` condition on the UPDATE makes a lost race claim nothing.
+    """
+    candidate = (
+        select(OutboxEmail.id)
+        .where(OutboxEmail.state == EmailState.QUEUED, OutboxEmail.send_after <= now)
+        .order_by(OutboxEmail.send_after, OutboxEmail.id)
+        .limit(1)
+    )
+    if db.session.get_bind().dialect.name == "postgresql":
+        candidate = candidate.with_for_update(skip_locked=True)
+    statement = (
+        update(OutboxEmail)
+        .where(OutboxEmail.id == candidate.scalar_subquery(), OutboxEmail.state == EmailState.QUEUED)
+        .values(state=EmailState.SENDING, claimed_at=now, claimed_by=sender, attempts=OutboxEmail.attempts + 1)
+        .returning(
+            OutboxEmail.id,
+            OutboxEmail.recipient,
+            OutboxEmail.subject,
+            OutboxEmail.text_body,
+            OutboxEmail.html_body,
+            OutboxEmail.attempts,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    row = db.session.execute(statement).first()
+    return ClaimedEmail(*row) if row else None
+
+
+def mark_sent(email_id: int, now: datetime) -> None:
+    _settle(email_id, state=EmailState.SENT, sent_at=now, last_error="")
+
+
+def mark_attempt_failed(email: ClaimedEmail, error: str, now: datetime, *, permanent: bool) -> EmailState:
+    """After a failed attempt: back to queued with exponential back-off, or failed for good."""
+    config = current_app.config
+    if permanent or email.attempts >= config["OUTBOX_MAX_ATTEMPTS"]:
+        _settle(email.id, state=EmailState.FAILED, last_error=error[:2000])
+        return EmailState.FAILED
+    delay = timedelta(seconds=config["OUTBOX_RETRY_SECONDS"] * 2 ** (email.attempts - 1))
+    _settle(email.id, state=EmailState.QUEUED, send_after=now + delay, last_error=error[:2000])
+    return EmailState.QUEUED
+
+
+def _settle(email_id: int, **values: Any) -> None:
+    statement = (
+        update(OutboxEmail)
+        .where(OutboxEmail.id == email_id, OutboxEmail.state == EmailState.SENDING)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(statement)
+
+
+def fail_interrupted_sends(now: datetime) -> int:
+    """Rows claimed longer ago than the claim timeout belong to a sender that stopped mid-send.
+
+    It may or may not have handed the email to the mail server, so the row is not re-sent by
+    itself (at most once): it is marked failed for an administrator to check and retry.
+    """
+    cutoff = now - timedelta(seconds=current_app.config["OUTBOX_CLAIM_TIMEOUT_SECONDS"])
+    statement = (
+        update(OutboxEmail)
+        .where(OutboxEmail.state == EmailState.SENDING, OutboxEmail.claimed_at < cutoff)
+        .values(
+            state=EmailState.FAILED,
+            last_error="The sender stopped while sending this email, so it may or may not have been delivered. "
+            "Check with the recipient before sending it again.",
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return db.session.execute(statement).rowcount or 0
+
+
+def note_connection_failure(now: datetime, error: str) -> int:
+    """Record why the mail server could not be reached on the due rows; they stay queued."""
+    statement = (
+        update(OutboxEmail)
+        .where(OutboxEmail.state == EmailState.QUEUED, OutboxEmail.send_after <= now)
+        .values(last_error=error[:2000])
+        .execution_options(synchronize_session=False)
+    )
+    return db.session.execute(statement).rowcount or 0
+
+
+# The admin pages -------------------------------------------------------------------------------------
+
+
+def list_emails(*, state: EmailState | None = None, limit: int = PAGE_SIZE, offset: int = 0) -> list[OutboxEmail]:
+    query = select(OutboxEmail).order_by(OutboxEmail.created_at.desc(), OutboxEmail.id.desc())
+    if state is not None:
+        query = query.where(OutboxEmail.state == state)
+    return list(db.session.scalars(query.limit(limit).offset(offset)))
+
+
+def counts_by_state() -> dict[EmailState, int]:
+    rows = db.session.execute(select(OutboxEmail.state, func.count()).group_by(OutboxEmail.state)).all()
+    counts = dict.fromkeys(EmailState, 0)
+    counts.update(dict(rows))
+    return counts
+
+
+def retry_email(email: OutboxEmail, *, actor: User) -> bool:
+    """Put a failed email back in the queue with a fresh set of attempts; recorded in the history."""
+    if email.state != EmailState.FAILED:
+        return False
+    record_change(actor=actor, entity=email, field="state", old=email.state, new=EmailState.QUEUED, note="Retry")
+    email.state = EmailState.QUEUED
+    email.attempts = 0
+    email.send_after = clock.now()
+    email.claimed_at = None
+    email.claimed_by = None
+    return True

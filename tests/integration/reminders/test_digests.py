@@ -1,0 +1,220 @@
+"""Daily digests: who gets one, what it says, and that it is queued once and arrives by SMTP."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import event, select
+
+from tests.integration.reminders.conftest import TODAY, action, live_inspection, person
+from tracker import jobs
+from tracker.extensions import db
+from tracker.models import ActionLinkToken, ActionStatus, DigestPreference, EmailState, JobRun, OutboxEmail, PlanStatus
+from tracker.outbox.sender import send_due_emails
+
+
+def outbox(db_session) -> list[OutboxEmail]:
+    return list(db_session.scalars(select(OutboxEmail).order_by(OutboxEmail.id)))
+
+
+def test_one_digest_per_person_with_overdue_first_and_due_soon(db_session, digest_time) -> None:
+    sam = person(name="Sam Patel", email="sam@example.gov.uk")
+    inspection = live_inspection(title="Joint Area Review 2008")
+    action(sam, date(2026, 11, 20), inspection, reference="1.1", title="Review care plans")  # 2 working days
+    action(sam, date(2026, 11, 2), inspection, reference="2.1", title="Audit case files")  # 16 working days
+    action(sam, date(2026, 12, 1), inspection, reference="3.1", title="Train staff")  # due in 5
+    action(sam, date(2027, 3, 1), inspection, reference="4.1", title="Later work")  # not mentioned
+    action(sam, date(2026, 11, 2), inspection, reference="5.1", title="Done", status=ActionStatus.COMPLETE)
+    nobody_to_chase = person()
+    action(nobody_to_chase, date(2027, 3, 1), inspection)
+    db_session.commit()
+
+    result = jobs.daily_digests(TODAY)
+
+    assert result.outcome == "done"
+    assert result.counts["queued"] == 1
+    [email] = outbox(db_session)
+    assert email.recipient == "sam@example.gov.uk"
+    assert email.subject == "Your actions: 2 overdue actions, 1 action due soon"
+    assert email.dedupe_key == f"digest:{sam.id}:2026-11-24"
+    text = email.text_body
+    assert text.index("2.1 Audit case files") < text.index("1.1 Review care plans") < text.index("3.1 Train staff")
+    assert "Due 2 November 2026, 16 working days overdue." in text
+    assert "Due 1 December 2026, in 5 working days." in text
+    assert "Later work" not in text and "Done" not in text
+    assert "<table" in email.html_body and "Audit case files" in email.html_body
+
+
+def test_running_again_queues_nothing_more(db_session, digest_time) -> None:
+    sam = person()
+    action(sam, date(2026, 11, 2))
+    db_session.commit()
+    assert jobs.daily_digests(TODAY).counts["queued"] == 1
+    again = jobs.daily_digests(TODAY)
+    assert again.outcome == "already ran"
+    assert again.counts["queued"] == 1  # what the first run did
+    assert len(outbox(db_session)) == 1
+    assert db_session.scalar(select(JobRun.counts).where(JobRun.job == "daily_digest"))["queued"] == 1
+
+
+def test_nothing_to_say_means_no_email(db_session, digest_time) -> None:
+    action(person(), date(2027, 6, 1))
+    action(person(), None)
+    db_session.commit()
+    assert jobs.daily_digests(TODAY).counts == {
+        "decided": 0, "already_queued": 0, "queued": 0, "overdue_actions": 0, "due_soon_actions": 0,
+        "needs_update_actions": 0, "escalated_actions": 0,
+    }  # fmt: skip
+    assert outbox(db_session) == []
+
+
+def test_inactive_people_and_preferences(db_session, digest_time) -> None:
+    inactive = person(active=False)
+    off = person(digest_preference=DigestPreference.OFF)
+    weekly = person(digest_preference=DigestPreference.WEEKLY)
+    daily = person()
+    for owner in (inactive, off, weekly, daily):
+        action(owner, date(2026, 11, 2))
+    db_session.commit()
+
+    jobs.daily_digests(date(2026, 11, 23))  # Monday: the week's first run
+    assert sorted(e.recipient for e in outbox(db_session)) == sorted([weekly.email, daily.email])
+    jobs.daily_digests(TODAY)  # Tuesday
+    assert [e.recipient for e in outbox(db_session)][2:] == [daily.email]
+
+
+def test_weekly_people_get_theirs_on_tuesday_when_monday_was_missed(db_session, digest_time) -> None:
+    weekly = person(digest_preference=DigestPreference.WEEKLY)
+    action(weekly, date(2026, 11, 2))
+    db_session.commit()
+    jobs.daily_digests(TODAY)  # no run on Monday 23rd
+    jobs.daily_digests(date(2026, 11, 25))
+    assert [e.dedupe_key for e in outbox(db_session)] == [f"digest:{weekly.id}:2026-11-24"]
+
+
+def test_no_digests_on_a_bank_holiday(db_session, digest_time) -> None:
+    action(person(), date(2026, 11, 2))
+    db_session.commit()
+    assert jobs.daily_digests(date(2026, 12, 25)).outcome == "not a working day"
+    assert outbox(db_session) == []
+
+
+def test_draft_and_closed_plans_are_not_chased(db_session, digest_time) -> None:
+    owner = person()
+    action(owner, date(2026, 11, 2), live_inspection(plan_status=PlanStatus.DRAFT))
+    action(owner, date(2026, 11, 2), live_inspection(plan_status=PlanStatus.CLOSED))
+    action(owner, date(2026, 11, 2), archived_at=datetime(2026, 11, 1, tzinfo=UTC))
+    db_session.commit()
+    assert jobs.daily_digests(TODAY).counts["queued"] == 0
+
+
+def test_escalation_to_the_line_manager_under_its_own_heading(db_session, digest_time) -> None:
+    boss = person(name="Margaret Bell")
+    owner = person(name="Aisha Khan", line_manager=boss)
+    inspection = live_inspection()
+    action(owner, date(2026, 11, 6), inspection, reference="7.1", title="Long overdue")  # 12 working days
+    action(owner, date(2026, 11, 20), inspection, reference="7.2", title="Just overdue")  # 2
+    db_session.commit()
+    jobs.daily_digests(TODAY)
+    [to_boss] = [e for e in outbox(db_session) if e.recipient == boss.email]
+    assert to_boss.subject == "Your actions: 1 overdue action in your team"
+    assert "OVERDUE IN YOUR TEAM (1)" in to_boss.text_body
+    assert "7.1 Long overdue" in to_boss.text_body and "Owner: Aisha Khan" in to_boss.text_body
+    assert "Just overdue" not in to_boss.text_body
+    [to_owner] = [e for e in outbox(db_session) if e.recipient == owner.email]
+    assert "OVERDUE IN YOUR TEAM" not in to_owner.text_body
+
+
+def test_stale_actions_need_an_update(db_session, digest_time) -> None:
+    owner = person()
+    action(owner, date(2027, 6, 1), reference="8.1", last_progress_at=datetime(2026, 10, 1, 9, tzinfo=UTC))
+    action(owner, date(2027, 6, 1), reference="8.2", last_progress_at=datetime(2026, 11, 1, 9, tzinfo=UTC))
+    db_session.commit()
+    jobs.daily_digests(TODAY)
+    [email] = outbox(db_session)
+    assert email.subject == "Your actions: 1 action needs an update"
+    assert "NEEDS AN UPDATE (1)" in email.text_body
+    assert "No progress recorded since 1 October 2026." in email.text_body
+    assert "8.2" not in email.text_body
+
+
+def test_each_own_action_gets_its_own_update_link(db_session, digest_time) -> None:
+    boss = person()
+    owner = person(line_manager=boss)
+    first = action(owner, date(2026, 11, 2))
+    second = action(owner, date(2026, 12, 1))
+    db_session.commit()
+    jobs.daily_digests(TODAY)
+    tokens = db_session.scalars(select(ActionLinkToken)).all()
+    assert sorted((t.action_id, t.user_id) for t in tokens) == sorted([(first.id, owner.id), (second.id, owner.id)])
+    assert all(len(t.token_hash) == 64 for t in tokens)
+    assert all(t.expires_at.replace(tzinfo=UTC) == datetime(2026, 12, 8, 7, 30, tzinfo=UTC) for t in tokens)
+
+
+def test_a_dry_run_changes_nothing(db_session, digest_time) -> None:
+    action(person(), date(2026, 11, 2))
+    db_session.commit()
+    result = jobs.daily_digests(TODAY, dry_run=True)
+    assert result.outcome == "dry run"
+    assert result.counts["decided"] == 1 and result.counts["queued"] == 0
+    assert outbox(db_session) == []
+    assert db_session.scalar(select(JobRun.id)) is None
+    assert db_session.scalar(select(ActionLinkToken.id)) is None
+
+
+def _count_queries(app, work) -> int:  # noqa: ANN001
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, _params, _context, _executemany) -> None:  # noqa: ANN001
+        statements.append(statement)
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        work()
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(statements)
+
+
+def test_queuing_digests_takes_the_same_number_of_queries_for_3_or_30_people(app, db_session, digest_time) -> None:
+    def make(n: int) -> None:
+        inspection = live_inspection()
+        for _ in range(n):
+            boss = person()
+            owner = person(line_manager=boss)
+            action(owner, date(2026, 11, 2), inspection)
+            action(owner, date(2026, 12, 1), inspection)
+        db_session.commit()
+
+    make(3)
+    few = _count_queries(app, lambda: jobs.daily_digests(TODAY))
+    make(30)
+    many = _count_queries(app, lambda: jobs.daily_digests(date(2026, 11, 25)))
+    assert len(outbox(db_session)) == 6 + 66
+    assert few == many, (few, many)
+    assert 5 < few < 20
+
+
+def test_digests_arrive_by_smtp_with_text_and_html_parts(db_session, digest_time, smtp_server, mail_to) -> None:
+    mail_to(smtp_server)
+    sam = person(name="Sam Patel", email="sam@example.gov.uk")
+    ruth = person(name="Ruth Allen", email="ruth@example.gov.uk")
+    action(sam, date(2026, 11, 2), reference="1.1", title="Audit case files")
+    action(ruth, date(2026, 12, 1), reference="2.1", title="Train staff")
+    db_session.commit()
+
+    jobs.run_reminders(TODAY)
+    report = send_due_emails()
+
+    assert report.sent == 2
+    received = {m.rcpt_tos[0]: m for m in smtp_server.mailbox.messages}
+    assert set(received) == {"sam@example.gov.uk", "ruth@example.gov.uk"}
+    assert received["sam@example.gov.uk"].subject == "Your actions: 1 overdue action"
+    assert "1.1 Audit case files" in received["sam@example.gov.uk"].text
+    assert "Train staff" not in received["sam@example.gov.uk"].text
+    assert received["ruth@example.gov.uk"].subject == "Your actions: 1 action due soon"
+    assert "Train staff" in received["ruth@example.gov.uk"].html
+    assert received["ruth@example.gov.uk"].message.get_content_type() == "multipart/alternative"
+    assert received["ruth@example.gov.uk"].message["Auto-Submitted"] == "auto-generated"
+    assert all(e.state == EmailState.SENT for e in outbox(db_session))

@@ -1,0 +1,204 @@
+"""The outbox sender against a real SMTP server: one connection, retries with back-off, failures, TLS."""
+
+from __future__ import annotations
+
+import ssl
+import subprocess
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from aiosmtpd.smtp import AuthResult, LoginPassword
+from sqlalchemy import select
+
+from tests.integration.reminders.conftest import DIGEST_MOMENT, SmtpServer, set_now
+from tracker.models import EmailState, OutboxEmail
+from tracker.outbox.sender import send_due_emails
+from tracker.outbox.services import queue_rendered_email
+
+
+def queue(db_session, count: int, *, prefix: str = "r") -> None:
+    for n in range(count):
+        queue_rendered_email(
+            recipient=f"{prefix}{n}@example.gov.uk",
+            subject=f"Message {n}",
+            text_body=f"Hello {n}",
+            html_body=f"<p>Hello {n}</p>",
+            dedupe_key=f"test:{prefix}:{n}",
+        )
+    db_session.commit()
+
+
+def rows(db_session) -> list[OutboxEmail]:
+    db_session.expire_all()
+    return list(db_session.scalars(select(OutboxEmail).order_by(OutboxEmail.id)))
+
+
+def test_a_batch_goes_over_one_connection(db_session, digest_time, smtp_server, mail_to) -> None:
+    mail_to(smtp_server)
+    queue(db_session, 5)
+    report = send_due_emails()
+    assert report.sent == 5
+    assert len({m.session for m in smtp_server.mailbox.messages}) == 1
+    assert sorted(m.rcpt_tos[0] for m in smtp_server.mailbox.messages) == [f"r{n}@example.gov.uk" for n in range(5)]
+    assert all(row.state == EmailState.SENT and row.attempts == 1 for row in rows(db_session))
+    assert send_due_emails().sent == 0  # nothing is sent twice
+
+
+def test_mail_server_down_loses_nothing_and_delivers_when_it_returns(
+    app, db_session, digest_time, smtp_server, mail_to
+) -> None:
+    mail_to(smtp_server)
+    smtp_server.stop()
+    queue(db_session, 3)
+
+    report = send_due_emails()
+
+    assert report.sent == 0 and report.waiting == 3
+    assert "Could not reach the mail server" in report.summary()
+    assert all(r.state == EmailState.QUEUED and r.attempts == 0 for r in rows(db_session))
+    assert all("Could not reach the mail server" in r.last_error for r in rows(db_session))
+
+    smtp_server.start()
+    set_now(app, DIGEST_MOMENT + timedelta(minutes=1))
+    assert send_due_emails().sent == 3
+    assert len(smtp_server.mailbox.messages) == 3
+    assert all(r.state == EmailState.SENT and r.last_error == "" for r in rows(db_session))
+
+
+def test_temporary_refusals_back_off_then_fail_after_the_last_attempt(
+    app, db_session, digest_time, smtp_server, mail_to
+) -> None:
+    mail_to(smtp_server, OUTBOX_MAX_ATTEMPTS=3, OUTBOX_RETRY_SECONDS=60)
+    smtp_server.mailbox.refusals["r0@example.gov.uk"] = "451 4.3.0 Mailbox temporarily unavailable"
+    queue(db_session, 2)
+
+    assert send_due_emails().sent == 1
+    [refused, sent] = rows(db_session)
+    assert (refused.state, refused.attempts) == (EmailState.QUEUED, 1)
+    assert refused.send_after.replace(tzinfo=UTC) == DIGEST_MOMENT + timedelta(seconds=60)
+    assert "451" in refused.last_error
+    assert sent.state == EmailState.SENT
+
+    set_now(app, DIGEST_MOMENT + timedelta(seconds=59))
+    assert send_due_emails().retrying == 0  # not due yet
+    set_now(app, DIGEST_MOMENT + timedelta(seconds=60))
+    assert send_due_emails().retrying == 1
+    assert rows(db_session)[0].send_after.replace(tzinfo=UTC) == DIGEST_MOMENT + timedelta(seconds=180)
+    set_now(app, DIGEST_MOMENT + timedelta(seconds=180))
+    report = send_due_emails()
+    assert report.failed == 1
+    refused = rows(db_session)[0]
+    assert (refused.state, refused.attempts) == (EmailState.FAILED, 3)
+    assert smtp_server.mailbox.to("r0@example.gov.uk") == []
+
+
+def test_permanent_refusal_fails_at_once(db_session, digest_time, smtp_server, mail_to) -> None:
+    mail_to(smtp_server)
+    smtp_server.mailbox.refusals["r0@example.gov.uk"] = "550 5.1.1 No such user"
+    queue(db_session, 2)
+    report = send_due_emails()
+    assert (report.sent, report.failed) == (1, 1)
+    failed = rows(db_session)[0]
+    assert failed.state == EmailState.FAILED and failed.last_error.startswith("550")
+
+
+def test_without_a_mail_server_the_outbox_is_the_mailbox(app, db_session, digest_time) -> None:
+    app.config["MAIL_SERVER"] = ""
+    queue(db_session, 2)
+    report = send_due_emails()
+    assert report.no_server and report.waiting == 2
+    assert "stay in the outbox" in report.summary()
+    assert all(r.state == EmailState.QUEUED and r.attempts == 0 for r in rows(db_session))
+
+
+def test_a_send_interrupted_long_ago_is_failed_not_resent(app, db_session, digest_time, smtp_server, mail_to) -> None:
+    mail_to(smtp_server, OUTBOX_CLAIM_TIMEOUT_SECONDS=600)
+    queue(db_session, 1)
+    row = rows(db_session)[0]
+    row.state, row.claimed_at, row.claimed_by, row.attempts = EmailState.SENDING, DIGEST_MOMENT, "dead:1", 1
+    db_session.commit()
+    set_now(app, DIGEST_MOMENT + timedelta(seconds=599))
+    assert send_due_emails().interrupted == 0
+    set_now(app, DIGEST_MOMENT + timedelta(seconds=601))
+    assert send_due_emails().interrupted == 1
+    row = rows(db_session)[0]
+    assert row.state == EmailState.FAILED and "may or may not have been delivered" in row.last_error
+    assert smtp_server.mailbox.messages == []
+
+
+@pytest.fixture
+def certificate(tmp_path: Path) -> tuple[Path, Path]:
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+         "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return key, cert
+
+
+def _authenticator(server, session, envelope, mechanism: str, data: LoginPassword) -> AuthResult:  # noqa: ANN001
+    # handled=False: aiosmtpd itself answers 235 or 535.
+    return AuthResult(success=data.login == b"tracker" and data.password == b"s3cret-relay", handled=False)
+
+
+def _server_context(key: Path, cert: Path) -> ssl.SSLContext:
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    return context
+
+
+def _relay(key: Path, cert: Path) -> SmtpServer:
+    """A relay that wants STARTTLS, then a login."""
+    return SmtpServer(
+        tls_context=_server_context(key, cert), require_starttls=True, auth_required=True, authenticator=_authenticator
+    )
+
+
+def test_starttls_and_login(db_session, digest_time, mail_to, certificate, monkeypatch) -> None:
+    key, cert = certificate
+    server = _relay(key, cert)
+    server.start()
+    try:
+        monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # trust the test certificate
+        mail_to(server, MAIL_USE_TLS=True, MAIL_USERNAME="tracker", MAIL_PASSWORD="s3cret-relay")
+        queue(db_session, 2)
+        assert send_due_emails().sent == 2
+        assert len(server.mailbox.messages) == 2
+    finally:
+        server.stop()
+
+
+def test_wrong_password_leaves_mail_queued(db_session, digest_time, mail_to, certificate, monkeypatch) -> None:
+    key, cert = certificate
+    server = _relay(key, cert)
+    server.start()
+    try:
+        monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+        mail_to(server, MAIL_USE_TLS=True, MAIL_USERNAME="tracker", MAIL_PASSWORD="wrong")
+        queue(db_session, 1)
+        report = send_due_emails()
+        assert report.sent == 0 and report.waiting == 1 and "535" in report.error
+        assert rows(db_session)[0].state == EmailState.QUEUED
+    finally:
+        server.stop()
+
+
+def test_implicit_tls(db_session, digest_time, mail_to, certificate, monkeypatch) -> None:
+    key, cert = certificate
+    server = SmtpServer(server_hostname="127.0.0.1", ssl_context=_server_context(key, cert))
+    server.start()
+    try:
+        monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+        mail_to(server, MAIL_USE_SSL=True)
+        queue(db_session, 1)
+        assert send_due_emails().sent == 1
+        assert len(server.mailbox.messages) == 1
+    finally:
+        server.stop()
+
+
+def test_queued_time_is_kept(db_session, digest_time) -> None:
+    queue(db_session, 1)
+    assert rows(db_session)[0].created_at.replace(tzinfo=UTC) == datetime(2026, 11, 24, 7, 30, tzinfo=UTC)

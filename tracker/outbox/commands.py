@@ -1,0 +1,42 @@
+"""`flask outbox send` and `flask outbox list`: the sender by hand, and what is in the queue."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+from tracker.models import EmailState
+
+cli = AppGroup("outbox", help="The outgoing email queue.")
+
+STATES = [state.value for state in EmailState]
+
+
+@cli.command("send")
+@click.option("--limit", type=click.IntRange(min=1), help="Send at most this many (default OUTBOX_BATCH_SIZE).")
+def send_command(limit: int | None) -> None:
+    """Send the emails that are due now, as the scheduler does every minute."""
+    from tracker.outbox.sender import send_due_emails
+
+    report = send_due_emails(limit=limit)
+    click.echo(report.summary())
+
+
+@cli.command("list")
+@click.option("--state", type=click.Choice(STATES), help="Only emails in this state.")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+def list_command(state: str | None, limit: int) -> None:
+    """The latest emails, newest first, with their state and any error."""
+    from tracker.outbox.services import counts_by_state, list_emails
+    from tracker.template_filters import format_datetime
+
+    counts = counts_by_state()
+    click.echo(", ".join(f"{s.value} {counts[s]}" for s in EmailState))
+    for email in list_emails(state=EmailState(state) if state else None, limit=limit):
+        line = (
+            f"{email.id:>6}  {format_datetime(email.created_at):<34} {email.state.value:<8} "
+            f"{email.attempts} {email.recipient:<32} {email.subject}"
+        )
+        click.echo(line)
+        if email.last_error and email.state != EmailState.SENT:
+            click.echo(f"        error: {email.last_error}")

@@ -1,0 +1,195 @@
+"""Update links in reminder emails: open one action's progress form without a password.
+
+A link is signed (it names the action and the owner, so a forged or altered one is refused
+before the database is asked), single-use, expiring (ACTION_LINK_DAYS), scoped to that action
+and that owner (reassigning the action or deactivating the person stops it), and revocable.
+Only a SHA-256 hash of the token is stored. Opening the link does not spend it: mail scanners
+open links, so only submitting the form does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from urllib.parse import urlsplit
+
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import delete, func, insert, select, update
+
+from tracker import clock
+from tracker.audit.services import record_change
+from tracker.extensions import db
+from tracker.models import Action, ActionLinkToken, User
+
+SALT = "action-update-link"
+
+
+class LinkProblem(StrEnum):
+    UNKNOWN = "unknown"
+    USED = "used"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+    REASSIGNED = "reassigned"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True)
+class LinkCheck:
+    link: ActionLinkToken | None
+    problem: LinkProblem | None = None
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.secret_key, salt=SALT)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class UrlBuilder:
+    """Absolute URLs from BASE_URL, with or without a request (the scheduler has none)."""
+
+    def __init__(self) -> None:
+        base = urlsplit(current_app.config["BASE_URL"])
+        self._adapter = current_app.url_map.bind(
+            base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "http"
+        )
+
+    def __call__(self, endpoint: str, **values: object) -> str | None:
+        """The URL, or None when the endpoint is not part of this app (yet)."""
+        if endpoint not in current_app.view_functions:
+            return None
+        return self._adapter.build(endpoint, values, force_external=True)
+
+
+def issue_links(pairs: Iterable[tuple[int, int]], now: datetime) -> dict[tuple[int, int], str]:
+    """A new token for each (action id, owner id), stored with one statement; returns the tokens."""
+    serializer = _serializer()
+    expires_at = now + timedelta(days=current_app.config["ACTION_LINK_DAYS"])
+    tokens: dict[tuple[int, int], str] = {}
+    rows = []
+    for action_id, user_id in pairs:
+        if (action_id, user_id) in tokens:
+            continue
+        token = serializer.dumps([action_id, user_id, secrets.token_urlsafe(16)])
+        tokens[(action_id, user_id)] = token
+        rows.append(
+            {
+                "action_id": action_id,
+                "user_id": user_id,
+                "token_hash": hash_token(token),
+                "created_at": now,
+                "expires_at": expires_at,
+            }
+        )
+    if rows:
+        db.session.execute(insert(ActionLinkToken.__table__), rows)
+    return tokens
+
+
+def check_link(token: str, now: datetime) -> LinkCheck:
+    """The link's row if it may be used now, otherwise why not."""
+    try:
+        action_id, user_id, _nonce = _serializer().loads(token)
+    except (BadSignature, ValueError, TypeError):
+        return LinkCheck(None, LinkProblem.UNKNOWN)
+    link = db.session.scalars(select(ActionLinkToken).where(ActionLinkToken.token_hash == hash_token(token))).first()
+    if link is None or link.action_id != action_id or link.user_id != user_id:
+        return LinkCheck(None, LinkProblem.UNKNOWN)
+    return LinkCheck(link, _problem(link, now))
+
+
+def _problem(link: ActionLinkToken, now: datetime) -> LinkProblem | None:
+    if link.used_at is not None:
+        return LinkProblem.USED
+    if link.revoked_at is not None or not link.user.active:
+        return LinkProblem.REVOKED
+    if clock.as_utc(link.expires_at) <= now:
+        return LinkProblem.EXPIRED
+    action = link.action
+    if action.owner_id != link.user_id:
+        return LinkProblem.REASSIGNED
+    if not action.is_open or action.archived_at is not None:
+        return LinkProblem.CLOSED
+    return None
+
+
+def spend_link(link: ActionLinkToken, now: datetime) -> bool:
+    """Mark the link used, once: False when another request spent it first."""
+    statement = (
+        update(ActionLinkToken)
+        .where(ActionLinkToken.id == link.id, ActionLinkToken.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if db.session.execute(statement).rowcount != 1:
+        return False
+    record_change(
+        actor=link.user,
+        entity=link.action,
+        field="email_link",
+        old=None,
+        new=f"used, sent {link.created_at:%Y-%m-%d}",
+        inspection_id=link.action.inspection_id,
+        note="Progress recorded from the link in a reminder email, without signing in",
+    )
+    return True
+
+
+def revoke_links_for_user(user: User, *, actor: User, now: datetime) -> int:
+    """Stop every unused link sent to `user`; recorded in the history."""
+    statement = (
+        update(ActionLinkToken)
+        .where(ActionLinkToken.user_id == user.id, ActionLinkToken.used_at.is_(None))
+        .where(ActionLinkToken.revoked_at.is_(None), ActionLinkToken.expires_at > now)
+        .values(revoked_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    count = db.session.execute(statement).rowcount or 0
+    if count:
+        record_change(actor=actor, entity=user, field="email_links", old=f"{count} active", new="revoked")
+    return count
+
+
+def revoke_links_for_action(action: Action, *, actor: User, now: datetime) -> int:
+    """Stop every unused link for one action (for example when it is reassigned)."""
+    statement = (
+        update(ActionLinkToken)
+        .where(ActionLinkToken.action_id == action.id, ActionLinkToken.used_at.is_(None))
+        .where(ActionLinkToken.revoked_at.is_(None), ActionLinkToken.expires_at > now)
+        .values(revoked_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    count = db.session.execute(statement).rowcount or 0
+    if count:
+        record_change(
+            actor=actor,
+            entity=action,
+            field="email_links",
+            old=f"{count} active",
+            new="revoked",
+            inspection_id=action.inspection_id,
+        )
+    return count
+
+
+def active_link_count(user: User, now: datetime) -> int:
+    query = select(func.count()).where(
+        ActionLinkToken.user_id == user.id,
+        ActionLinkToken.used_at.is_(None),
+        ActionLinkToken.revoked_at.is_(None),
+        ActionLinkToken.expires_at > now,
+    )
+    return db.session.scalar(query) or 0
+
+
+def purge_old_links(now: datetime, *, keep_days: int = 90) -> int:
+    """Delete links that expired long ago; the history keeps every use."""
+    statement = delete(ActionLinkToken).where(ActionLinkToken.expires_at < now - timedelta(days=keep_days))
+    return db.session.execute(statement.execution_options(synchronize_session=False)).rowcount or 0
