@@ -3,7 +3,7 @@
     .venv/bin/python bench/bench_reports.py [--runs 3]
 
 Works on a throwaway SQLite database (migrated, demo loaded, then a 120-action inspection with a year
-of monthly updates and some revised due dates). For each plan it prints the seconds to compute the
+of monthly updates and some revised due dates). For each plan it prints the CPU seconds to compute the
 model as at today from the history, to render the HTML, the PDF (WeasyPrint) and the Word document
 (python-docx), and the PDF's page count. Budgets: PDF under 5 s, Word under 2 s; exits with status 1
 if a median misses its budget.
@@ -35,9 +35,15 @@ T = TypeVar("T")
 
 
 def timed(work: Callable[[], T]) -> tuple[T, float]:
-    started = time.perf_counter()
+    """The result and the CPU seconds this process spent: on a shared machine wall time mostly measures the
+    neighbours (the wall-clock figures are printed alongside)."""
+    started, wall = time.process_time(), time.perf_counter()
     result = work()
-    return result, time.perf_counter() - started
+    WALL.append(time.perf_counter() - wall)
+    return result, time.process_time() - started
+
+
+WALL: list[float] = []
 
 
 def _generated_plan(today: date, actions: int = 120) -> int:
@@ -142,7 +148,7 @@ def measure(inspection_id: int, as_at: date, runs: int) -> dict[str, float | int
     from tracker.reports.services import model_for_inspection
 
     inspection = db.session.get(Inspection, inspection_id)
-    samples: dict[str, list[float]] = {"model": [], "html": [], "pdf": [], "docx": []}
+    samples: dict[str, list[float]] = {"model": [], "html": [], "pdf": [], "pdf_wall": [], "docx": []}
     pdf = b""
     model = None
     for _ in range(runs):
@@ -153,6 +159,7 @@ def measure(inspection_id: int, as_at: date, runs: int) -> dict[str, float | int
         samples["html"].append(seconds)
         pdf, seconds = timed(partial(render_pdf, model, html=html))
         samples["pdf"].append(seconds)
+        samples["pdf_wall"].append(WALL[-1])
         _docx, seconds = timed(partial(render_docx, model))
         samples["docx"].append(seconds)
     with pdfplumber.open(io.BytesIO(pdf)) as document:
@@ -189,13 +196,13 @@ def main() -> int:
         # The demo creates its actions today with a history before it; the report is as at today.
         demo_id = db.session.execute(db.text("SELECT id FROM inspections ORDER BY id LIMIT 1")).scalar_one()
         generated_id = _generated_plan(today)
-        print(f"Progress report benchmark, median of {args.runs} runs (seconds); budgets PDF < 5 s, Word < 2 s")
-        print(f"{'plan':<34}{'actions':>8}{'pages':>7}{'model':>8}{'html':>8}{'pdf':>8}{'docx':>8}")
+        print(f"Progress report benchmark, median of {args.runs} runs, CPU seconds; budgets PDF < 5 s, Word < 2 s")
+        print(f"{'plan':<34}{'actions':>8}{'pages':>7}{'model':>8}{'html':>8}{'pdf':>8}{'docx':>8}{'pdf wall':>10}")
         for name, inspection_id in (("Leicester JAR demo (16 recs)", demo_id), ("generated (24 recs)", generated_id)):
             figures = measure(inspection_id, today, args.runs)
             print(
                 f"{name:<34}{figures['actions']:>8}{figures['pages']:>7}{figures['model']:>8.2f}"
-                f"{figures['html']:>8.2f}{figures['pdf']:>8.2f}{figures['docx']:>8.2f}"
+                f"{figures['html']:>8.2f}{figures['pdf']:>8.2f}{figures['docx']:>8.2f}{figures['pdf_wall']:>10.2f}"
             )
             if figures["pdf"] >= PDF_BUDGET_SECONDS or figures["docx"] >= DOCX_BUDGET_SECONDS:
                 failed = True
