@@ -257,12 +257,17 @@ def _render_action_form(
 
 
 def _flash_saved(prefix: str, action: Action, recommendation: Recommendation) -> None:
-    """Say it was saved and, as a warning that does not stop the save, anything odd about the due date."""
-    flash(f"{prefix} {action.reference} {action.title}")
+    """Say it was saved and, as a warning that did not stop the save, anything odd about the due date.
+
+    One message, not two: the layout gives every banner the same heading id.
+    """
     deadline = services.action_plan_deadline(recommendation.inspection_id)
     warnings = services.due_date_warnings(recommendation, action.due_on, deadline)
+    message = f"{prefix} {action.reference} {action.title}"
     if warnings:
-        flash("Check the due date. " + ". ".join(warnings), "error")
+        flash(f"{message}. Check the due date: {'. '.join(warnings)}", "error")
+    else:
+        flash(message)
 
 
 @bp.route("/recommendations/<int:recommendation_id>/actions/new", methods=["GET", "POST"])

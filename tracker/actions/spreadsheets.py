@@ -199,14 +199,21 @@ def _csv_lines(data: bytes) -> Iterator[tuple[int, list[Any]]]:
         text = data.decode("cp1252", errors="replace")
     if "\x00" in text:
         raise UnreadableSpreadsheet("The selected file is not a CSV spreadsheet we can read")
+    delimiter = _delimiter(text)
     try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        yield from enumerate(csv.reader(io.StringIO(text), dialect), start=1)
+        yield from enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1)
     except csv.Error as error:
         raise UnreadableSpreadsheet(f"The selected file is not a CSV spreadsheet we can read: {error}") from error
+
+
+def _delimiter(text: str) -> str:
+    """Comma, or the semicolon or tab that European Excel uses: whichever finds the most of our headers."""
+    lines = text.splitlines()[:HEADER_SEARCH_ROWS]
+
+    def headers_found(delimiter: str) -> int:
+        return max((len(header_map(row)) for row in csv.reader(lines, delimiter=delimiter)), default=0)
+
+    return max((",", ";", "\t"), key=headers_found)
 
 
 def _rows_under_header(lines: Iterator[tuple[int, list[Any]]]) -> list[tuple[int, dict[str, str]]]:

@@ -1,0 +1,114 @@
+"""The plan's lifecycle: draft → out for consultation → published (checked against the statutory date) → closed."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from tests.conftest import sign_in, soup
+from tests.integration.actions.conftest import Plan
+from tracker.models import AuditEvent, DeadlineKind, Inspection, PlanStatus, StatutoryDeadline
+
+
+def plan_deadline(db_session, inspection_id: int) -> StatutoryDeadline:  # noqa: ANN001
+    return db_session.scalars(
+        select(StatutoryDeadline).where(
+            StatutoryDeadline.inspection_id == inspection_id, StatutoryDeadline.kind == DeadlineKind.ACTION_PLAN
+        )
+    ).one()
+
+
+def change(client, plan: Plan, status: str, published_on: list[str] | None = None):  # noqa: ANN001, ANN201
+    data: dict[str, object] = {"status": status}
+    if published_on is not None:
+        data["published_on"] = published_on
+    return client.submit(f"/inspections/{plan.inspection.id}/plan/status", data)
+
+
+def test_publishing_on_the_statutory_date_marks_the_deadline_met(client, db_session, plan: Plan) -> None:
+    sign_in(client, plan.manager)
+    assert change(client, plan, "consultation").status_code == 302
+    assert db_session.get(Inspection, plan.inspection.id).plan_status == PlanStatus.CONSULTATION
+    response = change(client, plan, "published", ["9", "9", "2008"])
+    assert response.status_code == 302
+    inspection = db_session.get(Inspection, plan.inspection.id)
+    assert (inspection.plan_status, inspection.plan_published_on) == (PlanStatus.PUBLISHED, date(2008, 9, 9))
+    deadline = plan_deadline(db_session, inspection.id)
+    assert (deadline.due_on, deadline.met_on) == (date(2008, 9, 9), date(2008, 9, 9))
+    page = soup(client.get(response.headers["Location"]))
+    assert "The action plan is now published. Statutory deadline (9 September 2008): met" in page.text
+    assert "Met" in page.select_one(".govuk-summary-list").text
+    events = {
+        e.field: e.new_value
+        for e in db_session.scalars(select(AuditEvent).where(AuditEvent.inspection_id == inspection.id))
+    }
+    assert (
+        events["plan_status"] == "published"
+        and events["plan_published_on"] == "2008-09-09"
+        and events["met_on"] == "2008-09-09"
+    )
+
+
+def test_publishing_late_marks_it_missed_by_working_days(client, db_session, plan: Plan) -> None:
+    sign_in(client, plan.manager)
+    response = change(client, plan, "published", ["15", "9", "2008"])
+    assert response.status_code == 302
+    assert plan_deadline(db_session, plan.inspection.id).met_on is None
+    page = soup(client.get(f"/inspections/{plan.inspection.id}/plan"))
+    assert "Missed by 4 working days" in page.text
+    assert "Missed by 4 working days" in soup(client.get(f"/inspections/{plan.inspection.id}/dashboard")).text
+
+
+def test_publishing_needs_a_real_past_date_after_the_report(client, db_session, plan: Plan) -> None:
+    sign_in(client, plan.manager)
+    for typed, message in (
+        (["", "", ""], "Enter the date the plan was published"),
+        (["31", "2", "2009"], "Date the plan was published must be a real date"),
+        (
+            ["1", "6", "2008"],
+            "Date the plan was published must be on or after the report's publication date, 3 June 2008",
+        ),
+        (["1", "1", "2027"], "Date the plan was published must be today or in the past"),
+    ):
+        response = change(client, plan, "published", typed)
+        assert response.status_code == 400
+        assert message in soup(response).select_one(".govuk-error-summary").text
+    assert db_session.get(Inspection, plan.inspection.id).plan_status == PlanStatus.DRAFT
+
+
+def test_a_published_plan_can_be_closed_and_not_returned_to_draft(client, db_session, plan: Plan) -> None:
+    sign_in(client, plan.manager)
+    change(client, plan, "published", ["9", "9", "2008"])
+    page = soup(client.get(f"/inspections/{plan.inspection.id}/plan/status"))
+    assert [i["value"] for i in page.select("input[name=status]")] == ["closed"]
+    assert not page.select("input[name=published_on]")
+    assert change(client, plan, "draft").status_code == 400
+    assert change(client, plan, "closed").status_code == 302
+    inspection = db_session.get(Inspection, plan.inspection.id)
+    assert inspection.plan_status == PlanStatus.CLOSED and inspection.closed_at is not None
+    assert change(client, plan, "published").status_code == 302
+    inspection = db_session.get(Inspection, plan.inspection.id)
+    assert (inspection.plan_status, inspection.closed_at, inspection.plan_published_on) == (
+        PlanStatus.PUBLISHED,
+        None,
+        date(2008, 9, 9),
+    )
+
+
+def test_the_print_view_is_the_plan_document(client, db_session, plan: Plan) -> None:
+    sign_in(client, plan.viewer)
+    url = f"/inspections/{plan.inspection.id}/plan/print"
+    page = soup(client.get(url))
+    assert "Draft – draft, not yet published" in page.text
+    assert page.select_one("h1").text == f"Action plan in response to the {plan.inspection.title}"
+    headings = [h.text for h in page.select("h2.app-print-timescale")]
+    assert headings == ["For immediate action", "Within six months"]
+    table = page.select_one("table.app-print-table").text
+    assert "1.1" in table and "Sam Patel" in table and "18 Dec 2026" in table
+    plan.inspection.plan_status = PlanStatus.PUBLISHED
+    plan.inspection.plan_published_on = date(2008, 9, 9)
+    db_session.commit()
+    page = soup(client.get(url))
+    assert "not yet published" not in page.text
+    assert "Action plan published 9 September 2008" in page.text

@@ -1,0 +1,111 @@
+"""Page work does not grow with the database: each list page runs as many SQL queries for 1,000
+actions as for 10 (DESIGN §9), counted with a before_cursor_execute listener."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import event, insert
+
+from tests.conftest import sign_in
+from tests.factories import UserFactory
+from tests.integration.actions.conftest import Plan
+from tracker.extensions import db
+from tracker.models import Action, ActionStatus, ProgressUpdate, Rag
+
+STATUSES = (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS, ActionStatus.IN_PROGRESS, ActionStatus.COMPLETE)
+RAGS = (Rag.RED, Rag.AMBER, Rag.GREEN, Rag.BLUE, None)
+
+
+@contextmanager
+def counting_queries() -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, _parameters, _context, _executemany) -> None:  # noqa: ANN001
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+
+
+def add_actions(plan: Plan, count: int, start: int) -> None:
+    """`count` more actions across both recommendations, a third of them the plan owner's and the rest spread
+    over many people (so a query per owner would show), each with a progress update."""
+    people = [plan.owner.id, *(user.id for user in UserFactory.create_batch(min(count, 40)))]
+    rows = []
+    for n in range(start, start + count):
+        recommendation = plan.immediate if n % 2 else plan.six_months
+        due_on = date(2026, 11, 24) + timedelta(days=(n % 120) - 40)
+        rows.append(
+            {
+                "recommendation_id": recommendation.id,
+                "inspection_id": plan.inspection.id,
+                "reference": f"{recommendation.number}.{n + 10}",
+                "title": f"Generated action {n}",
+                "description": "",
+                "owner_id": plan.owner.id if n % 3 == 0 else people[n % len(people)],
+                "lead_agency": ("Leicester City Council", "NHS Leicester", "Leicestershire Police")[n % 3],
+                "due_on": due_on,
+                "original_due_on": due_on,
+                "success_criteria": "",
+                "status": STATUSES[n % 4],
+                "rag": RAGS[n % 5],
+                "position": n,
+                "version": 1,
+            }
+        )
+    db.session.execute(insert(Action), rows)
+    ids = [action_id for (action_id,) in db.session.execute(db.select(Action.id).where(Action.position >= start))]
+    db.session.execute(
+        insert(ProgressUpdate),
+        [
+            {
+                "action_id": action_id,
+                "author_id": plan.owner.id,
+                "created_at": datetime(2026, 11, 1, tzinfo=UTC),
+                "status": ActionStatus.IN_PROGRESS,
+                "rag": Rag.GREEN,
+                "narrative": "Generated",
+            }
+            for action_id in ids
+        ],
+    )
+    db.session.commit()
+
+
+def pages(plan: Plan) -> dict[str, str]:
+    return {
+        "my actions": "/my-actions?status=all",
+        "action list": "/actions?sort=owner&rag=green&q=generated",
+        "plan": f"/inspections/{plan.inspection.id}/plan",
+        "dashboard": f"/inspections/{plan.inspection.id}/dashboard",
+    }
+
+
+def queries_per_page(client, plan: Plan) -> dict[str, int]:  # noqa: ANN001
+    counts = {}
+    for name, url in pages(plan).items():
+        client.get(url)  # warm: the first request may load what later ones cache
+        with counting_queries() as statements:
+            response = client.get(url)
+        assert response.status_code == 200, name
+        counts[name] = len(statements)
+    return counts
+
+
+@pytest.mark.parametrize("persona", ["owner", "manager"])
+def test_list_pages_run_the_same_queries_for_10_and_1000_actions(client, db_session, plan: Plan, persona: str) -> None:
+    add_actions(plan, 8, start=100)  # with the plan's own two: 10 actions
+    sign_in(client, getattr(plan, persona))
+    with_ten = queries_per_page(client, plan)
+    add_actions(plan, 990, start=2000)
+    with_a_thousand = queries_per_page(client, plan)
+    print(f"\nqueries per page as the {persona}: {with_ten} (10 actions), {with_a_thousand} (1,000 actions)")
+    assert with_a_thousand == with_ten
+    assert max(with_ten.values()) <= 12, with_ten

@@ -1,0 +1,273 @@
+"""The plan as .xlsx and .csv, and importing a plan someone already has in a spreadsheet."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from sqlalchemy import func, select
+
+from tests.conftest import sign_in, soup
+from tests.factories import ActionFactory, InspectionFactory, ProgressUpdateFactory, RecommendationFactory
+from tests.integration.actions.conftest import Plan
+from tracker.models import Action, ActionStatus, AuditEvent, ProgressUpdate, Rag, Timescale
+
+
+@pytest.fixture
+def full_plan(db_session, plan: Plan) -> Plan:  # noqa: ANN001
+    """The plan with actions that use every column, awkward text included."""
+    ActionFactory(
+        recommendation=plan.immediate,
+        reference="1.2",
+        title='=HYPERLINK("http://evil.example") is text, not a formula',
+        description="Line one\nLine two – with a dash, “quotes” and <b>tags</b>",
+        owner=plan.other_owner,
+        lead_agency="NHS Leicester",
+        start_on=date(2008, 7, 1),
+        due_on=date(2008, 9, 9),
+        success_criteria="- every file audited\n- report to the LSCB",
+        status=ActionStatus.COMPLETE,
+        rag=Rag.BLUE,
+        position=1,
+    )
+    ActionFactory(
+        recommendation=plan.six_months,
+        reference="2.2",
+        owner=None,
+        lead_agency="",
+        rag=None,
+        status=ActionStatus.NOT_STARTED,
+        due_on=None,
+        position=1,
+    )
+    ProgressUpdateFactory(
+        action=plan.action, status=ActionStatus.IN_PROGRESS, rag=Rag.GREEN, narrative="On track, 3 of 5 done"
+    )
+    db_session.commit()
+    return plan
+
+
+def test_the_xlsx_export_is_formatted(client, full_plan: Plan) -> None:
+    sign_in(client, full_plan.viewer)
+    response = client.get(f"/inspections/{full_plan.inspection.id}/plan/download/xlsx")
+    assert response.status_code == 200
+    assert (
+        response.headers["Content-Disposition"] == f'attachment; filename="action-plan-{full_plan.inspection.id}.xlsx"'
+    )
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    header = [cell.value for cell in sheet[1]]
+    assert header[:4] == ["Recommendation", "Timescale", "Reference", "Action"]
+    assert all(cell.font.bold for cell in sheet[1])
+    assert sheet.freeze_panes == "D2"
+    rows = {row[2].value: row for row in sheet.iter_rows(min_row=2)}
+    assert list(rows) == ["1.1", "1.2", "2.1", "2.2"]
+    due = rows["1.2"][header.index("Due date")]
+    assert due.value == datetime(2008, 9, 9) and due.is_date and due.number_format == "dd/mm/yyyy"
+    title = rows["1.2"][header.index("Action")]
+    assert title.data_type == "s" and title.value.startswith("=HYPERLINK")
+    rag = rows["1.2"][header.index("RAG")]
+    assert rag.value == "Blue" and rag.fill.fgColor.rgb.endswith("D2E2F1")
+    assert rows["1.1"][header.index("RAG")].value == "Green"
+    assert rows["1.1"][header.index("Latest progress")].value == "On track, 3 of 5 done"
+    assert rows["1.1"][header.index("Owner email")].value == full_plan.owner.email
+    assert rows["2.2"][header.index("RAG")].value is None
+
+
+def test_the_csv_export_protects_formula_like_text(client, full_plan: Plan) -> None:
+    sign_in(client, full_plan.viewer)
+    response = client.get(f"/inspections/{full_plan.inspection.id}/plan/download/csv")
+    assert response.mimetype == "text/csv"
+    assert response.data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
+    second = rows[1]
+    assert second["Action"].startswith("'=HYPERLINK")
+    assert second["Success criteria"].startswith("'- every file")
+    assert second["Due date"] == "2008-09-09" and second["Status"] == "Complete"
+
+
+def plan_snapshot(db_session, inspection_id: int) -> list[tuple]:  # noqa: ANN001
+    actions = db_session.scalars(
+        select(Action).where(Action.inspection_id == inspection_id).order_by(Action.recommendation_id, Action.position)
+    )
+    snapshot = []
+    for a in actions:
+        latest = a.progress_updates[-1].narrative if a.progress_updates else ""
+        snapshot.append(
+            (
+                a.recommendation.number,
+                a.reference,
+                a.title,
+                a.description,
+                a.owner_id,
+                a.lead_agency,
+                a.start_on,
+                a.due_on,
+                a.success_criteria,
+                a.status,
+                a.rag,
+                latest,
+            )
+        )
+    return snapshot
+
+
+@pytest.mark.parametrize("file_format", ["xlsx", "csv"])
+def test_round_trip_into_an_empty_inspection_gives_the_same_plan(
+    client, db_session, full_plan: Plan, file_format: str
+) -> None:
+    copy = InspectionFactory(managers=[full_plan.manager], published_on=full_plan.inspection.published_on)
+    RecommendationFactory(inspection=copy, number="1", timescale=Timescale.IMMEDIATE, position=0)
+    RecommendationFactory(inspection=copy, number="2", timescale=Timescale.SIX_MONTHS, position=1)
+    db_session.commit()
+    sign_in(client, full_plan.manager)
+    exported = client.get(f"/inspections/{full_plan.inspection.id}/plan/download/{file_format}").data
+    url = f"/inspections/{copy.id}/plan/import"
+    preview = client.submit(
+        url, {"spreadsheet": (io.BytesIO(exported), f"plan.{file_format}")}, content_type="multipart/form-data"
+    )
+    assert preview.status_code == 200
+    page = soup(preview)
+    assert "4 rows, 4 ready to import" in page.text, page.select_one("main").get_text(" ", strip=True)[:1500]
+    assert db_session.scalar(select(func.count()).select_from(Action).where(Action.inspection_id == copy.id)) == 0
+    response = client.submit(
+        f"/inspections/{copy.id}/plan/import/confirm",
+        {"rows": page.select_one("input[name=rows]")["value"], "filename": f"plan.{file_format}"},
+        page_url=url,
+    )
+    assert response.status_code == 302
+    assert "4 actions imported from plan." in soup(client.get(response.headers["Location"])).text
+    original, imported = plan_snapshot(db_session, full_plan.inspection.id), plan_snapshot(db_session, copy.id)
+    assert imported == original
+    notes = {e.note for e in db_session.scalars(select(AuditEvent).where(AuditEvent.inspection_id == copy.id))}
+    assert notes == {f"Imported from plan.{file_format}"}
+
+
+def upload(client, plan: Plan, rows: list[list[object]], name: str = "plan.xlsx"):  # noqa: ANN001, ANN201
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return client.submit(
+        f"/inspections/{plan.inspection.id}/plan/import",
+        {"spreadsheet": (io.BytesIO(buffer.getvalue()), name)},
+        content_type="multipart/form-data",
+    )
+
+
+HEADER = ["Recommendation", "Reference", "Action", "Owner email", "Due date"]
+
+
+def test_every_row_is_checked_and_nothing_is_saved_until_all_are_valid(client, db_session, plan: Plan) -> None:
+    sign_in(client, plan.manager)
+    response = upload(
+        client,
+        plan,
+        [
+            ["Our action plan, as agreed by the board"],  # a title row above the header is skipped
+            HEADER,
+            [1, "", "Good row with the next number", plan.owner.email, datetime(2008, 9, 1)],
+            [1, "1.5", "Unknown owner", "nobody@example.gov.uk", "1/9/2008"],
+            [1, "1.6", "Impossible date", "", "31/02/2009"],
+            [9, "9.1", "Missing recommendation", "", ""],
+            [None, None, None, None, None],
+        ],
+    )
+    assert response.status_code == 200
+    page = soup(response)
+    summary = page.select_one(".govuk-error-summary").text
+    assert "3 rows have problems" in summary
+    assert "Row 4: Nobody has an account with the email address nobody@example.gov.uk" in summary
+    assert "Row 5: Due date “31/02/2009” must be a real date" in summary
+    assert "Row 6: There is no recommendation 9 in this inspection" in summary
+    assert "4 rows, 1 ready to import" in page.text
+    rows = page.select_one("input[name=rows]")["value"]
+    confirm = f"/inspections/{plan.inspection.id}/plan/import/confirm"
+    refused = client.submit(confirm, {"rows": rows, "filename": "plan.xlsx"}, page_url="/")
+    assert refused.status_code == 400
+    assert "3 rows have problems" in soup(refused).text
+    assert db_session.scalar(select(func.count()).select_from(Action)) == 2
+    accepted = client.submit(confirm, {"rows": rows, "filename": "plan.xlsx", "skip_invalid": "y"}, page_url="/")
+    assert accepted.status_code == 302
+    assert "1 action imported from plan.xlsx; 3 skipped" in soup(client.get(accepted.headers["Location"])).text
+    new = db_session.scalars(select(Action).where(Action.title == "Good row with the next number")).one()
+    assert (new.reference, new.owner_id, new.due_on, new.position) == ("1.2", plan.owner.id, date(2008, 9, 1), 1)
+
+
+def test_the_confirm_step_checks_again(client, db_session, plan: Plan) -> None:
+    """A tampered or out-of-date preview is checked again: it cannot slip an invalid row in."""
+    import json
+
+    sign_in(client, plan.manager)
+    rows = json.dumps([[2, {"recommendation": "1", "title": "Sneaky", "owner_email": "nobody@example.gov.uk"}]])
+    response = client.submit(
+        f"/inspections/{plan.inspection.id}/plan/import/confirm", {"rows": rows, "filename": "x.csv"}, page_url="/"
+    )
+    assert response.status_code == 400
+    garbage = client.submit(
+        f"/inspections/{plan.inspection.id}/plan/import/confirm", {"rows": "{not json", "filename": "x"}, page_url="/"
+    )
+    assert garbage.status_code == 302
+    assert "upload the spreadsheet again" in soup(client.get(garbage.headers["Location"])).text
+    assert db_session.scalar(select(func.count()).select_from(Action)) == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("plan.xlsx", b"this is not a zip file", "is not an .xlsx spreadsheet we can read"),
+        ("plan.csv", b"", "The selected file is empty"),
+        ("plan.csv", b"Name,Colour\nSam,Blue\n", "needs a header row with the columns “Recommendation”, “Action”"),
+        ("plan.csv", b"Recommendation,Action\n", "has a header row but no actions under it"),
+        ("plan.docx", b"PK\x03\x04", "must be an .xlsx or .csv spreadsheet"),
+        ("plan.csv", b"x" * (5 * 1024 * 1024 + 1), "must be smaller than 5 MB"),
+    ],
+)
+def test_unreadable_uploads_get_a_clear_message(
+    client, db_session, plan: Plan, name: str, data: bytes, message: str
+) -> None:
+    sign_in(client, plan.manager)
+    response = client.submit(
+        f"/inspections/{plan.inspection.id}/plan/import",
+        {"spreadsheet": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400
+    assert message in soup(response).select_one(".govuk-error-summary").text
+
+
+def test_a_csv_from_excel_in_windows_code_page_with_semicolons(client, db_session, plan: Plan) -> None:
+    sign_in(client, plan.manager)
+    text = "Recommendation;Action;Lead agency;Due date\n1;Café review – phase 2;Leicester City Council;09/09/2008\n"
+    data = text.encode("cp1252")
+    response = client.submit(
+        f"/inspections/{plan.inspection.id}/plan/import",
+        {"spreadsheet": (io.BytesIO(data), "plan.csv")},
+        content_type="multipart/form-data",
+    )
+    page = soup(response)
+    assert "1 row, 1 ready to import" in page.text
+    assert "Café review – phase 2" in page.text
+
+
+def test_imported_progress_becomes_a_first_update(client, db_session, plan: Plan) -> None:
+    sign_in(client, plan.manager)
+    response = upload(
+        client,
+        plan,
+        [
+            ["Recommendation", "Action", "Status", "RAG", "Latest progress"],
+            [2, "Imported with progress", "In progress", "Amber", "Half way"],
+        ],
+    )
+    rows = soup(response).select_one("input[name=rows]")["value"]
+    client.submit(
+        f"/inspections/{plan.inspection.id}/plan/import/confirm", {"rows": rows, "filename": "plan.xlsx"}, page_url="/"
+    )
+    action = db_session.scalars(select(Action).where(Action.title == "Imported with progress")).one()
+    assert (action.reference, action.status, action.rag) == ("2.2", ActionStatus.IN_PROGRESS, Rag.AMBER)
+    (update,) = db_session.scalars(select(ProgressUpdate).where(ProgressUpdate.action_id == action.id))
+    assert (update.narrative, update.author_id, update.rag) == ("Half way", plan.manager.id, Rag.AMBER)
