@@ -42,6 +42,12 @@ def test_a_programme_manager_imports_a_report_pdf_and_saves_it(page, live_server
     received.get_by_label("Day").fill("10")
     received.get_by_label("Month").fill("12")
     received.get_by_label("Year").fill("2021")
+    # Editing an item marks where it is in the report's text.
+    page.locator("#recommendations-0-text").focus()
+    assert (
+        page.locator(".app-source-text mark").inner_text()
+        == "The timely recognition and response to risk at the front door."
+    )
     page.locator("#recommendations-0-text").fill(EDITED)
     page.locator("#recommendations-0-theme").fill("Help and protection")
     items = page.locator("textarea[name$='-text']").count()

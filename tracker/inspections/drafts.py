@@ -146,6 +146,11 @@ def _one_line(value: str) -> str:
     return " ".join(value.split())
 
 
+def _lines(value: str) -> str:
+    """Text as typed, with the browser's CRLF line endings made plain new lines."""
+    return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def _rows(formdata: MultiDict, prefix: str, names: tuple[str, ...]) -> list[dict[str, str]]:
     """Indexed rows (`prefix-3-text`) in index order; a row is kept if any of its fields was posted."""
     indexes = sorted(
@@ -158,7 +163,7 @@ def _rows(formdata: MultiDict, prefix: str, names: tuple[str, ...]) -> list[dict
     rows = []
     for index in indexes:
         row = {name: formdata.get(f"{prefix}-{index}-{name}", "") for name in names}
-        rows.append({name: value if name == "text" else _one_line(value) for name, value in row.items()})
+        rows.append({name: _lines(value) if name == "text" else _one_line(value) for name, value in row.items()})
     return rows
 
 

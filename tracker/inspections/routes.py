@@ -87,7 +87,8 @@ def new_inspection() -> ResponseReturnValue:
 @bp.errorhandler(RequestEntityTooLarge)
 def upload_too_large(_error: RequestEntityTooLarge) -> ResponseReturnValue:
     """A request over the app's limit never reaches the view: say so on the upload form, not on a bare 413."""
-    if request.endpoint != "inspections.new_inspection" or not current_user.is_authenticated:
+    may_import = current_user.is_authenticated and current_user.role in STAFF_WHO_MANAGE
+    if request.endpoint != "inspections.new_inspection" or not may_import:
         return render_template("errors/413.html"), 413
     form = NewInspectionForm(formdata=None)
     form.report_file.errors = [TOO_LARGE]

@@ -11,6 +11,7 @@ from tests.integration.inspections.conftest import (
     REPORTS,
     import_fixture,
     latest_draft,
+    make_inspection,
     paste,
     post_review,
     review_form,
@@ -272,3 +273,21 @@ def test_unfinished_imports_are_listed_for_their_owner(client, manager, db_sessi
     page = soup(client.get("/inspections"))
     assert review_url in [a["href"] for a in page.select("main a")]
     assert "Reports you are checking" in page.get_text(" ", strip=True)
+
+
+def test_markup_in_a_report_is_shown_as_text(client, manager, db_session) -> None:
+    text = (
+        "Recommendations\nFor immediate action\nThe local partnership should:\n"
+        "- ensure <script>alert(1)</script> is shown as text"
+    )
+    review_url = paste(client, text).headers["Location"]
+    html = client.get(review_url).get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_the_home_page_links_each_inspection_to_its_page(client, manager, db_session) -> None:
+    inspection = make_inspection(db_session, manager)
+    page = soup(client.get("/"))
+    link = page.find("a", string="Joint area review of Leicester")
+    assert link is not None and link["href"] == f"/inspections/{inspection.id}"

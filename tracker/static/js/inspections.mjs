@@ -1,6 +1,7 @@
-// Inspections work without JavaScript; this module only makes two things quicker.
+// Inspections work without JavaScript; this module only makes three things quicker.
 // 1. On the review page, "Split" splits at the cursor when the text has no new line to split at.
-// 2. The upload form refuses a file over the limit before sending it, so pasted text is never lost to a 413.
+// 2. On the review page, the item being edited is found and marked in the report's text beside it.
+// 3. The upload form refuses a file over the limit before sending it, so pasted text is never lost to a 413.
 
 function rememberCaret(textarea) {
   const remember = () => {
@@ -17,6 +18,37 @@ function splitAtCaret(button) {
   if (caret > 0 && caret < textarea.value.length) {
     textarea.value = `${textarea.value.slice(0, caret).trimEnd()}\n${textarea.value.slice(caret).trimStart()}`;
   }
+}
+
+function escapeRegExp(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+// The whole item, or failing that its first words, allowing for the line wraps and spacing of the report's text.
+function findInSource(sourceText, itemText) {
+  const words = itemText.trim().split(/\s+/).filter(Boolean);
+  for (const count of [words.length, 8, 5, 3]) {
+    if (words.length < Math.min(count, 2)) continue;
+    const pattern = new RegExp(words.slice(0, count).map(escapeRegExp).join("\\s+"), "i");
+    const match = pattern.exec(sourceText);
+    if (match) return { start: match.index, end: match.index + match[0].length };
+  }
+  return null;
+}
+
+function markInSource(source, original, itemText) {
+  const found = findInSource(original, itemText);
+  source.replaceChildren(document.createTextNode(original));
+  if (!found) return;
+  const mark = document.createElement("mark");
+  mark.className = "app-source-text__mark";
+  mark.textContent = original.slice(found.start, found.end);
+  source.replaceChildren(
+    document.createTextNode(original.slice(0, found.start)),
+    mark,
+    document.createTextNode(original.slice(found.end)),
+  );
+  source.scrollTop += mark.getBoundingClientRect().top - source.getBoundingClientRect().top - 40;
 }
 
 function showFileError(input, message) {
@@ -38,6 +70,15 @@ function showFileError(input, message) {
 const review = document.querySelector("[data-module='app-review']");
 if (review) {
   review.querySelectorAll(".app-review-item textarea").forEach(rememberCaret);
+  const source = review.querySelector(".app-source-text");
+  if (source) {
+    const original = source.textContent;
+    review.addEventListener("focusin", (event) => {
+      const item = event.target.closest(".app-review-item");
+      const textarea = item && item.querySelector("textarea");
+      if (textarea && textarea.value.trim()) markInSource(source, original, textarea.value);
+    });
+  }
   review.addEventListener("click", (event) => {
     const button = event.target.closest("button[data-app-op='split']");
     if (button) splitAtCaret(button);
