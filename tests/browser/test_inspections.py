@@ -7,7 +7,10 @@ from pathlib import Path
 
 from tests.browser.conftest import assert_accessible, sign_in_with_browser
 from tests.factories import PASSWORD, UserFactory
+from tests.integration.inspections.conftest import deadline_named, make_inspection
+from tracker.domain.importer import parse_report
 from tracker.extensions import db
+from tracker.inspections.drafts import create_draft
 from tracker.models import Role
 
 BURY = Path(__file__).resolve().parents[1] / "fixtures" / "pdfs" / "bury-2021-12-17.pdf"
@@ -100,3 +103,43 @@ def test_review_page_buttons_work_by_keyboard_without_losing_edits(page, live_se
     assert page.get_by_label("Local authority").input_value() == "Bury Council"
     assert page.locator("#recommendations-1-text").input_value() == "Second half of the item."
     assert original not in page.locator("#recommendations-0-text").input_value()
+
+
+def test_every_inspection_page_passes_axe_including_its_errors(page, live_server) -> None:
+    manager = UserFactory(role=Role.PROGRAMME_MANAGER, email="pm3@example.gov.uk")
+    db.session.flush()
+    inspection = make_inspection(db.session, manager)
+    deadline = deadline_named(db.session, inspection.id, "Publish the report locally")
+    checklist_item = deadline.checklist[0]
+    draft = create_draft(parse_report("Leicester City Council"), user=manager, source_filename=None, source_sha256="x")
+    db.session.commit()
+    sign_in_with_browser(page, live_server, "pm3@example.gov.uk", PASSWORD)
+
+    base = f"{live_server}/inspections/{inspection.id}"
+    for path in (
+        "/inspections",
+        f"/inspections/{inspection.id}",
+        f"/inspections/{inspection.id}/history",
+        f"/inspections/imports/{draft.id}/discard",
+        f"{base}/deadlines/{deadline.id}/checklist/{checklist_item.id}",
+    ):
+        page.goto(path if path.startswith("http") else f"{live_server}{path}")
+        assert_accessible(page)
+
+    # Each form, then the same form sent empty: the error summary and messages must pass too.
+    for path, button in (
+        ("/edit", "Save changes"),
+        ("/due-date-rules", "Save due date rules"),
+        ("/deadlines/new", "Add deadline"),
+        (f"/deadlines/{deadline.id}/change-date", "Change the date"),
+        (f"/deadlines/{deadline.id}/mark-done", "Mark as done"),
+        ("/meetings/new", "Add meeting"),
+    ):
+        page.goto(f"{base}{path}")
+        assert_accessible(page)
+        for field in page.locator("main input[type=text], main textarea").all():
+            field.fill("")
+        with page.expect_navigation():
+            page.get_by_role("button", name=button).click()
+        assert page.locator(".govuk-error-summary").count() == 1, path
+        assert_accessible(page)

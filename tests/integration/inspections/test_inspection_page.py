@@ -425,3 +425,17 @@ def test_the_page_makes_the_same_number_of_queries_whatever_the_inspection_size(
             f"/inspections/{large.id}/deadlines/new", {"title": f"Deadline {day}", "due_on": [str(day), "10", "2008"]}
         )
     assert _count_queries(client, f"/inspections/{small.id}") == _count_queries(client, f"/inspections/{large.id}")
+
+
+def test_the_list_is_paginated_with_a_fixed_number_of_queries(client, manager, db_session) -> None:
+    make_inspection(db_session, manager, title="Inspection 0")
+    one = _count_queries(client, "/inspections")
+    for number in range(1, 30):
+        make_inspection(db_session, manager, title=f"Inspection {number}")
+    assert _count_queries(client, "/inspections") == one
+    page = soup(client.get("/inspections"))
+    assert len(page.select("main tbody tr")) == 25
+    assert "30 inspections" in _text(page.select_one("caption"))
+    second = soup(client.get("/inspections?page=2"))
+    assert len(second.select("main tbody tr")) == 5
+    assert second.select_one(".govuk-pagination__item--current").text.strip() == "2"
