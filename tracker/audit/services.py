@@ -7,6 +7,7 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
+from tracker import clock
 from tracker.extensions import db
 from tracker.models import AuditEvent, User
 
@@ -39,6 +40,7 @@ def record_change(
         return None
     event = AuditEvent(
         actor_id=actor.id if actor else None,
+        occurred_at=clock.now(),
         entity_type=type(entity).__tablename__,
         entity_id=entity.id,
         inspection_id=inspection_id,

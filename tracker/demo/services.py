@@ -164,6 +164,7 @@ def _create_plan(inspection: Inspection, people: dict[str, User], today: date) -
                 owner=people[owner_key],
                 lead_agency=data.AGENCY.get(owner_key, data.DEFAULT_AGENCY),
                 start_on=today - timedelta(days=120),
+                created_at=_at(today - timedelta(days=120), 9),
                 due_on=due_on,
                 original_due_on=due_on,
                 success_criteria=criteria,

@@ -400,11 +400,12 @@ def due_on_as_at(action: ActionRecord, cutoff: datetime) -> date | None:
     """The due date in force at `cutoff`: before any recorded change it was the original due date."""
     if not action.due_on_changes:
         return action.due_on
-    before = [c for c in action.due_on_changes if c.occurred_at < cutoff]
+    # Sorting is stable, so changes recorded at the same instant keep the order they were made in.
+    ordered = sorted(action.due_on_changes, key=lambda c: c.occurred_at)
+    before = [c for c in ordered if c.occurred_at < cutoff]
     if before:
-        return _as_date(max(before, key=lambda c: c.occurred_at).new_value)
-    first = min(action.due_on_changes, key=lambda c: c.occurred_at)
-    return _as_date(first.old_value) or action.original_due_on
+        return _as_date(before[-1].new_value)
+    return _as_date(ordered[0].old_value) or action.original_due_on
 
 
 def original_due_on_as_at(action: ActionRecord, cutoff: datetime) -> date | None:
