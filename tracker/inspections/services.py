@@ -141,10 +141,10 @@ def create_inspection(draft: ImportDraft, data: dict[str, Any], *, creator: User
         judgements=_judgements(data["judgements"]),
         recommendations=[
             Recommendation(
-                number=item["number"].strip() or None,
+                number=_text_or_none(item.get("number")),
                 timescale=Timescale(item["timescale"]),
-                addressee=item["addressee"].strip() or None,
-                theme=item["theme"].strip() or None,
+                addressee=_text_or_none(item.get("addressee")),
+                theme=_text_or_none(item.get("theme")),
                 text=item["text"].strip(),
                 position=position,
             )
@@ -168,24 +168,28 @@ def create_inspection(draft: ImportDraft, data: dict[str, Any], *, creator: User
     return inspection
 
 
+def _text_or_none(value: str | None) -> str | None:
+    return (value or "").strip() or None
+
+
 def _details(data: dict[str, Any]) -> dict[str, Any]:
     return {
         "authority": data["authority"].strip(),
         "title": data["title"].strip(),
         "framework": Framework(data["framework"]),
-        "inspectorate": (data.get("inspectorate") or "").strip() or "Ofsted",
+        "inspectorate": _text_or_none(data.get("inspectorate")) or "Ofsted",
         "inspection_start_on": data["inspection_start_on"],
         "inspection_end_on": data["inspection_end_on"],
         "received_on": data["received_on"],
         "published_on": data["published_on"],
-        "overall_judgement": (data.get("overall_judgement") or "").strip() or None,
+        "overall_judgement": _text_or_none(data.get("overall_judgement")),
     }
 
 
 def _judgements(rows: list[dict[str, str]]) -> list[Judgement]:
-    kept = [row for row in rows if (row.get("area") or "").strip()]
+    kept = [row for row in rows if _text_or_none(row.get("area"))]
     return [
-        Judgement(area=row["area"].strip(), grade=row["grade"].strip(), position=position)
+        Judgement(area=row["area"].strip(), grade=_text_or_none(row.get("grade")) or "", position=position)
         for position, row in enumerate(kept)
     ]
 

@@ -291,3 +291,19 @@ def test_the_home_page_links_each_inspection_to_its_page(client, manager, db_ses
     page = soup(client.get("/"))
     link = page.find("a", string="Joint area review of Leicester")
     assert link is not None and link["href"] == f"/inspections/{inspection.id}"
+
+
+def test_odd_posts_to_the_review_page_never_fail(client, manager, db_session) -> None:
+    review_url = import_fixture(client, LEICESTERSHIRE)
+    data = review_form(client, review_url)
+    for operation in ("split-99", "merge-7", "up-0", "down-7", "delete-judgement-42", "nonsense", "split-x", ""):
+        assert post_review(client, review_url, data, operation).status_code in (302, 400), operation
+    # Fields left out of the post (an old page, a hand-made request) are taken as empty.
+    sparse = review_form(client, review_url)
+    for key in [key for key in sparse if key.endswith(("-number", "-theme", "-addressee"))]:
+        del sparse[key]
+    response = post_review(client, review_url, sparse, "save")
+    assert response.status_code == 302
+    inspection = db_session.scalars(select(Inspection)).one()
+    assert [r.number for r in inspection.recommendations] == [None] * 8
+    assert inspection.recommendations[0].addressee is None
