@@ -84,6 +84,17 @@ def date_required(message: str) -> Callable[[FlaskForm, Field], None]:
     return check
 
 
+def _as_audited(value: object) -> str | None:
+    """A form value as the audit trail writes it (tracker.audit.services): dates ISO, people by name."""
+    if value is None:
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, User):
+        return value.name
+    return str(value)
+
+
 def _owner_label(user: User) -> str:
     return f"{user.name} ({user.organisation})" if user.organisation else user.name
 
@@ -152,6 +163,22 @@ class ActionForm(VersionedForm):
             )
         if self.start_on.data and field.data < self.start_on.data:
             raise StopValidation("Due date must be on or after the start date")
+
+    def adopt_unedited(self, action: Any, values_before: dict[str, str | None]) -> list[str]:
+        """Put others' newer values into the fields this person left as they were; returns those fields' labels.
+
+        `values_before` holds, for each field someone else changed, its value when this form was
+        opened (as the audit trail records it). A field this person also changed keeps their text.
+        """
+        adopted = []
+        for name, value in self.fields_to_save().items():
+            if name not in values_before or _as_audited(value) != values_before[name]:
+                continue
+            field = self.owner_id if name == "owner" else getattr(self, name)
+            field.data = (action.owner_id or 0) if name == "owner" else getattr(action, name)
+            field.raw_data = None
+            adopted.append(field.label.text)
+        return adopted
 
     def fields_to_save(self) -> dict[str, Any]:
         """The edited values, keyed as the action's attributes."""

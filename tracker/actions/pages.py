@@ -393,7 +393,7 @@ def build_action_list(filters: ActionFilters, today: date) -> ActionListPage:
 @dataclass
 class PlanAction:
     action: Action
-    warnings: list[str]
+    warnings: list[services.DueDateWarning]
 
 
 @dataclass
@@ -663,7 +663,7 @@ class ActionPage:
     action: Action
     updates: list[ProgressUpdate]
     history: list[HistoryEntry]
-    warnings: list[str]
+    warnings: list[services.DueDateWarning]
     working_days_to_due: int | None
     pending_requests: list[ProgressUpdate]
 
@@ -770,6 +770,20 @@ def changes_since(action_id: int, seen: str) -> list[OtherChange]:
         current.lines.append(f"{entry.label}: {entry.old} → {entry.new}")
     changes.extend(_progress_change(update) for update in newer_progress(action_id, seen))
     return sorted(changes, key=lambda change: change.at)
+
+
+def values_before(action_id: int, seen: str) -> dict[str, str | None]:
+    """Each field others changed after a form was opened at `seen`, with the value it had then (as audited)."""
+    audit_mark, _ = _parse_marks(seen)
+    rows = db.session.execute(
+        select(AuditEvent.field, AuditEvent.old_value)
+        .where(AuditEvent.entity_type == "actions", AuditEvent.entity_id == action_id, AuditEvent.id > audit_mark)
+        .order_by(AuditEvent.id)
+    )
+    before: dict[str, str | None] = {}
+    for field_name, old_value in rows:
+        before.setdefault(field_name, old_value)
+    return before
 
 
 def is_repeat_of(update: ProgressUpdate, author: User, data: Mapping[str, Any]) -> bool:

@@ -227,9 +227,9 @@ def decide_due_date(action_id: int, update_id: int) -> ResponseReturnValue:
 # Building the plan -------------------------------------------------------------------------------
 
 
-def _action_form(recommendation: Recommendation) -> ActionForm:
+def _action_form(recommendation: Recommendation, action: Action | None = None) -> ActionForm:
     form = ActionForm()
-    form.set_owner_choices(services.owner_choices())
+    form.set_owner_choices(services.owner_choices(action.owner if action else None))
     form.published_on = recommendation.inspection.published_on
     return form
 
@@ -240,6 +240,7 @@ def _render_action_form(
     action: Action | None,
     status: int = 200,
     conflict: list | None = None,
+    adopted: list[str] | None = None,
 ) -> ResponseReturnValue:
     deadline = services.action_plan_deadline(recommendation.inspection_id)
     return (
@@ -251,6 +252,7 @@ def _render_action_form(
             action=action,
             default_due_on=services.default_due_for(recommendation, deadline),
             conflict=conflict,
+            adopted=adopted or [],
         ),
         status,
     )
@@ -265,7 +267,7 @@ def _flash_saved(prefix: str, action: Action, recommendation: Recommendation) ->
     warnings = services.due_date_warnings(recommendation, action.due_on, deadline)
     message = f"{prefix} {action.reference} {action.title}"
     if warnings:
-        flash(f"{message}. Check the due date: {'. '.join(warnings)}", "error")
+        flash(f"{message}. Check the due date: {'. '.join(warning.message for warning in warnings)}", "error")
     else:
         flash(message)
 
@@ -302,7 +304,7 @@ def edit_action(action_id: int) -> ResponseReturnValue:
     action = services.get_action_or_404(action_id)
     require_manage_inspection(current_user, action.inspection)
     recommendation = action.recommendation
-    form = _action_form(recommendation)
+    form = _action_form(recommendation, action)
     if not form.is_submitted():
         form.process(obj=action)
         form.owner_id.data = action.owner_id or 0
@@ -328,15 +330,16 @@ def edit_action(action_id: int) -> ResponseReturnValue:
 def _edit_conflict(action_id: int, form: ActionForm) -> ResponseReturnValue:
     db.session.rollback()
     action = services.get_action_or_404(action_id)
-    form.set_owner_choices(services.owner_choices())
+    form.set_owner_choices(services.owner_choices(action.owner))
     if not services.pending_changes(action, form.fields_to_save()):
         # The action already says what was submitted (a double-click, or the same edit twice).
         flash(f"Action saved: {action.reference} {action.title}")
         return redirect(url_for("actions.view_action", action_id=action.id))
     changes = pages.changes_since(action_id, form.seen.data)
+    adopted = form.adopt_unedited(action, pages.values_before(action_id, form.seen.data))
     form.version.data = str(action.version)
     form.seen.data = pages.seen_marks(action_id)
-    return _render_action_form(form, action.recommendation, action, 409, conflict=changes)
+    return _render_action_form(form, action.recommendation, action, 409, conflict=changes, adopted=adopted)
 
 
 @bp.route("/actions/<int:action_id>/delete", methods=["GET", "POST"])

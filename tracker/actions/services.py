@@ -40,7 +40,7 @@ from tracker.models import (
     User,
 )
 from tracker.permissions import can_manage_inspection
-from tracker.template_filters import format_date
+from tracker.template_filters import format_date, format_short_date
 
 PROGRESS_NOTE = "Progress update"
 EDITABLE_FIELDS = (
@@ -122,9 +122,12 @@ def require_update_progress(user: User, action: Action) -> None:
         abort(403)
 
 
-def owner_choices() -> list[User]:
-    """Everyone who can own an action: active people, by name."""
-    return list(db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.name, User.id)))
+def owner_choices(current: User | None = None) -> list[User]:
+    """Everyone who can own an action (active people, by name), and the current owner even if deactivated."""
+    people = list(db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.name, User.id)))
+    if current is not None and current not in people:
+        people.append(current)
+    return people
 
 
 # Dates and ratings -------------------------------------------------------------------------------
@@ -168,10 +171,18 @@ def default_due_for(recommendation: Recommendation, deadline: StatutoryDeadline 
     )
 
 
+@dataclass(frozen=True)
+class DueDateWarning:
+    """A reason to look again at a due date; a warning, never a reason to refuse it."""
+
+    message: str
+    short: str
+
+
 def due_date_warnings(
     recommendation: Recommendation, due_on: date | None, deadline: StatutoryDeadline | None
-) -> list[str]:
-    """Reasons to look again at a due date: after its timescale, or not a working day. Warnings, not errors."""
+) -> list[DueDateWarning]:
+    """After the end of its recommendation's timescale, or not a working day."""
     if due_on is None:
         return []
     warnings = []
@@ -184,12 +195,20 @@ def due_date_warnings(
     )
     if limit is not None and due_on > limit:
         warnings.append(
-            f"The due date {format_date(due_on)} is after {format_date(limit)}, the end of the timescale "
-            f"“{recommendation.timescale.label}”"
+            DueDateWarning(
+                f"The due date {format_date(due_on)} is after {format_date(limit)}, the end of the timescale "
+                f"“{recommendation.timescale.label}”",
+                f"After the timescale ends ({format_short_date(limit)})",
+            )
         )
     if not is_working_day(due_on, BANK_HOLIDAYS):
-        kind = f"a {due_on:%A}" if due_on.weekday() >= 5 else "a bank holiday"
-        warnings.append(f"The due date {format_date(due_on)} is {kind}, not a working day")
+        day = f"{due_on:%A}" if due_on.weekday() >= 5 else "bank holiday"
+        warnings.append(
+            DueDateWarning(
+                f"The due date {format_date(due_on)} is a {day}, not a working day",
+                f"{day[0].upper()}{day[1:]}: not a working day",
+            )
+        )
     return warnings
 
 

@@ -89,3 +89,28 @@ def test_a_progress_update_in_between_makes_an_edit_stale(client, db_session, pl
     assert response.status_code == 409
     banner = soup(response).select_one(".app-conflict").text
     assert "Changed by Sam Patel at" in banner and "Two posts vacant" in banner
+
+
+def test_fields_only_the_other_person_changed_take_their_value(client, db_session, plan: Plan) -> None:
+    """A resubmit must not quietly undo the other change: untouched fields show the newer value."""
+    sign_in(client, plan.manager)
+    mine = edit_form(client, plan.action.id)
+    other = client.application.test_client()
+    sign_in(other, plan.admin)
+    theirs = edit_form(other, plan.action.id)
+    other.submit(
+        f"/actions/{plan.action.id}/edit",
+        {**theirs, "lead_agency": "NHS Leicester", "owner_id": str(plan.other_owner.id), "title": "Theirs"},
+    )
+    response = client.submit(f"/actions/{plan.action.id}/edit", {**mine, "title": "Mine"})
+    page = soup(response)
+    assert page.select_one("input[name=title]")["value"] == "Mine"
+    assert page.select_one("input[name=lead_agency]")["value"] == "NHS Leicester"
+    assert page.select_one(f"select[name=owner_id] option[value='{plan.other_owner.id}']").has_attr("selected")
+    assert "You had not changed owner (lead officer), lead agency, so the form now shows their values" in page.text
+    resubmit = {name: page.select_one(f"[name={name}]").get("value") for name in ("version", "seen", "lead_agency")}
+    client.submit(
+        f"/actions/{plan.action.id}/edit", {**mine, **resubmit, "title": "Mine", "owner_id": str(plan.other_owner.id)}
+    )
+    action = db_session.get(Action, plan.action.id)
+    assert (action.title, action.lead_agency, action.owner_id) == ("Mine", "NHS Leicester", plan.other_owner.id)

@@ -272,3 +272,19 @@ def test_deleting_an_action_with_progress_archives_it(client, db_session, plan: 
     page = soup(client.get(f"/actions/{action.id}"))
     assert "This action was archived" in page.text and "First quarter done" in page.text
     assert not page.select(f"a[href='/actions/{action.id}/progress']")
+
+
+def test_an_action_owned_by_someone_who_has_left_can_still_be_edited(client, db_session, plan: Plan) -> None:
+    plan.owner.active = False
+    db_session.commit()
+    sign_in(client, plan.manager)
+    page = soup(client.get(f"/actions/{plan.action.id}/edit"))
+    assert page.select_one(f"select[name=owner_id] option[value='{plan.owner.id}']").has_attr("selected")
+    response = client.submit(
+        f"/actions/{plan.action.id}/edit",
+        form_data(reference="1.1", title="Still theirs", owner_id=str(plan.owner.id), version="1"),
+    )
+    assert response.status_code == 302
+    assert db_session.get(Action, plan.action.id).owner_id == plan.owner.id
+    add_page = soup(client.get(f"/recommendations/{plan.immediate.id}/actions/new"))
+    assert add_page.select_one(f"select[name=owner_id] option[value='{plan.owner.id}']") is None
