@@ -25,6 +25,7 @@ NAVIGATION = (
     NavEntry("My actions", "actions.my_actions", EVERYONE),
     NavEntry("Inspections", "inspections.list_inspections", EVERYONE),
     NavEntry("All actions", "actions.list_actions", EVERYONE),
+    NavEntry("Reminders", "reminders.manage_reminders", EVERYONE),
     NavEntry("People", "admin.list_people", frozenset({Role.ADMIN})),
     NavEntry("Outbox", "admin.list_outbox", frozenset({Role.ADMIN})),
 )

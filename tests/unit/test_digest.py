@@ -241,3 +241,20 @@ def test_describe_change() -> None:
     assert describe_change("owner_id", None, "Sam Patel") == "Owner set to Sam Patel"
     assert describe_change("rag", "amber", "") == "RAG rating cleared (was amber)"
     assert describe_change("status", "not_started", "in_progress") == "Status changed from not started to in progress"
+
+
+def test_a_preview_says_what_anyone_would_get_whatever_the_day() -> None:
+    people = [person(7, digest_preference="off"), person(8, active=False)]
+    actions = [action(1, 7, date(2026, 11, 2)), action(2, 8, date(2026, 11, 2))]
+    sunday = date(2026, 11, 29)
+    assert digests(people, actions, today=sunday) == []
+    previews = build_digests(
+        people,
+        actions,
+        today=sunday,
+        holidays=BANK_HOLIDAYS,
+        settings=SETTINGS,
+        first_run_of_week=False,
+        only_due=False,
+    )
+    assert [d.person.user_id for d in previews] == [7, 8]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -10,8 +10,8 @@ from tracker.admin import services
 from tracker.admin.forms import ConfirmForm, EditUserForm, InviteUserForm
 from tracker.auth.services import invite_user, send_invitation
 from tracker.extensions import db
-from tracker.models import OutboxEmail, Role, User
-from tracker.outbox.services import list_emails
+from tracker.models import EmailState, OutboxEmail, Role, User
+from tracker.outbox import services as outbox
 from tracker.permissions import admin_only
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -89,13 +89,62 @@ def resend_invitation(user_id: int) -> ResponseReturnValue:
 @bp.get("/outbox")
 @admin_only
 def list_outbox() -> ResponseReturnValue:
-    return render_template("admin/outbox.html", emails=list_emails())
+    state = request.args.get("state", "")
+    chosen = EmailState(state) if state in {s.value for s in EmailState} else None
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    emails = outbox.list_emails(state=chosen, limit=outbox.PAGE_SIZE + 1, offset=(page - 1) * outbox.PAGE_SIZE)
+    return render_template(
+        "admin/outbox.html",
+        emails=emails[: outbox.PAGE_SIZE],
+        has_next=len(emails) > outbox.PAGE_SIZE,
+        page=page,
+        state=chosen,
+        counts=outbox.counts_by_state(),
+        retry=ConfirmForm(),
+    )
+
+
+def _get_email_or_404(email_id: int) -> OutboxEmail:
+    email = db.session.get(OutboxEmail, email_id)
+    if email is None:
+        abort(404)
+    return email
 
 
 @bp.get("/outbox/<int:email_id>")
 @admin_only
 def view_email(email_id: int) -> ResponseReturnValue:
-    email = db.session.get(OutboxEmail, email_id)
-    if email is None:
-        abort(404)
-    return render_template("admin/email.html", email=email)
+    return render_template("admin/email.html", email=_get_email_or_404(email_id), retry=ConfirmForm())
+
+
+# The email's own HTML, shown in a sandboxed frame: its inline styles are allowed here and nowhere
+# else, it can run nothing, and only this site's own pages may frame it.
+EMAIL_PREVIEW_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors 'self'; sandbox"
+)
+
+
+@bp.get("/outbox/<int:email_id>/html")
+@admin_only
+def email_html(email_id: int) -> ResponseReturnValue:
+    email = _get_email_or_404(email_id)
+    response = make_response(email.html_body or "<p>This email has no HTML part.</p>")
+    response.headers["Content-Type"] = "text/html; charset=utf-8"
+    response.headers["Content-Security-Policy"] = EMAIL_PREVIEW_POLICY
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    return response
+
+
+@bp.post("/outbox/<int:email_id>/retry")
+@admin_only
+def retry_email(email_id: int) -> ResponseReturnValue:
+    email = _get_email_or_404(email_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if outbox.retry_email(email, actor=current_user._get_current_object()):
+        db.session.commit()
+        flash(f"The email to {email.recipient} is back in the queue and will be sent again")
+    else:
+        flash("Only an email that failed can be sent again", "error")
+    return redirect(url_for("admin.view_email", email_id=email.id))

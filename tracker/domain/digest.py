@@ -122,8 +122,10 @@ def build_digests(
     holidays: Container[date],
     settings: DigestSettings,
     first_run_of_week: bool,
+    only_due: bool = True,
 ) -> list[Digest]:
-    """The digests to send today, one per active person with something to say, in user id order.
+    """The digests to send today, one per active person with something to say, in user id order
+    (with `only_due` off: whatever each person's digest would say, for a preview).
 
     Own actions: overdue (most overdue first), due within `due_soon_working_days` (soonest first),
     and the rest with no progress update for `stale_update_weeks` ("needs an update"). A line
@@ -143,9 +145,12 @@ def build_digests(
     digests = []
     for user_id in sorted(set(own) | set(escalated)):
         person = by_id.get(user_id)
-        if person is None or not person.active:
+        if person is None:
             continue
-        if not is_digest_day(person.digest_preference, today, holidays, first_run_of_week=first_run_of_week):
+        due = person.active and is_digest_day(
+            person.digest_preference, today, holidays, first_run_of_week=first_run_of_week
+        )
+        if only_due and not due:
             continue
         digest = _digest_for(person, today, own.get(user_id, []), escalated.get(user_id, []), settings)
         if not digest.is_empty:

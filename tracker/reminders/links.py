@@ -11,20 +11,24 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import delete, func, insert, select, update
 
 from tracker import clock
+from tracker.actions.services import record_progress
 from tracker.audit.services import record_change
 from tracker.extensions import db
-from tracker.models import Action, ActionLinkToken, User
+from tracker.models import Action, ActionLinkToken, ProgressUpdate, User
+from tracker.template_filters import format_date
 
 SALT = "action-update-link"
 
@@ -46,6 +50,10 @@ class LinkCheck:
 
 def _serializer() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.secret_key, salt=SALT)
+
+
+def _council_time(value: datetime) -> datetime:
+    return clock.as_utc(value).astimezone(ZoneInfo(current_app.config["TRACKER_TIMEZONE"]))
 
 
 def hash_token(token: str) -> str:
@@ -134,12 +142,27 @@ def spend_link(link: ActionLinkToken, now: datetime) -> bool:
         actor=link.user,
         entity=link.action,
         field="email_link",
-        old=None,
-        new=f"used, sent {link.created_at:%Y-%m-%d}",
+        old=f"sent {format_date(_council_time(link.created_at))}",
+        new="used to record progress without signing in",
         inspection_id=link.action.inspection_id,
-        note="Progress recorded from the link in a reminder email, without signing in",
+        note="From the link in a reminder email",
     )
     return True
+
+
+class LinkAlreadyUsed(Exception):
+    """Another request spent the link first (a double-clicked submit)."""
+
+
+def record_progress_from_link(link: ActionLinkToken, data: Mapping[str, Any], now: datetime) -> ProgressUpdate:
+    """Spend the link and record the owner's progress, marked as coming from an email link.
+
+    Raises LinkAlreadyUsed, or the action services' ActionConflict / InvalidProgress; the caller
+    rolls back, so the link is only spent when the progress is recorded.
+    """
+    if not spend_link(link, now):
+        raise LinkAlreadyUsed
+    return record_progress(link.action, link.user, data, via_email_link=True)
 
 
 def revoke_links_for_user(user: User, *, actor: User, now: datetime) -> int:

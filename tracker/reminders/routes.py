@@ -1,4 +1,5 @@
-"""Reminders: each person's email and calendar settings, their calendar feed, and a preview of their digest."""
+"""Reminders: each person's email and calendar settings, their calendar feed, a preview of their digest,
+and the progress form that the links in reminder emails open without a password."""
 
 from __future__ import annotations
 
@@ -7,12 +8,23 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from tracker import clock
+from tracker.actions import pages as action_pages
+from tracker.actions import services as action_services
+from tracker.actions.forms import ProgressForm
+from tracker.domain.progress import NARRATIVE_LIMIT, REASON_LIMIT
+from tracker.domain.rag import STATUSES
 from tracker.extensions import db
+from tracker.models import Action, ActionLinkToken, Rag, User
 from tracker.permissions import public, signed_in
 from tracker.reminders import calendar, links, services
 from tracker.reminders.forms import ConfirmForm, DigestPreferenceForm
 
 bp = Blueprint("reminders", __name__)
+
+
+def _me() -> User:
+    """The signed-in person as a model instance (the history records the entity's table)."""
+    return current_user._get_current_object()  # type: ignore[attr-defined]
 
 
 def _render_settings(form: DigestPreferenceForm, status: int = 200) -> ResponseReturnValue:
@@ -37,7 +49,7 @@ def manage_reminders() -> ResponseReturnValue:
         form.digest_preference.data = current_user.digest_preference.value
     if not form.validate_on_submit():
         return _render_settings(form, 400 if form.is_submitted() else 200)
-    changed = services.set_digest_preference(current_user, form.digest_preference.data, actor=current_user)
+    changed = services.set_digest_preference(_me(), form.digest_preference.data, actor=_me())
     db.session.commit()
     flash("Your reminder emails have been changed" if changed else "Nothing was changed")
     return redirect(url_for("reminders.manage_reminders"))
@@ -62,7 +74,7 @@ def _confirmed() -> None:
 def create_calendar_feed() -> ResponseReturnValue:
     _confirmed()
     replacing = current_user.calendar_token is not None
-    calendar.issue_calendar_token(current_user, actor=current_user)
+    calendar.issue_calendar_token(_me(), actor=_me())
     db.session.commit()
     flash(
         "Your calendar has a new address: the old one no longer works"
@@ -76,7 +88,7 @@ def create_calendar_feed() -> ResponseReturnValue:
 @signed_in
 def turn_off_calendar_feed() -> ResponseReturnValue:
     _confirmed()
-    calendar.revoke_calendar_token(current_user, actor=current_user)
+    calendar.revoke_calendar_token(_me(), actor=_me())
     db.session.commit()
     flash("Your calendar feed is turned off: its address no longer works")
     return redirect(url_for("reminders.manage_reminders", _anchor="calendar"))
@@ -86,7 +98,7 @@ def turn_off_calendar_feed() -> ResponseReturnValue:
 @signed_in
 def stop_email_links() -> ResponseReturnValue:
     _confirmed()
-    count = links.revoke_links_for_user(current_user, actor=current_user, now=clock.now())
+    count = links.revoke_links_for_user(_me(), actor=_me(), now=clock.now())
     db.session.commit()
     flash(
         f"{count} update link{'' if count == 1 else 's'} in your emails no longer work"
@@ -108,3 +120,92 @@ def calendar_feed(token: str) -> ResponseReturnValue:
         mimetype="text/calendar",
         headers={"Content-Disposition": 'inline; filename="inspection-actions.ics"'},
     )
+
+
+# Recording progress from the link in a reminder email, without signing in ----------------------
+
+
+def _progress_form(action: Action) -> ProgressForm:
+    form = ProgressForm()
+    today = clock.today()
+    form.suggest = lambda status: action_services.suggested_rag(action, status, today)
+    form.current_due_on = action.due_on
+    form.published_on = action.inspection.published_on
+    return form
+
+
+def _render_link_form(
+    link: ActionLinkToken, form: ProgressForm, status: int = 200, conflict: list | None = None
+) -> ResponseReturnValue:
+    action, today = link.action, clock.today()
+    suggestions = {value: Rag(action_services.suggested_rag(action, value, today)) for value in STATUSES}
+    current_status = form.status.data if form.status.data in STATUSES else action.status.value
+    return (
+        render_template(
+            "reminders/update_from_email.html",
+            link=link,
+            action=action,
+            form=form,
+            suggested=suggestions[current_status],
+            suggestions=suggestions,
+            working_days_to_due=action_pages.working_days_to_due(action, today),
+            conflict=conflict,
+            narrative_limit=NARRATIVE_LIMIT,
+            reason_limit=REASON_LIMIT,
+        ),
+        status,
+    )
+
+
+def _unusable(check: links.LinkCheck) -> ResponseReturnValue:
+    status = 404 if check.problem == links.LinkProblem.UNKNOWN else 410
+    return render_template("reminders/link_unusable.html", problem=check.problem, link=check.link), status
+
+
+@bp.route("/update/<token>", methods=["GET", "POST"])
+@public
+def update_from_email(token: str) -> ResponseReturnValue:
+    """The progress form for the one action a reminder-email link names; submitting it spends the link."""
+    check = links.check_link(token, clock.now())
+    if check.link is None or check.problem is not None:
+        return _unusable(check)
+    link = check.link
+    form = _progress_form(link.action)
+    if not form.is_submitted():
+        form.status.data = link.action.status.value
+        form.rag.data = action_services.suggested_rag(link.action, link.action.status.value, clock.today())
+        form.version.data = str(link.action.version)
+        form.seen.data = action_pages.seen_marks(link.action.id)
+        return _render_link_form(link, form)
+    if not form.validate_on_submit():
+        return _render_link_form(link, form, 400)
+    try:
+        links.record_progress_from_link(link, form.progress_data(), clock.now())
+    except links.LinkAlreadyUsed:
+        db.session.rollback()
+        return _unusable(links.check_link(token, clock.now()))
+    except action_services.ActionConflict:
+        return _link_conflict(token, form)
+    db.session.commit()
+    flash(f"Progress recorded for {link.action.reference} {link.action.title}")
+    return redirect(url_for("reminders.progress_recorded"))
+
+
+def _link_conflict(token: str, form: ProgressForm) -> ResponseReturnValue:
+    db.session.rollback()
+    check = links.check_link(token, clock.now())
+    if check.link is None or check.problem is not None:
+        return _unusable(check)
+    action = check.link.action
+    changes = action_pages.changes_since(action.id, form.seen.data)
+    form.version.data = str(action.version)
+    form.seen.data = action_pages.seen_marks(action.id)
+    form.suggest = lambda status: action_services.suggested_rag(action, status, clock.today())
+    form.current_due_on = action.due_on
+    return _render_link_form(check.link, form, 409, conflict=changes)
+
+
+@bp.get("/progress-recorded")
+@public
+def progress_recorded() -> ResponseReturnValue:
+    return render_template("reminders/progress_recorded.html")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -51,7 +51,7 @@ PREFERENCE_TEXT = {
     DigestPreference.OFF.value: "never: you have turned reminders off",
 }
 # Audit fields that move with every progress update and say nothing a reader needs.
-QUIET_FIELDS = frozenset({"last_progress_at", "version", "updated_at", "position"})
+QUIET_FIELDS = frozenset({"last_progress_at", "version", "updated_at", "position", "email_link"})
 
 
 def digest_settings() -> rules.DigestSettings:
@@ -279,12 +279,16 @@ def preview_digest(user: User, today: date) -> Preview:
     person = people[user.id]
     team = [p.user_id for p in people.values() if p.line_manager_id == user.id and p.user_id != user.id]
     actions = load_reminder_actions(today, settings, people, owner_ids=[user.id, *team])
-    # Decide as if they wanted a digest today, so the preview shows what it would say.
-    people[user.id] = replace(person, active=True, digest_preference=rules.DAILY)
     candidates = rules.build_digests(
-        people.values(), actions, today=today, holidays=BANK_HOLIDAYS, settings=settings, first_run_of_week=True
+        people.values(),
+        actions,
+        today=today,
+        holidays=BANK_HOLIDAYS,
+        settings=settings,
+        first_run_of_week=True,
+        only_due=False,
     )
-    digest = next((replace(d, person=person) for d in candidates if d.person.user_id == user.id), None)
+    digest = next((d for d in candidates if d.person.user_id == user.id), None)
     first_run = first_digest_run_of_week(today)
     would_send = (
         digest is not None

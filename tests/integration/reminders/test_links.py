@@ -1,0 +1,180 @@
+"""The update link in a digest: opens one action's progress form without a password, once, for its owner."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from urllib.parse import urlsplit
+
+from sqlalchemy import select
+
+from tests.conftest import sign_in, soup
+from tests.integration.reminders.conftest import DIGEST_MOMENT, TODAY, action, manager, person, set_now
+from tracker import jobs
+from tracker.models import (
+    Action,
+    ActionLinkToken,
+    ActionStatus,
+    AuditEvent,
+    OutboxEmail,
+    ProgressUpdate,
+    Rag,
+)
+
+LINK = re.compile(r"\* (?P<reference>\S+) .*?\n(?:.*\n)*?  Record progress \(no sign-in needed\): (?P<url>\S+)")
+
+
+def update_links(db_session, recipient: str) -> dict[str, str]:
+    """The update link paths in `recipient`'s digest, by action reference."""
+    email = db_session.scalars(select(OutboxEmail).where(OutboxEmail.recipient == recipient)).one()
+    return {m["reference"]: urlsplit(m["url"]).path for m in LINK.finditer(email.text_body)}
+
+
+def digest_for(db_session, **action_values) -> tuple[Action, str]:  # noqa: ANN003
+    owner = person(name="Aisha Khan")
+    subject = action(owner, date(2026, 11, 2), reference="3.1", title="Audit case files", **action_values)
+    db_session.commit()
+    jobs.daily_digests(TODAY)
+    path = update_links(db_session, owner.email)["3.1"]
+    return subject, path
+
+
+GOOD_UPDATE = {"status": "in_progress", "rag": "red", "narrative": "Audit half done; the rest by Friday."}
+
+
+def test_the_link_records_progress_without_signing_in_and_only_once(client, db_session, digest_time) -> None:
+    subject, path = digest_for(db_session)
+    assert path.startswith("/update/")
+
+    page = client.get(path)
+    assert page.status_code == 200
+    html = soup(page)
+    assert html.select_one("h1").text == "Record progress"
+    assert "3.1 Audit case files" in html.text and "Aisha Khan" in html.text
+    assert client.get(path).status_code == 200  # opening it (as a mail scanner might) does not spend it
+
+    response = client.submit(path, GOOD_UPDATE)
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/progress-recorded")
+    thanks = soup(client.get(response.headers["Location"]))
+    assert "Progress recorded for 3.1 Audit case files" in thanks.text
+
+    [update] = db_session.scalars(select(ProgressUpdate)).all()
+    assert (update.author_id, update.via_email_link, update.status, update.rag) == (
+        subject.owner_id, True, ActionStatus.IN_PROGRESS, Rag.RED
+    )  # fmt: skip
+    assert update.narrative == GOOD_UPDATE["narrative"]
+    history = {e.field: e for e in db_session.scalars(select(AuditEvent).where(AuditEvent.entity_id == subject.id))}
+    assert history["email_link"].actor_id == subject.owner_id
+    assert history["email_link"].old_value == "sent 24 November 2026"
+    assert history["email_link"].new_value == "used to record progress without signing in"
+    token = db_session.scalars(select(ActionLinkToken)).one()
+    assert token.used_at is not None
+
+    again = client.get(path)
+    assert again.status_code == 410
+    assert "This link has already been used" in soup(again).select_one("h1").text
+    assert client.submit(path, GOOD_UPDATE, page_url="/sign-in").status_code == 410
+    assert len(db_session.scalars(select(ProgressUpdate)).all()) == 1
+
+
+def test_a_form_with_errors_keeps_the_link(client, db_session, digest_time) -> None:
+    _subject, path = digest_for(db_session)
+    response = client.submit(path, {"status": "in_progress", "rag": "red", "narrative": ""})
+    assert response.status_code == 400
+    assert soup(response).select_one(".govuk-error-summary") is not None
+    assert db_session.scalars(select(ActionLinkToken)).one().used_at is None
+    assert client.submit(path, GOOD_UPDATE).status_code == 302
+
+
+def test_the_link_expires_after_fourteen_days(app, client, db_session, digest_time) -> None:
+    _subject, path = digest_for(db_session)
+    set_now(app, DIGEST_MOMENT + timedelta(days=14) - timedelta(seconds=1))
+    assert client.get(path).status_code == 200
+    set_now(app, DIGEST_MOMENT + timedelta(days=14))
+    response = client.get(path)
+    assert response.status_code == 410
+    assert soup(response).select_one("h1").text == "This link has expired"
+
+
+def test_the_link_stops_when_the_action_is_reassigned_or_closed(client, db_session, digest_time) -> None:
+    subject, path = digest_for(db_session)
+    subject.owner = person()
+    db_session.commit()
+    assert soup(client.get(path)).select_one("h1").text == "This action is no longer yours"
+    subject = db_session.get(Action, subject.id)
+    subject.owner_id = db_session.scalars(select(ActionLinkToken.user_id)).one()
+    subject.status = ActionStatus.COMPLETE
+    db_session.commit()
+    assert soup(client.get(path)).select_one("h1").text == "This action is closed"
+
+
+def test_the_owner_can_stop_every_link_they_were_sent(client, db_session, digest_time) -> None:
+    subject, path = digest_for(db_session)
+    owner = subject.owner
+    sign_in(client, owner)
+    page = soup(client.get("/reminders"))
+    assert "1 link in your reminder emails can still be used" in page.text
+    response = client.submit("/reminders/email-links/stop", page_url="/reminders")
+    assert response.status_code == 302
+    assert "1 update link in your emails no longer work" in soup(client.get("/reminders")).text
+    client.post("/sign-out", data={"csrf_token": client.csrf_token("/reminders")})
+    assert soup(client.get(path)).select_one("h1").text == "This link has been turned off"
+    fields = [e.field for e in db_session.scalars(select(AuditEvent).where(AuditEvent.entity_type == "users"))]
+    assert "email_links" in fields
+
+
+def test_a_deactivated_owner_cannot_use_their_links(client, db_session, digest_time) -> None:
+    subject, path = digest_for(db_session)
+    subject.owner.active = False
+    db_session.commit()
+    assert client.get(path).status_code == 410
+
+
+def test_altered_or_unknown_links_do_nothing(client, db_session, digest_time) -> None:
+    _subject, path = digest_for(db_session)
+    token = path.rsplit("/", 1)[1]
+    payload, _, signature = token.rpartition(".")
+    assert client.get(f"/update/{payload}.{signature[:-2]}xx").status_code == 404
+    assert client.get("/update/not-a-token").status_code == 404
+    other = action(person(), date(2026, 11, 2))
+    db_session.commit()
+    # A correctly signed token that was never issued (the database has only hashes of issued ones).
+    from itsdangerous import URLSafeSerializer
+
+    forged = URLSafeSerializer("test-secret-key-not-for-production", salt="action-update-link").dumps(
+        [other.id, other.owner_id, "guess"]
+    )
+    assert client.get(f"/update/{forged}").status_code == 404
+
+
+def test_a_stale_form_is_not_saved_and_says_what_changed(client, db_session, digest_time) -> None:
+    subject, path = digest_for(db_session)
+    page = soup(client.get(path))
+    hidden = {name: page.select_one(f"input[name={name}]")["value"] for name in ("version", "seen", "csrf_token")}
+    programme_manager = person(name="Jo Clarke")
+    from tracker.actions import services as action_services
+
+    action_services.update_action(
+        db_session.get(Action, subject.id), {"due_on": date(2026, 12, 18)}, actor=programme_manager
+    )
+    db_session.commit()
+    response = client.post(path, data={**hidden, **GOOD_UPDATE})
+    assert response.status_code == 409
+    assert "This action was changed after you opened this page" in soup(response).text
+    assert "Jo Clarke" in soup(response).text
+    assert db_session.scalars(select(ActionLinkToken)).one().used_at is None
+    assert client.submit(path, GOOD_UPDATE).status_code == 302
+
+
+def test_the_weekly_summary_shows_an_update_came_from_an_email_link(client, db_session, digest_time) -> None:
+    subject, path = digest_for(db_session)
+    jo = manager(subject.inspection, name="Jo Clarke")
+    db_session.commit()
+    client.submit(path, GOOD_UPDATE)
+    jobs.programme_summaries(date(2026, 11, 30))
+    summary = db_session.scalars(select(OutboxEmail).where(OutboxEmail.recipient == jo.email)).one()
+    assert "action 3.1: Progress update: In progress, Red – off track (from an email link) (Aisha Khan)" in (
+        summary.text_body
+    )
+    assert "Email link" not in summary.text_body

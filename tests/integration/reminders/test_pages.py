@@ -1,0 +1,194 @@
+"""The reminders page, the calendar feed, the digest preview and the admin outbox."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from icalendar import Calendar
+from sqlalchemy import select
+
+from tests.conftest import sign_in, soup
+from tests.factories import UserFactory
+from tests.integration.reminders.conftest import TODAY, action, live_inspection, manager, person
+from tracker import jobs
+from tracker.inspections.deadlines import create_statutory_deadlines
+from tracker.models import ActionStatus, AuditEvent, DigestPreference, EmailState, OutboxEmail, Role, User
+from tracker.outbox.services import queue_rendered_email
+
+
+def test_people_choose_how_often_they_get_reminders(client, db_session, digest_time) -> None:
+    me = person()
+    db_session.commit()
+    sign_in(client, me)
+    page = soup(client.get("/reminders"))
+    assert page.select_one("h1").text == "Reminders and calendar"
+    assert page.select_one("input[name=digest_preference][checked]")["value"] == "daily"
+    assert "Reminders" in [a.text.strip() for a in page.select(".govuk-service-navigation__link")]
+
+    assert client.submit("/reminders", {"digest_preference": "hourly"}).status_code == 400
+    response = client.submit("/reminders", {"digest_preference": "weekly"})
+    assert response.status_code == 302
+    assert db_session.get(User, me.id).digest_preference == DigestPreference.WEEKLY
+    event = db_session.scalars(select(AuditEvent).where(AuditEvent.field == "digest_preference")).one()
+    assert (event.actor_id, event.old_value, event.new_value) == (me.id, "daily", "weekly")
+    assert "Your reminder emails have been changed" in soup(client.get("/reminders")).text
+
+
+def test_the_reminders_page_needs_signing_in(client, db_session) -> None:
+    assert client.get("/reminders").status_code == 302
+    assert client.get("/reminders/preview").status_code == 302
+
+
+def test_preview_shows_todays_digest(client, db_session, digest_time) -> None:
+    me = person(digest_preference=DigestPreference.OFF)
+    action(me, date(2026, 11, 2), reference="1.1", title="Audit case files")
+    db_session.commit()
+    sign_in(client, me)
+    page = soup(client.get("/reminders/preview"))
+    assert "You will not get this email today: you get reminders never" in page.text
+    assert "1.1 Audit case files" in page.select_one(".app-email-preview").text
+    assert db_session.scalar(select(OutboxEmail.id)) is None
+
+
+def test_calendar_feed_has_due_dates_and_statutory_deadlines(client, db_session, digest_time) -> None:
+    me = person(role=Role.PROGRAMME_MANAGER)
+    inspection = live_inspection(title="Joint Area Review 2008")
+    manager_link = manager(inspection)
+    inspection.managers.remove(manager_link)
+    inspection.managers.append(me)
+    create_statutory_deadlines(inspection)
+    action(me, date(2026, 12, 18), inspection, reference="2.1", title="Train staff")
+    action(me, date(2026, 12, 19), inspection, reference="2.2", title="Closed one", status=ActionStatus.COMPLETE)
+    action(person(), date(2026, 12, 20), inspection, reference="2.3", title="Someone else's")
+    db_session.commit()
+    sign_in(client, me)
+
+    assert "Your calendar feed is off" in soup(client.get("/reminders")).text
+    client.submit("/reminders/calendar", page_url="/reminders")
+    page = soup(client.get("/reminders"))
+    address = page.select_one("#calendar-address")["value"]
+    assert address.startswith("http://127.0.0.1:5000/calendar/") and address.endswith(".ics")
+    path = address.removeprefix("http://127.0.0.1:5000")
+
+    client.post("/sign-out", data={"csrf_token": client.csrf_token("/reminders")})
+    response = client.get(path)  # no sign-in: calendar programs cannot
+    assert response.status_code == 200
+    assert response.mimetype == "text/calendar"
+    calendar = Calendar.from_ical(response.data)
+    events = {str(e["summary"]): e for e in calendar.walk("VEVENT")}
+    assert "Due: 2.1 Train staff" in events
+    assert events["Due: 2.1 Train staff"].decoded("dtstart") == date(2026, 12, 18)
+    assert "Due: 2.2 Closed one" not in events and "Due: 2.3 Someone else's" not in events
+    assert "Statutory deadline: Publish the action plan" in " ".join(events)
+    assert all(e["transp"] == "TRANSPARENT" for e in events.values())
+
+
+def test_a_new_calendar_address_stops_the_old_one_and_turning_off_stops_both(client, db_session, digest_time) -> None:
+    me = person()
+    db_session.commit()
+    sign_in(client, me)
+    client.submit("/reminders/calendar", page_url="/reminders")
+    first = db_session.get(User, me.id).calendar_token
+    client.submit("/reminders/calendar", page_url="/reminders")
+    second = db_session.get(User, me.id).calendar_token
+    assert first != second
+    assert client.get(f"/calendar/{first}.ics").status_code == 404
+    assert client.get(f"/calendar/{second}.ics").status_code == 200
+    client.submit("/reminders/calendar/turn-off", page_url="/reminders")
+    assert client.get(f"/calendar/{second}.ics").status_code == 404
+    changes = db_session.scalars(select(AuditEvent.new_value).where(AuditEvent.field == "calendar_feed")).all()
+    assert changes == ["on", "new address", "off"]
+    assert not any(second in (value or "") for value in changes)  # the secret is not in the history
+
+
+def test_an_inactive_persons_feed_stops(client, db_session) -> None:
+    me = person(active=False, calendar_token="x" * 43)
+    db_session.commit()
+    assert client.get(f"/calendar/{me.calendar_token}.ics").status_code == 404
+
+
+def _failed_email(db_session) -> OutboxEmail:
+    queue_rendered_email(
+        recipient="ruth@example.gov.uk",
+        subject="Your actions: 1 overdue action",
+        text_body="Dear Ruth",
+        html_body='<p style="color:#d4351c">Dear Ruth</p>',
+        dedupe_key="digest:9:2026-11-24",
+    )
+    email = db_session.scalars(select(OutboxEmail)).one()
+    email.state, email.attempts, email.last_error = EmailState.FAILED, 5, "550 5.1.1 No such user"
+    db_session.commit()
+    return email
+
+
+def test_admins_see_failures_with_the_error_and_retry_them(client, db_session, digest_time) -> None:
+    admin = UserFactory(role=Role.ADMIN)
+    email = _failed_email(db_session)
+    sign_in(client, admin)
+    page = soup(client.get("/admin/outbox?state=failed"))
+    row = page.select_one("tbody tr")
+    assert "550 5.1.1 No such user" in row.text and "Failed" in row.text
+    assert row.select_one("form button").text.startswith("Retry")
+    assert "Failed (1)" in page.select_one(".app-filter-links").text
+
+    response = client.submit(f"/admin/outbox/{email.id}/retry", page_url=f"/admin/outbox/{email.id}")
+    assert response.status_code == 302
+    email = db_session.get(OutboxEmail, email.id)
+    assert (email.state, email.attempts) == (EmailState.QUEUED, 0)
+    audit = db_session.scalars(select(AuditEvent).where(AuditEvent.entity_type == "outbox_emails")).one()
+    assert (audit.actor_id, audit.old_value, audit.new_value) == (admin.id, "failed", "queued")
+    assert soup(client.get("/admin/outbox?state=failed")).select_one("tbody") is None
+
+
+def test_the_html_preview_is_sandboxed(client, db_session, digest_time) -> None:
+    admin = UserFactory(role=Role.ADMIN)
+    email = _failed_email(db_session)
+    sign_in(client, admin)
+    page = soup(client.get(f"/admin/outbox/{email.id}"))
+    frame = page.select_one("iframe.app-email-frame")
+    assert frame.has_attr("sandbox") and frame["title"].startswith("The HTML part of the email")
+    response = client.get(frame["src"])
+    assert response.status_code == 200
+    policy = response.headers["Content-Security-Policy"]
+    assert "sandbox" in policy and "script-src" not in policy and "default-src 'none'" in policy
+    assert "frame-ancestors 'self'" in policy and response.headers["X-Frame-Options"] == "SAMEORIGIN"
+    assert b'style="color:#d4351c"' in response.data
+
+
+@pytest.mark.parametrize("role", [Role.PROGRAMME_MANAGER, Role.SERVICE_MANAGER, Role.VIEWER])
+def test_only_admins_read_or_retry_email(client, db_session, digest_time, role: Role) -> None:
+    someone = UserFactory(role=role)
+    email = _failed_email(db_session)
+    sign_in(client, someone)
+    assert client.get(f"/admin/outbox/{email.id}/html").status_code == 403
+    assert client.submit(f"/admin/outbox/{email.id}/retry", page_url="/reminders").status_code == 403
+
+
+def test_the_outbox_pages_in_states_and_pages(client, db_session, digest_time) -> None:
+    for n in range(55):
+        queue_rendered_email(
+            recipient=f"p{n}@x.gov.uk", subject=f"S{n}", text_body="t", html_body="", dedupe_key=f"k{n}"
+        )
+    admin = UserFactory(role=Role.ADMIN)
+    db_session.commit()
+    sign_in(client, admin)
+    first = soup(client.get("/admin/outbox"))
+    assert len(first.select("tbody tr")) == 50
+    assert first.select_one(".govuk-pagination__next a")["href"] == "/admin/outbox?page=2"
+    assert len(soup(client.get("/admin/outbox?page=2")).select("tbody tr")) == 5
+    assert "no mail server is configured" in first.text.lower()
+
+
+def test_the_days_emails_are_listed_in_the_outbox(client, db_session, digest_time) -> None:
+    owner = person()
+    inspection = live_inspection()
+    manager(inspection)
+    action(owner, date(2026, 11, 2), inspection)
+    admin = UserFactory(role=Role.ADMIN)
+    db_session.commit()
+    jobs.run_reminders(TODAY)
+    sign_in(client, admin)
+    subjects = [row.select("td")[2].text.strip() for row in soup(client.get("/admin/outbox")).select("tbody tr")]
+    assert "Your actions: 1 overdue action" in subjects
+    assert any(s.startswith("Weekly programme summary, week of 23 November 2026") for s in subjects)
