@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
 
@@ -27,6 +28,9 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=5000)
     args = parser.parse_args()
+    # Stopped by a signal rather than Ctrl-C, still stop the scheduler too (the `finally` below).
+    for stop_signal in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(stop_signal, lambda *_: sys.exit(0))
     scheduler = _start_scheduler()
     app = create_app()
     print(f"\n  {app.config['SERVICE_NAME']} is running at http://{args.host}:{args.port}/\n", flush=True)

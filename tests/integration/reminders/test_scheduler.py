@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import signal
+import sys
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,6 +15,7 @@ from sqlalchemy import select
 from tests.integration.reminders.conftest import (
     action,
     flask_command,
+    free_port,
     live_inspection,
     person,
     set_now,
@@ -207,3 +211,34 @@ def test_a_killed_scheduler_is_replaced_when_its_lease_expires(app, db_session, 
             if process is not None and process.poll() is None:
                 process.kill()
                 process.wait(timeout=10)
+
+
+def test_make_run_starts_one_scheduler_beside_the_server_and_stops_it_with_the_server(
+    app, db_session, tmp_path
+) -> None:
+    env = subprocess_env(
+        app,
+        tmp_path,
+        TRACKER_ENV="development",
+        DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
+        SCHEDULER_HEARTBEAT_SECONDS="0.2",
+    )
+    server = start_process(
+        [sys.executable, "-m", "tracker.devserver", "--port", str(free_port())], env, tmp_path / "server.log"
+    )
+    scheduler_pid = None
+    try:
+        assert wait_for(lambda: ACTIVE in _log(tmp_path / "server.log")), _log(tmp_path / "server.log")
+        db_session.expire_all()
+        scheduler_pid = int(db_session.get(SchedulerLease, "scheduler").holder.split(":")[1])
+        assert scheduler_pid != server.pid
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(timeout=20) == 0
+        assert wait_for(lambda: not Path(f"/proc/{scheduler_pid}").exists())
+        assert "stopped" in _log(tmp_path / "server.log")
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait(timeout=10)
+        if scheduler_pid is not None and Path(f"/proc/{scheduler_pid}").exists():
+            os.kill(scheduler_pid, signal.SIGKILL)
