@@ -24,6 +24,7 @@ from wtforms import (
     DateField,
     Field,
     HiddenField,
+    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -31,7 +32,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import AnyOf, DataRequired, Length, StopValidation
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, StopValidation
 
 from tracker.domain.plan_lifecycle import PLAN_STATUS_LABELS
 from tracker.domain.progress import NARRATIVE_LIMIT, REASON_LIMIT, ProgressInput, progress_errors
@@ -149,6 +150,11 @@ class ActionForm(VersionedForm):
     submit = SubmitField("Save action", widget=GovSubmitInput())
 
     published_on: date | None = None
+    references_in_use: frozenset[str] = frozenset()
+
+    def validate_reference(self, field: StringField) -> None:
+        if (field.data or "").strip().lower() in self.references_in_use:
+            raise StopValidation(f"Reference {field.data.strip()} is already used in this recommendation")
 
     def set_owner_choices(self, people: list[User]) -> None:
         self.owner_id.choices = [(0, "No owner yet")] + [(person.id, _owner_label(person)) for person in people]
@@ -278,6 +284,8 @@ class DeleteActionForm(FlaskForm):
 
 class MoveActionForm(FlaskForm):
     direction = StringField(validators=[AnyOf(["up", "down"])])
+    # Where the action was when the button was shown: a second click of the same button moves nothing.
+    position = IntegerField(validators=[InputRequired()])
 
 
 class BulkAssignForm(FlaskForm):

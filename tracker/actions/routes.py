@@ -284,6 +284,12 @@ def add_action(recommendation_id: int) -> ResponseReturnValue:
         form.due_on.data = services.default_due_for(recommendation, deadline)
         form.owner_id.data = 0
         return _render_action_form(form, recommendation, None)
+    repeat = services.same_action(recommendation.id, form.reference.data or "", form.title.data or "")
+    if repeat is not None:
+        # The same action sent twice (a double-click): it was added the first time.
+        flash(f"Action added: {repeat.reference} {repeat.title}")
+        return redirect(url_for("actions.view_plan", inspection_id=recommendation.inspection_id))
+    form.references_in_use = frozenset(services.references_in_use(recommendation.id))
     if not form.validate_on_submit():
         return _render_action_form(form, recommendation, None, 400)
     action = services.create_action(recommendation, form.fields_to_save(), actor=current_user)
@@ -311,6 +317,7 @@ def edit_action(action_id: int) -> ResponseReturnValue:
         form.version.data = str(action.version)
         form.seen.data = pages.seen_marks(action.id)
         return _render_action_form(form, recommendation, action)
+    form.references_in_use = frozenset(services.references_in_use(recommendation.id, except_action_id=action.id))
     if not form.validate_on_submit():
         return _render_action_form(form, recommendation, action, 400)
     try:
@@ -369,9 +376,9 @@ def move_action(action_id: int) -> ResponseReturnValue:
     form = MoveActionForm()
     if not form.validate_on_submit():
         abort(400)
-    services.move_action(action, form.direction.data, actor=current_user)
-    db.session.commit()
-    flash(f"Moved {action.reference} {form.direction.data}")
+    if form.position.data == action.position and services.move_action(action, form.direction.data, actor=current_user):
+        db.session.commit()
+        flash(f"Moved {action.reference} {form.direction.data}")
     return redirect(
         url_for(
             "actions.view_plan",
@@ -411,6 +418,10 @@ def change_plan_status(inspection_id: int) -> ResponseReturnValue:
     form.today = clock.today()
     form.asks_for_date = inspection.plan_status in (PlanStatus.DRAFT, PlanStatus.CONSULTATION)
     deadline = services.action_plan_deadline(inspection.id)
+    if form.is_submitted() and form.status.data == inspection.plan_status.value:
+        # Sent twice (a double-click): the first one made the change.
+        flash(f"The action plan is now {PLAN_STATUS_LABELS[inspection.plan_status.value].lower()}")
+        return redirect(url_for("actions.view_plan", inspection_id=inspection.id))
     if not form.validate_on_submit():
         status = 400 if form.is_submitted() else 200
         return render_template("actions/plan_status.html", form=form, inspection=inspection, deadline=deadline), status

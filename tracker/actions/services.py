@@ -231,6 +231,24 @@ def _sibling_references(recommendation_id: int) -> list[str]:
     return list(db.session.scalars(select(Action.reference).where(Action.recommendation_id == recommendation_id)))
 
 
+def references_in_use(recommendation_id: int, *, except_action_id: int | None = None) -> set[str]:
+    """References already used under the recommendation (archived actions included), in lower case."""
+    query = select(Action.reference).where(Action.recommendation_id == recommendation_id)
+    if except_action_id is not None:
+        query = query.where(Action.id != except_action_id)
+    return {reference.strip().lower() for reference in db.session.scalars(query)}
+
+
+def same_action(recommendation_id: int, reference: str, title: str) -> Action | None:
+    """An action already under the recommendation with this reference and title (a form sent twice)."""
+    query = select(Action).where(
+        Action.recommendation_id == recommendation_id,
+        func.lower(Action.reference) == reference.strip().lower(),
+        Action.title == title.strip(),
+    )
+    return db.session.scalars(query).first()
+
+
 def suggested_reference(recommendation: Recommendation) -> str:
     return next_reference(recommendation_prefix(recommendation), _sibling_references(recommendation.id))
 

@@ -112,3 +112,13 @@ def test_the_print_view_is_the_plan_document(client, db_session, plan: Plan) -> 
     page = soup(client.get(url))
     assert "not yet published" not in page.text
     assert "Action plan published 9 September 2008" in page.text
+
+
+def test_a_double_clicked_status_change_changes_it_once(client, db_session, plan: Plan) -> None:
+    sign_in(client, plan.manager)
+    first = change(client, plan, "published", ["9", "9", "2008"])
+    second = change(client, plan, "published", ["9", "9", "2008"])
+    assert (first.status_code, second.status_code) == (302, 302)
+    events = db_session.scalars(select(AuditEvent).where(AuditEvent.field == "plan_status")).all()
+    assert len(events) == 1
+    assert "The action plan is now published" in soup(client.get(second.headers["Location"])).text

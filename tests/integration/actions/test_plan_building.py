@@ -188,10 +188,10 @@ def test_reordering_swaps_neighbours(client, db_session, plan: Plan) -> None:
     second = ActionFactory(recommendation=plan.immediate, reference="1.2", position=1)
     db_session.commit()
     sign_in(client, plan.manager)
-    response = client.submit(
-        f"/actions/{second.id}/move", {"direction": "up"}, page_url=f"/inspections/{plan.inspection.id}/plan"
-    )
+    move = {"direction": "up", "position": "1"}
+    response = client.submit(f"/actions/{second.id}/move", move, page_url=f"/inspections/{plan.inspection.id}/plan")
     assert response.status_code == 302
+    client.submit(f"/actions/{second.id}/move", {**move, "direction": "down"}, page_url="/")  # a second, stale click
     assert (db_session.get(Action, second.id).position, db_session.get(Action, plan.action.id).position) == (0, 1)
     assert audit(second.id)["position"] == ("1", "0")
     rows = [
@@ -201,7 +201,7 @@ def test_reordering_swaps_neighbours(client, db_session, plan: Plan) -> None:
         )
     ]
     assert rows[0].startswith("1.2") and rows[1].startswith("1.1")
-    response = client.submit(f"/actions/{second.id}/move", {"direction": "sideways"}, page_url="/")
+    response = client.submit(f"/actions/{second.id}/move", {"direction": "sideways", "position": "0"}, page_url="/")
     assert response.status_code == 400
 
 
@@ -288,3 +288,21 @@ def test_an_action_owned_by_someone_who_has_left_can_still_be_edited(client, db_
     assert db_session.get(Action, plan.action.id).owner_id == plan.owner.id
     add_page = soup(client.get(f"/recommendations/{plan.immediate.id}/actions/new"))
     assert add_page.select_one(f"select[name=owner_id] option[value='{plan.owner.id}']") is None
+
+
+def test_references_are_unique_within_a_recommendation_and_a_double_click_adds_once(
+    client, db_session, plan: Plan
+) -> None:
+    sign_in(client, plan.manager)
+    url = f"/recommendations/{plan.immediate.id}/actions/new"
+    response = client.submit(url, form_data(reference="1.1"))
+    assert response.status_code == 400
+    assert "Reference 1.1 is already used in this recommendation" in soup(response).text
+    first, second = client.submit(url, form_data()), client.submit(url, form_data())
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert db_session.scalars(select(Action).where(Action.reference == "1.2")).all()[1:] == []
+    edit = client.submit(
+        f"/actions/{plan.action.id}/edit", form_data(reference="1.2", owner_id=str(plan.owner.id), version="1")
+    )
+    assert edit.status_code == 400
+    assert "Reference 1.2 is already used in this recommendation" in soup(edit).text
