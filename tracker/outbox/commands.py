@@ -14,10 +14,19 @@ STATES = [state.value for state in EmailState]
 
 @cli.command("send")
 @click.option("--limit", type=click.IntRange(min=1), help="Send at most this many (default OUTBOX_BATCH_SIZE).")
-def send_command(limit: int | None) -> None:
+@click.option("--dry-run", is_flag=True, help="List what is due; send nothing.")
+def send_command(limit: int | None, dry_run: bool) -> None:
     """Send the emails that are due now, as the scheduler does every minute."""
+    from tracker import clock
     from tracker.outbox.sender import send_due_emails
+    from tracker.outbox.services import due_count, list_due_emails
 
+    if dry_run:
+        now = clock.now()
+        click.echo(f"{due_count(now)} email(s) due now; nothing was sent.")
+        for email in list_due_emails(now, limit=limit or 20):
+            click.echo(f"{email.id:>6}  attempt {email.attempts + 1}  {email.recipient:<32} {email.subject}")
+        return
     report = send_due_emails(limit=limit)
     click.echo(report.summary())
 

@@ -173,6 +173,17 @@ def due_count(now: datetime) -> int:
     return db.session.scalar(query) or 0
 
 
+def list_due_emails(now: datetime, *, limit: int = 50) -> list[OutboxEmail]:
+    """The queued emails the sender would send now, in the order it would send them."""
+    query = (
+        select(OutboxEmail)
+        .where(OutboxEmail.state == EmailState.QUEUED, OutboxEmail.send_after <= now)
+        .order_by(OutboxEmail.send_after, OutboxEmail.id)
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
 def claim_next_email(now: datetime, sender: str) -> ClaimedEmail | None:
     """Atomically take the next due email for `sender`, or None when none is due.
 

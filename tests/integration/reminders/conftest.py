@@ -63,6 +63,7 @@ class Mailbox:
     def __init__(self) -> None:
         self.messages: list[Received] = []
         self.refusals: dict[str, str] = {}
+        self.drops: set[str] = set()  # recipients whose message makes the server hang up mid-DATA
         self.hold = threading.Event()  # when set, DATA is stored and then not answered until `release`
         self.release = threading.Event()
         self.held = threading.Event()
@@ -74,7 +75,10 @@ class Mailbox:
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str | None:
+        if self.drops & set(envelope.rcpt_tos):
+            server.transport.close()
+            return None
         message = email.message_from_bytes(envelope.content, policy=policy.default)
         with self._lock:
             self.messages.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message, id(session)))

@@ -69,6 +69,9 @@ def test_outbox_commands(app, db_session, digest_time) -> None:
     runner = app.test_cli_runner()
     runner.invoke(args=["reminders", "digests", "--date", "2026-11-24"])
     app.config["MAIL_SERVER"] = ""
+    dry = runner.invoke(args=["outbox", "send", "--dry-run"])
+    assert "1 email(s) due now; nothing was sent." in dry.output
+    assert "attempt 1  ruth@example.gov.uk" in dry.output
     sent = runner.invoke(args=["outbox", "send"])
     assert "No mail server is configured (MAIL_SERVER is empty): 1 queued email stay" in sent.output
     listed = runner.invoke(args=["outbox", "list"])

@@ -93,6 +93,29 @@ def test_temporary_refusals_back_off_then_fail_after_the_last_attempt(
     assert smtp_server.mailbox.to("r0@example.gov.uk") == []
 
 
+def test_a_connection_lost_mid_send_retries_that_email_and_leaves_the_rest_queued(
+    app, db_session, digest_time, smtp_server, mail_to
+) -> None:
+    mail_to(smtp_server)
+    smtp_server.mailbox.drops.add("r1@example.gov.uk")
+    queue(db_session, 3)
+    report = send_due_emails()
+    assert (report.sent, report.retrying, report.waiting) == (1, 1, 1)
+    states = [(r.recipient, r.state, r.attempts) for r in rows(db_session)]
+    assert states == [
+        ("r0@example.gov.uk", EmailState.SENT, 1),
+        ("r1@example.gov.uk", EmailState.QUEUED, 1),
+        ("r2@example.gov.uk", EmailState.QUEUED, 0),
+    ]
+    assert "Connection lost" in rows(db_session)[1].last_error
+    smtp_server.mailbox.drops.clear()
+    set_now(app, DIGEST_MOMENT + timedelta(seconds=60))
+    assert send_due_emails().sent == 2
+    assert sorted(m.rcpt_tos[0] for m in smtp_server.mailbox.messages) == [
+        "r0@example.gov.uk", "r1@example.gov.uk", "r2@example.gov.uk"
+    ]  # fmt: skip
+
+
 def test_permanent_refusal_fails_at_once(db_session, digest_time, smtp_server, mail_to) -> None:
     mail_to(smtp_server)
     smtp_server.mailbox.refusals["r0@example.gov.uk"] = "550 5.1.1 No such user"
