@@ -388,6 +388,14 @@ def _previous_meeting_on(meeting: Meeting) -> date | None:
     return db.session.scalar(query)
 
 
+def _first_meeting_since(meeting: Meeting, settings: rules.DigestSettings) -> date:
+    """With no meeting before it, the first meeting asks for progress made in the last STALE_UPDATE_WEEKS
+    (or since the plan was published, if that is later)."""
+    window_start = meeting.meets_on - timedelta(weeks=settings.stale_update_weeks)
+    published = meeting.inspection.plan_published_on
+    return max(window_start, published) if published else window_start
+
+
 def _open_actions_of(inspection_id: int, people: dict[int, rules.Person]) -> list[rules.ActionFacts]:
     query = _actions_query().where(
         Action.inspection_id == inspection_id, Action.status.in_(OPEN_STATUSES), Action.owner_id.is_not(None)
@@ -408,8 +416,8 @@ class UpdateRequest:
 
 
 def plan_update_requests(today: date) -> list[UpdateRequest]:
-    """Owners whose open actions have had no update since the previous meeting, for each meeting
-    UPDATE_REQUEST_WORKING_DAYS or fewer working days away."""
+    """Owners whose open actions have had no update since the previous meeting (or, before the first,
+    in the last STALE_UPDATE_WEEKS), for each meeting UPDATE_REQUEST_WORKING_DAYS or fewer working days away."""
     meetings = _meetings_within(today, current_app.config["UPDATE_REQUEST_WORKING_DAYS"])
     if not meetings:
         return []
@@ -417,7 +425,7 @@ def plan_update_requests(today: date) -> list[UpdateRequest]:
     settings = digest_settings()
     requests = []
     for meeting in meetings:
-        since = _previous_meeting_on(meeting) or meeting.inspection.plan_published_on
+        since = _previous_meeting_on(meeting) or _first_meeting_since(meeting, settings)
         by_owner: dict[int, list[rules.ActionFacts]] = defaultdict(list)
         for action in _open_actions_of(meeting.inspection_id, people):
             if action.owner_id is not None and rules.needs_update_since(action, since):

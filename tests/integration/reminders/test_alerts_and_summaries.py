@@ -130,3 +130,16 @@ def test_weekly_programme_summary(db_session, digest_time) -> None:
     assert "Due date changed from 2026-10-30 to 2026-11-02 (Jo Clarke)" in text
     assert "Not Jo's" not in text
     assert jobs.programme_summaries(date(2026, 11, 24)).outcome == "already ran"  # once a week
+
+
+def test_before_the_first_meeting_owners_without_progress_for_six_weeks_are_asked(db_session, digest_time) -> None:
+    inspection = live_inspection(plan_published_on=date(2026, 6, 1))
+    db_session.add(Meeting(inspection=inspection, committee="Overview and Scrutiny", meets_on=date(2026, 12, 3)))
+    quiet, busy = person(), person()
+    action(quiet, date(2027, 3, 1), inspection, last_progress_at=datetime(2026, 10, 21, 12, tzinfo=UTC))
+    action(busy, date(2027, 3, 1), inspection, last_progress_at=datetime(2026, 10, 22, 12, tzinfo=UTC))
+    db_session.commit()
+    jobs.update_requests(date(2026, 11, 26))
+    [request] = emails(db_session, "update-request:")
+    assert request.recipient == quiet.email
+    assert "No progress has been recorded since 22 October 2026" in request.text_body
