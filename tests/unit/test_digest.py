@@ -258,3 +258,10 @@ def test_a_preview_says_what_anyone_would_get_whatever_the_day() -> None:
         only_due=False,
     )
     assert [d.person.user_id for d in previews] == [7, 8]
+
+
+def test_ties_are_listed_in_reference_reading_order() -> None:
+    due = date(2026, 11, 17)
+    actions = [action(n, 7, due, reference=reference) for n, reference in enumerate(["12.1", "3.1", "3.10", "3.2"])]
+    [digest] = digests([person(7)], actions)
+    assert [i.action.reference for i in digest.overdue] == ["3.1", "3.2", "3.10", "12.1"]

@@ -6,6 +6,7 @@ returns data; the services load the facts and queue the emails.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -187,16 +188,22 @@ def _digest_for(
     )
 
 
-def _most_overdue_first(item: DigestItem) -> tuple[int, str, int]:
-    return (-item.working_days_overdue, item.action.reference, item.action.action_id)
+def reference_order(reference: str) -> tuple[tuple[int, int, str], ...]:
+    """Sort key for action references in reading order: 3.1 before 12.1, 2.2 before 2.10."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"[.\s]+", reference))
 
 
-def _soonest_first(item: DigestItem) -> tuple[int, str, int]:
-    return (item.working_days_to_due or 0, item.action.reference, item.action.action_id)
+def _most_overdue_first(item: DigestItem) -> tuple:
+    return (-item.working_days_overdue, reference_order(item.action.reference), item.action.action_id)
 
 
-def _longest_without_update_first(item: DigestItem) -> tuple[date, str, int]:
-    return (item.action.last_progress_on or date.min, item.action.reference, item.action.action_id)
+def _soonest_first(item: DigestItem) -> tuple:
+    return (item.working_days_to_due or 0, reference_order(item.action.reference), item.action.action_id)
+
+
+def _longest_without_update_first(item: DigestItem) -> tuple:
+    key = (reference_order(item.action.reference), item.action.action_id)
+    return (item.action.last_progress_on or date.min, *key)
 
 
 def _count(number: int, singular: str, plural: str | None = None) -> str:
