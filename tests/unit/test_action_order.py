@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tracker.domain.action_order import moved, next_reference, reference_key
+from tracker.domain.action_order import moved, next_reference, plan_pages, reference_key
 
 
 @pytest.mark.parametrize(
@@ -46,3 +46,23 @@ def test_moved(item: str, direction: str, expected: list[str]) -> None:
 def test_moved_refuses_an_unknown_direction() -> None:
     with pytest.raises(ValueError, match="Unknown direction"):
         moved(["a"], "a", "sideways")
+
+
+@pytest.mark.parametrize(
+    ("sizes", "limit", "expected"),
+    [
+        ([], 100, [[]]),
+        ([("r1", 0), ("r2", 0)], 100, [["r1", "r2"]]),
+        ([("r1", 60), ("r2", 40), ("r3", 1)], 100, [["r1", "r2"], ["r3"]]),
+        ([("r1", 60), ("r2", 41), ("r3", 1)], 100, [["r1"], ["r2", "r3"]]),
+        ([("r1", 250), ("r2", 3), ("r3", 0)], 100, [["r1"], ["r2", "r3"]]),
+        ([("r1", 0), ("r2", 150)], 100, [["r1"], ["r2"]]),
+    ],
+)
+def test_plan_pages_keep_each_recommendation_whole(sizes: list, limit: int, expected: list) -> None:
+    assert plan_pages(sizes, limit) == expected
+
+
+def test_plan_pages_need_room_for_an_action() -> None:
+    with pytest.raises(ValueError, match="at least 1 action"):
+        plan_pages([("r1", 1)], 0)

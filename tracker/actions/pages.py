@@ -19,6 +19,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from tracker.actions import services
 from tracker.clock import BANK_HOLIDAYS, as_utc
+from tracker.domain.action_order import plan_pages
 from tracker.domain.due_dates import TIMESCALES
 from tracker.domain.plan_lifecycle import DeadlineOutcome, publication_outcome
 from tracker.domain.rag import RAG_VALUES, STATUSES
@@ -44,7 +45,7 @@ from tracker.template_filters import format_date
 DUE_SOON_WORKING_DAYS = 10
 MY_ACTIONS_PER_PAGE = 25
 ACTIONS_PER_PAGE = 50
-RECOMMENDATIONS_PER_PAGE = 40
+ACTIONS_PER_PLAN_PAGE = 100
 RECENT_UPDATES = 10
 OVERDUE_SHOWN = 10
 
@@ -435,20 +436,62 @@ def _actions_by_recommendation(recommendation_ids: list[int]) -> dict[int, list[
     return grouped
 
 
+@dataclass(frozen=True)
+class PlanPagination(Pagination):
+    """Pages of whole recommendations: `first_shown` to `last_shown` of `total` recommendations."""
+
+    page_count: int = 1
+    first: int = 0
+    last: int = 0
+
+    @property
+    def pages(self) -> int:
+        return self.page_count
+
+    @property
+    def first_shown(self) -> int:
+        return self.first
+
+    @property
+    def last_shown(self) -> int:
+        return self.last
+
+
+def _plan_pagination(inspection_id: int, page: int, all_pages: bool) -> tuple[PlanPagination, list[int], int]:
+    """Which recommendations this page shows (whole, about ACTIONS_PER_PLAN_PAGE actions a page)."""
+    live_action = and_(Action.recommendation_id == Recommendation.id, _live())
+    sizes = db.session.execute(
+        select(Recommendation.id, func.count(Action.id))
+        .outerjoin(Action, live_action)
+        .where(Recommendation.inspection_id == inspection_id)
+        .group_by(Recommendation.id, Recommendation.position)
+        .order_by(Recommendation.position, Recommendation.id)
+    ).all()
+    action_count = sum(size for _id, size in sizes)
+    groups = [[rec_id for rec_id, _size in sizes]] if all_pages else plan_pages(sizes, ACTIONS_PER_PLAN_PAGE)
+    page = min(page, len(groups))
+    before = sum(len(group) for group in groups[: page - 1])
+    shown = groups[page - 1]
+    pagination = PlanPagination(
+        page=page,
+        per_page=max(1, len(shown)),
+        total=len(sizes),
+        page_count=len(groups),
+        first=before + 1 if shown else 0,
+        last=before + len(shown),
+    )
+    return pagination, shown, action_count
+
+
 def build_plan(inspection: Inspection, page: int, *, all_pages: bool = False) -> PlanPage:
-    """The plan: recommendations in order, each with its actions and due-date warnings."""
+    """The plan: recommendations in order, each with its actions and due-date warnings, a page at a time."""
     deadline = services.action_plan_deadline(inspection.id)
-    where = Recommendation.inspection_id == inspection.id
-    total = db.session.scalar(select(func.count()).select_from(Recommendation).where(where)) or 0
-    per_page = max(total, 1) if all_pages else RECOMMENDATIONS_PER_PAGE
-    pagination = Pagination(min(page, max(1, math.ceil(total / per_page))), per_page, total)
+    pagination, shown, action_count = _plan_pagination(inspection.id, page, all_pages)
     recommendations = list(
         db.session.scalars(
             select(Recommendation)
-            .where(where)
+            .where(Recommendation.id.in_(shown or [-1]))
             .order_by(Recommendation.position, Recommendation.id)
-            .limit(pagination.per_page)
-            .offset(pagination.offset)
         )
     )
     grouped = _actions_by_recommendation([rec.id for rec in recommendations])
@@ -463,12 +506,6 @@ def build_plan(inspection: Inspection, page: int, *, all_pages: bool = False) ->
             warnings = services.due_date_warnings(recommendation, action.due_on, deadline)
             section.actions.append(PlanAction(action, warnings))
         sections.append(section)
-    action_count = (
-        db.session.scalar(
-            select(func.count()).select_from(Action).where(Action.inspection_id == inspection.id, _live())
-        )
-        or 0
-    )
     return PlanPage(inspection, deadline, publication_check(inspection, deadline), sections, pagination, action_count)
 
 

@@ -508,7 +508,7 @@ def change_plan_status(
     """Move the plan on; publishing records the date and checks it against the statutory deadline.
 
     The action-plan deadline is marked met (met_on = the publication date) only when the plan
-    was published on or before its due date; a late plan leaves it missed.
+    was published on or before its due date; a late plan leaves the deadline as it was and shows as missed.
     """
     if not can_move(inspection.plan_status.value, new_status.value):
         raise ValueError(f"A {inspection.plan_status.value} plan cannot become {new_status.value}")
@@ -534,8 +534,9 @@ def _check_publication_deadline(inspection: Inspection, published_on: date, acto
     if deadline is None or deadline.due_on is None:
         return None
     outcome = publication_outcome(published_on, deadline.due_on, BANK_HOLIDAYS)
-    met_on = published_on if outcome.met else None
-    apply_changes(deadline, {"met_on": met_on}, actor=actor, inspection_id=inspection.id, note="Action plan published")
+    if outcome.met:
+        note = "Action plan published"
+        apply_changes(deadline, {"met_on": published_on}, actor=actor, inspection_id=inspection.id, note=note)
     return outcome
 
 

@@ -51,4 +51,24 @@ def moved(items: Sequence[T], item: T, direction: Direction) -> list[T]:
     return order
 
 
-__all__ = ["DIRECTIONS", "Direction", "moved", "next_reference", "reference_key"]
+def plan_pages(sizes: Sequence[tuple[T, int]], limit: int) -> list[list[T]]:
+    """Group recommendations, in order, into pages of at most `limit` actions without splitting one.
+
+    `sizes` is (recommendation, number of actions) in plan order. A page takes recommendations
+    while its actions stay within `limit`; a recommendation with more than `limit` actions gets
+    a page to itself. There is always at least one page.
+    """
+    if limit < 1:
+        raise ValueError("A page holds at least 1 action")
+    pages: list[list[T]] = [[]]
+    filled = 0
+    for item, size in sizes:
+        if pages[-1] and filled + size > limit:
+            pages.append([])
+            filled = 0
+        pages[-1].append(item)
+        filled += size
+    return pages
+
+
+__all__ = ["DIRECTIONS", "Direction", "moved", "next_reference", "plan_pages", "reference_key"]

@@ -306,3 +306,24 @@ def test_references_are_unique_within_a_recommendation_and_a_double_click_adds_o
     )
     assert edit.status_code == 400
     assert "Reference 1.2 is already used in this recommendation" in soup(edit).text
+
+
+def test_a_long_plan_is_paginated_by_whole_recommendations(client, db_session, plan: Plan) -> None:
+    from tests.factories import RecommendationFactory
+    from tracker.models import Timescale
+
+    for number in range(3, 9):
+        rec = RecommendationFactory(inspection=plan.inspection, number=str(number), timescale=Timescale.LONGER_TERM)
+        for n in range(30):
+            ActionFactory(recommendation=rec, reference=f"{number}.{n + 1}", position=n)
+    db_session.commit()
+    sign_in(client, plan.viewer)
+    url = f"/inspections/{plan.inspection.id}/plan"
+    first = soup(client.get(url))
+    assert [h.text.split()[1] for h in first.select("h2[id$=-heading]")] == ["1", "2", "3", "4", "5"]
+    assert "Showing 1 to 5 of 8 recommendations" in first.text
+    assert "8 recommendations, 182 actions" in first.text
+    second = soup(client.get(first.select_one(".govuk-pagination__next a")["href"]))
+    assert [h.text.split()[1] for h in second.select("h2[id$=-heading]")] == ["6", "7", "8"]
+    printed = soup(client.get(f"{url}/print"))
+    assert len(printed.select(".app-print-recommendation")) == 8
