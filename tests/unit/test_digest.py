@@ -14,13 +14,11 @@ from tracker.domain.digest import (
     Person,
     build_digests,
     describe_change,
-    first_working_day_of_week,
     is_digest_day,
     needs_update_since,
     statutory_alert_threshold,
     summarise_inspection,
     update_request_due,
-    working_days_phrase,
 )
 from tracker.domain.working_days import BANK_HOLIDAYS
 
@@ -120,11 +118,6 @@ def test_unknown_preference_is_an_error() -> None:
         is_digest_day("hourly", TODAY, BANK_HOLIDAYS, first_run_of_week=True)
 
 
-def test_first_working_day_of_week_skips_bank_holiday_monday() -> None:
-    assert first_working_day_of_week(date(2026, 5, 28), BANK_HOLIDAYS) == date(2026, 5, 26)
-    assert first_working_day_of_week(date(2026, 11, 26), BANK_HOLIDAYS) == date(2026, 11, 23)
-
-
 def test_escalation_goes_to_the_line_manager_only_beyond_the_threshold() -> None:
     people = [person(7, line_manager_id=3), person(3)]
     actions = [
@@ -156,15 +149,6 @@ def test_stale_actions_need_an_update_and_are_listed_once() -> None:
     assert [i.action.action_id for i in digest.overdue] == [3]
     assert digest.overdue[0].needs_update is True
     assert "1 action needs an update" in digest.subject
-
-
-@pytest.mark.parametrize(
-    ("days", "phrase"),
-    [(-1, "1 working day overdue"), (-4, "4 working days overdue"), (0, "Due today"), (1, "Due in 1 working day"),
-     (None, "No due date")],
-)  # fmt: skip
-def test_working_days_phrase(days: int | None, phrase: str) -> None:
-    assert working_days_phrase(days) == phrase
 
 
 @pytest.mark.parametrize(

@@ -225,17 +225,6 @@ def digest_subject(digest: Digest) -> str:
     return "Your actions: " + ", ".join(parts)
 
 
-def working_days_phrase(days: int | None) -> str:
-    """'3 working days overdue', 'Due today', 'Due in 1 working day'."""
-    if days is None:
-        return "No due date"
-    if days < 0:
-        return _count(-days, "working day") + " overdue"
-    if days == 0:
-        return "Due today"
-    return "Due in " + _count(days, "working day")
-
-
 # Statutory alerts ------------------------------------------------------------------------------
 
 
@@ -409,13 +398,3 @@ def _shown(value: str | None) -> str:
 def week_start(day: date) -> date:
     """The Monday of `day`'s week."""
     return day - timedelta(days=day.weekday())
-
-
-def first_working_day_of_week(day: date, holidays: Container[date]) -> date | None:
-    """The first working day in `day`'s Monday-to-Friday week, or None if it has none."""
-    monday = week_start(day)
-    for offset in range(5):
-        candidate = monday + timedelta(days=offset)
-        if is_working_day(candidate, holidays):
-            return candidate
-    return None

@@ -27,7 +27,7 @@ from tracker import clock
 from tracker.actions.services import record_progress
 from tracker.audit.services import record_change
 from tracker.extensions import db
-from tracker.models import Action, ActionLinkToken, ProgressUpdate, User
+from tracker.models import ActionLinkToken, ProgressUpdate, User
 from tracker.template_filters import format_date
 
 SALT = "action-update-link"
@@ -177,28 +177,6 @@ def revoke_links_for_user(user: User, *, actor: User, now: datetime) -> int:
     count = db.session.execute(statement).rowcount or 0
     if count:
         record_change(actor=actor, entity=user, field="email_links", old=f"{count} active", new="revoked")
-    return count
-
-
-def revoke_links_for_action(action: Action, *, actor: User, now: datetime) -> int:
-    """Stop every unused link for one action (for example when it is reassigned)."""
-    statement = (
-        update(ActionLinkToken)
-        .where(ActionLinkToken.action_id == action.id, ActionLinkToken.used_at.is_(None))
-        .where(ActionLinkToken.revoked_at.is_(None), ActionLinkToken.expires_at > now)
-        .values(revoked_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    count = db.session.execute(statement).rowcount or 0
-    if count:
-        record_change(
-            actor=actor,
-            entity=action,
-            field="email_links",
-            old=f"{count} active",
-            new="revoked",
-            inspection_id=action.inspection_id,
-        )
     return count
 
 
