@@ -233,7 +233,11 @@ def test_a_revised_due_date_is_approved_by_the_programme_manager(client, db_sess
         in soup(client.get(f"/inspections/{plan.inspection.id}/dashboard")).text
     )
     url = f"/actions/{plan.action.id}/due-date-requests/{update.id}"
-    assert client.submit(url, {}, page_url=f"/actions/{plan.action.id}").status_code == 400
+    refused = client.submit(url, {}, page_url=f"/actions/{plan.action.id}")
+    assert refused.status_code == 400
+    error_link = soup(refused).select_one(".govuk-error-summary a")
+    assert error_link.text == "Select approve or decline"
+    assert soup(refused).select_one(error_link["href"]) is not None
     response = client.submit(
         url, {"decision": "approve", "note": "Agreed at the board"}, page_url=f"/actions/{plan.action.id}"
     )
