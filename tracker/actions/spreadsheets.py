@@ -44,6 +44,7 @@ from tracker.models import Action, Inspection, ProgressUpdate, Recommendation
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 2000
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 HEADER_SEARCH_ROWS = 10
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RAG_FILLS = {"red": "F6D7D2", "amber": "FCD6C3", "green": "CCE2D8", "blue": "D2E2F1"}
@@ -180,7 +181,21 @@ def read_upload(filename: str, data: bytes) -> list[tuple[int, dict[str, str]]]:
     return _rows_under_header(lines)
 
 
+def _check_unpacked_size(data: bytes) -> None:
+    """Refuse an .xlsx (a ZIP) that unpacks to far more than any action plan: a "zip bomb"."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except zipfile.BadZipFile as error:
+        raise UnreadableSpreadsheet("The selected file is not an .xlsx spreadsheet we can read") from error
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise UnreadableSpreadsheet(
+            "The selected spreadsheet is too large to read: save a smaller copy with only the plan"
+        )
+
+
 def _xlsx_lines(data: bytes) -> Iterator[tuple[int, list[Any]]]:
+    _check_unpacked_size(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:

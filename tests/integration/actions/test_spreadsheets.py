@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from datetime import date, datetime
 
 import pytest
@@ -271,3 +272,20 @@ def test_imported_progress_becomes_a_first_update(client, db_session, plan: Plan
     assert (action.reference, action.status, action.rag) == ("2.2", ActionStatus.IN_PROGRESS, Rag.AMBER)
     (update,) = db_session.scalars(select(ProgressUpdate).where(ProgressUpdate.action_id == action.id))
     assert (update.narrative, update.author_id, update.rag) == ("Half way", plan.manager.id, Rag.AMBER)
+
+
+def test_a_spreadsheet_that_unpacks_to_gigabytes_is_refused_before_reading(client, db_session, plan: Plan) -> None:
+    """A "zip bomb": a few kilobytes that unpack to 60 MB of shared strings."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/sharedStrings.xml", b"<sst>" + b"A" * (60 * 1024 * 1024) + b"</sst>")
+    assert len(buffer.getvalue()) < 200_000
+    sign_in(client, plan.manager)
+    response = client.submit(
+        f"/inspections/{plan.inspection.id}/plan/import",
+        {"spreadsheet": (io.BytesIO(buffer.getvalue()), "plan.xlsx")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400
+    assert "too large to read" in soup(response).select_one(".govuk-error-summary").text
