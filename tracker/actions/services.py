@@ -295,10 +295,11 @@ def _check_version(action: Action, expected_version: int | None) -> None:
 
 def _flush_or_conflict(action: Action) -> None:
     # A concurrent request can commit between our read and our UPDATE; the version column catches it.
+    action_id = action.id  # read first: the failed flush expires the object and the session cannot reload it
     try:
         db.session.flush()
     except StaleDataError:
-        raise ActionConflict(action.id) from None
+        raise ActionConflict(action_id) from None
 
 
 def pending_changes(action: Action, fields: Mapping[str, Any]) -> dict[str, Any]:
