@@ -9,7 +9,9 @@ from __future__ import annotations
 import argparse
 import os
 import signal
-import subprocess
+
+# Starts the scheduler command, never a shell.
+import subprocess  # nosec B404
 import sys
 
 from tracker import create_app
@@ -20,7 +22,8 @@ def _start_scheduler() -> subprocess.Popen[bytes] | None:
     if not app.config["SCHEDULER_ENABLED"] or "scheduler" not in app.cli.commands:
         return None
     command = [sys.executable, "-m", "flask", "--app", "wsgi", "scheduler", "run"]
-    return subprocess.Popen(command, env=os.environ.copy())
+    # Our own command, no shell.
+    return subprocess.Popen(command, env=os.environ.copy())  # nosec B603
 
 
 def main() -> None:

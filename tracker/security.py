@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Request, Response, request
+from werkzeug.datastructures import ImmutableMultiDict, MultiDict
+from werkzeug.utils import cached_property
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -19,7 +21,31 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+def _without_nul(values: MultiDict[str, str]) -> ImmutableMultiDict[str, str]:
+    return ImmutableMultiDict(
+        [(key.replace("\x00", ""), value.replace("\x00", "")) for key, value in values.items(multi=True)]
+    )
+
+
+class TrackerRequest(Request):
+    """A request whose form and query values never carry NUL characters.
+
+    No text a person types contains one, and PostgreSQL refuses them in text columns (a query with
+    one fails instead of finding nothing), so they are removed where the values come in.
+    """
+
+    def _load_form_data(self) -> None:
+        super()._load_form_data()
+        self.__dict__["form"] = _without_nul(self.__dict__["form"])
+
+    @cached_property
+    def args(self) -> ImmutableMultiDict[str, str]:  # type: ignore[override]
+        return _without_nul(Request.args.fget(self))  # type: ignore[attr-defined]
+
+
 def register(app: Flask) -> None:
+    app.request_class = TrackerRequest
+
     @app.after_request
     def security_headers(response: Response) -> Response:
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)

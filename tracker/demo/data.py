@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-DEMO_PASSWORD = "demo-tracker-password"
+# The documented demo log-in.
+DEMO_PASSWORD = "demo-tracker-password"  # nosec B105
 DEMO_SOURCE_KEY = "demo:leicester-jar-2008"
 
 

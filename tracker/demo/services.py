@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from itertools import cycle
 
 from sqlalchemy import select
+from werkzeug.security import generate_password_hash
 
 from tracker.clock import BANK_HOLIDAYS
 from tracker.demo import data
@@ -95,6 +96,8 @@ def load_demo(today: date) -> DemoResult:
 
 def _create_people() -> dict[str, User]:
     people: dict[str, User] = {}
+    # One hash shared by every demo person: scrypt is slow on purpose, and they share a password.
+    password_hash = generate_password_hash(data.DEMO_PASSWORD, method="scrypt")
     for person in data.PEOPLE:
         existing = db.session.scalars(select(User).where(User.email == person.email)).first()
         user = existing or User(email=person.email)
@@ -104,7 +107,7 @@ def _create_people() -> dict[str, User]:
         user.organisation = person.organisation
         user.active = True
         user.digest_preference = DigestPreference.DAILY
-        user.set_password(data.DEMO_PASSWORD)
+        user.password_hash = password_hash
         db.session.add(user)
         people[person.key] = user
     for person in data.PEOPLE:

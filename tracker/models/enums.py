@@ -122,7 +122,8 @@ class EmailState(StrEnum):
 
 class TokenPurpose(StrEnum):
     INVITATION = "invitation"
-    PASSWORD_RESET = "password_reset"
+    # A token purpose, not a password.
+    PASSWORD_RESET = "password_reset"  # nosec B105
 
 
 class ReportState(StrEnum):

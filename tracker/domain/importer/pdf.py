@@ -35,7 +35,7 @@ _PAGE_NUMBER = re.compile(r"^(?:page\s+)?\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?$", re
 
 DAMAGED = "The PDF is damaged and cannot be read: save or download it again and upload the new copy"
 INCOMPLETE = "The PDF is incomplete, as if the download stopped early: download it again and upload the new copy"
-PASSWORD = "The PDF is protected by a password: remove the password and upload it again"
+PASSWORD = "The PDF is protected by a password: remove the password and upload it again"  # nosec B105
 BOMB = (
     "The PDF was not read because it unpacks to far more data than any report holds: "
     "it may be damaged or built to overload the system"

@@ -1,0 +1,52 @@
+"""Security headers, fresh sessions, and input that no person types."""
+
+from __future__ import annotations
+
+from tests.conftest import sign_in, soup
+from tests.factories import ActionFactory, UserFactory
+from tracker.models import Role
+
+
+def test_pages_carry_a_strict_content_security_policy_and_headers(client, db_session) -> None:
+    response = client.get("/sign-in")
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "'unsafe-inline'" not in policy
+    assert "frame-ancestors 'none'" in policy
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "Strict-Transport-Security" not in response.headers  # plain HTTP: HSTS would be ignored
+    html = response.get_data(as_text=True)
+    assert "<script>" not in html and " style=" not in html  # nothing inline for the policy to block
+
+
+def test_hsts_is_sent_over_https(client, db_session) -> None:
+    response = client.get("/sign-in", base_url="https://tracker.example.gov.uk")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def test_signing_in_starts_a_fresh_session(client, db_session) -> None:
+    user = UserFactory()
+    db_session.commit()
+    with client.session_transaction() as session:
+        session["planted"] = "by someone else before sign-in"
+    sign_in(client, user)
+    with client.session_transaction() as session:
+        assert "planted" not in session
+        assert session["_user_id"] == str(user.id)
+
+
+def test_nul_characters_are_removed_from_what_is_submitted(client, db_session) -> None:
+    manager = UserFactory(role=Role.ADMIN)
+    action = ActionFactory(title="Agree the data set")
+    db_session.commit()
+    sign_in(client, manager)
+    found = client.get("/actions?q=Agree%00%20the")
+    assert found.status_code == 200
+    response = client.submit(
+        "/admin/people/invite",
+        {"name": "Nul\x00Byte", "email": "nul@example.gov.uk", "role": "viewer", "line_manager_id": "0"},
+    )
+    assert response.status_code == 302
+    people = soup(client.get("/admin/people")).get_text()
+    assert "NulByte" in people
+    assert action.title in soup(found).get_text()
