@@ -8,6 +8,7 @@ from typing import Any
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
     GovCheckboxInput,
     GovDateInput,
     GovFileInput,
@@ -26,6 +27,7 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectField,
+    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -345,3 +347,48 @@ class MeetingForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A button that changes something: CSRF protection and nothing else."""
+
+
+class RecommendationForm(FlaskForm):
+    """One recommendation as the report words it, corrected after the inspection was saved."""
+
+    number = StringField(
+        "Number as printed (optional)",
+        widget=GovTextInput(),
+        validators=[Optional(), Length(max=20, message="Number must be 20 characters or fewer")],
+    )
+    timescale = SelectField(
+        "Timescale", widget=GovSelect(), choices=TIMESCALE_CHOICES, validators=[DataRequired("Select a timescale")]
+    )
+    addressee = StringField(
+        "Who the report tells to act (optional)",
+        widget=GovTextInput(),
+        description="For example, The local partnership",
+        validators=[Optional(), Length(max=300, message="Addressee must be 300 characters or fewer")],
+    )
+    theme = StringField(
+        "Theme (optional)",
+        widget=GovTextInput(),
+        description="The sub-heading it sits under, for example Care leavers",
+        validators=[Optional(), Length(max=300, message="Theme must be 300 characters or fewer")],
+    )
+    text = TextAreaField(
+        "Recommendation",
+        widget=GovTextArea(),
+        validators=[
+            DataRequired("Enter the recommendation"),
+            Length(max=5000, message="Recommendation must be 5,000 characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Save recommendation", widget=GovSubmitInput())
+
+
+class ManagersForm(FlaskForm):
+    manager_ids = SelectMultipleField(
+        "Programme managers who run this inspection",
+        widget=GovCheckboxesInput(),
+        coerce=int,
+        choices=[],
+        validators=[DataRequired("Select at least one programme manager")],
+    )
+    submit = SubmitField("Save", widget=GovSubmitInput())

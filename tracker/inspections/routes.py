@@ -20,10 +20,12 @@ from tracker.inspections.forms import (
     ConfirmForm,
     DueDateSettingsForm,
     EditInspectionForm,
+    ManagersForm,
     MarkDoneForm,
     MeetingForm,
     NewDeadlineForm,
     NewInspectionForm,
+    RecommendationForm,
     ReviewForm,
 )
 from tracker.models import DeadlineAnchor, DeadlineCounting, DeadlineKind, ImportDraft, Inspection
@@ -232,6 +234,74 @@ def edit_due_date_rules(inspection_id: int) -> ResponseReturnValue:
     changed = services.update_due_date_rules(inspection, form.data, actor=current_user)
     db.session.commit()
     flash("Saved the due date rules" if changed else "Nothing was changed")
+    return _back_to(inspection, "recommendations")
+
+
+@bp.route("/<int:inspection_id>/managers", methods=["GET", "POST"])
+@managers_only
+def edit_managers(inspection_id: int) -> ResponseReturnValue:
+    inspection = _managed_inspection_or_403(inspection_id)
+    form = ManagersForm(data={"manager_ids": [user.id for user in inspection.managers]})
+    form.manager_ids.choices = [(user.id, f"{user.name} ({user.email})") for user in services.manager_candidates()]
+    if not form.validate_on_submit():
+        return render_template("inspections/managers.html", inspection=inspection, form=form), _status(form)
+    changed = services.set_managers(inspection, form.manager_ids.data, actor=current_user)
+    db.session.commit()
+    flash("Saved who runs this inspection" if changed else "Nothing was changed")
+    return _back_to(inspection, "details")
+
+
+# Recommendations after saving
+
+
+@bp.route("/<int:inspection_id>/recommendations/new", methods=["GET", "POST"])
+@managers_only
+def add_recommendation(inspection_id: int) -> ResponseReturnValue:
+    inspection = _managed_inspection_or_403(inspection_id)
+    form = RecommendationForm()
+    if not form.validate_on_submit():
+        return render_template(
+            "inspections/recommendation_form.html", inspection=inspection, form=form, recommendation=None
+        ), _status(form)
+    recommendation = services.add_recommendation(inspection, form.data, actor=current_user)
+    db.session.commit()
+    flash("Added the recommendation")
+    return _back_to(inspection, f"recommendation-{recommendation.id}")
+
+
+@bp.route("/<int:inspection_id>/recommendations/<int:recommendation_id>/edit", methods=["GET", "POST"])
+@managers_only
+def edit_recommendation(inspection_id: int, recommendation_id: int) -> ResponseReturnValue:
+    inspection = _managed_inspection_or_403(inspection_id)
+    recommendation = services.get_recommendation_or_404(inspection, recommendation_id)
+    form = RecommendationForm(obj=recommendation)
+    if not form.is_submitted():
+        form.timescale.data = recommendation.timescale.value
+    if not form.validate_on_submit():
+        return render_template(
+            "inspections/recommendation_form.html", inspection=inspection, form=form, recommendation=recommendation
+        ), _status(form)
+    changed = services.update_recommendation(recommendation, form.data, actor=current_user)
+    db.session.commit()
+    flash("Saved the recommendation" if changed else "Nothing was changed")
+    return _back_to(inspection, f"recommendation-{recommendation.id}")
+
+
+@bp.route("/<int:inspection_id>/recommendations/<int:recommendation_id>/delete", methods=["GET", "POST"])
+@managers_only
+def delete_recommendation(inspection_id: int, recommendation_id: int) -> ResponseReturnValue:
+    inspection = _managed_inspection_or_403(inspection_id)
+    recommendation = services.get_recommendation_or_404(inspection, recommendation_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return render_template(
+            "inspections/delete_recommendation.html", inspection=inspection, recommendation=recommendation, form=form
+        ), _status(form)
+    if not services.delete_recommendation(recommendation, actor=current_user):
+        flash("This recommendation has actions, so it cannot be deleted. Delete or move its actions first", "error")
+        return _back_to(inspection, f"recommendation-{recommendation.id}")
+    db.session.commit()
+    flash("Deleted the recommendation")
     return _back_to(inspection, "recommendations")
 
 

@@ -28,6 +28,7 @@ from tracker.models import (
     Judgement,
     Meeting,
     Recommendation,
+    Role,
     StatutoryDeadline,
     Timescale,
     User,
@@ -536,3 +537,82 @@ def details_formdata(inspection: Inspection) -> dict[str, Any]:
         "published_on": inspection.published_on,
         "judgements": [{"area": j.area, "grade": j.grade} for j in inspection.judgements] + [{"area": "", "grade": ""}],
     }
+
+
+# Recommendations after saving, and who runs the inspection
+
+
+def get_recommendation_or_404(inspection: Inspection, recommendation_id: int) -> Recommendation:
+    recommendation = db.session.get(Recommendation, recommendation_id)
+    if recommendation is None or recommendation.inspection_id != inspection.id:
+        abort(404)
+    return recommendation
+
+
+def _recommendation_values(data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "number": (data.get("number") or "").strip() or None,
+        "timescale": Timescale(data["timescale"]),
+        "addressee": (data.get("addressee") or "").strip() or None,
+        "theme": (data.get("theme") or "").strip() or None,
+        "text": " ".join((data.get("text") or "").split()),
+    }
+
+
+def update_recommendation(recommendation: Recommendation, data: dict[str, Any], *, actor: User) -> list[str]:
+    """Correct a saved recommendation; each changed field goes into the history."""
+    return apply_changes(
+        recommendation, _recommendation_values(data), actor=actor, inspection_id=recommendation.inspection_id
+    )
+
+
+def add_recommendation(inspection: Inspection, data: dict[str, Any], *, actor: User) -> Recommendation:
+    """A recommendation the import missed, added at the end."""
+    position = max((r.position for r in inspection.recommendations), default=-1) + 1
+    recommendation = Recommendation(inspection=inspection, position=position, **_recommendation_values(data))
+    db.session.add(recommendation)
+    db.session.flush()
+    record_change(
+        actor=actor,
+        entity=recommendation,
+        field="created",
+        old=None,
+        new=recommendation.text,
+        inspection_id=inspection.id,
+        note="Added by hand after the report was saved",
+    )
+    return recommendation
+
+
+def delete_recommendation(recommendation: Recommendation, *, actor: User) -> bool:
+    """Delete a recommendation that has no actions; False (and nothing done) when it has some."""
+    if recommendation.actions:
+        return False
+    record_change(
+        actor=actor,
+        entity=recommendation,
+        field="deleted",
+        old=recommendation.text,
+        new=None,
+        inspection_id=recommendation.inspection_id,
+    )
+    db.session.delete(recommendation)
+    return True
+
+
+def manager_candidates() -> list[User]:
+    """People who can run an inspection: active programme managers."""
+    query = select(User).where(User.role == Role.PROGRAMME_MANAGER, User.active.is_(True)).order_by(User.name)
+    return list(db.session.scalars(query))
+
+
+def set_managers(inspection: Inspection, manager_ids: list[int], *, actor: User) -> bool:
+    """Replace who runs the inspection with the chosen programme managers; recorded in the history."""
+    chosen = [user for user in manager_candidates() if user.id in set(manager_ids)]
+    before = ", ".join(sorted(user.name for user in inspection.managers))
+    after = ", ".join(sorted(user.name for user in chosen))
+    if not chosen or before == after:
+        return False
+    inspection.managers = chosen
+    record_change(actor=actor, entity=inspection, field="managers", old=before, new=after, inspection_id=inspection.id)
+    return True

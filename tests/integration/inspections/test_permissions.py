@@ -32,6 +32,7 @@ class World:
     meeting_id: int
     manual_deadline_id: int
     draft_id: int
+    recommendation_id: int
     people: dict
 
 
@@ -61,7 +62,10 @@ def world(db_session) -> World:  # noqa: ANN001
         parse_report("Leicester City Council"), user=people["manager"], source_filename=None, source_sha256="x"
     )
     db_session.commit()
-    return World(inspection.id, deadline.id, checklist_item.id, meeting.id, manual.id, draft.id, people)
+    recommendation_id = inspection.recommendations[0].id
+    return World(
+        inspection.id, deadline.id, checklist_item.id, meeting.id, manual.id, draft.id, recommendation_id, people
+    )
 
 
 def _pages(w: World) -> list[tuple[str, set[str]]]:
@@ -79,6 +83,10 @@ def _pages(w: World) -> list[tuple[str, set[str]]]:
         (f"/inspections/{i}/deadlines/{d}/mark-done", RUNS_IT),
         (f"/inspections/{i}/deadlines/{d}/checklist/{w.checklist_item_id}", RUNS_IT),
         (f"/inspections/{i}/meetings/new", RUNS_IT),
+        (f"/inspections/{i}/managers", RUNS_IT),
+        (f"/inspections/{i}/recommendations/new", RUNS_IT),
+        (f"/inspections/{i}/recommendations/{w.recommendation_id}/edit", RUNS_IT),
+        (f"/inspections/{i}/recommendations/{w.recommendation_id}/delete", RUNS_IT),
         (f"/inspections/imports/{w.draft_id}", {"manager"}),
         (f"/inspections/imports/{w.draft_id}/discard", {"manager"}),
     ]
@@ -99,6 +107,10 @@ def _actions(w: World) -> list[str]:
         f"/inspections/{i}/deadlines/{d}/checklist/{w.checklist_item_id}/untick",
         f"/inspections/{i}/meetings/new",
         f"/inspections/{i}/meetings/{w.meeting_id}/delete",
+        f"/inspections/{i}/managers",
+        f"/inspections/{i}/recommendations/new",
+        f"/inspections/{i}/recommendations/{w.recommendation_id}/edit",
+        f"/inspections/{i}/recommendations/{w.recommendation_id}/delete",
         f"/inspections/imports/{w.draft_id}",
         f"/inspections/imports/{w.draft_id}/discard",
     ]
