@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import Row, and_, case, func, select
 from sqlalchemy.orm import aliased, contains_eager, joinedload
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -297,9 +297,9 @@ class ActionListPage:
     filters: ActionFilters
     lines: list[ActionLine]
     pagination: Pagination
-    owners: list[User]
+    owners: list[Row[tuple[int, str]]]  # id and name
     agencies: list[str]
-    inspections: list[Inspection]
+    inspections: list[Row[tuple[int, str]]]  # id and title
 
 
 def _filter_clauses(filters: ActionFilters, today: date) -> list[ColumnElement[bool]]:
@@ -337,55 +337,106 @@ def _rank(column: Any, order: tuple[Any, ...]) -> ColumnElement[int]:
     return case(*((column == value, index) for index, value in enumerate(order)), else_=len(order))
 
 
+def _due() -> list[Any]:
+    # NULLS LAST rather than "due_on IS NULL" first: the same order, and one an index on due_on can serve.
+    return [Action.due_on.asc().nulls_last()]
+
+
+_ORDERS: dict[str, Callable[[Any], list[Any]]] = {
+    "due": lambda owner: _due(),
+    "-due": lambda owner: [Action.due_on.desc().nulls_last()],
+    "reference": lambda owner: [Action.inspection_id, Recommendation.position, Action.position],
+    "title": lambda owner: [func.lower(Action.title)],
+    "owner": lambda owner: [owner.name.is_(None), func.lower(owner.name), *_due()],
+    "rag": lambda owner: [_rank(Action.rag, RAG_ORDER), *_due()],
+    "status": lambda owner: [_rank(Action.status, tuple(ActionStatus)), *_due()],
+    "updated": lambda owner: [Action.last_progress_at.is_(None), Action.last_progress_at.desc()],
+}
+
+
 def _order_by(sort: str, owner: Any) -> list[Any]:
-    due = [Action.due_on.is_(None), Action.due_on]
-    orders = {
-        "due": due,
-        "-due": [Action.due_on.is_(None), Action.due_on.desc()],
-        "reference": [Action.inspection_id, Recommendation.position, Action.position],
-        "title": [func.lower(Action.title)],
-        "owner": [owner.name.is_(None), func.lower(owner.name), *due],
-        "rag": [_rank(Action.rag, RAG_ORDER), *due],
-        "status": [_rank(Action.status, tuple(ActionStatus)), *due],
-        "updated": [Action.last_progress_at.is_(None), Action.last_progress_at.desc()],
-    }
-    return [*orders[sort], Action.id]
+    return [*_ORDERS[sort](owner), Action.id]
+
+
+# Made once: a new alias per request would make SQLAlchemy adapt every column again.
+_SORT_OWNER = aliased(User, name="sort_owner")
+_OWNER = aliased(User, name="owner")
+
+
+def _matching(columns: list[Any], filters: ActionFilters, today: date, owner: Any) -> Any:
+    """SELECT `columns` from the actions the filters match, joining only what the filters or sort read."""
+    query = select(*columns).select_from(Action).where(*_filter_clauses(filters, today))
+    if filters.timescale or filters.sort == "reference":
+        query = query.join(Action.recommendation)
+    if filters.sort == "owner":
+        query = query.outerjoin(owner, Action.owner_id == owner.id)
+    return query
+
+
+def _agencies() -> list[str]:
+    """The lead agencies of live actions, A to Z: one index probe per agency (a loose index scan), not a pass
+    over every action."""
+    first = select(func.min(Action.lead_agency).label("name")).where(_live(), Action.lead_agency > "")
+    agencies = first.cte("agencies", recursive=True)
+    following = select(func.min(Action.lead_agency)).where(_live(), Action.lead_agency > agencies.c.name)
+    agencies = agencies.union_all(select(following.scalar_subquery()).where(agencies.c.name.is_not(None)))
+    named = agencies.c.name.is_not(None)
+    return list(db.session.scalars(select(agencies.c.name).where(named).order_by(agencies.c.name)))
+
+
+def _action_page(filters: ActionFilters, today: date, page: int) -> tuple[list[Action], int]:
+    """Page `page` of the matching actions and how many match, in one statement.
+
+    The page's ids are chosen from narrow rows (the id, the sort keys and a running count) and only those 50
+    actions are joined to their recommendation, owner and inspection: sorting every matching row with its joins
+    cost far more. Only what the list shows is loaded of those (not the report text of each inspection).
+    """
+    chosen = (
+        _matching([Action.id, func.count().over().label("total")], filters, today, _SORT_OWNER)
+        .order_by(*_order_by(filters.sort, _SORT_OWNER))
+        .limit(ACTIONS_PER_PAGE)
+        .offset((page - 1) * ACTIONS_PER_PAGE)
+        .subquery("chosen")
+    )
+    query = (
+        select(Action, chosen.c.total)
+        .join(chosen, chosen.c.id == Action.id)
+        .join(Action.recommendation)
+        .outerjoin(_OWNER, Action.owner_id == _OWNER.id)
+        .join(Action.inspection)
+        .options(
+            contains_eager(Action.recommendation).load_only(Recommendation.timescale),
+            contains_eager(Action.owner.of_type(_OWNER)).load_only(_OWNER.name),
+            contains_eager(Action.inspection).load_only(Inspection.authority, Inspection.framework),
+        )
+        .order_by(*_order_by(filters.sort, _OWNER))
+    )
+    rows = db.session.execute(query).all()
+    return [action for action, _total in rows], rows[0].total if rows else 0
 
 
 def build_action_list(filters: ActionFilters, today: date) -> ActionListPage:
     """Actions across inspections, filtered and sorted as the URL says, one page at a time."""
-    owner = aliased(User)
-    clauses = _filter_clauses(filters, today)
-    base = select(Action).join(Action.recommendation).outerjoin(owner, Action.owner_id == owner.id).where(*clauses)
-    total = db.session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    actions, total = _action_page(filters, today, filters.page)
+    if not actions and filters.page > 1:
+        # Past the last page (an old link, a narrower filter): show the last page there is.
+        total = db.session.scalar(_matching([func.count()], filters, today, _SORT_OWNER)) or 0
+        if total:
+            actions, total = _action_page(filters, today, math.ceil(total / ACTIONS_PER_PAGE))
     pages = max(1, math.ceil(total / ACTIONS_PER_PAGE))
     pagination = Pagination(min(filters.page, pages), ACTIONS_PER_PAGE, total)
-    query = (
-        base.options(
-            contains_eager(Action.recommendation),
-            contains_eager(Action.owner.of_type(owner)),
-            joinedload(Action.inspection),
-        )
-        .order_by(*_order_by(filters.sort, owner))
-        .limit(pagination.per_page)
-        .offset(pagination.offset)
-    )
     lines = []
-    for action in db.session.scalars(query):
+    for action in actions:
         key = OVERDUE if action.is_open and action.due_on and action.due_on < today else LATER
         lines.append(ActionLine(action, key, working_days_to_due(action, today)))
-    owners = list(
-        db.session.scalars(
-            select(User).where(User.id.in_(select(Action.owner_id).where(_live()))).order_by(User.name, User.id)
+    live_owner = select(Action.id).where(Action.owner_id == User.id, _live()).exists()
+    owners = list(db.session.execute(select(User.id, User.name).where(live_owner).order_by(User.name, User.id)))
+    inspections = list(
+        db.session.execute(
+            select(Inspection.id, Inspection.title).order_by(Inspection.published_on.desc().nulls_last(), Inspection.id)
         )
     )
-    agencies = list(
-        db.session.scalars(
-            select(Action.lead_agency).where(_live(), Action.lead_agency != "").distinct().order_by(Action.lead_agency)
-        )
-    )
-    inspections = list(db.session.scalars(select(Inspection).order_by(Inspection.published_on.desc().nulls_last())))
-    return ActionListPage(filters, lines, pagination, owners, agencies, inspections)
+    return ActionListPage(filters, lines, pagination, owners, _agencies(), inspections)
 
 
 # The plan ----------------------------------------------------------------------------------------

@@ -82,24 +82,24 @@ def _inspection_lines(inspections: list[Inspection], today: date) -> list[Inspec
     if not lines:
         return []
     live = and_(Action.inspection_id.in_(lines), Action.archived_at.is_(None))
-    rag_rows = db.session.execute(
-        select(Action.inspection_id, Action.rag, func.count()).where(live).group_by(Action.inspection_id, Action.rag)
-    )
-    for inspection_id, rag, count in rag_rows:
-        key = rag.value if rag else "none"
-        lines[inspection_id].rag_counts[key] = count
-    open_rows = db.session.execute(
+    is_open = Action.status.in_(OPEN_STATUSES)
+    # One pass over the actions for all three counts.
+    rows = db.session.execute(
         select(
             Action.inspection_id,
+            Action.rag,
             func.count(),
-            func.count().filter(Action.due_on < today),
+            func.count().filter(is_open),
+            func.count().filter(is_open, Action.due_on < today),
         )
-        .where(live, Action.status.in_(OPEN_STATUSES))
-        .group_by(Action.inspection_id)
+        .where(live)
+        .group_by(Action.inspection_id, Action.rag)
     )
-    for inspection_id, open_count, overdue_count in open_rows:
-        lines[inspection_id].open_count = open_count
-        lines[inspection_id].overdue_count = overdue_count
+    for inspection_id, rag, count, open_count, overdue_count in rows:
+        line = lines[inspection_id]
+        line.rag_counts[rag.value if rag else "none"] = count
+        line.open_count += open_count
+        line.overdue_count += overdue_count
     deadlines = db.session.scalars(
         select(StatutoryDeadline)
         .where(

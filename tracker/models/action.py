@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.models.base import Base, IdMixin, TimestampMixin, enum_type, utcnow
 from tracker.models.enums import ActionStatus, DueDateRequestState, Rag
 from tracker.models.inspection import Inspection, Recommendation
 from tracker.models.user import User
+
+_LIVE = text("archived_at IS NULL")
+_OPEN_LIVE = text("archived_at IS NULL AND status IN ('not_started', 'in_progress')")
 
 
 class Action(IdMixin, TimestampMixin, Base):
@@ -19,6 +22,11 @@ class Action(IdMixin, TimestampMixin, Base):
         Index("ix_actions_owner_due", "owner_id", "due_on"),
         Index("ix_actions_status_due", "status", "due_on"),
         Index("ix_actions_inspection_status", "inspection_id", "status"),
+        # Partial indexes for the All actions list (migration 0003): open actions in due-date order, and the
+        # owners and lead agencies of live actions for its filters.
+        Index("ix_actions_open_due", "due_on", "id", postgresql_where=_OPEN_LIVE, sqlite_where=_OPEN_LIVE),
+        Index("ix_actions_live_owner", "owner_id", postgresql_where=_LIVE, sqlite_where=_LIVE),
+        Index("ix_actions_live_agency", "lead_agency", postgresql_where=_LIVE, sqlite_where=_LIVE),
     )
 
     recommendation_id: Mapped[int] = mapped_column(ForeignKey("recommendations.id", ondelete="CASCADE"), index=True)

@@ -33,7 +33,8 @@ class Inspection(IdMixin, TimestampMixin, Base):
     overall_judgement: Mapped[str | None] = mapped_column(String(200))
     source_filename: Mapped[str | None] = mapped_column(String(300))
     source_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
-    source_text: Mapped[str | None] = mapped_column(Text)
+    # The report's whole text (often over 100 kB): loaded only where it is read, not with every list of inspections.
+    source_text: Mapped[str | None] = mapped_column(Text, deferred=True)
 
     plan_status: Mapped[PlanStatus] = mapped_column(enum_type(PlanStatus), default=PlanStatus.DRAFT)
     plan_published_on: Mapped[date | None]
