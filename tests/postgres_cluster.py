@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
@@ -33,13 +34,41 @@ def _as_postgres(command: list[str]) -> list[str]:
     return ["su", "postgres", "-s", "/bin/sh", "-c", " ".join(f"'{part}'" for part in command)]
 
 
+@dataclass(frozen=True)
+class Cluster:
+    """A running throwaway cluster that a fault test can stop and start again on the same port."""
+
+    url: str
+    data: Path
+    log: Path
+    options: str
+
+    def stop(self, mode: str = "fast") -> None:
+        """Stop the server (fast: disconnect every session, roll back what they had not committed)."""
+        subprocess.run(
+            _as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop"]),
+            check=True, stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+
+    def start(self) -> None:
+        """Start the server and wait until it accepts connections."""
+        subprocess.run(
+            _as_postgres(
+                [str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-l", str(self.log), "-w", "-o", self.options, "start"]
+            ),
+            check=True, stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+
+
 @contextlib.contextmanager
-def postgres_cluster(database: str = "tracker_test") -> Iterator[str]:
-    """Start a cluster and yield its SQLAlchemy URL; stop and delete it on exit."""
+def running_cluster(database: str = "tracker_test") -> Iterator[Cluster]:
+    """Start a cluster and yield it; stop and delete it on exit."""
     directory = Path(tempfile.mkdtemp(prefix="tracker-pg-"))
     data, log, port = directory / "data", directory / "log", free_port()
     if os.geteuid() == 0:
         shutil.chown(directory, user="postgres")
+    options = f"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
+    cluster = Cluster(f"postgresql://postgres@127.0.0.1:{port}/{database}", data, log, options)
     try:
         subprocess.run(
             _as_postgres(
@@ -48,16 +77,12 @@ def postgres_cluster(database: str = "tracker_test") -> Iterator[str]:
             ),
             check=True, stdout=subprocess.DEVNULL,
         )  # fmt: skip
-        options = f"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
-        subprocess.run(
-            _as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-l", str(log), "-w", "-o", options, "start"]),
-            check=True, stdout=subprocess.DEVNULL,
-        )  # fmt: skip
+        cluster.start()
         subprocess.run(
             [str(PG_BIN / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", database],
             check=True,
         )
-        yield f"postgresql://postgres@127.0.0.1:{port}/{database}"
+        yield cluster
     finally:
         if (data / "postmaster.pid").exists():
             subprocess.run(
@@ -65,6 +90,13 @@ def postgres_cluster(database: str = "tracker_test") -> Iterator[str]:
                 stdout=subprocess.DEVNULL,
             )
         shutil.rmtree(directory, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def postgres_cluster(database: str = "tracker_test") -> Iterator[str]:
+    """Start a cluster and yield its SQLAlchemy URL; stop and delete it on exit."""
+    with running_cluster(database) as cluster:
+        yield cluster.url
 
 
 def main(argv: list[str]) -> int:
