@@ -3,7 +3,9 @@
 
     .venv/bin/python -m bench.dataset --database-url postgresql://... [--scale 1.0]
 
-Dates are placed around `--today` so that every page has overdue, due-soon and on-track work.
+Dates are placed around `--today` so that every page has overdue, due-soon and on-track work: about 2,800
+open actions are overdue (56 pages of the overdue list, so "page 50" exists). Each inspection keeps the text of
+a real report (tests/fixtures/reports, 66 to 117 kB), as imported inspections do.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import random
 import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, insert, text
 from werkzeug.security import generate_password_hash
@@ -28,6 +31,7 @@ from tracker.models import (
 from tracker.models.inspection import Inspection, Judgement
 
 PASSWORD = "bench-password-123"
+REPORTS = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "reports"
 TIMESCALES = ("immediate", "six_months", "longer_term", "improvement")
 AGENCIES = ("Council", "NHS", "Police", "Schools", "Probation")
 RAGS = ("red", "amber", "green", "green", "green", "blue")
@@ -84,6 +88,7 @@ def generate(database_url: str, today: date, scale: Scale, seed: int = 2008) -> 
     ]
     _bulk(engine, User.__table__, users)
     managers = [u["id"] for u in users if u["role"] == "programme_manager"]
+    report_texts = [path.read_text() for path in sorted(REPORTS.glob("*.txt"))]
 
     inspections, judgements, managed, recommendations, actions, updates, deadlines = [], [], [], [], [], [], []
     action_id = recommendation_id = update_id = 0
@@ -94,6 +99,7 @@ def generate(database_url: str, today: date, scale: Scale, seed: int = 2008) -> 
                 "id": i, "authority": f"Bench Council {i}", "title": f"Inspection of children's services {i}",
                 "framework": "ILACS", "inspectorate": "Ofsted", "published_on": published,
                 "received_on": published - timedelta(days=10), "plan_status": "published",
+                "source_filename": "report.pdf", "source_text": report_texts[i % len(report_texts)],
                 "immediate_due": "action_plan", "three_months_months": 3, "six_months_months": 6,
                 "longer_term_months": 18, "improvement_months": 12, "rag_amber_within_working_days": 10,
                 "created_at": now, "updated_at": now,
@@ -121,7 +127,7 @@ def generate(database_url: str, today: date, scale: Scale, seed: int = 2008) -> 
             )  # fmt: skip
             for a in range(scale.actions_per_recommendation):
                 action_id += 1
-                offset = rng.randint(-60, 240)
+                offset = rng.randint(-120, 240)
                 rag = RAGS[rng.randrange(len(RAGS))]
                 status = "complete" if rag == "blue" else ("not_started" if offset > 200 else "in_progress")
                 actions.append(
@@ -165,7 +171,9 @@ def generate(database_url: str, today: date, scale: Scale, seed: int = 2008) -> 
                 connection.execute(
                     text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), (SELECT max(id) FROM {name}))")
                 )
-            connection.execute(text("ANALYZE"))
+        # What autovacuum does soon after a bulk load: statistics, and the visibility map index-only scans rely on.
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("VACUUM ANALYZE"))
     engine.dispose()
     return {
         "users": len(users),

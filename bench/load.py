@@ -2,19 +2,26 @@
 council-scale dataset. Part of `make bench`; writes its figures for bench/results.md.
 
 Every request comes from localhost, the number of requests is fixed, and each scenario reports
-median and p95 latency, requests per second, and the ratio of its p95 to /healthz's p95 (the floor:
-the same server doing almost nothing).
+median and p95 latency, requests per second, the ratio of its p95 to /healthz's p95 at the same
+number of clients (the floor: the same server doing almost nothing), and the CPU the server
+processes (gunicorn workers and PostgreSQL backends) spent per request, which, unlike latency,
+hardly depends on what else the machine is doing.
 """
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import os
+import pwd
 import re
+import shutil
 import signal
+import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -25,8 +32,9 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
+PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
-HIDDEN = re.compile(r'<input[^>]*type="hidden"[^>]*>')
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 class Client:
@@ -81,12 +89,14 @@ class Result:
     p95_ms: float
     rps: float
     errors: int
+    app_cpu_ms: float = 0.0  # gunicorn workers' CPU per request
+    db_cpu_ms: float = 0.0  # PostgreSQL backends' CPU per request
 
-    def row(self, floor_p95: float) -> str:
-        ratio = self.p95_ms / floor_p95 if floor_p95 else 0
+    def row(self, floor: Result) -> str:
+        ratio = self.p95_ms / floor.p95_ms if floor.p95_ms else 0
         return (
             f"| {self.name} | {self.concurrency} | {self.requests} | {self.median_ms:.1f} | {self.p95_ms:.1f} "
-            f"| {self.rps:.0f} | {ratio:.1f}× | {self.errors} |"
+            f"| {self.rps:.0f} | {ratio:.1f}× | {self.app_cpu_ms:.1f} + {self.db_cpu_ms:.1f} | {self.errors} |"
         )
 
 
@@ -95,10 +105,35 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
+class CpuMeter:
+    """CPU time (user + system) of the gunicorn workers and of the PostgreSQL server's processes."""
+
+    def __init__(self, gunicorn_pid: int, postmaster_pid: int) -> None:
+        self.parents = {"app": gunicorn_pid, "db": postmaster_pid}
+
+    def seconds(self) -> dict[str, float]:
+        totals = dict.fromkeys(self.parents, 0.0)
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            for name, parent in self.parents.items():
+                if int(fields[1]) == parent:  # fields[1] is the parent pid; 11 and 12 are utime and stime
+                    totals[name] += (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+        return totals
+
+
 def measure(
-    name: str, clients: list[Client], requests_per_client: int, make_request: Callable[[Client, int], int]
+    name: str,
+    clients: list[Client],
+    requests_per_client: int,
+    make_request: Callable[[Client, int], int],
+    cpu: CpuMeter | None = None,
+    prepare: Callable[[Client, int], None] | None = None,
 ) -> Result:
-    """Each client sends its requests one after another, all clients at once."""
+    """Each client sends its requests one after another, all clients at once; `prepare` (untimed) runs before
+    each request, such as fetching the form a POST needs."""
     latencies: list[float] = []
     errors = 0
     lock = threading.Lock()
@@ -106,6 +141,8 @@ def measure(
     def run(client: Client) -> None:
         nonlocal errors
         for i in range(requests_per_client):
+            if prepare:
+                prepare(client, i)
             started = time.perf_counter()
             status = make_request(client, i)
             elapsed = (time.perf_counter() - started) * 1000
@@ -113,19 +150,74 @@ def measure(
                 latencies.append(elapsed)
                 errors += status >= 500 or status == 0
 
+    before = cpu.seconds() if cpu else {}
     began = time.perf_counter()
     with ThreadPoolExecutor(max_workers=len(clients)) as pool:
         list(pool.map(run, clients))
     wall = time.perf_counter() - began
+    after = cpu.seconds() if cpu else {}
+    per_request = {key: (after[key] - before[key]) * 1000 / len(latencies) for key in before}
     return Result(
         name, len(clients), len(latencies), statistics.median(latencies), percentile(latencies, 0.95),
-        len(latencies) / wall, errors,
+        len(latencies) / wall, errors, per_request.get("app", 0.0), per_request.get("db", 0.0),
     )  # fmt: skip
 
 
-@contextmanager
-def gunicorn(database_url: str, workers: int, port: int) -> Iterator[subprocess.Popen[bytes]]:
-    env = {
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _as_postgres(command: list[str]) -> list[str]:
+    """initdb refuses to run as root, so root runs the server as the postgres user."""
+    if os.geteuid() != 0:
+        return command
+    pwd.getpwnam("postgres")
+    return ["su", "postgres", "-s", "/bin/sh", "-c", " ".join(f"'{part}'" for part in command)]
+
+
+@dataclass(frozen=True)
+class Cluster:
+    url: str
+    postmaster_pid: int
+
+
+@contextlib.contextmanager
+def bench_cluster(database: str) -> Iterator[Cluster]:
+    """A throwaway PostgreSQL 15 cluster with the server's default durability (fsync on, unlike the test
+    clusters), so that commits cost what they cost in production. Removed afterwards."""
+    directory = Path(tempfile.mkdtemp(prefix="tracker-bench-pg-"))
+    data, log, port = directory / "data", directory / "log", free_port()
+    if os.geteuid() == 0:
+        shutil.chown(directory, user="postgres")
+    try:
+        subprocess.run(
+            _as_postgres([str(PG_BIN / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "-E", "UTF8",
+                          "--locale=C.UTF-8"]),
+            check=True, stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        options = f"-p {port} -k {directory} -c listen_addresses=127.0.0.1"
+        subprocess.run(
+            _as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-l", str(log), "-w", "-o", options, "start"]),
+            check=True, stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        subprocess.run([str(PG_BIN / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", database],
+                       check=True)  # fmt: skip
+        postmaster = int((data / "postmaster.pid").read_text().split()[0])
+        yield Cluster(f"postgresql://postgres@127.0.0.1:{port}/{database}", postmaster)
+    finally:
+        if (data / "postmaster.pid").exists():
+            subprocess.run(
+                _as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"]),
+                stdout=subprocess.DEVNULL,
+            )
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def server_environment(database_url: str) -> dict[str, str]:
+    """The production configuration, on plain HTTP from localhost and without the scheduler."""
+    return {
         **os.environ,
         "TRACKER_ENV": "production",
         "DATABASE_URL": database_url,
@@ -134,10 +226,15 @@ def gunicorn(database_url: str, workers: int, port: int) -> Iterator[subprocess.
         "SCHEDULER_ENABLED": "false",
         "LOG_LEVEL": "WARNING",
     }
+
+
+@contextmanager
+def gunicorn(database_url: str, port: int, options: list[str]) -> Iterator[subprocess.Popen[bytes]]:
+    """gunicorn with the production configuration file and `options` (workers, threads...) on `port`."""
     process = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
-         "--log-level", "warning", "wsgi:app"],
-        cwd=ROOT, env=env,
+        [str(ROOT / ".venv/bin/gunicorn"), "--config", str(ROOT / "gunicorn.conf.py"), *options,
+         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
+        cwd=ROOT, env=server_environment(database_url),
     )  # fmt: skip
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -158,18 +255,26 @@ def gunicorn(database_url: str, workers: int, port: int) -> Iterator[subprocess.
         process.wait(timeout=30)
 
 
-def worker_rss_mb(master_pid: int) -> list[float]:
+@dataclass
+class Memory:
+    rss_mb: float  # resident, counting pages shared with other processes
+    uss_mb: float  # this worker's own pages only
+
+
+def worker_memory(master_pid: int) -> list[Memory]:
     """Resident memory of each gunicorn worker (children of the master)."""
     sizes = []
     for status in Path("/proc").glob("[0-9]*/status"):
         try:
             text = status.read_text()
+            if not re.search(rf"^PPid:\s+{master_pid}$", text, re.M):
+                continue
+            rollup = (status.parent / "smaps_rollup").read_text()
         except OSError:
             continue
-        if re.search(rf"^PPid:\s+{master_pid}$", text, re.M):
-            match = re.search(r"^VmRSS:\s+(\d+) kB", text, re.M)
-            if match:
-                sizes.append(int(match.group(1)) / 1024)
+        rss = int(re.search(r"^VmRSS:\s+(\d+) kB", text, re.M).group(1))
+        private = sum(int(n) for n in re.findall(r"^Private_(?:Clean|Dirty):\s+(\d+) kB", rollup, re.M))
+        sizes.append(Memory(rss / 1024, private / 1024))
     return sizes
 
 

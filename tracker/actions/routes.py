@@ -72,7 +72,9 @@ def select_options(first: str | None, rows: Iterable[tuple[object, str] | str], 
         value, text = (row, row) if isinstance(row, str) else row
         value = str(value)
         mark = " selected" if value == chosen else ""
-        options.append(f'<option value="{_escape(value)}"{mark}>{_escape(text)}</option>')
+        # An id (the usual value) is digits: nothing to escape.
+        attribute = value if value.isdigit() else _escape(value)
+        options.append(f'<option value="{attribute}"{mark}>{_escape(text)}</option>')
     # Every value and text is escaped above.
     return Markup("\n".join(options))  # nosec B704
 

@@ -13,9 +13,6 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
@@ -115,6 +112,11 @@ def plan_rows(inspection: Inspection) -> list[dict[str, Any]]:
 
 def export_xlsx(inspection: Inspection) -> bytes:
     """A formatted workbook: bold header row, frozen panes, real dates, RAG as its word on its colour."""
+    # openpyxl (with lxml and Pillow, about 10 MB) is loaded by the first spreadsheet, not by every web worker.
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Action plan"
@@ -138,6 +140,8 @@ def export_xlsx(inspection: Inspection) -> bytes:
 
 
 def _format_row(sheet: Any, row_number: int) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+
     for index, column in enumerate(COLUMNS, start=1):
         cell = sheet.cell(row=row_number, column=index)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -195,6 +199,8 @@ def _check_unpacked_size(data: bytes) -> None:
 
 
 def _xlsx_lines(data: bytes) -> Iterator[tuple[int, list[Any]]]:
+    from openpyxl import load_workbook
+
     _check_unpacked_size(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)

@@ -44,9 +44,10 @@ class ProgressReport(IdMixin, TimestampMixin, Base):
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # What an issued report showed, kept so it downloads identically whatever happens later.
     snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    issued_html: Mapped[str | None] = mapped_column(Text)
-    issued_pdf: Mapped[bytes | None] = mapped_column(LargeBinary)
-    issued_docx: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # The issued documents (a PDF is about a megabyte) are read only when downloaded, not with every list of reports.
+    issued_html: Mapped[str | None] = mapped_column(Text, deferred=True)
+    issued_pdf: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    issued_docx: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
 
     inspection: Mapped[Inspection] = relationship()
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])

@@ -13,9 +13,7 @@ from tracker.models import ProgressReport, ReportState
 from tracker.permissions import can_manage_inspection, require_manage_inspection, signed_in
 from tracker.reports import services
 from tracker.reports.forms import ConfirmForm, DeleteForm, ReportForm, form_data
-from tracker.reports.render_docx import render_docx
 from tracker.reports.render_html import document_csp, render_document, render_fragment
-from tracker.reports.render_pdf import render_pdf
 
 bp = Blueprint("reports", __name__)
 
@@ -152,6 +150,8 @@ def download_pdf(report_id: int) -> ResponseReturnValue:
     report = _readable_report_or_403(report_id)
     data = report.issued_pdf if report.state == ReportState.ISSUED else None
     if data is None:
+        from tracker.reports.render_pdf import render_pdf  # WeasyPrint: 30 MB a worker, loaded when first needed
+
         data = render_pdf(services.model_for(report))
     return _download(data, "application/pdf", _filename(report, "pdf"))
 
@@ -162,6 +162,8 @@ def download_docx(report_id: int) -> ResponseReturnValue:
     report = _readable_report_or_403(report_id)
     data = report.issued_docx if report.state == ReportState.ISSUED else None
     if data is None:
+        from tracker.reports.render_docx import render_docx  # python-docx, loaded when first needed
+
         data = render_docx(services.model_for(report))
     return _download(data, DOCX_TYPE, _filename(report, "docx"))
 

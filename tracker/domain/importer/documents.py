@@ -9,8 +9,6 @@ import zipfile
 from pathlib import PurePath, PureWindowsPath
 
 from .errors import UnreadableDocument
-from .pdf import read_pdf_text
-from .wordprocessing import read_docx_text
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
@@ -49,9 +47,14 @@ def extract_text(data: bytes, filename: str) -> str:
         raise UnreadableDocument(
             f"The file is not {_KIND_NAMES[expected]}: it looks like {description} saved with a {suffix} name"
         )
+    # pypdf and python-docx (about 16 MB) are loaded by the first upload that needs them, not by every worker.
     if kind == "pdf":
+        from .pdf import read_pdf_text
+
         return read_pdf_text(data)
     if kind == "docx":
+        from .wordprocessing import read_docx_text
+
         return read_docx_text(data)
     if kind == "text":
         return _read_plain_text(data)

@@ -1,0 +1,49 @@
+"""gunicorn's production settings. gunicorn reads ./gunicorn.conf.py when started from the project folder
+(`gunicorn wsgi:app`); options given on the command line override these. See README, "Running in production",
+and bench/results.md for what they were measured with.
+"""
+
+import gc
+import os
+
+# Sync workers, one per CPU core (WEB_CONCURRENCY to change it): a page is mostly Python and PostgreSQL work, so
+# more processes than cores only queue, and threads (gthread) measured slower because of the GIL.
+workers = int(os.environ.get("WEB_CONCURRENCY", 2))
+# A request that takes longer than this (a long PDF report, a large upload) is killed and its worker replaced.
+timeout = 120
+graceful_timeout = 30
+# The app logs one line per request itself, with its request id; gunicorn logs only its own events.
+accesslog = None
+
+# The app is loaded once, in the master, and each worker is forked from it: the workers share the memory the code
+# takes (most of it) instead of holding a copy each. Deploy new code with a restart, not `kill -HUP`.
+preload_app = True
+
+# The garbage collector. What the app loaded is frozen out of its sight before the workers are forked (so that no
+# collection writes to, and so copies, the shared memory), and a request's garbage is collected once the response
+# has been sent rather than in many small pauses while the page is being built (about a millisecond a page, and a
+# shorter tail). The raised threshold still collects during a request that allocates a lot, such as a PDF report.
+GC_THRESHOLD = (20_000, 10, 10)
+
+
+def when_ready(server) -> None:  # noqa: ANN001 - gunicorn's hook signature: the master, before forking
+    gc.collect()
+    gc.freeze()
+
+
+def post_fork(server, worker) -> None:  # noqa: ANN001
+    """A worker must not share the master's database connections (it has none today; this keeps it so)."""
+    from tracker.extensions import db
+    from wsgi import app
+
+    with app.app_context():
+        db.engine.dispose(close=False)
+
+
+def post_worker_init(worker) -> None:  # noqa: ANN001
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLD)
+
+
+def post_request(worker, req, environ, resp) -> None:  # noqa: ANN001
+    gc.collect(0)

@@ -1,0 +1,88 @@
+"""What a web worker holds: the heavy document libraries load with the first document, not with the app, and
+lists leave large stored documents (an issued report's PDF) in the database."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from sqlalchemy import event
+
+from tests.conftest import sign_in
+from tests.factories import InspectionFactory, UserFactory
+from tracker.extensions import db
+from tracker.models import ProgressReport, ReportState, Role
+
+ROOT = Path(__file__).resolve().parents[2]
+HEAVY = ("weasyprint", "pypdf", "openpyxl", "docx")
+# Builds the app as gunicorn does, then reads a plain-text report and writes a CSV plan (no heavy library needed),
+# then a PDF: prints which of HEAVY were loaded after each step.
+SCRIPT = f"""
+import json, sys
+from tracker import create_app
+from tracker.domain.importer import import_document
+heavy = {HEAVY!r}
+loaded = lambda: [name for name in heavy if name in sys.modules]
+app = create_app()
+steps = {{"app": loaded()}}
+import_document(b"Recommendations\\nFor immediate action\\n- improve the quality of plans", "report.txt")
+steps["text upload"] = loaded()
+pdf = open("tests/fixtures/pdfs/bury-2021-12-17.pdf", "rb").read()
+import_document(pdf, "bury.pdf")
+steps["pdf upload"] = loaded()
+print(json.dumps(steps))
+"""
+
+
+def test_the_app_loads_pdf_word_and_spreadsheet_libraries_only_when_a_document_needs_them(tmp_path) -> None:  # noqa: ANN001
+    env = {
+        **os.environ,
+        "TRACKER_ENV": "development",
+        "TRACKER_INSTANCE_PATH": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'footprint.sqlite'}",
+        "SCHEDULER_ENABLED": "false",
+    }
+    completed = subprocess.run(
+        [sys.executable, "-c", SCRIPT], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=True
+    )
+    steps = json.loads(completed.stdout.strip().splitlines()[-1])
+    assert steps == {"app": [], "text upload": [], "pdf upload": ["pypdf"]}
+
+
+def test_the_list_of_reports_leaves_issued_documents_in_the_database(client, db_session) -> None:  # noqa: ANN001
+    manager = UserFactory(role=Role.PROGRAMME_MANAGER)
+    inspection = InspectionFactory(managers=[manager])
+    for n in range(3):
+        db_session.add(
+            ProgressReport(
+                inspection=inspection,
+                committee="Cabinet",
+                meets_on=date(2026, 12, 7),
+                as_at=date(2026, 11, 20),
+                title=f"Progress report {n}",
+                state=ReportState.ISSUED,
+                issued_at=datetime(2026, 11, 21, tzinfo=UTC),
+                issued_html="<p>issued</p>" * 1000,
+                issued_pdf=b"%PDF-1.7 " + b"x" * 1_000_000,
+                issued_docx=b"PK" + b"x" * 500_000,
+            )
+        )
+    db_session.commit()
+    sign_in(client, manager)
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:  # noqa: ANN001, ANN002
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        response = client.get(f"/inspections/{inspection.id}/reports")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert response.status_code == 200
+    assert "Progress report 2" in response.text
+    assert not [statement for statement in statements if "issued_pdf" in statement or "issued_docx" in statement]
