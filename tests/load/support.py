@@ -177,12 +177,14 @@ def gunicorn(database_url: str, directory: Path, *, workers: int) -> Iterator[Se
     """Start gunicorn (sync workers) on a free port; stop it, and every process it started, afterwards."""
     port = free_port()
     log = directory / f"gunicorn-{port}.log"
+    # gunicorn.conf.py (the production settings) applies; no control socket, which is one path per user and
+    # would be shared with any other gunicorn running on the machine.
     command = [str(GUNICORN), "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--graceful-timeout", "5",
-               "--log-level", "info", "wsgi:app"]  # fmt: skip
+               "--no-control-socket", "--log-level", "info", "wsgi:app"]  # fmt: skip
     with log.open("wb") as handle:
         process = subprocess.Popen(
             command, cwd=ROOT, env=server_environment(database_url, directory / "instance"),
-            stdout=handle, stderr=subprocess.STDOUT, start_new_session=True,
+            stdout=handle, stderr=subprocess.STDOUT,
         )  # fmt: skip
     server = Server(process, port, log)
     try:
