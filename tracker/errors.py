@@ -6,7 +6,10 @@ import logging
 
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+
+from tracker.extensions import db
 
 logger = logging.getLogger(__name__)
 
@@ -30,5 +33,9 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(500)
     def server_error(error: Exception) -> tuple[str, int]:
-        logger.exception("Unhandled error", exc_info=getattr(error, "original_exception", error))
+        logger.error("Unhandled error", exc_info=getattr(error, "original_exception", error))
+        try:
+            db.session.rollback()  # a failed transaction must not break the next request on this connection
+        except SQLAlchemyError:
+            logger.warning("Could not roll back after the error: the database may be unreachable")
         return render_template("errors/500.html"), 500

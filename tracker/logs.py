@@ -25,13 +25,20 @@ class RequestIdFilter(logging.Filter):
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s request_id=%(request_id)s %(message)s"
 
 
+class OneLineFormatter(logging.Formatter):
+    """Tracebacks on the same line as their event (newlines shown as " | "), so each event is one line."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return super().format(record).replace("\n", " | ")
+
+
 def configure_logging(level: int = logging.INFO) -> None:
     """One handler on the root logger, formatted as one line per event with the request id."""
     root = logging.getLogger()
     if any(isinstance(f, RequestIdFilter) for handler in root.handlers for f in handler.filters):
         return
     handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    handler.setFormatter(OneLineFormatter(LOG_FORMAT))
     handler.addFilter(RequestIdFilter())
     root.addHandler(handler)
     root.setLevel(level)

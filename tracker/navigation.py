@@ -50,4 +50,6 @@ def navigation_items() -> list[dict[str, object]]:
 def register(app: Flask) -> None:
     @app.context_processor
     def navigation_context() -> dict[str, object]:
-        return {"navigation_items": navigation_items() if request else []}
+        # The function, not its result: a page that never shows the navigation (the 500 page, when the
+        # database may be down) never loads the signed-in user.
+        return {"navigation_items": navigation_items}

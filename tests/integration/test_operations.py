@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import sys
 from datetime import timedelta
 
+from bs4 import BeautifulSoup
 from sqlalchemy import create_engine, select
 
 from tracker import clock
@@ -82,3 +84,43 @@ def test_backup_restored_into_a_fresh_database_has_the_same_rows(app, db_session
     again = runner.invoke(args=["backup", "restore", str(backup_file), "--database-url", scratch_database_url])
     assert again.exit_code != 0
     assert "not empty" in again.output
+
+
+def test_with_the_database_down_pages_show_the_styled_500_and_healthz_says_so(tmp_path) -> None:
+    import config
+    from tracker import create_app
+
+    class Unreachable(config.TestingConfig):
+        PROPAGATE_EXCEPTIONS = False
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.SQLALCHEMY_DATABASE_URI = "postgresql://nobody@127.0.0.1:1/tracker"
+            self.SQLALCHEMY_ENGINE_OPTIONS = {"connect_args": {"connect_timeout": 2}}
+
+    app = create_app(Unreachable)
+    client = app.test_client()
+    form = BeautifulSoup(client.get("/sign-in").get_data(as_text=True), "html.parser")
+    token = form.select_one("input[name=csrf_token]")["value"]
+    response = client.post("/sign-in", data={"csrf_token": token, "email": "a@b.gov.uk", "password": "x" * 12})
+    assert response.status_code == 500
+    page = response.get_data(as_text=True)
+    assert "Sorry, there is a problem with the service" in page
+    assert "govuk-template" in page
+    health = client.get("/healthz")
+    assert health.status_code == 503
+    assert health.json == {"status": "unavailable", "database": {"reachable": False}}
+
+
+def test_a_logged_error_with_its_traceback_is_one_line() -> None:
+    from tracker.logs import LOG_FORMAT, OneLineFormatter
+
+    try:
+        raise ValueError("first line\nsecond line")
+    except ValueError:
+        record = logging.LogRecord("tracker", logging.ERROR, __file__, 1, "Unhandled error", None, sys.exc_info())
+    record.request_id = "abc123def456"
+    line = OneLineFormatter(LOG_FORMAT).format(record)
+    assert "\n" not in line
+    assert "request_id=abc123def456 Unhandled error | Traceback" in line
+    assert "ValueError: first line | second line" in line
