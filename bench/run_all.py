@@ -330,8 +330,8 @@ def write_results(
         *(result.row(web.floors[result.concurrency], web.floors[1]) for result in web.results),
         "",
         "Progress update POST: each of 4 owners fetches the progress form of one of their own actions (untimed), then "
-        "posts an update; only the POST is timed, and success is the redirect to the action page. Its server CPU "
-        "includes the form fetch.",
+        "posts an update; only the POST is timed, and success is the redirect to the action page. Its requests/s "
+        "(POSTs over the whole run) and server CPU include the form fetches.",
         "",
         "Memory per worker after the load: "
         + ", ".join(f"{m.rss_mb:.0f} MB resident ({m.uss_mb:.0f} MB its own, the rest shared)" for m in web.memory)
