@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -57,11 +58,24 @@ def page(browser, app_context) -> Iterator[object]:  # noqa: ANN001
     context.close()
 
 
+@cache
+def _axe_source() -> str:
+    return AXE.read_text()
+
+
 def axe_violations(page) -> list[dict]:  # noqa: ANN001
     """Run axe-core on the current page for WCAG 2.2 A and AA rules; return the violations."""
-    # Evaluated through the DevTools protocol, so the page's CSP (no inline script) stays on.
-    page.evaluate(AXE.read_text())
-    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_22_AA)
+    # After a click the new page may still be loading its stylesheet; unstyled, its links are small
+    # enough to fail target-size, so wait for the load event (stylesheets applied) first.
+    page.wait_for_load_state("load")
+    # Evaluated through the DevTools protocol, so the page's CSP (no inline script) stays on; a context may have
+    # added it to every page already (context.add_init_script).
+    if page.evaluate("() => typeof axe === 'undefined'"):
+        page.evaluate(_axe_source())
+    # Only violations are reported, so axe need not build selectors for every passing node (much quicker).
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", WCAG_22_AA
+    )
     return [
         {
             "id": v["id"],
