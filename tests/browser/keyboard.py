@@ -78,7 +78,9 @@ INSTALL_FOCUS_LOG = """
 }
 """
 
-# Marks every visible, enabled submit button of every form that Tab should reach; returns their descriptions.
+# Marks every visible, enabled submit button of every form; returns their descriptions. One kept out of
+# the Tab order on purpose (the review form's hidden default for Enter) is not required, but every form
+# must have a submit button that Tab reaches.
 MARK_SUBMITS = """
 () => {
   const marked = [];
@@ -86,12 +88,11 @@ MARK_SUBMITS = """
     for (const el of form.elements) {
       const isSubmit = (el.tagName === 'BUTTON' && (el.getAttribute('type') || 'submit') === 'submit')
         || (el.tagName === 'INPUT' && ['submit', 'image'].includes(el.type));
-      // A button kept out of the Tab order on purpose (the review form's default for Enter) is not a target.
-      if (!isSubmit || el.disabled || el.tabIndex < 0 || el.getClientRects().length === 0) continue;
+      if (!isSubmit || el.disabled || el.getClientRects().length === 0) continue;
       const key = `${formIndex}:${marked.length}`;
       el.setAttribute('data-sweep-submit', key);
       const text = (el.innerText || el.value || '').trim().slice(0, 60);
-      marked.push({key, text, action: form.getAttribute('action') || ''});
+      marked.push({key, form: formIndex, required: el.tabIndex >= 0, text, action: form.getAttribute('action') || ''});
     }
   });
   return marked;
@@ -157,7 +158,10 @@ def walk_with_tab(page) -> Walk:  # noqa: ANN001
         e["description"] for e in entries if not e["frame"] and not (e["changes"] and e["focusColour"])
     ]
     reached = {e["submit"] for e in entries if e["submit"]}
-    walk.unreached = [s for s in submits if s["key"] not in reached]
+    forms_reached = {s["form"] for s in submits if s["key"] in reached}
+    walk.unreached = [
+        s for s in submits if s["key"] not in reached and (s["required"] or s["form"] not in forms_reached)
+    ]
     return walk
 
 
