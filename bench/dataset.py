@@ -3,8 +3,8 @@
 
     .venv/bin/python -m bench.dataset --database-url postgresql://... [--scale 1.0]
 
-Dates are placed around `--today` so that every page has overdue, due-soon and on-track work: about 2,800
-open actions are overdue (56 pages of the overdue list, so "page 50" exists). Each inspection keeps the text of
+Dates are placed around `--today` so that every page has overdue, due-soon and on-track work: about 2,750
+open actions are overdue (55 pages of the overdue list, so "page 50" exists). Each inspection keeps the text of
 a real report (tests/fixtures/reports, 66 to 117 kB), as imported inspections do.
 """
 
