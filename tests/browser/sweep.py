@@ -136,10 +136,13 @@ def build_world(today: date) -> World:
             StatutoryDeadline.inspection_id == inspection.id, StatutoryDeadline.kind == DeadlineKind.PUBLISH_REPORT
         )
     ).one()
-    text = (FIXTURES / "reports" / "leicester-sif-2015.txt").read_text()
+    # The admin's JAR (8 items and an importer's warning) is walked by keyboard; the SIF has 33 items under themes.
+    reports = FIXTURES / "reports"
     import_drafts = {
-        "admin": drafts.import_pasted_text(text, user=admin).id,
-        "programme_manager": drafts.import_pasted_text(text, user=manager).id,
+        "admin": drafts.import_pasted_text((reports / "leicestershire-jar-2008.txt").read_text(), user=admin).id,
+        "programme_manager": drafts.import_pasted_text(
+            (reports / "leicester-sif-2015.txt").read_text(), user=manager
+        ).id,
     }
     draft_report_id, issued_report_id = _reports(inspection, manager)
     invited = auth_services.invite_user(

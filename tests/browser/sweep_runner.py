@@ -219,8 +219,15 @@ def _flow_error_template(template: str, status: int) -> Flow:
 
 
 def _signature(visit: Visit, forms: list[dict]) -> tuple:
-    """What makes two pages' forms the same, so each set of forms is walked and sent empty once."""
-    return (visit.endpoint, tuple((f["method"], re.sub(r"\d+", "N", f["action"]), *f["fields"]) for f in forms))
+    """What makes two pages' forms the same (ids and row numbers aside), so each is walked and sent empty once."""
+
+    def shape(text: str) -> str:
+        return re.sub(r"\d+", "N", text)
+
+    return (
+        visit.endpoint,
+        tuple((f["method"], shape(f["action"]), *sorted({shape(name) for name in f["fields"]})) for f in forms),
+    )
 
 
 class Sweeper:
