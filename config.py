@@ -51,6 +51,9 @@ class Config:
     SCHEDULER_ENABLED = _bool("SCHEDULER_ENABLED", True)
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    # How many reverse proxies in front of the app to believe about the client's address, scheme and host
+    # (X-Forwarded-For, -Proto, -Host). 0 trusts none: set 1 behind one TLS-terminating proxy.
+    TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
 
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 

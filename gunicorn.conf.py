@@ -12,6 +12,9 @@ workers = int(os.environ.get("WEB_CONCURRENCY", 2))
 # A request that takes longer than this (a long PDF report, a large upload) is killed and its worker replaced.
 timeout = 120
 graceful_timeout = 30
+# gunicorn's control socket (gunicorn 24+) is not used: systemd starts, stops and restarts the server, and the
+# socket's default path is one per user, so two gunicorns run by the same user would contend for it.
+control_socket_disable = True
 # The app logs one line per request itself, with its request id; gunicorn logs only its own events.
 accesslog = None
 

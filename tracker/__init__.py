@@ -11,6 +11,7 @@ from types import ModuleType
 from flask import Flask
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import Config, config_from_environment
 
@@ -28,6 +29,8 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     app.config.from_object((config_class or config_from_environment())())
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
+    if proxies := app.config["TRUSTED_PROXIES"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
     _init_extensions(app)
     _init_templates(app)
     _register_blueprints(app)

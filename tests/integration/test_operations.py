@@ -102,10 +102,15 @@ def test_with_the_database_down_pages_show_the_styled_500_and_healthz_says_so(tm
     client = app.test_client()
     form = BeautifulSoup(client.get("/sign-in").get_data(as_text=True), "html.parser")
     token = form.select_one("input[name=csrf_token]")["value"]
-    response = client.post("/sign-in", data={"csrf_token": token, "email": "a@b.gov.uk", "password": "x" * 12})
+    response = client.post(
+        "/sign-in",
+        data={"csrf_token": token, "email": "a@b.gov.uk", "password": "x" * 12},
+        headers={"X-Request-ID": "proxy-made-id-42"},
+    )
     assert response.status_code == 500
     page = response.get_data(as_text=True)
     assert "Sorry, there is a problem with the service" in page
+    assert 'quote the reference <strong class="app-reference">proxy-made-id-42</strong>' in page
     assert "govuk-template" in page
     health = client.get("/healthz")
     assert health.status_code == 503

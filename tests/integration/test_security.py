@@ -24,6 +24,20 @@ def test_hsts_is_sent_over_https(client, db_session) -> None:
     assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
 
 
+def test_behind_a_trusted_proxy_the_forwarded_scheme_counts_and_otherwise_it_is_ignored(client, db_session) -> None:
+    import config
+    from tracker import create_app
+
+    class BehindProxy(config.TestingConfig):
+        TRUSTED_PROXIES = 1
+
+    forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "tracker.example.gov.uk"}
+    assert "Strict-Transport-Security" not in client.get("/sign-in", headers=forwarded).headers
+    proxied = create_app(BehindProxy).test_client().get("/sign-in", headers=forwarded)
+    assert proxied.status_code == 200
+    assert proxied.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
 def test_signing_in_starts_a_fresh_session(client, db_session) -> None:
     user = UserFactory()
     db_session.commit()
