@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Row, and_, case, func, select
-from sqlalchemy.orm import aliased, contains_eager, joinedload
+from sqlalchemy.orm import aliased, joinedload
 from sqlalchemy.sql.elements import ColumnElement
 
 from tracker.actions import services
@@ -32,6 +32,7 @@ from tracker.models import (
     AuditEvent,
     DeadlineKind,
     DueDateRequestState,
+    Framework,
     Inspection,
     ProgressUpdate,
     Rag,
@@ -105,7 +106,7 @@ def due_soon_limit(today: date) -> date:
     return add_working_days(today, DUE_SOON_WORKING_DAYS, BANK_HOLIDAYS, counting="after")
 
 
-def working_days_to_due(action: Action, today: date) -> int | None:
+def working_days_to_due(action: Action | ListedAction, today: date) -> int | None:
     """Working days until the due date (negative when overdue); None without a due date."""
     if action.due_on is None:
         return None
@@ -292,10 +293,39 @@ class ActionFilters:
         return any(key != "sort" for key in self.as_args())
 
 
+@dataclass(frozen=True, slots=True)
+class ListedAction:
+    """What a row of the action list shows: plain values, read straight from one query's rows (loading 50 mapped
+    actions with their recommendation, owner and inspection cost twice as much, a sixth of the page's time)."""
+
+    id: int
+    reference: str
+    title: str
+    lead_agency: str
+    due_on: date | None
+    status: ActionStatus
+    rag: Rag | None
+    timescale: Timescale
+    authority: str
+    framework: Framework
+    owner_name: str | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+@dataclass(frozen=True, slots=True)
+class ListedActionLine:
+    action: ListedAction
+    is_overdue: bool
+    working_days_to_due: int | None
+
+
 @dataclass
 class ActionListPage:
     filters: ActionFilters
-    lines: list[ActionLine]
+    lines: list[ListedActionLine]
     pagination: Pagination
     owners: list[Row[tuple[int, str]]]  # id and name
     agencies: list[str]
@@ -395,12 +425,27 @@ _INSPECTIONS = select(Inspection.id, Inspection.title).order_by(
 )
 
 
-def _action_page(filters: ActionFilters, today: date, page: int) -> tuple[list[Action], int]:
+_LISTED_COLUMNS = (
+    Action.id,
+    Action.reference,
+    Action.title,
+    Action.lead_agency,
+    Action.due_on,
+    Action.status,
+    Action.rag,
+    Recommendation.timescale,
+    Inspection.authority,
+    Inspection.framework,
+    _OWNER.name,
+)
+
+
+def _action_page(filters: ActionFilters, today: date, page: int) -> tuple[list[ListedAction], int]:
     """Page `page` of the matching actions and how many match, in one statement.
 
     The page's ids are chosen from narrow rows (the id, the sort keys and a running count) and only those 50
     actions are joined to their recommendation, owner and inspection: sorting every matching row with its joins
-    cost far more. Only what the list shows is loaded of those (not the report text of each inspection).
+    cost far more. Only the columns the list shows are read.
     """
     chosen = (
         _matching([Action.id, func.count().over().label("total")], filters, today, _SORT_OWNER)
@@ -410,20 +455,16 @@ def _action_page(filters: ActionFilters, today: date, page: int) -> tuple[list[A
         .subquery("chosen")
     )
     query = (
-        select(Action, chosen.c.total)
+        select(*_LISTED_COLUMNS, chosen.c.total)
+        .select_from(Action)
         .join(chosen, chosen.c.id == Action.id)
         .join(Action.recommendation)
         .outerjoin(_OWNER, Action.owner_id == _OWNER.id)
         .join(Action.inspection)
-        .options(
-            contains_eager(Action.recommendation).load_only(Recommendation.timescale),
-            contains_eager(Action.owner.of_type(_OWNER)).load_only(_OWNER.name),
-            contains_eager(Action.inspection).load_only(Inspection.authority, Inspection.framework),
-        )
         .order_by(*_order_by(filters.sort, _OWNER))
     )
     rows = db.session.execute(query).all()
-    return [action for action, _total in rows], rows[0].total if rows else 0
+    return [ListedAction(*row[:-1]) for row in rows], rows[0][-1] if rows else 0
 
 
 def build_action_list(filters: ActionFilters, today: date) -> ActionListPage:
@@ -436,10 +477,14 @@ def build_action_list(filters: ActionFilters, today: date) -> ActionListPage:
             actions, total = _action_page(filters, today, math.ceil(total / ACTIONS_PER_PAGE))
     pages = max(1, math.ceil(total / ACTIONS_PER_PAGE))
     pagination = Pagination(min(filters.page, pages), ACTIONS_PER_PAGE, total)
-    lines = []
-    for action in actions:
-        key = OVERDUE if action.is_open and action.due_on and action.due_on < today else LATER
-        lines.append(ActionLine(action, key, working_days_to_due(action, today)))
+    lines = [
+        ListedActionLine(
+            action,
+            is_overdue=action.is_open and action.due_on is not None and action.due_on < today,
+            working_days_to_due=working_days_to_due(action, today),
+        )
+        for action in actions
+    ]
     return ActionListPage(
         filters,
         lines,
