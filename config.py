@@ -54,6 +54,8 @@ class Config:
     # How many reverse proxies in front of the app to believe about the client's address, scheme and host
     # (X-Forwarded-For, -Proto, -Host). 0 trusts none: set 1 behind one TLS-terminating proxy.
     TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
+    # `flask db …`. gunicorn.conf.py turns it off: a web worker never migrates, and Alembic costs each 11 MB.
+    MIGRATION_COMMANDS = _bool("TRACKER_MIGRATION_COMMANDS", True)
 
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 

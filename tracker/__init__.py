@@ -56,10 +56,11 @@ def _instance_path() -> Path:
 
 
 def _init_extensions(app: Flask) -> None:
-    from tracker.extensions import csrf, db, login_manager, migrate
+    from tracker.extensions import csrf, db, init_migrations, login_manager
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    if app.config["MIGRATION_COMMANDS"]:
+        init_migrations(app, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+from flask import Flask
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import event
@@ -38,6 +38,13 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
 
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate(compare_type=True, render_as_batch=True, include_object=include_object)
 csrf = CSRFProtect()
 login_manager = LoginManager()
+
+
+def init_migrations(app: Flask, directory: str) -> None:
+    """`flask db …` (Flask-Migrate). Alembic is imported only here: a web worker, which never migrates, is spared
+    its 11 MB (config MIGRATION_COMMANDS, off under gunicorn)."""
+    from flask_migrate import Migrate
+
+    Migrate(compare_type=True, render_as_batch=True, include_object=include_object).init_app(app, db, directory)

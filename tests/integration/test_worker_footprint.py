@@ -18,7 +18,7 @@ from tracker.extensions import db
 from tracker.models import ProgressReport, ReportState, Role
 
 ROOT = Path(__file__).resolve().parents[2]
-HEAVY = ("weasyprint", "pypdf", "openpyxl", "docx")
+HEAVY = ("weasyprint", "pypdf", "openpyxl", "docx", "alembic")
 # Builds the app as gunicorn does, then reads a plain-text report and writes a CSV plan (no heavy library needed),
 # then a PDF: prints which of HEAVY were loaded after each step.
 SCRIPT = f"""
@@ -45,6 +45,7 @@ def test_the_app_loads_pdf_word_and_spreadsheet_libraries_only_when_a_document_n
         "TRACKER_INSTANCE_PATH": str(tmp_path),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'footprint.sqlite'}",
         "SCHEDULER_ENABLED": "false",
+        "TRACKER_MIGRATION_COMMANDS": "false",  # as gunicorn.conf.py sets it
     }
     completed = subprocess.run(
         [sys.executable, "-c", SCRIPT], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=True
