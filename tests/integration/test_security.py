@@ -49,6 +49,18 @@ def test_signing_in_starts_a_fresh_session(client, db_session) -> None:
         assert session["_user_id"] == str(user.id)
 
 
+def test_a_session_ends_eight_hours_after_its_last_request(client, db_session) -> None:
+    from datetime import UTC, datetime, timedelta
+    from email.utils import parsedate_to_datetime
+
+    user = UserFactory()
+    db_session.commit()
+    response = sign_in(client, user)
+    cookie = next(value for value in response.headers.getlist("Set-Cookie") if value.startswith("session="))
+    expires = parsedate_to_datetime(next(p.split("=", 1)[1] for p in cookie.split("; ") if p.startswith("Expires=")))
+    assert abs(expires - (datetime.now(UTC) + timedelta(hours=8))) < timedelta(minutes=1)
+
+
 def test_nul_characters_are_removed_from_what_is_submitted(client, db_session) -> None:
     manager = UserFactory(role=Role.ADMIN)
     action = ActionFactory(title="Agree the data set")

@@ -170,6 +170,13 @@ def test_pdf_with_many_pages_of_content_past_the_budget(monkeypatch: pytest.Monk
     assert _refusal(_pdf_bytes(writer), "many.pdf").startswith("The PDF was not read because it unpacks")
 
 
+def test_a_pdf_that_takes_too_long_to_read_is_given_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    report = (PDFS / "bury-2021-12-17.pdf").read_bytes()  # 11 pages; reads in a fraction of a second
+    assert extract_text(report, "bury.pdf")
+    monkeypatch.setattr("tracker.domain.importer.pdf.MAX_READ_SECONDS", 0.0)
+    assert _refusal(report, "bury.pdf").startswith("The PDF was not read because it takes far longer to read")
+
+
 def test_damaged_word_document() -> None:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:

@@ -9,7 +9,7 @@ from flask_login import current_user, login_user, logout_user
 from tracker.auth import services
 from tracker.auth.forms import ForgotPasswordForm, SetPasswordForm, SignInForm
 from tracker.extensions import db
-from tracker.models import TokenPurpose
+from tracker.models import TokenPurpose, User
 from tracker.permissions import public, signed_in
 
 bp = Blueprint("auth", __name__)
@@ -32,10 +32,17 @@ def login() -> ResponseReturnValue:
             message = "Enter a correct email address and password"
         form.email.errors = [message]
         return render_template("auth/login.html", form=form), 400
-    session.clear()  # a fresh session on sign-in, so nothing planted before it survives
-    login_user(result.user)
+    _start_session(result.user)
     # Never follow a user-supplied "next": always land on the home page.
     return redirect(url_for("main.home"))
+
+
+def _start_session(user: User) -> None:
+    """A fresh session, so nothing planted before sign-in survives, that ends after PERMANENT_SESSION_LIFETIME
+    (8 hours) without a request: the signed cookie is refused after that even if it was copied."""
+    session.clear()
+    session.permanent = True
+    login_user(user)
 
 
 @bp.post("/sign-out")
@@ -68,8 +75,7 @@ def _token_page(token: str, purpose: TokenPurpose, template: str) -> ResponseRet
         return render_template(template, form=form, user=row.user), status
     user = services.use_token(row, form.password.data)
     db.session.commit()
-    session.clear()
-    login_user(user)
+    _start_session(user)
     flash("Your password has been saved")
     return redirect(url_for("main.home"))
 

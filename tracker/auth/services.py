@@ -12,19 +12,11 @@ from flask import current_app, url_for
 from sqlalchemy import func, select
 
 from tracker import clock
+from tracker.auth.passwords import is_common
 from tracker.extensions import db
 from tracker.models import Role, TokenPurpose, User, UserToken
 from tracker.outbox.services import queue_email
 
-# Common passwords refused whatever their length (NCSC: block the most used, prefer length).
-COMMON_PASSWORDS = frozenset(
-    {
-        "password", "password1", "password123", "passw0rd", "123456789012", "qwertyuiop",
-        "1234567890", "iloveyou", "welcome123", "letmein123", "administrator", "changeme123",
-        "qwerty123456", "football123", "monkey123456", "sunshine123", "princess123",
-        "password1234", "welcome1234", "trustno1trustno1",
-    }
-)  # fmt: skip
 MIN_PASSWORD_LENGTH = 12
 
 
@@ -74,8 +66,8 @@ def password_problem(password: str, *, email: str = "") -> str | None:
     if len(password) < MIN_PASSWORD_LENGTH:
         return f"Password must be {MIN_PASSWORD_LENGTH} characters or more"
     lowered = password.lower()
-    if lowered in COMMON_PASSWORDS or len(set(lowered)) < 4:
-        return "Password is too easy to guess. Try three random words"
+    if len(set(lowered)) < 4 or is_common(password):
+        return "Password is too easy to guess: it is, or is built on, a commonly used password. Try three random words"
     if email and lowered == email.lower():
         return "Password must not be your email address"
     return None

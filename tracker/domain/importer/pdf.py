@@ -6,6 +6,7 @@ import io
 import logging
 import math
 import re
+import time
 from collections import Counter
 
 import pypdf
@@ -18,6 +19,9 @@ logger = logging.getLogger(__name__)
 MAX_PDF_PAGES = 500
 # Ofsted reports hold a few hundred kilobytes of page content; far more is a decompression bomb.
 MAX_CONTENT_BYTES = 64 * 1024 * 1024
+# The slowest real report here reads in under 2 s (60 pages); a file that takes this long is refused, well before
+# gunicorn's 120 s timeout would kill the request without a word to the person uploading it.
+MAX_READ_SECONDS = 45.0
 _MIN_TEXT_CHARACTERS = 50
 _PYPDF_LIMITS = {
     "zlib_maximum_output_length": 16 * 1024 * 1024,
@@ -40,6 +44,10 @@ BOMB = (
     "The PDF was not read because it unpacks to far more data than any report holds: "
     "it may be damaged or built to overload the system"
 )
+TOO_SLOW = (
+    "The PDF was not read because it takes far longer to read than any report: "
+    "it may be damaged, or saved in an unusual way. Save it again as PDF, or upload the Word version"
+)
 NO_TEXT = (
     "The PDF has no text to read: it looks like a scanned image. "
     "Upload a copy with selectable text, such as the report from Ofsted's website"
@@ -50,14 +58,15 @@ GARBLED = (
 )
 
 
-def read_pdf_text(data: bytes) -> str:
-    """The text of a PDF, page furniture removed; raises UnreadableDocument with the reason if it cannot."""
+def read_pdf_text(data: bytes, *, seconds: float | None = None) -> str:
+    """The text of a PDF, page furniture removed; raises UnreadableDocument with the reason if it cannot,
+    including when reading takes more than `seconds` (MAX_READ_SECONDS unless given)."""
     if b"%%EOF" not in data[-4096:]:
         # Every complete PDF ends with this marker; without it the file was cut short.
         raise UnreadableDocument(INCOMPLETE)
     try:
         with pypdf.apply_configuration(**_PYPDF_LIMITS):
-            pages = _page_texts(data)
+            pages = _page_texts(data, time.monotonic() + (MAX_READ_SECONDS if seconds is None else seconds))
     except UnreadableDocument:
         raise
     except LimitReachedError as error:
@@ -77,7 +86,7 @@ def read_pdf_text(data: bytes) -> str:
     return "\n\n".join("\n".join(lines) for lines in strip_page_furniture(pages))
 
 
-def _page_texts(data: bytes) -> list[str]:
+def _page_texts(data: bytes, give_up_at: float) -> list[str]:
     reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
     if reader.is_encrypted and reader.decrypt("") == pypdf.PasswordType.NOT_DECRYPTED:
         raise UnreadableDocument(PASSWORD)
@@ -96,6 +105,8 @@ def _page_texts(data: bytes) -> list[str]:
         if content_bytes > MAX_CONTENT_BYTES:
             raise UnreadableDocument(BOMB)
         texts.append(page.extract_text() or "")
+        if time.monotonic() > give_up_at:
+            raise UnreadableDocument(TOO_SLOW)
     return texts
 
 
