@@ -12,7 +12,7 @@ import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import PureWindowsPath
 from typing import Any
 
@@ -20,9 +20,10 @@ from sqlalchemy import select
 from sqlalchemy.orm.attributes import flag_modified
 from werkzeug.datastructures import MultiDict
 
+from tracker.clock import as_utc
 from tracker.domain.importer import ImportResult, import_document, parse_report
 from tracker.extensions import db
-from tracker.models import Framework, ImportDraft, Inspection, Timescale, User
+from tracker.models import AuditEvent, Framework, ImportDraft, Inspection, Timescale, User
 
 DETAIL_FIELDS = ("authority", "title", "framework", "inspectorate", "overall_judgement")
 DATE_FIELDS = ("inspection_start_on", "inspection_end_on", "received_on", "published_on")
@@ -99,6 +100,39 @@ def create_draft(result: ImportResult, *, user: User, source_filename: str | Non
 def list_drafts(user: User) -> list[ImportDraft]:
     query = select(ImportDraft).where(ImportDraft.user_id == user.id).order_by(ImportDraft.updated_at.desc())
     return list(db.session.scalars(query))
+
+
+def draft_key(draft: ImportDraft) -> str:
+    """What the review page posts back to name the import it shows: its source's sha256 and when it was made.
+
+    The id in the URL is not enough: SQLite gives a deleted draft's id to the next one.
+    """
+    return f"{draft.source_sha256}/{as_utc(draft.created_at).strftime(_KEY_TIME)}"
+
+
+_KEY_TIME = "%Y-%m-%dT%H:%M:%S.%f"
+
+
+def saved_inspection(key: str, user: User) -> Inspection | None:
+    """The inspection `user` saved from the import `key` names, if they saved it (the newest, if more than once)."""
+    sha256, _, made = key.partition("/")
+    try:
+        made_at = datetime.strptime(made, _KEY_TIME).replace(tzinfo=UTC)
+    except ValueError:
+        return None
+    query = (
+        select(Inspection)
+        .join(
+            AuditEvent,
+            (AuditEvent.entity_type == Inspection.__tablename__)
+            & (AuditEvent.entity_id == Inspection.id)
+            & (AuditEvent.field == "inspection"),
+        )
+        .where(Inspection.source_sha256 == sha256, Inspection.created_at >= made_at, AuditEvent.actor_id == user.id)
+        .order_by(Inspection.id.desc())
+        .limit(1)
+    )
+    return db.session.scalar(query)
 
 
 def same_document(draft: ImportDraft) -> list[Inspection]:

@@ -261,7 +261,9 @@ def test_discarding_asks_first_then_keeps_nothing(client, manager, db_session) -
     response = post_review(client, review_url, review_form(client, review_url), "discard-ask")
     assert response.headers["Location"].endswith(f"/inspections/imports/{draft_id}/discard")
     assert _count(db_session, ImportDraft) == 1
-    response = client.submit(f"/inspections/imports/{draft_id}/discard")
+    discard_url = f"/inspections/imports/{draft_id}/discard"
+    draft_key = soup(client.get(discard_url)).select_one("input[name=draft_key]")["value"]
+    response = client.submit(discard_url, {"draft_key": draft_key})
     assert response.status_code == 302
     assert _count(db_session, ImportDraft) == 0
     assert _count(db_session, Inspection) == 0
