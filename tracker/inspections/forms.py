@@ -38,6 +38,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from tracker.domain.importer import MAX_UPLOAD_BYTES
 from tracker.models import DeadlineAnchor, DeadlineCounting, Framework, Timescale
 
+MAX_UPLOAD_MB = MAX_UPLOAD_BYTES // (1024 * 1024)
 FRAMEWORK_CHOICES = [
     SelectChoice("", "Choose the inspection framework"),
     SelectChoice(Framework.JAR.value, "Joint area review (JAR)"),
@@ -129,16 +130,28 @@ class NewInspectionForm(FlaskForm):
         if not super().validate(extra_validators):
             return False
         upload, text = self.uploaded_file(), self.pasted_text()
+        if upload is not None and _upload_size(upload) > MAX_UPLOAD_BYTES:
+            self.report_file.errors.append(f"The selected file must be smaller than {MAX_UPLOAD_MB}MB")
+        if len(text.encode("utf-8")) > MAX_UPLOAD_BYTES:
+            self.report_text.errors.append(f"The pasted text must be smaller than {MAX_UPLOAD_MB}MB")
+        if self.report_file.errors or self.report_text.errors:
+            return False
         if upload is None and not text:
             self.report_file.errors.append("Choose a report to upload or paste its text")
             return False
         if upload is not None and text:
             self.report_file.errors.append("Upload a file or paste the text, not both")
             return False
-        if len(text.encode("utf-8")) > MAX_UPLOAD_BYTES:
-            self.report_text.errors.append("The pasted text must be smaller than 20MB")
-            return False
         return True
+
+
+def _upload_size(upload: Any) -> int:
+    """The uploaded file's size in bytes, without reading it into memory."""
+    stream = upload.stream
+    position = stream.tell()
+    size = stream.seek(0, 2)
+    stream.seek(position)
+    return size
 
 
 class InspectionDetailsMixin:

@@ -39,7 +39,7 @@ from tracker.permissions import (
 
 bp = Blueprint("inspections", __name__, url_prefix="/inspections")
 
-TOO_LARGE = "The selected file must be smaller than 20MB"
+TOO_LARGE = "The file or pasted text must be smaller than 20MB"
 
 
 def _status(form: Any) -> int:
@@ -88,7 +88,8 @@ def new_inspection() -> ResponseReturnValue:
 
 @bp.errorhandler(RequestEntityTooLarge)
 def upload_too_large(_error: RequestEntityTooLarge) -> ResponseReturnValue:
-    """A request over the app's limit never reaches the view: say so on the upload form, not on a bare 413."""
+    """A request over the app's limit is not read, so which field was too big is not known: say so on the upload
+    form, not on a bare 413 (a little over 20MB is read, and the form says which one)."""
     may_import = current_user.is_authenticated and current_user.role in STAFF_WHO_MANAGE
     if request.endpoint != "inspections.new_inspection" or not may_import:
         return render_template("errors/413.html"), 413

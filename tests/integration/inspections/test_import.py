@@ -146,14 +146,40 @@ def test_a_file_over_20mb_but_under_the_request_limit_is_a_form_error(client, ma
     assert _error(response) == "Error: The selected file must be smaller than 20MB"
 
 
+def test_a_file_over_20mb_with_pasted_text_says_so_on_the_file_and_keeps_the_text(client, manager, db_session) -> None:
+    response = upload(client, b"%PDF-1.7\n" + b"a" * (22 * 1024 * 1024), "big.pdf", text="Some pasted text I typed")
+    assert response.status_code == 400
+    page = soup(response)
+    assert page.select_one("#report_file-error").text.strip() == "Error: The selected file must be smaller than 20MB"
+    assert page.select_one("textarea[name=report_text]").text.strip() == "Some pasted text I typed"
+
+
+def test_pasted_text_over_20mb_says_so_on_the_text_and_keeps_it(client, manager, db_session) -> None:
+    text = "Recommendation text. " * (21 * 1024 * 1024 // 21 + 1000)
+    response = paste(client, text)
+    assert response.status_code == 400
+    page = soup(response)
+    assert page.select_one("#report_text-error").text.strip() == "Error: The pasted text must be smaller than 20MB"
+    assert page.select_one("#report_file-error") is None
+    assert page.select_one("textarea[name=report_text]").text.strip() == text.strip()
+
+
 def test_a_request_over_the_app_limit_is_a_form_error_not_a_bare_413(client, manager, db_session, app) -> None:
     response = upload(client, b"a" * (app.config["MAX_CONTENT_LENGTH"] + 1), "enormous.txt")
     assert response.status_code == 413
     page = soup(response)
     assert page.select_one("h1").text == "New inspection"
-    assert "The selected file must be smaller than 20MB" in page.select_one(".govuk-error-summary").text
+    assert "The file or pasted text must be smaller than 20MB" in page.select_one(".govuk-error-summary").text
     # The form works again at once: it carries a fresh CSRF token.
     assert page.select_one("input[name=csrf_token]")["value"]
+
+
+def test_the_request_limit_fits_a_20mb_file_and_20mb_of_text_and_a_long_review_form(app) -> None:
+    megabyte = 1024 * 1024
+    assert app.config["MAX_CONTENT_LENGTH"] >= 40 * megabyte + 64 * 1024
+    assert app.config["MAX_FORM_MEMORY_SIZE"] > 20 * megabyte
+    # The review page posts 5 fields for each item: a report with 500 recommendations still saves.
+    assert app.config["MAX_FORM_PARTS"] >= 5 * 500 + 100
 
 
 def test_choosing_nothing_or_both_is_explained_and_the_pasted_text_survives(client, manager, db_session) -> None:
