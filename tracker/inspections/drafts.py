@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime
 from pathlib import PureWindowsPath
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm.attributes import flag_modified
 from werkzeug.datastructures import MultiDict
 
@@ -136,9 +136,33 @@ def saved_inspection(key: str, user: User) -> Inspection | None:
 
 
 def same_document(draft: ImportDraft) -> list[Inspection]:
-    """Inspections already imported from the same file (same sha256)."""
-    query = select(Inspection).where(Inspection.source_sha256 == draft.source_sha256).order_by(Inspection.id)
+    """Inspections this report may already be: the same file or text (sha256), or a report of the same
+    authority under the same framework published the same day — or, with no publication date, inspected on
+    the same days — since a Word copy or a re-saved PDF of a report has other bytes."""
+    matches = [Inspection.source_sha256 == draft.source_sha256]
+    fields = draft.fields or {}
+    authority, framework = _one_line(fields.get("authority", "")).lower(), fields.get("framework", "")
+    if authority and framework in FRAMEWORK_VALUES:
+        same_report = (func.lower(Inspection.authority) == authority) & (Inspection.framework == Framework(framework))
+        published_on = _date_or_none(fields.get("published_on"))
+        start_on, end_on = (_date_or_none(fields.get(name)) for name in ("inspection_start_on", "inspection_end_on"))
+        if published_on:
+            matches.append(same_report & (Inspection.published_on == published_on))
+        elif start_on or end_on:
+            matches.append(
+                same_report & (Inspection.inspection_start_on == start_on) & (Inspection.inspection_end_on == end_on)
+            )
+    query = select(Inspection).where(or_(*matches)).order_by(Inspection.id)
     return list(db.session.scalars(query))
+
+
+def _date_or_none(parts: list[str] | None) -> date | None:
+    """A draft's day/month/year parts as a date, or None when they are not one (yet)."""
+    try:
+        day, month, year = (int(part) for part in parts or [])
+        return date(year, month, day)
+    except ValueError:
+        return None
 
 
 def as_formdata(fields: dict[str, Any]) -> MultiDict:

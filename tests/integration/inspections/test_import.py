@@ -4,6 +4,7 @@ clear message on the form, the pasted text kept, and nothing stored."""
 from __future__ import annotations
 
 import io
+from datetime import date
 
 import pytest
 from pypdf import PdfWriter
@@ -15,12 +16,13 @@ from tests.integration.inspections.conftest import (
     PDFS,
     REPORTS,
     import_fixture,
+    make_inspection,
     paste,
     post_review,
     review_form,
     upload,
 )
-from tracker.models import ImportDraft, Inspection
+from tracker.models import Framework, ImportDraft, Inspection
 
 LEICESTER_CABINET = REPORTS / "leicester-jar-action-plan-cabinet-2008.txt"
 
@@ -210,7 +212,7 @@ def test_the_same_document_twice_warns_with_a_link_and_can_still_be_saved(client
     second = import_fixture(client, REPORTS / "leicestershire-jar-2008.txt")
     page = soup(client.get(second))
     banner = page.select_one(".govuk-notification-banner")
-    assert "This report has already been imported" in banner.text
+    assert "This report may already have been imported" in banner.text
     assert banner.select_one("a")["href"] == f"/inspections/{existing.id}"
 
     assert post_review(client, second, review_form(client, second), "save").status_code == 302
@@ -220,3 +222,49 @@ def test_the_same_document_twice_warns_with_a_link_and_can_still_be_saved(client
 def test_a_fresh_document_has_no_duplicate_warning(client, manager, db_session) -> None:
     page = soup(client.get(import_fixture(client, REPORTS / "leicester-sif-2015.txt")))
     assert page.select_one(".govuk-notification-banner") is None
+
+
+def _banner(client, review_url: str):  # noqa: ANN001, ANN202
+    return soup(client.get(review_url)).select_one(".govuk-notification-banner")
+
+
+def test_the_same_report_in_another_format_warns_by_authority_framework_and_publication_date(
+    client, manager, db_session
+) -> None:
+    existing = make_inspection(db_session, manager, authority="Leicestershire", published_on=date(2008, 2, 19))
+    # The same report as a file whose bytes differ from anything saved (a Word copy, a re-saved PDF …).
+    review_url = import_fixture(client, REPORTS / "leicestershire-jar-2008.txt")
+    banner = _banner(client, review_url)
+    assert banner is not None and "may already have been imported" in banner.text
+    assert banner.select_one("a")["href"] == f"/inspections/{existing.id}"
+
+
+def test_without_a_publication_date_the_inspection_dates_are_matched(client, manager, db_session) -> None:
+    existing = make_inspection(
+        db_session,
+        manager,
+        authority="Leicestershire",
+        published_on=None,
+        inspection_start_on=date(2007, 10, 1),
+        inspection_end_on=date(2007, 10, 12),
+    )
+    review_url = import_fixture(client, REPORTS / "leicestershire-jar-2008.txt")
+    data = review_form(client, review_url)
+    data.setlist("published_on", ["", "", ""])
+    data.setlist("inspection_start_on", ["1", "10", "2007"])
+    data.setlist("inspection_end_on", ["12", "10", "2007"])
+    assert post_review(client, review_url, data, "update").status_code == 302
+    assert _banner(client, review_url).select_one("a")["href"] == f"/inspections/{existing.id}"
+
+    data.setlist("inspection_end_on", ["13", "10", "2007"])
+    assert post_review(client, review_url, data, "update").status_code == 302
+    assert _banner(client, review_url) is None
+
+
+def test_another_authority_framework_or_date_is_not_a_duplicate(client, manager, db_session) -> None:
+    make_inspection(db_session, manager, authority="Leicester City Council", published_on=date(2008, 2, 19))
+    make_inspection(db_session, manager, authority="Leicestershire", published_on=date(2008, 2, 20))
+    make_inspection(
+        db_session, manager, authority="Leicestershire", published_on=date(2008, 2, 19), framework=Framework.APA
+    )
+    assert _banner(client, import_fixture(client, REPORTS / "leicestershire-jar-2008.txt")) is None
