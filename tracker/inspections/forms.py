@@ -35,6 +35,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, StopValidation
 
+from tracker import clock
 from tracker.domain.importer import MAX_UPLOAD_BYTES
 from tracker.models import DeadlineAnchor, DeadlineCounting, Framework, Timescale
 
@@ -193,6 +194,22 @@ class InspectionDetailsMixin:
         start = self.inspection_start_on.data  # type: ignore[attr-defined]
         if field.data and start and field.data < start:
             raise StopValidation("The date the inspection ended must be the same as or after the date it started")
+
+    def validate_received_on(self, field: GovDateField) -> None:
+        published_on = self.published_on.data  # type: ignore[attr-defined]
+        if field.data and published_on and field.data > published_on:
+            raise StopValidation(
+                "The date the council received the report must be the same as or before the date it was published"
+            )
+
+    def validate_published_on(self, field: GovDateField) -> None:
+        """A report is not published more than a year ahead: such a date is a typing slip (2099 for 2009)."""
+        if field.data and field.data > _a_year_after(clock.today()):
+            raise StopValidation("The date the report was published cannot be more than a year from today")
+
+
+def _a_year_after(day: date) -> date:
+    return day.replace(year=day.year + 1) if (day.month, day.day) != (2, 29) else date(day.year + 1, 2, 28)
 
 
 class JudgementRowForm(Form):

@@ -10,6 +10,7 @@ from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from tracker import clock
+from tracker.actions.services import not_a_working_day
 from tracker.domain.importer import UnreadableDocument
 from tracker.extensions import db
 from tracker.inspections import deadlines as deadline_services
@@ -381,6 +382,8 @@ def change_deadline_date(inspection_id: int, deadline_id: int) -> ResponseReturn
     )
     db.session.commit()
     flash(f"Changed the date of {deadline.title}" if changed else "The date is the same: nothing was changed")
+    if changed and (warning := not_a_working_day(deadline.due_on)):
+        flash(warning, "error")
     return _back_to(inspection, f"deadline-{deadline.id}")
 
 

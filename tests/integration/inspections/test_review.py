@@ -309,3 +309,29 @@ def test_odd_posts_to_the_review_page_never_fail(client, manager, db_session) ->
     inspection = db_session.scalars(select(Inspection)).one()
     assert [r.number for r in inspection.recommendations] == [None] * 8
     assert inspection.recommendations[0].addressee is None
+
+
+def test_a_publication_date_over_a_year_ahead_is_an_error(client, manager, db_session, now) -> None:
+    review_url = import_fixture(client, LEICESTERSHIRE)
+    data = review_form(client, review_url)
+    data.setlist("published_on", ["1", "1", "2099"])
+    response = post_review(client, review_url, data, "save")
+    assert response.status_code == 400
+    assert soup(response).select_one("#published_on-error").text.strip() == (
+        "Error: The date the report was published cannot be more than a year from today"
+    )
+    data.setlist("published_on", ["24", "11", "2027"])  # a year from "now", 24 November 2026
+    assert post_review(client, review_url, data, "save").status_code == 302
+
+
+def test_a_received_date_after_the_publication_date_is_an_error(client, manager, db_session) -> None:
+    review_url = import_fixture(client, LEICESTERSHIRE)
+    data = review_form(client, review_url)
+    data.setlist("published_on", ["22", "6", "2015"])
+    data.setlist("received_on", ["1", "8", "2015"])
+    response = post_review(client, review_url, data, "save")
+    assert response.status_code == 400
+    assert soup(response).select_one("#received_on-error").text.strip() == (
+        "Error: The date the council received the report must be the same as or before the date it was published"
+    )
+    assert _count(db_session, Inspection) == 0
