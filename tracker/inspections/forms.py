@@ -65,6 +65,11 @@ IMMEDIATE_DUE_CHOICES = [
 ]
 
 
+def _at_most(limit: int, name: str) -> Length:
+    """A length limit whose error names the field, in GOV.UK words: "Title must be 300 characters or fewer"."""
+    return Length(max=limit, message=f"{name} must be {limit:,} characters or fewer")
+
+
 class GovDateField(Field):
     """A GOV.UK day/month/year date: keeps what was typed and says which part is wrong, in GOV.UK words."""
 
@@ -161,12 +166,12 @@ class InspectionDetailsMixin:
     authority = StringField(
         "Local authority",
         widget=GovTextInput(),
-        validators=[DataRequired("Enter the local authority"), Length(max=200)],
+        validators=[DataRequired("Enter the local authority"), _at_most(200, "Local authority")],
     )
     title = StringField(
         "Title of the report",
         widget=GovTextInput(),
-        validators=[DataRequired("Enter the title of the report"), Length(max=300)],
+        validators=[DataRequired("Enter the title of the report"), _at_most(300, "Title")],
     )
     framework = SelectField(
         "Inspection framework",
@@ -178,7 +183,7 @@ class InspectionDetailsMixin:
         "Inspectorate",
         widget=GovTextInput(),
         description="For example, Ofsted, or Ofsted with the Care Quality Commission",
-        validators=[Length(max=200)],
+        validators=[_at_most(200, "Inspectorate")],
     )
     inspection_start_on = GovDateField("Inspection started", name_in_errors="The date the inspection started")
     inspection_end_on = GovDateField("Inspection ended", name_in_errors="The date the inspection ended")
@@ -187,7 +192,7 @@ class InspectionDetailsMixin:
     )
     published_on = GovDateField("Date the report was published", name_in_errors="The date the report was published")
     overall_judgement = StringField(
-        "Overall judgement", widget=GovTextInput(), validators=[Optional(), Length(max=200)]
+        "Overall judgement", widget=GovTextInput(), validators=[Optional(), _at_most(200, "Overall judgement")]
     )
 
     def validate_inspection_end_on(self, field: GovDateField) -> None:
@@ -213,8 +218,8 @@ def _a_year_after(day: date) -> date:
 
 
 class JudgementRowForm(Form):
-    area = StringField("Area judged", widget=GovTextInput(), validators=[Length(max=300)])
-    grade = StringField("Grade", widget=GovTextInput(), validators=[Length(max=100)])
+    area = StringField("Area judged", widget=GovTextInput(), validators=[_at_most(300, "Area judged")])
+    grade = StringField("Grade", widget=GovTextInput(), validators=[_at_most(100, "Grade")])
 
     def validate_grade(self, field: StringField) -> None:
         if (self.area.data or "").strip() and not (field.data or "").strip():
@@ -226,12 +231,12 @@ class JudgementRowForm(Form):
 
 
 class RecommendationItemForm(Form):
-    number = StringField("Number", widget=GovTextInput(), validators=[Length(max=20)])
+    number = StringField("Number", widget=GovTextInput(), validators=[_at_most(20, "Number")])
     timescale = SelectField(
         "Timescale", widget=GovSelect(), choices=TIMESCALE_CHOICES, validators=[DataRequired("Select a timescale")]
     )
-    addressee = StringField("Addressed to", widget=GovTextInput(), validators=[Length(max=300)])
-    theme = StringField("Theme", widget=GovTextInput(), validators=[Length(max=300)])
+    addressee = StringField("Addressed to", widget=GovTextInput(), validators=[_at_most(300, "Addressee")])
+    theme = StringField("Theme", widget=GovTextInput(), validators=[_at_most(300, "Theme")])
     text = TextAreaField(
         "Recommendation",
         widget=GovTextArea(),
@@ -302,7 +307,7 @@ class NewDeadlineForm(FlaskForm):
         "What must be done",
         widget=GovTextInput(),
         description="For example, Send the action plan to the Secretary of State",
-        validators=[DataRequired("Enter what must be done by the deadline"), Length(max=300)],
+        validators=[DataRequired("Enter what must be done by the deadline"), _at_most(300, "What must be done")],
     )
     due_on = GovDateField("Due date", name_in_errors="The due date", description="For example, 9 9 2008")
     working_days = IntegerField(
@@ -338,7 +343,7 @@ class ChangeDeadlineDateForm(FlaskForm):
         "Reason for the change",
         widget=GovTextArea(),
         description="This is kept in the inspection's history",
-        validators=[DataRequired("Enter the reason for changing the date"), Length(max=2000)],
+        validators=[DataRequired("Enter the reason for changing the date"), _at_most(2000, "Reason")],
     )
     submit = SubmitField("Change the date", widget=GovSubmitInput())
 
@@ -356,7 +361,7 @@ class ChecklistItemForm(FlaskForm):
         "Evidence",
         widget=GovTextArea(),
         description="For example, where the email, letter or press release is filed",
-        validators=[DataRequired("Enter the evidence"), Length(max=2000)],
+        validators=[DataRequired("Enter the evidence"), _at_most(2000, "Evidence")],
     )
     submit = SubmitField("Save", widget=GovSubmitInput())
 
@@ -366,7 +371,7 @@ class MeetingForm(FlaskForm):
         "Committee",
         widget=GovTextInput(),
         description="For example, Cabinet, or Overview and Scrutiny Management Board",
-        validators=[DataRequired("Enter the name of the committee"), Length(max=200)],
+        validators=[DataRequired("Enter the name of the committee"), _at_most(200, "Committee")],
     )
     meets_on = GovDateField(
         "Date of the meeting", name_in_errors="The date of the meeting", required="Enter the date of the meeting"

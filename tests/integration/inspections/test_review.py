@@ -335,3 +335,23 @@ def test_a_received_date_after_the_publication_date_is_an_error(client, manager,
         "Error: The date the council received the report must be the same as or before the date it was published"
     )
     assert _count(db_session, Inspection) == 0
+
+
+def test_over_long_fields_say_which_field_and_its_limit(client, manager, db_session) -> None:
+    review_url = import_fixture(client, LEICESTERSHIRE)
+    data = review_form(client, review_url)
+    data["title"] = "T" * 301
+    data["authority"] = "A" * 201
+    data["recommendations-0-theme"] = "x" * 301
+    data["recommendations-0-addressee"] = "x" * 301
+    data["judgements-0-grade"] = "g" * 101
+    response = post_review(client, review_url, data, "save")
+    assert response.status_code == 400
+    summary = [link.text.strip() for link in soup(response).select(".govuk-error-summary__list a")]
+    assert summary == [
+        "Local authority must be 200 characters or fewer",
+        "Title must be 300 characters or fewer",
+        "Grade must be 100 characters or fewer",
+        "Addressee must be 300 characters or fewer",
+        "Theme must be 300 characters or fewer",
+    ]
