@@ -67,7 +67,14 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "inspection-tracker@localhost")
 
-    MAX_CONTENT_LENGTH = 21 * 1024 * 1024  # the 20 MB upload limit plus form overhead
+    # A 20 MB upload and 20 MB of pasted text (a little over either is still read, so the form can say which
+    # is too big and keep the text); anything bigger is refused before it is read, with a 413 page.
+    MAX_CONTENT_LENGTH = 42 * 1024 * 1024
+    # Werkzeug's limit on one text field (500 kB unless set): pasted report text may be 20 MB, and a little
+    # more is read so the form can say it is too big.
+    MAX_FORM_MEMORY_SIZE = 30 * 1024 * 1024
+    # Werkzeug's limit on fields in one post (1,000 unless set): the review page posts 5 for each recommendation.
+    MAX_FORM_PARTS = 5000
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead, so a long review page still submits
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

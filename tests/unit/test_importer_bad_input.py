@@ -114,6 +114,17 @@ def test_truncated_pdf(small_pdf: bytes) -> None:
     )
 
 
+@pytest.mark.parametrize("padding", [b"\x00" * 5000, b"\n" + b"appended by a mail gateway " * 400])
+def test_a_complete_pdf_followed_by_other_bytes_is_read(small_pdf: bytes, padding: bytes) -> None:
+    assert "Ensure that plans improve." in extract_text(small_pdf + padding, "report.pdf")
+
+
+def test_a_pdf_cut_short_after_padding_was_added_is_still_incomplete(small_pdf: bytes) -> None:
+    assert _refusal((small_pdf + b"\x00" * 5000)[: len(small_pdf) // 2], "report.pdf").startswith(
+        "The PDF is incomplete"
+    )
+
+
 def test_corrupt_pdf() -> None:
     assert _refusal(b"%PDF-1.7\n" + b"\x00garbage\xff" * 200 + b"\n%%EOF\n", "report.pdf") == (
         "The PDF is damaged and cannot be read: save or download it again and upload the new copy"

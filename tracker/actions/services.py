@@ -23,7 +23,7 @@ from tracker.domain.plan_lifecycle import DeadlineOutcome, can_move, publication
 from tracker.domain.plan_rows import PlanRow
 from tracker.domain.progress import ProgressInput, progress_errors
 from tracker.domain.rag import STATUSES, RagRule, suggest_rag
-from tracker.domain.working_days import is_working_day
+from tracker.domain.working_days import non_working_day_name
 from tracker.extensions import db
 from tracker.models import (
     Action,
@@ -201,15 +201,17 @@ def due_date_warnings(
                 f"After the timescale ends ({format_short_date(limit)})",
             )
         )
-    if not is_working_day(due_on, BANK_HOLIDAYS):
-        day = f"{due_on:%A}" if due_on.weekday() >= 5 else "bank holiday"
+    if day := non_working_day_name(due_on, BANK_HOLIDAYS):
         warnings.append(
-            DueDateWarning(
-                f"The due date {format_date(due_on)} is a {day}, not a working day",
-                f"{day[0].upper()}{day[1:]}: not a working day",
-            )
+            DueDateWarning(not_a_working_day(due_on) or "", f"{day[0].upper()}{day[1:]}: not a working day")
         )
     return warnings
+
+
+def not_a_working_day(due_on: date) -> str | None:
+    """A due date's warning when it falls on a weekend or bank holiday (allowed, but rarely meant), naming the day."""
+    day = non_working_day_name(due_on, BANK_HOLIDAYS)
+    return f"The due date {format_date(due_on)} is a {day}, not a working day" if day else None
 
 
 def suggested_rag(action: Action, status: str, today: date) -> str:

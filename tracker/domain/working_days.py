@@ -84,6 +84,13 @@ def is_working_day(day: date, holidays: Container[date]) -> bool:
     return day.weekday() < 5 and day not in holidays
 
 
+def non_working_day_name(day: date, holidays: Container[date]) -> str | None:
+    """Why `day` is not a working day ("Saturday", "Sunday" or "bank holiday"), or None when it is one."""
+    if day.weekday() >= 5:
+        return f"{day:%A}"
+    return "bank holiday" if day in holidays else None
+
+
 def next_working_day(day: date, holidays: Container[date]) -> date:
     """The first working day strictly after `day`."""
     return _step_to_working_day(day, _ONE_DAY, holidays)

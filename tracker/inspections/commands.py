@@ -27,7 +27,8 @@ def extract_command(file: Path, as_json: bool) -> None:
     except OSError as error:
         _fail(f"{file}: {error.strerror or error}")
     except UnreadableDocument as error:
-        _fail(f"{file}: {error}")
+        # The reasons are worded for the upload form; here the file was named, not selected.
+        _fail(f"{file}: {str(error).replace('The selected file', 'The file')}")
     if as_json:
         click.echo(json.dumps(result.to_json_dict(), indent=2, ensure_ascii=False))
     else:

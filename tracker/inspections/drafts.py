@@ -12,17 +12,18 @@ import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import PureWindowsPath
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm.attributes import flag_modified
 from werkzeug.datastructures import MultiDict
 
+from tracker.clock import as_utc
 from tracker.domain.importer import ImportResult, import_document, parse_report
 from tracker.extensions import db
-from tracker.models import Framework, ImportDraft, Inspection, Timescale, User
+from tracker.models import AuditEvent, Framework, ImportDraft, Inspection, Timescale, User
 
 DETAIL_FIELDS = ("authority", "title", "framework", "inspectorate", "overall_judgement")
 DATE_FIELDS = ("inspection_start_on", "inspection_end_on", "received_on", "published_on")
@@ -101,10 +102,67 @@ def list_drafts(user: User) -> list[ImportDraft]:
     return list(db.session.scalars(query))
 
 
+def draft_key(draft: ImportDraft) -> str:
+    """What the review page posts back to name the import it shows: its source's sha256 and when it was made.
+
+    The id in the URL is not enough: SQLite gives a deleted draft's id to the next one.
+    """
+    return f"{draft.source_sha256}/{as_utc(draft.created_at).strftime(_KEY_TIME)}"
+
+
+_KEY_TIME = "%Y-%m-%dT%H:%M:%S.%f"
+
+
+def saved_inspection(key: str, user: User) -> Inspection | None:
+    """The inspection `user` saved from the import `key` names, if they saved it (the newest, if more than once)."""
+    sha256, _, made = key.partition("/")
+    try:
+        made_at = datetime.strptime(made, _KEY_TIME).replace(tzinfo=UTC)
+    except ValueError:
+        return None
+    query = (
+        select(Inspection)
+        .join(
+            AuditEvent,
+            (AuditEvent.entity_type == Inspection.__tablename__)
+            & (AuditEvent.entity_id == Inspection.id)
+            & (AuditEvent.field == "inspection"),
+        )
+        .where(Inspection.source_sha256 == sha256, Inspection.created_at >= made_at, AuditEvent.actor_id == user.id)
+        .order_by(Inspection.id.desc())
+        .limit(1)
+    )
+    return db.session.scalar(query)
+
+
 def same_document(draft: ImportDraft) -> list[Inspection]:
-    """Inspections already imported from the same file (same sha256)."""
-    query = select(Inspection).where(Inspection.source_sha256 == draft.source_sha256).order_by(Inspection.id)
+    """Inspections this report may already be: the same file or text (sha256), or a report of the same
+    authority under the same framework published the same day — or, with no publication date, inspected on
+    the same days — since a Word copy or a re-saved PDF of a report has other bytes."""
+    matches = [Inspection.source_sha256 == draft.source_sha256]
+    fields = draft.fields or {}
+    authority, framework = _one_line(fields.get("authority", "")).lower(), fields.get("framework", "")
+    if authority and framework in FRAMEWORK_VALUES:
+        same_report = (func.lower(Inspection.authority) == authority) & (Inspection.framework == Framework(framework))
+        published_on = _date_or_none(fields.get("published_on"))
+        start_on, end_on = (_date_or_none(fields.get(name)) for name in ("inspection_start_on", "inspection_end_on"))
+        if published_on:
+            matches.append(same_report & (Inspection.published_on == published_on))
+        elif start_on or end_on:
+            matches.append(
+                same_report & (Inspection.inspection_start_on == start_on) & (Inspection.inspection_end_on == end_on)
+            )
+    query = select(Inspection).where(or_(*matches)).order_by(Inspection.id)
     return list(db.session.scalars(query))
+
+
+def _date_or_none(parts: list[str] | None) -> date | None:
+    """A draft's day/month/year parts as a date, or None when they are not one (yet)."""
+    try:
+        day, month, year = (int(part) for part in parts or [])
+        return date(year, month, day)
+    except ValueError:
+        return None
 
 
 def as_formdata(fields: dict[str, Any]) -> MultiDict:

@@ -35,9 +35,11 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, StopValidation
 
+from tracker import clock
 from tracker.domain.importer import MAX_UPLOAD_BYTES
 from tracker.models import DeadlineAnchor, DeadlineCounting, Framework, Timescale
 
+MAX_UPLOAD_MB = MAX_UPLOAD_BYTES // (1024 * 1024)
 FRAMEWORK_CHOICES = [
     SelectChoice("", "Choose the inspection framework"),
     SelectChoice(Framework.JAR.value, "Joint area review (JAR)"),
@@ -61,6 +63,11 @@ IMMEDIATE_DUE_CHOICES = [
     SelectChoice("action_plan", "On the action plan's statutory date"),
     SelectChoice("three_months", "Like the three-month timescale"),
 ]
+
+
+def _at_most(limit: int, name: str) -> Length:
+    """A length limit whose error names the field, in GOV.UK words: "Title must be 300 characters or fewer"."""
+    return Length(max=limit, message=f"{name} must be {limit:,} characters or fewer")
 
 
 class GovDateField(Field):
@@ -129,16 +136,28 @@ class NewInspectionForm(FlaskForm):
         if not super().validate(extra_validators):
             return False
         upload, text = self.uploaded_file(), self.pasted_text()
+        if upload is not None and _upload_size(upload) > MAX_UPLOAD_BYTES:
+            self.report_file.errors.append(f"The selected file must be smaller than {MAX_UPLOAD_MB}MB")
+        if len(text.encode("utf-8")) > MAX_UPLOAD_BYTES:
+            self.report_text.errors.append(f"The pasted text must be smaller than {MAX_UPLOAD_MB}MB")
+        if self.report_file.errors or self.report_text.errors:
+            return False
         if upload is None and not text:
             self.report_file.errors.append("Choose a report to upload or paste its text")
             return False
         if upload is not None and text:
             self.report_file.errors.append("Upload a file or paste the text, not both")
             return False
-        if len(text.encode("utf-8")) > MAX_UPLOAD_BYTES:
-            self.report_text.errors.append("The pasted text must be smaller than 20MB")
-            return False
         return True
+
+
+def _upload_size(upload: Any) -> int:
+    """The uploaded file's size in bytes, without reading it into memory."""
+    stream = upload.stream
+    position = stream.tell()
+    size = stream.seek(0, 2)
+    stream.seek(position)
+    return size
 
 
 class InspectionDetailsMixin:
@@ -147,12 +166,12 @@ class InspectionDetailsMixin:
     authority = StringField(
         "Local authority",
         widget=GovTextInput(),
-        validators=[DataRequired("Enter the local authority"), Length(max=200)],
+        validators=[DataRequired("Enter the local authority"), _at_most(200, "Local authority")],
     )
     title = StringField(
         "Title of the report",
         widget=GovTextInput(),
-        validators=[DataRequired("Enter the title of the report"), Length(max=300)],
+        validators=[DataRequired("Enter the title of the report"), _at_most(300, "Title")],
     )
     framework = SelectField(
         "Inspection framework",
@@ -164,7 +183,7 @@ class InspectionDetailsMixin:
         "Inspectorate",
         widget=GovTextInput(),
         description="For example, Ofsted, or Ofsted with the Care Quality Commission",
-        validators=[Length(max=200)],
+        validators=[_at_most(200, "Inspectorate")],
     )
     inspection_start_on = GovDateField("Inspection started", name_in_errors="The date the inspection started")
     inspection_end_on = GovDateField("Inspection ended", name_in_errors="The date the inspection ended")
@@ -173,7 +192,7 @@ class InspectionDetailsMixin:
     )
     published_on = GovDateField("Date the report was published", name_in_errors="The date the report was published")
     overall_judgement = StringField(
-        "Overall judgement", widget=GovTextInput(), validators=[Optional(), Length(max=200)]
+        "Overall judgement", widget=GovTextInput(), validators=[Optional(), _at_most(200, "Overall judgement")]
     )
 
     def validate_inspection_end_on(self, field: GovDateField) -> None:
@@ -181,10 +200,26 @@ class InspectionDetailsMixin:
         if field.data and start and field.data < start:
             raise StopValidation("The date the inspection ended must be the same as or after the date it started")
 
+    def validate_received_on(self, field: GovDateField) -> None:
+        published_on = self.published_on.data  # type: ignore[attr-defined]
+        if field.data and published_on and field.data > published_on:
+            raise StopValidation(
+                "The date the council received the report must be the same as or before the date it was published"
+            )
+
+    def validate_published_on(self, field: GovDateField) -> None:
+        """A report is not published more than a year ahead: such a date is a typing slip (2099 for 2009)."""
+        if field.data and field.data > _a_year_after(clock.today()):
+            raise StopValidation("The date the report was published cannot be more than a year from today")
+
+
+def _a_year_after(day: date) -> date:
+    return day.replace(year=day.year + 1) if (day.month, day.day) != (2, 29) else date(day.year + 1, 2, 28)
+
 
 class JudgementRowForm(Form):
-    area = StringField("Area judged", widget=GovTextInput(), validators=[Length(max=300)])
-    grade = StringField("Grade", widget=GovTextInput(), validators=[Length(max=100)])
+    area = StringField("Area judged", widget=GovTextInput(), validators=[_at_most(300, "Area judged")])
+    grade = StringField("Grade", widget=GovTextInput(), validators=[_at_most(100, "Grade")])
 
     def validate_grade(self, field: StringField) -> None:
         if (self.area.data or "").strip() and not (field.data or "").strip():
@@ -196,12 +231,12 @@ class JudgementRowForm(Form):
 
 
 class RecommendationItemForm(Form):
-    number = StringField("Number", widget=GovTextInput(), validators=[Length(max=20)])
+    number = StringField("Number", widget=GovTextInput(), validators=[_at_most(20, "Number")])
     timescale = SelectField(
         "Timescale", widget=GovSelect(), choices=TIMESCALE_CHOICES, validators=[DataRequired("Select a timescale")]
     )
-    addressee = StringField("Addressed to", widget=GovTextInput(), validators=[Length(max=300)])
-    theme = StringField("Theme", widget=GovTextInput(), validators=[Length(max=300)])
+    addressee = StringField("Addressed to", widget=GovTextInput(), validators=[_at_most(300, "Addressee")])
+    theme = StringField("Theme", widget=GovTextInput(), validators=[_at_most(300, "Theme")])
     text = TextAreaField(
         "Recommendation",
         widget=GovTextArea(),
@@ -272,7 +307,7 @@ class NewDeadlineForm(FlaskForm):
         "What must be done",
         widget=GovTextInput(),
         description="For example, Send the action plan to the Secretary of State",
-        validators=[DataRequired("Enter what must be done by the deadline"), Length(max=300)],
+        validators=[DataRequired("Enter what must be done by the deadline"), _at_most(300, "What must be done")],
     )
     due_on = GovDateField("Due date", name_in_errors="The due date", description="For example, 9 9 2008")
     working_days = IntegerField(
@@ -308,7 +343,7 @@ class ChangeDeadlineDateForm(FlaskForm):
         "Reason for the change",
         widget=GovTextArea(),
         description="This is kept in the inspection's history",
-        validators=[DataRequired("Enter the reason for changing the date"), Length(max=2000)],
+        validators=[DataRequired("Enter the reason for changing the date"), _at_most(2000, "Reason")],
     )
     submit = SubmitField("Change the date", widget=GovSubmitInput())
 
@@ -326,7 +361,7 @@ class ChecklistItemForm(FlaskForm):
         "Evidence",
         widget=GovTextArea(),
         description="For example, where the email, letter or press release is filed",
-        validators=[DataRequired("Enter the evidence"), Length(max=2000)],
+        validators=[DataRequired("Enter the evidence"), _at_most(2000, "Evidence")],
     )
     submit = SubmitField("Save", widget=GovSubmitInput())
 
@@ -336,7 +371,7 @@ class MeetingForm(FlaskForm):
         "Committee",
         widget=GovTextInput(),
         description="For example, Cabinet, or Overview and Scrutiny Management Board",
-        validators=[DataRequired("Enter the name of the committee"), Length(max=200)],
+        validators=[DataRequired("Enter the name of the committee"), _at_most(200, "Committee")],
     )
     meets_on = GovDateField(
         "Date of the meeting", name_in_errors="The date of the meeting", required="Enter the date of the meeting"

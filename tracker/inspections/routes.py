@@ -10,6 +10,7 @@ from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from tracker import clock
+from tracker.actions.services import not_a_working_day
 from tracker.domain.importer import UnreadableDocument
 from tracker.extensions import db
 from tracker.inspections import deadlines as deadline_services
@@ -39,7 +40,7 @@ from tracker.permissions import (
 
 bp = Blueprint("inspections", __name__, url_prefix="/inspections")
 
-TOO_LARGE = "The selected file must be smaller than 20MB"
+TOO_LARGE = "The file or pasted text must be smaller than 20MB"
 
 
 def _status(form: Any) -> int:
@@ -88,7 +89,8 @@ def new_inspection() -> ResponseReturnValue:
 
 @bp.errorhandler(RequestEntityTooLarge)
 def upload_too_large(_error: RequestEntityTooLarge) -> ResponseReturnValue:
-    """A request over the app's limit never reaches the view: say so on the upload form, not on a bare 413."""
+    """A request over the app's limit is not read, so which field was too big is not known: say so on the upload
+    form, not on a bare 413 (a little over 20MB is read, and the form says which one)."""
     may_import = current_user.is_authenticated and current_user.role in STAFF_WHO_MANAGE
     if request.endpoint != "inspections.new_inspection" or not may_import:
         return render_template("errors/413.html"), 413
@@ -104,6 +106,29 @@ def _own_draft_or_403(draft_id: int) -> ImportDraft:
     return draft
 
 
+def _posted_draft_or_stale(draft_id: int) -> ImportDraft | ResponseReturnValue:
+    """The draft a review-page post is for, or the answer to a post from a page that is out of date.
+
+    The page names its import (drafts.draft_key): a draft id can be missing (saved, discarded) or, on SQLite,
+    given to a newer import, and a stale page must never change that one.
+    """
+    draft = services.find_draft(draft_id)
+    if draft is not None and draft.user_id != current_user.id:
+        abort(403)
+    posted_key = request.form.get("draft_key", "")
+    if draft is not None and posted_key == drafts.draft_key(draft):
+        return draft
+    return _stale_import(posted_key)
+
+
+def _stale_import(key: str) -> ResponseReturnValue:
+    inspection = drafts.saved_inspection(key, current_user)
+    if inspection is not None:
+        flash("This import was already saved: this is the inspection it became")
+        return redirect(url_for("inspections.view_inspection", inspection_id=inspection.id))
+    return render_template("inspections/stale_import.html"), 409
+
+
 def _render_review(draft: ImportDraft, form: ReviewForm, status: int = 200) -> ResponseReturnValue:
     preview = services.preview_dates(
         form.framework.data or "", received_on=form.received_on.data, published_on=form.published_on.data
@@ -112,6 +137,7 @@ def _render_review(draft: ImportDraft, form: ReviewForm, status: int = 200) -> R
         render_template(
             "inspections/review.html",
             draft=draft,
+            draft_key=drafts.draft_key(draft),
             form=form,
             preview=preview,
             duplicates=drafts.same_document(draft),
@@ -123,9 +149,12 @@ def _render_review(draft: ImportDraft, form: ReviewForm, status: int = 200) -> R
 @bp.route("/imports/<int:draft_id>", methods=["GET", "POST"])
 @managers_only
 def review_import(draft_id: int) -> ResponseReturnValue:
-    draft = _own_draft_or_403(draft_id)
     if request.method == "GET":
+        draft = _own_draft_or_403(draft_id)
         return _render_review(draft, ReviewForm(formdata=drafts.as_formdata(draft.fields)))
+    draft = _posted_draft_or_stale(draft_id)
+    if not isinstance(draft, ImportDraft):
+        return draft
     operation = request.form.get("op", "update")
     fields = drafts.fields_from_formdata(request.form)
     if operation == "save":
@@ -150,10 +179,16 @@ def review_import(draft_id: int) -> ResponseReturnValue:
 @bp.route("/imports/<int:draft_id>/discard", methods=["GET", "POST"])
 @managers_only
 def discard_import(draft_id: int) -> ResponseReturnValue:
-    draft = _own_draft_or_403(draft_id)
+    if request.method == "GET":
+        draft = _own_draft_or_403(draft_id)
+    else:
+        draft = _posted_draft_or_stale(draft_id)
+        if not isinstance(draft, ImportDraft):
+            return draft
     form = ConfirmForm()
     if not form.validate_on_submit():
-        return render_template("inspections/discard_import.html", draft=draft, form=form)
+        context = {"draft": draft, "draft_key": drafts.draft_key(draft), "form": form}
+        return render_template("inspections/discard_import.html", **context)
     drafts.discard(draft)
     db.session.commit()
     flash("The import was discarded: nothing was saved")
@@ -161,12 +196,16 @@ def discard_import(draft_id: int) -> ResponseReturnValue:
 
 
 def _save_review(draft: ImportDraft, fields: dict[str, Any]) -> ResponseReturnValue:
-    drafts.save_fields(draft, fields)
     form = ReviewForm()
     if not form.validate():
+        drafts.save_fields(draft, fields)
         db.session.commit()  # the edits are kept even though they cannot be saved yet
         return _render_review(draft, form, 400)
+    key = drafts.draft_key(draft)
     inspection = services.create_inspection(draft, form.data, creator=current_user)
+    if inspection is None:  # a second click, or another tab, saved it a moment ago
+        db.session.rollback()
+        return _stale_import(key)
     db.session.commit()
     flash(f"{inspection.title} was saved with {len(inspection.recommendations)} recommendations")
     return redirect(url_for("inspections.view_inspection", inspection_id=inspection.id))
@@ -343,6 +382,8 @@ def change_deadline_date(inspection_id: int, deadline_id: int) -> ResponseReturn
     )
     db.session.commit()
     flash(f"Changed the date of {deadline.title}" if changed else "The date is the same: nothing was changed")
+    if changed and (warning := not_a_working_day(deadline.due_on)):
+        flash(warning, "error")
     return _back_to(inspection, f"deadline-{deadline.id}")
 
 

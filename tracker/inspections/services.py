@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from flask import abort
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
 
 from tracker.audit.services import apply_changes, record_change
@@ -81,10 +81,14 @@ def get_meeting_or_404(inspection: Inspection, meeting_id: int) -> Meeting:
 
 
 def get_draft_or_404(draft_id: int) -> ImportDraft:
-    draft = db.session.get(ImportDraft, draft_id)
+    draft = find_draft(draft_id)
     if draft is None:
         abort(404)
     return draft
+
+
+def find_draft(draft_id: int) -> ImportDraft | None:
+    return db.session.get(ImportDraft, draft_id)
 
 
 def list_deadlines(inspection: Inspection) -> list[StatutoryDeadline]:
@@ -128,16 +132,24 @@ def list_inspections(page: int) -> InspectionList:
 # Saving a reviewed report
 
 
-def create_inspection(draft: ImportDraft, data: dict[str, Any], *, creator: User) -> Inspection:
+def create_inspection(draft: ImportDraft, data: dict[str, Any], *, creator: User) -> Inspection | None:
     """Save the reviewed report: the inspection, its judgements, recommendations in order and statutory deadlines.
 
-    The creator becomes one of its managers; the import draft is removed.
+    The creator becomes one of its managers; the import draft is removed. None when another request (a
+    double click) removed the draft first: that request saves the inspection, and this one must roll back.
     """
+    filename, sha256, text = draft.source_filename, draft.source_sha256, draft.source_text
+    # Deleting the draft first claims it: a concurrent save waits on the row (PostgreSQL) or the write
+    # lock (SQLite), then deletes nothing.
+    claim = delete(ImportDraft).where(ImportDraft.id == draft.id).execution_options(synchronize_session=False)
+    if db.session.execute(claim).rowcount != 1:
+        return None
+    db.session.expunge(draft)
     inspection = Inspection(
         **_details(data),
-        source_filename=draft.source_filename,
-        source_sha256=draft.source_sha256,
-        source_text=draft.source_text,
+        source_filename=filename,
+        source_sha256=sha256,
+        source_text=text,
         managers=[creator],
         judgements=_judgements(data["judgements"]),
         recommendations=[
@@ -155,7 +167,7 @@ def create_inspection(draft: ImportDraft, data: dict[str, Any], *, creator: User
     db.session.add(inspection)
     deadline_services.create_statutory_deadlines(inspection)
     db.session.flush()
-    source = f"Imported from {draft.source_filename}" if draft.source_filename else "Imported from pasted text"
+    source = f"Imported from {filename}" if filename else "Imported from pasted text"
     record_change(
         actor=creator,
         entity=inspection,
@@ -165,7 +177,6 @@ def create_inspection(draft: ImportDraft, data: dict[str, Any], *, creator: User
         inspection_id=inspection.id,
         note=f"{source}: {len(inspection.recommendations)} recommendations",
     )
-    db.session.delete(draft)
     return inspection
 
 

@@ -61,9 +61,10 @@ def test_extract_without_json_prints_a_summary(app) -> None:
 @pytest.mark.parametrize(
     ("name", "data", "reason"),
     [
-        ("empty.pdf", b"", "The selected file is empty"),
+        ("empty.pdf", b"", "empty.pdf: The file is empty"),
+        ("blank.txt", b" \n", "blank.txt: The file has no text in it"),
         ("page.pdf", None, "The file is not a PDF: it looks like a web page (HTML)"),
-        ("sheet.xlsx", b"PK\x03\x04", "must be a PDF, Word (.docx) or text (.txt) file"),
+        ("sheet.xlsx", b"PK\x03\x04", "sheet.xlsx: The file must be a PDF, Word (.docx) or text (.txt) file"),
     ],
 )
 def test_extract_exits_2_with_one_line_on_stderr_when_unreadable(
@@ -75,6 +76,7 @@ def test_extract_exits_2_with_one_line_on_stderr_when_unreadable(
     assert result.exit_code == 2
     assert result.stdout == ""
     assert reason in result.stderr
+    assert "selected" not in result.stderr  # nothing was selected: the file was named on the command line
     assert result.stderr.count("\n") == 1
 
 

@@ -4,6 +4,7 @@ clear message on the form, the pasted text kept, and nothing stored."""
 from __future__ import annotations
 
 import io
+from datetime import date
 
 import pytest
 from pypdf import PdfWriter
@@ -15,12 +16,13 @@ from tests.integration.inspections.conftest import (
     PDFS,
     REPORTS,
     import_fixture,
+    make_inspection,
     paste,
     post_review,
     review_form,
     upload,
 )
-from tracker.models import ImportDraft, Inspection
+from tracker.models import Framework, ImportDraft, Inspection
 
 LEICESTER_CABINET = REPORTS / "leicester-jar-action-plan-cabinet-2008.txt"
 
@@ -146,14 +148,40 @@ def test_a_file_over_20mb_but_under_the_request_limit_is_a_form_error(client, ma
     assert _error(response) == "Error: The selected file must be smaller than 20MB"
 
 
+def test_a_file_over_20mb_with_pasted_text_says_so_on_the_file_and_keeps_the_text(client, manager, db_session) -> None:
+    response = upload(client, b"%PDF-1.7\n" + b"a" * (22 * 1024 * 1024), "big.pdf", text="Some pasted text I typed")
+    assert response.status_code == 400
+    page = soup(response)
+    assert page.select_one("#report_file-error").text.strip() == "Error: The selected file must be smaller than 20MB"
+    assert page.select_one("textarea[name=report_text]").text.strip() == "Some pasted text I typed"
+
+
+def test_pasted_text_over_20mb_says_so_on_the_text_and_keeps_it(client, manager, db_session) -> None:
+    text = "Recommendation text. " * (21 * 1024 * 1024 // 21 + 1000)
+    response = paste(client, text)
+    assert response.status_code == 400
+    page = soup(response)
+    assert page.select_one("#report_text-error").text.strip() == "Error: The pasted text must be smaller than 20MB"
+    assert page.select_one("#report_file-error") is None
+    assert page.select_one("textarea[name=report_text]").text.strip() == text.strip()
+
+
 def test_a_request_over_the_app_limit_is_a_form_error_not_a_bare_413(client, manager, db_session, app) -> None:
     response = upload(client, b"a" * (app.config["MAX_CONTENT_LENGTH"] + 1), "enormous.txt")
     assert response.status_code == 413
     page = soup(response)
     assert page.select_one("h1").text == "New inspection"
-    assert "The selected file must be smaller than 20MB" in page.select_one(".govuk-error-summary").text
+    assert "The file or pasted text must be smaller than 20MB" in page.select_one(".govuk-error-summary").text
     # The form works again at once: it carries a fresh CSRF token.
     assert page.select_one("input[name=csrf_token]")["value"]
+
+
+def test_the_request_limit_fits_a_20mb_file_and_20mb_of_text_and_a_long_review_form(app) -> None:
+    megabyte = 1024 * 1024
+    assert app.config["MAX_CONTENT_LENGTH"] >= 40 * megabyte + 64 * 1024
+    assert app.config["MAX_FORM_MEMORY_SIZE"] > 20 * megabyte
+    # The review page posts 5 fields for each item: a report with 500 recommendations still saves.
+    assert app.config["MAX_FORM_PARTS"] >= 5 * 500 + 100
 
 
 def test_choosing_nothing_or_both_is_explained_and_the_pasted_text_survives(client, manager, db_session) -> None:
@@ -184,7 +212,7 @@ def test_the_same_document_twice_warns_with_a_link_and_can_still_be_saved(client
     second = import_fixture(client, REPORTS / "leicestershire-jar-2008.txt")
     page = soup(client.get(second))
     banner = page.select_one(".govuk-notification-banner")
-    assert "This report has already been imported" in banner.text
+    assert "This report may already have been imported" in banner.text
     assert banner.select_one("a")["href"] == f"/inspections/{existing.id}"
 
     assert post_review(client, second, review_form(client, second), "save").status_code == 302
@@ -194,3 +222,49 @@ def test_the_same_document_twice_warns_with_a_link_and_can_still_be_saved(client
 def test_a_fresh_document_has_no_duplicate_warning(client, manager, db_session) -> None:
     page = soup(client.get(import_fixture(client, REPORTS / "leicester-sif-2015.txt")))
     assert page.select_one(".govuk-notification-banner") is None
+
+
+def _banner(client, review_url: str):  # noqa: ANN001, ANN202
+    return soup(client.get(review_url)).select_one(".govuk-notification-banner")
+
+
+def test_the_same_report_in_another_format_warns_by_authority_framework_and_publication_date(
+    client, manager, db_session
+) -> None:
+    existing = make_inspection(db_session, manager, authority="Leicestershire", published_on=date(2008, 2, 19))
+    # The same report as a file whose bytes differ from anything saved (a Word copy, a re-saved PDF …).
+    review_url = import_fixture(client, REPORTS / "leicestershire-jar-2008.txt")
+    banner = _banner(client, review_url)
+    assert banner is not None and "may already have been imported" in banner.text
+    assert banner.select_one("a")["href"] == f"/inspections/{existing.id}"
+
+
+def test_without_a_publication_date_the_inspection_dates_are_matched(client, manager, db_session) -> None:
+    existing = make_inspection(
+        db_session,
+        manager,
+        authority="Leicestershire",
+        published_on=None,
+        inspection_start_on=date(2007, 10, 1),
+        inspection_end_on=date(2007, 10, 12),
+    )
+    review_url = import_fixture(client, REPORTS / "leicestershire-jar-2008.txt")
+    data = review_form(client, review_url)
+    data.setlist("published_on", ["", "", ""])
+    data.setlist("inspection_start_on", ["1", "10", "2007"])
+    data.setlist("inspection_end_on", ["12", "10", "2007"])
+    assert post_review(client, review_url, data, "update").status_code == 302
+    assert _banner(client, review_url).select_one("a")["href"] == f"/inspections/{existing.id}"
+
+    data.setlist("inspection_end_on", ["13", "10", "2007"])
+    assert post_review(client, review_url, data, "update").status_code == 302
+    assert _banner(client, review_url) is None
+
+
+def test_another_authority_framework_or_date_is_not_a_duplicate(client, manager, db_session) -> None:
+    make_inspection(db_session, manager, authority="Leicester City Council", published_on=date(2008, 2, 19))
+    make_inspection(db_session, manager, authority="Leicestershire", published_on=date(2008, 2, 20))
+    make_inspection(
+        db_session, manager, authority="Leicestershire", published_on=date(2008, 2, 19), framework=Framework.APA
+    )
+    assert _banner(client, import_fixture(client, REPORTS / "leicestershire-jar-2008.txt")) is None

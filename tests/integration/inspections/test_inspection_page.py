@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlalchemy import event, select
 
 from tests.conftest import soup
@@ -439,3 +440,40 @@ def test_the_list_is_paginated_with_a_fixed_number_of_queries(client, manager, d
     second = soup(client.get("/inspections?page=2"))
     assert len(second.select("main tbody tr")) == 5
     assert second.select_one(".govuk-pagination__item--current").text.strip() == "2"
+
+
+@pytest.mark.parametrize(
+    ("day", "named"),
+    [(["7", "9", "2008"], "is a Sunday"), (["25", "8", "2008"], "is a bank holiday")],
+)
+def test_a_deadline_moved_to_a_weekend_or_bank_holiday_is_saved_with_a_warning(
+    client, manager, db_session, day: list[str], named: str
+) -> None:
+    inspection = make_inspection(db_session, manager)
+    plan = deadline_named(db_session, inspection.id, PLAN)
+    url = f"/inspections/{inspection.id}/deadlines/{plan.id}/change-date"
+
+    response = client.submit(url, {"due_on": day, "reason": "Agreed with Ofsted"})
+
+    assert response.status_code == 302
+    assert deadline_named(db_session, inspection.id, PLAN).due_on == date(int(day[2]), int(day[1]), int(day[0]))
+    banners = [
+        _text(node) for node in soup(client.get(response.headers["Location"])).select(".govuk-notification-banner")
+    ]
+    assert any(f"{named}, not a working day" in text for text in banners), banners
+
+
+def test_over_long_deadline_fields_say_which_field_and_its_limit(client, manager, db_session) -> None:
+    inspection = make_inspection(db_session, manager)
+    response = client.submit(
+        f"/inspections/{inspection.id}/deadlines/new", {"title": "x" * 301, "due_on": ["1", "9", "2008"]}
+    )
+    assert response.status_code == 400
+    assert "What must be done must be 300 characters or fewer" in _text(
+        soup(response).select_one(".govuk-error-summary")
+    )
+    plan = deadline_named(db_session, inspection.id, PLAN)
+    url = f"/inspections/{inspection.id}/deadlines/{plan.id}/change-date"
+    response = client.submit(url, {"due_on": ["16", "9", "2008"], "reason": "r" * 2001})
+    assert response.status_code == 400
+    assert "Reason must be 2,000 characters or fewer" in _text(soup(response).select_one(".govuk-error-summary"))

@@ -261,7 +261,9 @@ def test_discarding_asks_first_then_keeps_nothing(client, manager, db_session) -
     response = post_review(client, review_url, review_form(client, review_url), "discard-ask")
     assert response.headers["Location"].endswith(f"/inspections/imports/{draft_id}/discard")
     assert _count(db_session, ImportDraft) == 1
-    response = client.submit(f"/inspections/imports/{draft_id}/discard")
+    discard_url = f"/inspections/imports/{draft_id}/discard"
+    draft_key = soup(client.get(discard_url)).select_one("input[name=draft_key]")["value"]
+    response = client.submit(discard_url, {"draft_key": draft_key})
     assert response.status_code == 302
     assert _count(db_session, ImportDraft) == 0
     assert _count(db_session, Inspection) == 0
@@ -307,3 +309,49 @@ def test_odd_posts_to_the_review_page_never_fail(client, manager, db_session) ->
     inspection = db_session.scalars(select(Inspection)).one()
     assert [r.number for r in inspection.recommendations] == [None] * 8
     assert inspection.recommendations[0].addressee is None
+
+
+def test_a_publication_date_over_a_year_ahead_is_an_error(client, manager, db_session, now) -> None:
+    review_url = import_fixture(client, LEICESTERSHIRE)
+    data = review_form(client, review_url)
+    data.setlist("published_on", ["1", "1", "2099"])
+    response = post_review(client, review_url, data, "save")
+    assert response.status_code == 400
+    assert soup(response).select_one("#published_on-error").text.strip() == (
+        "Error: The date the report was published cannot be more than a year from today"
+    )
+    data.setlist("published_on", ["24", "11", "2027"])  # a year from "now", 24 November 2026
+    assert post_review(client, review_url, data, "save").status_code == 302
+
+
+def test_a_received_date_after_the_publication_date_is_an_error(client, manager, db_session) -> None:
+    review_url = import_fixture(client, LEICESTERSHIRE)
+    data = review_form(client, review_url)
+    data.setlist("published_on", ["22", "6", "2015"])
+    data.setlist("received_on", ["1", "8", "2015"])
+    response = post_review(client, review_url, data, "save")
+    assert response.status_code == 400
+    assert soup(response).select_one("#received_on-error").text.strip() == (
+        "Error: The date the council received the report must be the same as or before the date it was published"
+    )
+    assert _count(db_session, Inspection) == 0
+
+
+def test_over_long_fields_say_which_field_and_its_limit(client, manager, db_session) -> None:
+    review_url = import_fixture(client, LEICESTERSHIRE)
+    data = review_form(client, review_url)
+    data["title"] = "T" * 301
+    data["authority"] = "A" * 201
+    data["recommendations-0-theme"] = "x" * 301
+    data["recommendations-0-addressee"] = "x" * 301
+    data["judgements-0-grade"] = "g" * 101
+    response = post_review(client, review_url, data, "save")
+    assert response.status_code == 400
+    summary = [link.text.strip() for link in soup(response).select(".govuk-error-summary__list a")]
+    assert summary == [
+        "Local authority must be 200 characters or fewer",
+        "Title must be 300 characters or fewer",
+        "Grade must be 100 characters or fewer",
+        "Addressee must be 300 characters or fewer",
+        "Theme must be 300 characters or fewer",
+    ]

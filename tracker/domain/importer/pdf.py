@@ -23,6 +23,8 @@ MAX_CONTENT_BYTES = 64 * 1024 * 1024
 # gunicorn's 120 s timeout would kill the request without a word to the person uploading it.
 MAX_READ_SECONDS = 45.0
 _MIN_TEXT_CHARACTERS = 50
+# How far from the end a complete PDF's last %%EOF may sit (padding, appended bytes) when telling "cut short" apart.
+_EOF_SEARCH_BYTES = 1024 * 1024
 _PYPDF_LIMITS = {
     "zlib_maximum_output_length": 16 * 1024 * 1024,
     "lzw_maximum_output_length": 16 * 1024 * 1024,
@@ -61,9 +63,6 @@ GARBLED = (
 def read_pdf_text(data: bytes, *, seconds: float | None = None) -> str:
     """The text of a PDF, page furniture removed; raises UnreadableDocument with the reason if it cannot,
     including when reading takes more than `seconds` (MAX_READ_SECONDS unless given)."""
-    if b"%%EOF" not in data[-4096:]:
-        # Every complete PDF ends with this marker; without it the file was cut short.
-        raise UnreadableDocument(INCOMPLETE)
     try:
         with pypdf.apply_configuration(**_PYPDF_LIMITS):
             pages = _page_texts(data, time.monotonic() + (MAX_READ_SECONDS if seconds is None else seconds))
@@ -74,16 +73,24 @@ def read_pdf_text(data: bytes, *, seconds: float | None = None) -> str:
     except DependencyError as error:
         raise UnreadableDocument("The PDF is encrypted in a way the importer cannot read") from error
     except RecursionError as error:
-        raise UnreadableDocument(DAMAGED) from error
+        raise UnreadableDocument(_damaged_or_incomplete(data)) from error
     except Exception as error:  # pypdf raises many types on malformed input; all mean the same to a user
         logger.info("PDF could not be read: %r", error)
-        raise UnreadableDocument(DAMAGED) from error
+        raise UnreadableDocument(_damaged_or_incomplete(data)) from error
     characters = "".join(re.sub(r"\s", "", page) for page in pages)
     if len(characters) < _MIN_TEXT_CHARACTERS:
         raise UnreadableDocument(NO_TEXT)
     if len(_GARBLED.findall(characters)) > len(characters) * 0.02:
         raise UnreadableDocument(GARBLED)
     return "\n\n".join("\n".join(lines) for lines in strip_page_furniture(pages))
+
+
+def _damaged_or_incomplete(data: bytes) -> str:
+    """Why a PDF pypdf could not read was refused: cut short when its end-of-file marker is missing.
+
+    Only asked after reading failed: a complete PDF may be followed by padding or bytes a gateway appended.
+    """
+    return DAMAGED if b"%%EOF" in data[-_EOF_SEARCH_BYTES:] else INCOMPLETE
 
 
 def _page_texts(data: bytes, give_up_at: float) -> list[str]:
