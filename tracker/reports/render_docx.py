@@ -32,7 +32,14 @@ from tracker.reports.render_html import MIN_TREND_POINTS
 FONT = "Arial"
 RAG_SHADING = {"red": "F6D7D2", "amber": "FCD6C3", "green": "CCE2D8", "blue": "D2E2F1", "none": "FFFFFF"}
 HEADER_SHADING = "E8E8E8"
+# Word's document properties (File > Info) hold at most 255 characters each.
+PROPERTY_LIMIT = 255
 KEY_TEXT = "Key to RAG: " + "; ".join(f"{word} – {meaning}" for _value, word, meaning in rag_key())
+
+
+def _property(text: str) -> str:
+    """`text` cut to fit a document property, with an ellipsis when cut; the document itself keeps it all."""
+    return text if len(text) <= PROPERTY_LIMIT else text[: PROPERTY_LIMIT - 1].rstrip() + "…"
 
 
 def _set_styles(document: Document) -> None:
@@ -431,9 +438,9 @@ def render_docx(model: ReportModel) -> bytes:
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.left_margin = section.right_margin = Mm(18)
     _header_and_footer(section, model)
-    document.core_properties.title = model.title
-    document.core_properties.subject = f"{model.meeting} – as at {format_day(model.as_at)}"
-    document.core_properties.author = model.council
+    document.core_properties.title = _property(model.title)
+    document.core_properties.subject = _property(f"{model.meeting} – as at {format_day(model.as_at)}")
+    document.core_properties.author = _property(model.council)
     _front_page(document, model)
     document.add_heading("1. Purpose of report", level=1)
     _numbered(document, model.purpose)

@@ -251,3 +251,22 @@ def test_changes_made_through_the_action_plan_are_read_back_as_at_each_date(app,
     revision = next(r for r in model.revised_due_dates if r.reference == "1.2")
     assert revision.reason == "The printer's contract ended"
     assert revision.original_due_on == date(2027, 2, 5)
+
+
+def test_a_title_longer_than_a_word_property_still_renders_and_issues(plan: Plan, db_session) -> None:
+    """The form allows 300 characters; Word's title property holds 255, the heading keeps all of it."""
+    title = "T" * 300
+    report = report_for(plan, db_session, title=title)
+    document = Document(io.BytesIO(render_docx(services.model_for(report))))
+    assert len(document.core_properties.title) == 255
+    assert document.core_properties.title.endswith("…")
+    assert title in [p.text for p in document.paragraphs]
+    services.issue_report(report, issuer=plan.manager)
+    assert report.state == ReportState.ISSUED
+
+
+def test_a_long_unbroken_title_wraps_on_the_pdf_front_page(plan: Plan, db_session) -> None:
+    report = report_for(plan, db_session, title="T" * 300)
+    with pdfplumber.open(io.BytesIO(render_pdf(services.model_for(report)))) as pdf:
+        front = pdf.pages[0]
+        assert max(char["x1"] for char in front.chars) <= front.width
