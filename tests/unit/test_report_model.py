@@ -245,6 +245,30 @@ def test_revised_due_dates_carry_the_approved_requests_reason_or_the_audit_note(
     assert appendix["1.3"].original_due_on is None
 
 
+def test_title_and_success_criteria_read_as_they_stood_on_the_as_at_date() -> None:
+    renamed = action(
+        1,
+        title="Renamed after the report",
+        success_criteria="New criteria",
+        due_on=date(2026, 11, 2),
+        original_due_on=date(2026, 10, 1),
+        title_changes=(
+            FieldChange(at(date(2026, 3, 1)), "First draft title", "Title on the as-at date"),
+            FieldChange(at(date(2026, 11, 25)), "Title on the as-at date", "Renamed after the report"),
+        ),
+        success_criteria_changes=(FieldChange(at(date(2026, 12, 1)), "Criteria then", "New criteria"),),
+        due_on_changes=(FieldChange(at(date(2026, 6, 1)), "2026-10-01", "2026-11-02", "Staff shortage"),),
+    )
+    model = build_report(history(renamed), NARRATIVE, inputs())
+    (row,) = model.all_actions()
+    assert (row.title, row.success_criteria) == ("Title on the as-at date", "Criteria then")
+    assert [r.title for r in model.red_or_overdue] == ["Title on the as-at date"]
+    assert [r.title for r in model.revised_due_dates] == ["Title on the as-at date"]
+    later = build_report(history(renamed), NARRATIVE, inputs(date(2026, 12, 2)))
+    (row,) = later.all_actions()
+    assert (row.title, row.success_criteria) == ("Renamed after the report", "New criteria")
+
+
 def test_statutory_deadlines_are_met_missed_or_pending_as_at_the_date() -> None:
     deadlines = (
         DeadlineRecord("Publish the report locally", date(2008, 7, 14), date(2008, 7, 10)),

@@ -40,7 +40,7 @@ from tracker.models import (
 )
 
 TIMETABLE_ROWS = 4
-AUDITED_ACTION_FIELDS = ("due_on", "original_due_on", "status", "rag")
+AUDITED_ACTION_FIELDS = ("due_on", "original_due_on", "status", "rag", "title", "success_criteria")
 
 
 def get_inspection_or_404(inspection_id: int) -> Inspection:
@@ -136,6 +136,8 @@ def _action_record(action: Action, updates: list[ProgressUpdate], events: dict) 
         original_due_on_changes=_changes(events.get((action.id, "original_due_on"), [])),
         status_changes=_changes(events.get((action.id, "status"), [])),
         rag_changes=_changes(events.get((action.id, "rag"), [])),
+        title_changes=_changes(events.get((action.id, "title"), [])),
+        success_criteria_changes=_changes(events.get((action.id, "success_criteria"), [])),
     )
 
 

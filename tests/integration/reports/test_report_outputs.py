@@ -270,3 +270,28 @@ def test_a_long_unbroken_title_wraps_on_the_pdf_front_page(plan: Plan, db_sessio
     with pdfplumber.open(io.BytesIO(render_pdf(services.model_for(report)))) as pdf:
         front = pdf.pages[0]
         assert max(char["x1"] for char in front.chars) <= front.width
+
+
+def test_title_and_success_criteria_edited_after_the_as_at_date_do_not_move_the_report(
+    app,
+    plan: Plan,
+    db_session,  # noqa: ANN001
+) -> None:
+    from datetime import UTC, datetime
+
+    from tracker.actions import services as actions
+
+    report = report_for(plan, db_session)
+    app.config["TRACKER_NOW"] = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    action = plan.actions["red"]
+    actions.update_action(
+        action, {"title": "RENAMED action title", "success_criteria": "NEW CRITERIA"}, actor=plan.manager
+    )
+    db_session.commit()
+    model = services.model_for(report)
+    row = next(a for a in model.all_actions() if a.reference == "1.1")
+    assert (row.title, row.success_criteria) == ("Share the findings with young people", "Criteria for 1.1")
+    assert [r.title for r in model.red_or_overdue] == ["Share the findings with young people"]
+    later = services.compute_model(plan.inspection, services.narrative_of(report), date(2026, 11, 24))
+    row = next(a for a in later.all_actions() if a.reference == "1.1")
+    assert (row.title, row.success_criteria) == ("RENAMED action title", "NEW CRITERIA")
