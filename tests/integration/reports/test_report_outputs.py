@@ -295,3 +295,20 @@ def test_title_and_success_criteria_edited_after_the_as_at_date_do_not_move_the_
     later = services.compute_model(plan.inspection, services.narrative_of(report), date(2026, 11, 24))
     row = next(a for a in later.all_actions() if a.reference == "1.1")
     assert (row.title, row.success_criteria) == ("RENAMED action title", "NEW CRITERIA")
+
+
+def test_the_reason_given_on_the_edit_form_is_the_reason_the_report_prints(app, plan: Plan, db_session) -> None:  # noqa: ANN001
+    from datetime import UTC, datetime
+
+    from tracker.actions import services as actions
+    from tracker.models import PlanStatus
+
+    plan.inspection.plan_status = PlanStatus.PUBLISHED
+    app.config["TRACKER_NOW"] = datetime(2026, 11, 10, 9, 0, tzinfo=UTC)
+    reason = "The designers' contract was re-tendered"
+    actions.update_action(
+        plan.actions["green"], {"due_on": date(2027, 4, 30)}, actor=plan.manager, due_on_reason=reason
+    )
+    db_session.commit()
+    model = services.model_for(report_for(plan, db_session))
+    assert {r.reference: r.reason for r in model.revised_due_dates}["1.2"] == reason
