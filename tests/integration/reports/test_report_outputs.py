@@ -312,3 +312,28 @@ def test_the_reason_given_on_the_edit_form_is_the_reason_the_report_prints(app, 
     db_session.commit()
     model = services.model_for(report_for(plan, db_session))
     assert {r.reference: r.reason for r in model.revised_due_dates}["1.2"] == reason
+
+
+def test_the_command_uses_the_upcoming_meetings_not_the_previous_reports_timetable(
+    app,
+    plan: Plan,
+    db_session,
+    tmp_path,  # noqa: ANN001
+) -> None:
+    from tracker.models import Meeting
+
+    report_for(
+        plan,
+        db_session,
+        forward_timetable=[{"committee": "OSMB", "meets_on": "2026-11-26"}, {"committee": "Cabinet", "meets_on": None}],
+    )
+    db_session.add(Meeting(inspection=plan.inspection, committee="Scrutiny", meets_on=date(2027, 1, 21)))
+    db_session.add(Meeting(inspection=plan.inspection, committee="Cabinet", meets_on=date(2027, 2, 1)))
+    db_session.commit()
+    model = services.model_for_inspection(plan.inspection, AS_AT)
+    assert model.meeting == "Cabinet, 1 February 2027"
+    assert [(row.committee, row.meets_on) for row in model.forward_timetable] == [
+        ("Scrutiny", date(2027, 1, 21)),
+        ("Cabinet", date(2027, 2, 1)),
+    ]
+    assert model.title == "JAR action plan: progress report"
