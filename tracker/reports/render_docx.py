@@ -123,7 +123,7 @@ def _write_cell(cell: _Cell, lines: list[str], *, bold: bool = False, size: floa
 
 def _table(
     document: Document,
-    headers: list[str],
+    headers: list[str] | None,
     rows: list[list[list[str] | str]],
     *,
     widths: list[float] | None = None,
@@ -132,17 +132,19 @@ def _table(
     size: float = 9.5,
     caption: str | None = None,
 ) -> Table:
-    """A real Word table: shaded header row that repeats, rows kept whole, RAG cells in word and colour."""
+    """A real Word table: shaded header row that repeats (none if `headers` is None), rows kept whole,
+    RAG cells in word and colour."""
     if caption:
         document.add_paragraph(caption, style="Caption" if "Caption" in document.styles else None).runs[0].bold = True
-    table = document.add_table(rows=1, cols=len(headers))
+    table = document.add_table(rows=0, cols=len(headers) if headers else len(rows[0]))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
-    header_row = table.rows[0]
-    _repeat_header(header_row)
-    for cell, text in zip(header_row.cells, headers, strict=True):
-        _write_cell(cell, [text], bold=True, size=size)
-        _shade(cell, HEADER_SHADING)
+    if headers:
+        header_row = table.add_row()
+        _repeat_header(header_row)
+        for cell, text in zip(header_row.cells, headers, strict=True):
+            _write_cell(cell, [text], bold=True, size=size)
+            _shade(cell, HEADER_SHADING)
     for index, values in enumerate(rows):
         row = table.add_row()
         _keep_row_together(row)
@@ -189,7 +191,7 @@ def _front_page(document: Document, model: ReportModel) -> None:
     run.bold = True
     run.font.size = Pt(20)
     rows = [["Wards affected", model.wards_affected]]
-    _table(document, ["", ""], rows, widths=[6, 10], size=10)
+    _table(document, None, rows, widths=[6, 10], size=10)
     document.add_paragraph("Forward timetable of consultation and meetings").runs[0].bold = True
     _table(
         document,

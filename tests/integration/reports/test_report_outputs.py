@@ -337,3 +337,10 @@ def test_the_command_uses_the_upcoming_meetings_not_the_previous_reports_timetab
         ("Cabinet", date(2027, 2, 1)),
     ]
     assert model.title == "JAR action plan: progress report"
+
+
+def test_the_word_front_page_starts_with_wards_affected_not_an_empty_header_row(plan: Plan, db_session) -> None:
+    document = Document(io.BytesIO(render_docx(services.model_for(report_for(plan, db_session, wards_affected="All")))))
+    wards = document.tables[0]
+    assert [[cell.text for cell in row.cells] for row in wards.rows] == [["Wards affected", "All"]]
+    assert not wards.rows[0]._tr.xpath("./w:trPr/w:tblHeader")
