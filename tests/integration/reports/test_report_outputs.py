@@ -344,3 +344,13 @@ def test_the_word_front_page_starts_with_wards_affected_not_an_empty_header_row(
     wards = document.tables[0]
     assert [[cell.text for cell in row.cells] for row in wards.rows] == [["Wards affected", "All"]]
     assert not wards.rows[0]._tr.xpath("./w:trPr/w:tblHeader")
+
+
+def test_the_command_refuses_as_at_dates_the_web_form_refuses(app, plan: Plan, db_session, tmp_path) -> None:  # noqa: ANN001
+    runner = app.test_cli_runner()
+    base = ["reports", "render", str(plan.inspection.id), "-o", str(tmp_path / "x.pdf")]
+    result = runner.invoke(args=[*base, "--as-at", "2026-11-25"])  # tomorrow
+    assert result.exit_code != 0 and "The as-at date must be today or in the past" in result.output
+    result = runner.invoke(args=[*base, "--as-at", "1900-01-01"])
+    assert result.exit_code != 0 and "on or after the report's publication date, 2008-06-03" in result.output
+    assert not (tmp_path / "x.pdf").exists()
