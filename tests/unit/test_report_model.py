@@ -10,15 +10,18 @@ from tracker.domain.report import (
     ActionRecord,
     DeadlineRecord,
     FieldChange,
+    Figures,
     ImplicationAnswer,
     Narrative,
     PlanHistory,
+    RagChangeRow,
     RecommendationRecord,
     ReportInputs,
     ReportModel,
     TrendPoint,
     UpdateRecord,
     build_report,
+    change_sentence,
     day_end_utc,
     due_on_as_at,
     paragraphs,
@@ -378,3 +381,27 @@ def test_due_date_edits_while_the_plan_is_drafted_are_not_revisions() -> None:
     before_revision = build_report(history(drafted), NARRATIVE, inputs(date(2026, 6, 1)))
     assert before_revision.revised_due_dates == []
     assert before_revision.all_actions()[0].due_on == date(2027, 1, 29)
+
+
+def _movement(improved: int, worsened: int) -> Figures:
+    return Figures(0, {}, [], 0, 0, 0, 0, 0, 0, [], improved, worsened)
+
+
+@pytest.mark.parametrize(
+    ("improved", "worsened", "words"),
+    [
+        (1, 1, "1 action improved its rating and 1 action worsened."),
+        (10, 13, "10 actions improved their rating and 13 actions worsened."),
+        (0, 2, "0 actions improved their rating and 2 actions worsened."),
+    ],
+)
+def test_the_change_sentence_agrees_with_its_count(improved: int, worsened: int, words: str) -> None:
+    assert change_sentence(_movement(improved, worsened), date(2026, 9, 30)).endswith(words)
+
+
+def test_the_change_in_each_rating_uses_a_real_minus_sign() -> None:
+    assert [RagChangeRow("red", p, c).change_text for p, c in ((0, 7), (10, 9), (3, 3))] == [
+        "+7",
+        "\N{MINUS SIGN}1",
+        "No change",
+    ]

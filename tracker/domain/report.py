@@ -217,6 +217,13 @@ class RagChangeRow:
     def change(self) -> int:
         return self.current - self.previous
 
+    @property
+    def change_text(self) -> str:
+        """ "+7", "−1" with a real minus sign, or "No change"."""
+        if not self.change:
+            return "No change"
+        return f"+{self.change}" if self.change > 0 else f"\N{MINUS SIGN}{-self.change}"
+
 
 @dataclass
 class TrendPoint:
@@ -752,9 +759,10 @@ def deadlines_sentence(figures: Figures) -> str:
 def change_sentence(figures: Figures, previous_as_at: date | None) -> str:
     if figures.rag_change is None or previous_as_at is None:
         return "This is the first progress report on the action plan, so there is no earlier position to compare."
+    improved = figures.improved or 0
     return (
         f"Since the previous report (as at {format_day(previous_as_at)}), "
-        f"{_plural(figures.improved or 0, 'action')} improved its rating and "
+        f"{_plural(improved, 'action')} improved {'its' if improved == 1 else 'their'} rating and "
         f"{_plural(figures.worsened or 0, 'action')} worsened."
     )
 

@@ -32,9 +32,6 @@ def render_command(inspection_id: int, as_at: date, output_format: str, output: 
     from tracker import clock
     from tracker.extensions import db
     from tracker.models import Inspection
-    from tracker.reports.render_docx import render_docx
-    from tracker.reports.render_html import render_document
-    from tracker.reports.render_pdf import render_pdf
     from tracker.reports.services import model_for_inspection
 
     inspection = db.session.get(Inspection, inspection_id)
@@ -49,11 +46,18 @@ def render_command(inspection_id: int, as_at: date, output_format: str, output: 
             param_hint="--as-at",
         )
     model = model_for_inspection(inspection, as_at)
+    # Each renderer is imported only when asked for: WeasyPrint takes seconds to load.
     if output_format == "pdf":
+        from tracker.reports.render_pdf import render_pdf
+
         output.write_bytes(render_pdf(model))
     elif output_format == "docx":
+        from tracker.reports.render_docx import render_docx
+
         output.write_bytes(render_docx(model))
     else:
+        from tracker.reports.render_html import render_document
+
         output.write_text(render_document(model), encoding="utf-8")
     click.echo(
         f"Wrote {output} ({output_format}): {model.figures.total} actions as at {as_at.isoformat()}, "

@@ -325,10 +325,7 @@ def _report_section(document: Document, model: ReportModel) -> None:
         _table(
             document,
             ["Rating", "Previous report", "This report", "Change"],
-            [
-                [RAG_WORDS[r.rag], str(r.previous), str(r.current), f"{r.change:+d}" if r.change else "No change"]
-                for r in figures.rag_change
-            ],
+            [[RAG_WORDS[r.rag], str(r.previous), str(r.current), r.change_text] for r in figures.rag_change],
             rag_column=0,
             rags=[r.rag for r in figures.rag_change],
             caption=f"Actions by RAG rating: {format_day(model.previous_as_at)} and {format_day(model.as_at)}",

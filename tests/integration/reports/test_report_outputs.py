@@ -354,3 +354,41 @@ def test_the_command_refuses_as_at_dates_the_web_form_refuses(app, plan: Plan, d
     result = runner.invoke(args=[*base, "--as-at", "1900-01-01"])
     assert result.exit_code != 0 and "on or after the report's publication date, 2008-06-03" in result.output
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_the_command_renders_html_without_loading_weasyprint(
+    app, plan: Plan, db_session, tmp_path, monkeypatch
+) -> None:  # noqa: ANN001
+    import sys
+
+    # A None entry makes any import of the module fail, as if WeasyPrint were not installed.
+    monkeypatch.setitem(sys.modules, "weasyprint", None)
+    monkeypatch.setitem(sys.modules, "tracker.reports.render_pdf", None)
+    report_for(plan, db_session)
+    output = tmp_path / "report.html"
+    args = [
+        "reports",
+        "render",
+        str(plan.inspection.id),
+        "--as-at",
+        "2026-11-20",
+        "--format",
+        "html",
+        "-o",
+        str(output),
+    ]
+    result = app.test_cli_runner().invoke(args=args)
+    assert result.exit_code == 0, result.output
+    assert "JAR action plan: progress report" in output.read_text()
+
+
+def test_the_change_table_uses_a_real_minus_sign(plan: Plan, db_session) -> None:
+    first = report_for(plan, db_session, as_at=date(2026, 10, 31))
+    services.issue_report(first, issuer=plan.manager)
+    db_session.commit()
+    model = services.model_for(report_for(plan, db_session))
+    document = Document(io.BytesIO(render_docx(model)))
+    change = next(t for t in document.tables if t.rows[0].cells[0].text == "Rating")
+    column = [row.cells[3].text for row in change.rows[1:]]
+    assert "\N{MINUS SIGN}2" in column and not any(text.startswith("-") for text in column)
+    assert "\N{MINUS SIGN}2" in render_document(model)
