@@ -61,3 +61,34 @@ def test_the_trend_chart_has_a_column_per_report_with_its_date_and_total() -> No
     assert "1 Jun 2026" in texts and "1 Sep 2026" in texts
     assert "32" in texts and "37" in texts
     ElementTree.fromstring(to_svg(chart))
+
+
+def _count_texts(chart) -> list[Text]:  # noqa: ANN001
+    return [s for s in chart.shapes if isinstance(s, Text) and s.text.isdigit()]
+
+
+def test_every_segment_carries_its_count_even_when_it_is_too_small_to_hold_it() -> None:
+    rows = [
+        TimescaleRow("immediate", "For immediate action", {"red": 3, "amber": 10, "green": 30, "none": 1}, 44, 0),
+        TimescaleRow("six_months", "Within six months", {"green": 20, "blue": 1, "none": 1}, 22, 0),
+    ]
+    chart = rag_by_timescale_chart(rows)
+    labels = _count_texts(chart)
+    assert sorted(t.text for t in labels) == ["1", "1", "1", "10", "20", "3", "30"]
+    # The two 1s at the end of the second bar sit side by side, not on top of each other.
+    ones = sorted((t for t in labels if t.text == "1"), key=lambda t: (t.y, t.x))
+    assert abs(ones[1].x - ones[2].x) >= 10 or ones[1].y != ones[2].y
+    assert all(0 <= t.x <= chart.width and 0 <= t.y <= chart.height for t in labels)
+
+
+def test_small_segments_of_the_trend_chart_carry_their_count_beside_the_column() -> None:
+    points = [
+        TrendPoint(date(2026, 10, 31), {"red": 0, "amber": 10, "green": 30, "blue": 0, "none": 3}),
+        TrendPoint(date(2026, 11, 26), {"red": 7, "amber": 9, "green": 15, "blue": 10, "none": 2}),
+    ]
+    chart = rag_over_time_chart(points)
+    counts = sorted(t.text for t in _count_texts(chart))
+    # Each segment's count, plus each column's total.
+    assert counts == sorted(["10", "30", "3", "7", "9", "15", "10", "2", "43", "43"])
+    labels = [t for t in _count_texts(chart) if t.text in ("2", "3")]
+    assert len({(round(t.y), round(t.x)) for t in labels}) == 2

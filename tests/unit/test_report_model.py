@@ -10,15 +10,18 @@ from tracker.domain.report import (
     ActionRecord,
     DeadlineRecord,
     FieldChange,
+    Figures,
     ImplicationAnswer,
     Narrative,
     PlanHistory,
+    RagChangeRow,
     RecommendationRecord,
     ReportInputs,
     ReportModel,
     TrendPoint,
     UpdateRecord,
     build_report,
+    change_sentence,
     day_end_utc,
     due_on_as_at,
     paragraphs,
@@ -245,6 +248,30 @@ def test_revised_due_dates_carry_the_approved_requests_reason_or_the_audit_note(
     assert appendix["1.3"].original_due_on is None
 
 
+def test_title_and_success_criteria_read_as_they_stood_on_the_as_at_date() -> None:
+    renamed = action(
+        1,
+        title="Renamed after the report",
+        success_criteria="New criteria",
+        due_on=date(2026, 11, 2),
+        original_due_on=date(2026, 10, 1),
+        title_changes=(
+            FieldChange(at(date(2026, 3, 1)), "First draft title", "Title on the as-at date"),
+            FieldChange(at(date(2026, 11, 25)), "Title on the as-at date", "Renamed after the report"),
+        ),
+        success_criteria_changes=(FieldChange(at(date(2026, 12, 1)), "Criteria then", "New criteria"),),
+        due_on_changes=(FieldChange(at(date(2026, 6, 1)), "2026-10-01", "2026-11-02", "Staff shortage"),),
+    )
+    model = build_report(history(renamed), NARRATIVE, inputs())
+    (row,) = model.all_actions()
+    assert (row.title, row.success_criteria) == ("Title on the as-at date", "Criteria then")
+    assert [r.title for r in model.red_or_overdue] == ["Title on the as-at date"]
+    assert [r.title for r in model.revised_due_dates] == ["Title on the as-at date"]
+    later = build_report(history(renamed), NARRATIVE, inputs(date(2026, 12, 2)))
+    (row,) = later.all_actions()
+    assert (row.title, row.success_criteria) == ("Renamed after the report", "New criteria")
+
+
 def test_statutory_deadlines_are_met_missed_or_pending_as_at_the_date() -> None:
     deadlines = (
         DeadlineRecord("Publish the report locally", date(2008, 7, 14), date(2008, 7, 10)),
@@ -354,3 +381,27 @@ def test_due_date_edits_while_the_plan_is_drafted_are_not_revisions() -> None:
     before_revision = build_report(history(drafted), NARRATIVE, inputs(date(2026, 6, 1)))
     assert before_revision.revised_due_dates == []
     assert before_revision.all_actions()[0].due_on == date(2027, 1, 29)
+
+
+def _movement(improved: int, worsened: int) -> Figures:
+    return Figures(0, {}, [], 0, 0, 0, 0, 0, 0, [], improved, worsened)
+
+
+@pytest.mark.parametrize(
+    ("improved", "worsened", "words"),
+    [
+        (1, 1, "1 action improved its rating and 1 action worsened."),
+        (10, 13, "10 actions improved their rating and 13 actions worsened."),
+        (0, 2, "0 actions improved their rating and 2 actions worsened."),
+    ],
+)
+def test_the_change_sentence_agrees_with_its_count(improved: int, worsened: int, words: str) -> None:
+    assert change_sentence(_movement(improved, worsened), date(2026, 9, 30)).endswith(words)
+
+
+def test_the_change_in_each_rating_uses_a_real_minus_sign() -> None:
+    assert [RagChangeRow("red", p, c).change_text for p, c in ((0, 7), (10, 9), (3, 3))] == [
+        "+7",
+        "\N{MINUS SIGN}1",
+        "No change",
+    ]

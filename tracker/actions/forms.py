@@ -147,10 +147,18 @@ class ActionForm(VersionedForm):
         widget=GovTextArea(),
         validators=[Length(max=5000, message="Success criteria must be 5,000 characters or fewer")],
     )
+    due_on_reason = TextAreaField(
+        "Reason for changing the due date",
+        widget=GovTextArea(),
+        validators=[Length(max=2000, message="Reason for changing the due date must be 2,000 characters or fewer")],
+    )
     submit = SubmitField("Save action", widget=GovSubmitInput())
 
     published_on: date | None = None
     references_in_use: frozenset[str] = frozenset()
+    # Set when editing an action of an agreed plan: a new due date there is a revision and needs its reason.
+    revised_from: date | None = None
+    asks_reason: bool = False
 
     def validate_reference(self, field: StringField) -> None:
         if (field.data or "").strip().lower() in self.references_in_use:
@@ -169,6 +177,11 @@ class ActionForm(VersionedForm):
             )
         if self.start_on.data and field.data < self.start_on.data:
             raise StopValidation("Due date must be on or after the start date")
+
+    def validate_due_on_reason(self, field: TextAreaField) -> None:
+        moved = self.due_on.data is not None and self.due_on.data != self.revised_from
+        if self.asks_reason and moved and not (field.data or "").strip():
+            raise StopValidation("Enter the reason for changing the due date")
 
     def adopt_unedited(self, action: Any, values_before: dict[str, str | None]) -> list[str]:
         """Put others' newer values into the fields this person left as they were; returns those fields' labels.

@@ -340,6 +340,8 @@ def edit_action(action_id: int) -> ResponseReturnValue:
     require_manage_inspection(current_user, action.inspection)
     recommendation = action.recommendation
     form = _action_form(recommendation, action)
+    form.revised_from = action.due_on
+    form.asks_reason = services.plan_is_agreed(action.inspection)
     if not form.is_submitted():
         form.process(obj=action)
         form.owner_id.data = action.owner_id or 0
@@ -351,7 +353,11 @@ def edit_action(action_id: int) -> ResponseReturnValue:
         return _render_action_form(form, recommendation, action, 400)
     try:
         changed = services.update_action(
-            action, form.fields_to_save(), actor=current_user, expected_version=form.expected_version
+            action,
+            form.fields_to_save(),
+            actor=current_user,
+            expected_version=form.expected_version,
+            due_on_reason=form.due_on_reason.data or "",
         )
     except services.ActionConflict:
         return _edit_conflict(action_id, form)

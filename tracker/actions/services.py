@@ -260,7 +260,7 @@ def _next_position(recommendation_id: int) -> int:
     return 0 if highest is None else highest + 1
 
 
-def _plan_is_agreed(inspection: Inspection) -> bool:
+def plan_is_agreed(inspection: Inspection) -> bool:
     return inspection.plan_status in (PlanStatus.PUBLISHED, PlanStatus.CLOSED)
 
 
@@ -311,18 +311,26 @@ def pending_changes(action: Action, fields: Mapping[str, Any]) -> dict[str, Any]
 
 
 def update_action(
-    action: Action, fields: Mapping[str, Any], *, actor: User, expected_version: int | None = None
+    action: Action,
+    fields: Mapping[str, Any],
+    *,
+    actor: User,
+    expected_version: int | None = None,
+    due_on_reason: str = "",
 ) -> list[str]:
     """Save an edit made on a form opened at `expected_version`; raises ActionConflict if it is stale.
 
     Before the plan is published its due dates are still proposals, so the original due date
-    follows the due date; afterwards it keeps what the published plan said.
+    follows the due date; afterwards it keeps what the published plan said. The reason for a
+    new due date is the due date change's audit note, which the progress report prints.
     """
     _check_version(action, expected_version)
     changes = pending_changes(action, fields)
-    if "due_on" in changes and not _plan_is_agreed(action.inspection):
+    if "due_on" in changes and not plan_is_agreed(action.inspection):
         changes["original_due_on"] = changes["due_on"]
-    changed = apply_changes(action, changes, actor=actor, inspection_id=action.inspection_id)
+    due_on = {"due_on": changes.pop("due_on")} if "due_on" in changes else {}
+    changed = apply_changes(action, due_on, actor=actor, inspection_id=action.inspection_id, note=due_on_reason.strip())
+    changed += apply_changes(action, changes, actor=actor, inspection_id=action.inspection_id)
     if changed:
         _flush_or_conflict(action)
     return changed

@@ -1,7 +1,8 @@
 """Charts for the progress report as plain shapes, written out as SVG (and drawn by other renderers).
 
-Colour is never the only signal: each rating has its own fill pattern, every segment big
-enough carries its count, and the legend names each rating in words.
+Colour is never the only signal: each rating has its own fill pattern, every segment carries
+its count (inside it, or beside it with a leader line when it is too small), and the legend
+names each rating in words.
 """
 
 from __future__ import annotations
@@ -67,17 +68,27 @@ class Chart:
 LABEL_WIDTH: Final = 200
 BAR_HEIGHT: Final = 24
 ROW_HEIGHT: Final = 36
+# Room above each bar for the counts of segments too narrow to hold them.
+LABEL_BAND: Final = 16
+COUNT_SIZE: Final = 11
+COUNT_LINE: Final = 13
 
 
-def _count_label(x_centre: float, y_centre: float, count: int, room: float) -> list[Shape]:
-    """A count in a white box inside a segment, when the segment has room for it."""
-    text = str(count)
-    box_width = 8 + 7 * len(text)
-    if room < box_width + 4:
-        return []
+def _count_width(count: int) -> float:
+    """About how wide a count is at COUNT_SIZE, bold."""
+    return 7.0 * len(str(count))
+
+
+def _fits(count: int, room: float) -> bool:
+    return room >= _count_width(count) + 12
+
+
+def _count_label(x_centre: float, y_centre: float, count: int) -> list[Shape]:
+    """A count in a white box inside a segment."""
+    box_width = 8 + _count_width(count)
     return [
         Rect(x_centre - box_width / 2, y_centre - 8, box_width, 16, fill="#ffffff"),
-        Text(x_centre, y_centre + 4, text, anchor="middle", size=11, bold=True),
+        Text(x_centre, y_centre + 4, str(count), anchor="middle", size=COUNT_SIZE, bold=True),
     ]
 
 
@@ -97,28 +108,52 @@ def _legend_height(rags: tuple[str, ...] = RAG_ORDER) -> int:
     return ((len(rags) + 1) // 2) * 22
 
 
+def _counts_above(segments: list[tuple[float, int]], bar_top: float) -> list[Shape]:
+    """Counts of narrow segments (centre, count) written above the bar, left to right without
+    overlapping, each joined to its segment by a short leader line."""
+    shapes: list[Shape] = []
+    free_from = float("-inf")
+    for centre, count in segments:
+        half = _count_width(count) / 2
+        label_x = max(centre, free_from + half + 4)
+        free_from = label_x + half
+        shapes.append(Line(centre, bar_top, label_x, bar_top - 4, stroke=INK))
+        shapes.append(Text(label_x, bar_top - 5, str(count), anchor="middle", size=COUNT_SIZE, bold=True))
+    return shapes
+
+
 def rag_by_timescale_chart(rows: list[TimescaleRow], key: str = "rag-by-timescale") -> Chart:
-    """Stacked horizontal bars: one per timescale, a patterned segment per rating, counts written in."""
+    """Stacked horizontal bars: one per timescale, a patterned segment per rating, counts written in
+    (above the bar, with a leader line, for segments too narrow to hold theirs)."""
     width = 680
     bar_area = width - LABEL_WIDTH - 90
     largest = max([row.total for row in rows] + [1])
+    scale = bar_area / largest
+    narrow = any(count and not _fits(count, scale * count) for row in rows for count in row.counts.values())
+    band = LABEL_BAND if narrow else 0
+    row_height = ROW_HEIGHT + band
     shapes: list[Shape] = [Text(LABEL_WIDTH, 14, "Number of actions by rating", size=12, bold=True)]
     top = 26
     for index, row in enumerate(rows):
-        y = top + index * ROW_HEIGHT
+        y = top + index * row_height + band
         shapes.append(Text(LABEL_WIDTH - 8, y + BAR_HEIGHT / 2 + 4, row.label, anchor="end", size=12))
         x = float(LABEL_WIDTH)
+        outside: list[tuple[float, int]] = []
         for rag in RAG_ORDER:
             count = row.counts.get(rag, 0)
             if not count:
                 continue
-            segment = bar_area * count / largest
+            segment = scale * count
             shapes.append(Rect(x, y, segment, BAR_HEIGHT, rag=rag, stroke=INK))
-            shapes.extend(_count_label(x + segment / 2, y + BAR_HEIGHT / 2, count, segment))
+            if _fits(count, segment):
+                shapes.extend(_count_label(x + segment / 2, y + BAR_HEIGHT / 2, count))
+            else:
+                outside.append((x + segment / 2, count))
             x += segment
+        shapes.extend(_counts_above(outside, y))
         shapes.append(Text(x + 8, y + BAR_HEIGHT / 2 + 4, f"{row.total} in all", size=12))
-    axis_bottom = top + len(rows) * ROW_HEIGHT - (ROW_HEIGHT - BAR_HEIGHT)
-    shapes.insert(0, Line(LABEL_WIDTH, top - 4, LABEL_WIDTH, axis_bottom + 4, stroke=INK))
+    axis_bottom = top + (len(rows) - 1) * row_height + band + BAR_HEIGHT
+    shapes.insert(0, Line(LABEL_WIDTH, top + band - 4, LABEL_WIDTH, axis_bottom + 4, stroke=INK))
     legend_top = axis_bottom + 20
     shapes.extend(_legend(legend_top, width))
     height = legend_top + _legend_height() + 4
@@ -156,6 +191,8 @@ def rag_over_time_chart(points: list[TrendPoint], key: str = "rag-over-time") ->
     for index, point in enumerate(points):
         x = left + slot * index + (slot - column) / 2
         y = float(plot_top + plot_height)
+        # Counts of segments too short to hold them go beside the column, stacked upwards without overlapping.
+        free_below = float("inf")
         for rag in RAG_ORDER:
             count = point.counts.get(rag, 0)
             if not count:
@@ -163,8 +200,13 @@ def rag_over_time_chart(points: list[TrendPoint], key: str = "rag-over-time") ->
             segment = plot_height * count / largest
             y -= segment
             shapes.append(Rect(x, y, column, segment, rag=rag, stroke=INK))
-            if segment >= 18:
-                shapes.extend(_count_label(x + column / 2, y + segment / 2, count, column))
+            if segment >= 18 and _fits(count, column):
+                shapes.extend(_count_label(x + column / 2, y + segment / 2, count))
+                continue
+            label_y = min(y + segment / 2 + 4, free_below - COUNT_LINE)
+            free_below = label_y
+            shapes.append(Line(x + column, y + segment / 2, x + column + 6, label_y - 4, stroke=INK))
+            shapes.append(Text(x + column + 8, label_y, str(count), size=COUNT_SIZE, bold=True))
         shapes.append(Text(x + column / 2, y - 6, str(sum(point.counts.values())), anchor="middle", size=12, bold=True))
         shapes.append(Text(x + column / 2, plot_top + plot_height + 18, _axis_date(point.as_at), anchor="middle"))
     shapes.append(Text(left, plot_top + plot_height + 36, "Position as at each report", size=12))

@@ -121,6 +121,8 @@ class ActionRecord:
     original_due_on_changes: tuple[FieldChange, ...] = ()
     status_changes: tuple[FieldChange, ...] = ()
     rag_changes: tuple[FieldChange, ...] = ()
+    title_changes: tuple[FieldChange, ...] = ()
+    success_criteria_changes: tuple[FieldChange, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -214,6 +216,13 @@ class RagChangeRow:
     @property
     def change(self) -> int:
         return self.current - self.previous
+
+    @property
+    def change_text(self) -> str:
+        """ "+7", "−1" with a real minus sign, or "No change"."""
+        if not self.change:
+            return "No change"
+        return f"+{self.change}" if self.change > 0 else f"\N{MINUS SIGN}{-self.change}"
 
 
 @dataclass
@@ -418,6 +427,13 @@ def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
+def wording_as_at(action: ActionRecord, cutoff: datetime) -> tuple[str, str]:
+    """The action's title and success criteria as they read at `cutoff`, from their change history."""
+    title = _value_in_force(action.title_changes, cutoff, action.title)
+    criteria = _value_in_force(action.success_criteria_changes, cutoff, action.success_criteria)
+    return title or "", criteria or ""
+
+
 def latest_update(action: ActionRecord, cutoff: datetime) -> UpdateRecord | None:
     candidates = [u for u in action.updates if u.created_at < cutoff]
     return max(candidates, key=lambda u: u.created_at) if candidates else None
@@ -453,6 +469,8 @@ class ActionState:
     due_on: date | None
     update: UpdateRecord | None
     original_due_on: date | None = None
+    title: str = ""
+    success_criteria: str = ""
 
     @property
     def is_open(self) -> bool:
@@ -466,6 +484,7 @@ def plan_as_at(history: PlanHistory, cutoff: datetime) -> dict[int, ActionState]
         if not exists_at(action, cutoff):
             continue
         status, rag = status_and_rag_as_at(action, cutoff)
+        title, success_criteria = wording_as_at(action, cutoff)
         states[action.id] = ActionState(
             action,
             status,
@@ -473,6 +492,8 @@ def plan_as_at(history: PlanHistory, cutoff: datetime) -> dict[int, ActionState]
             due_on_as_at(action, cutoff),
             latest_update(action, cutoff),
             original_due_on_as_at(action, cutoff),
+            title,
+            success_criteria,
         )
     return states
 
@@ -738,9 +759,10 @@ def deadlines_sentence(figures: Figures) -> str:
 def change_sentence(figures: Figures, previous_as_at: date | None) -> str:
     if figures.rag_change is None or previous_as_at is None:
         return "This is the first progress report on the action plan, so there is no earlier position to compare."
+    improved = figures.improved or 0
     return (
         f"Since the previous report (as at {format_day(previous_as_at)}), "
-        f"{_plural(figures.improved or 0, 'action')} improved its rating and "
+        f"{_plural(improved, 'action')} improved {'its' if improved == 1 else 'their'} rating and "
         f"{_plural(figures.worsened or 0, 'action')} worsened."
     )
 
@@ -761,7 +783,7 @@ def red_or_overdue(states: dict[int, ActionState], as_at: date, holidays: Contai
         rows.append(
             ExceptionRow(
                 reference=action.reference,
-                title=action.title,
+                title=state.title,
                 lead_officer=action.owner_name,
                 due_on=state.due_on,
                 rag=state.rag,
@@ -814,7 +836,7 @@ def revised_due_dates(states: dict[int, ActionState], cutoff: datetime) -> list[
         rows.append(
             RevisionRow(
                 reference=action.reference,
-                title=action.title,
+                title=state.title,
                 original_due_on=state.original_due_on,
                 due_on=state.due_on,
                 revised_on=changes[-1].occurred_at.date() if changes else None,
@@ -828,13 +850,13 @@ def _action_row(state: ActionState, previous: ActionState | None, as_at: date, h
     action = state.action
     return ActionRow(
         reference=action.reference,
-        title=action.title,
+        title=state.title,
         lead_officer=action.owner_name,
         lead_officer_title=action.owner_job_title,
         lead_agency=action.lead_agency,
         due_on=state.due_on,
         original_due_on=state.original_due_on if _was_revised(state) else None,
-        success_criteria=action.success_criteria,
+        success_criteria=state.success_criteria,
         progress=state.update.narrative if state.update else "",
         progress_on=state.update.created_at.date() if state.update else None,
         status=state.status,

@@ -29,22 +29,35 @@ def _parse_day(_ctx: click.Context, _param: click.Parameter, value: str) -> date
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path), required=True)
 def render_command(inspection_id: int, as_at: date, output_format: str, output: Path) -> None:
     """Render the progress report for INSPECTION_ID as at a date, using the latest report's narrative."""
+    from tracker import clock
     from tracker.extensions import db
     from tracker.models import Inspection
-    from tracker.reports.render_docx import render_docx
-    from tracker.reports.render_html import render_document
-    from tracker.reports.render_pdf import render_pdf
     from tracker.reports.services import model_for_inspection
 
     inspection = db.session.get(Inspection, inspection_id)
     if inspection is None:
         raise click.ClickException(f"There is no inspection {inspection_id}")
+    # The same rules as the web form's as-at date.
+    if as_at > clock.today():
+        raise click.BadParameter("The as-at date must be today or in the past", param_hint="--as-at")
+    if inspection.published_on and as_at < inspection.published_on:
+        raise click.BadParameter(
+            f"The as-at date must be on or after the report's publication date, {inspection.published_on.isoformat()}",
+            param_hint="--as-at",
+        )
     model = model_for_inspection(inspection, as_at)
+    # Each renderer is imported only when asked for: WeasyPrint takes seconds to load.
     if output_format == "pdf":
+        from tracker.reports.render_pdf import render_pdf
+
         output.write_bytes(render_pdf(model))
     elif output_format == "docx":
+        from tracker.reports.render_docx import render_docx
+
         output.write_bytes(render_docx(model))
     else:
+        from tracker.reports.render_html import render_document
+
         output.write_text(render_document(model), encoding="utf-8")
     click.echo(
         f"Wrote {output} ({output_format}): {model.figures.total} actions as at {as_at.isoformat()}, "

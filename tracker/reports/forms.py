@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -10,7 +11,7 @@ from wtforms import DateField, RadioField, StringField, SubmitField, TextAreaFie
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from tracker import clock
-from tracker.domain.report import IMPLICATION_TOPICS
+from tracker.domain.report import IMPLICATION_TOPICS, format_day
 from tracker.reports.services import TIMETABLE_ROWS
 
 PARAGRAPHS_HINT = (
@@ -93,9 +94,16 @@ class ReportForm(FlaskForm):
     )
     submit = SubmitField("Save draft", widget=GovSubmitInput())
 
+    # The inspection report's publication date: there is no action plan to report on before it.
+    published_on: date | None = None
+
     def validate_as_at(self, field: GovDateField) -> None:
         if field.data and field.data > clock.today():
             raise ValidationError("The as-at date must be today or in the past")
+        if field.data and self.published_on and field.data < self.published_on:
+            raise ValidationError(
+                f"The as-at date must be on or after the report's publication date, {format_day(self.published_on)}"
+            )
 
     def timetable_fields(self) -> list[tuple[Any, Any]]:
         return [

@@ -32,7 +32,14 @@ from tracker.reports.render_html import MIN_TREND_POINTS
 FONT = "Arial"
 RAG_SHADING = {"red": "F6D7D2", "amber": "FCD6C3", "green": "CCE2D8", "blue": "D2E2F1", "none": "FFFFFF"}
 HEADER_SHADING = "E8E8E8"
+# Word's document properties (File > Info) hold at most 255 characters each.
+PROPERTY_LIMIT = 255
 KEY_TEXT = "Key to RAG: " + "; ".join(f"{word} – {meaning}" for _value, word, meaning in rag_key())
+
+
+def _property(text: str) -> str:
+    """`text` cut to fit a document property, with an ellipsis when cut; the document itself keeps it all."""
+    return text if len(text) <= PROPERTY_LIMIT else text[: PROPERTY_LIMIT - 1].rstrip() + "…"
 
 
 def _set_styles(document: Document) -> None:
@@ -116,7 +123,7 @@ def _write_cell(cell: _Cell, lines: list[str], *, bold: bool = False, size: floa
 
 def _table(
     document: Document,
-    headers: list[str],
+    headers: list[str] | None,
     rows: list[list[list[str] | str]],
     *,
     widths: list[float] | None = None,
@@ -125,17 +132,19 @@ def _table(
     size: float = 9.5,
     caption: str | None = None,
 ) -> Table:
-    """A real Word table: shaded header row that repeats, rows kept whole, RAG cells in word and colour."""
+    """A real Word table: shaded header row that repeats (none if `headers` is None), rows kept whole,
+    RAG cells in word and colour."""
     if caption:
         document.add_paragraph(caption, style="Caption" if "Caption" in document.styles else None).runs[0].bold = True
-    table = document.add_table(rows=1, cols=len(headers))
+    table = document.add_table(rows=0, cols=len(headers) if headers else len(rows[0]))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
-    header_row = table.rows[0]
-    _repeat_header(header_row)
-    for cell, text in zip(header_row.cells, headers, strict=True):
-        _write_cell(cell, [text], bold=True, size=size)
-        _shade(cell, HEADER_SHADING)
+    if headers:
+        header_row = table.add_row()
+        _repeat_header(header_row)
+        for cell, text in zip(header_row.cells, headers, strict=True):
+            _write_cell(cell, [text], bold=True, size=size)
+            _shade(cell, HEADER_SHADING)
     for index, values in enumerate(rows):
         row = table.add_row()
         _keep_row_together(row)
@@ -182,7 +191,7 @@ def _front_page(document: Document, model: ReportModel) -> None:
     run.bold = True
     run.font.size = Pt(20)
     rows = [["Wards affected", model.wards_affected]]
-    _table(document, ["", ""], rows, widths=[6, 10], size=10)
+    _table(document, None, rows, widths=[6, 10], size=10)
     document.add_paragraph("Forward timetable of consultation and meetings").runs[0].bold = True
     _table(
         document,
@@ -316,10 +325,7 @@ def _report_section(document: Document, model: ReportModel) -> None:
         _table(
             document,
             ["Rating", "Previous report", "This report", "Change"],
-            [
-                [RAG_WORDS[r.rag], str(r.previous), str(r.current), f"{r.change:+d}" if r.change else "No change"]
-                for r in figures.rag_change
-            ],
+            [[RAG_WORDS[r.rag], str(r.previous), str(r.current), r.change_text] for r in figures.rag_change],
             rag_column=0,
             rags=[r.rag for r in figures.rag_change],
             caption=f"Actions by RAG rating: {format_day(model.previous_as_at)} and {format_day(model.as_at)}",
@@ -431,9 +437,9 @@ def render_docx(model: ReportModel) -> bytes:
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.left_margin = section.right_margin = Mm(18)
     _header_and_footer(section, model)
-    document.core_properties.title = model.title
-    document.core_properties.subject = f"{model.meeting} – as at {format_day(model.as_at)}"
-    document.core_properties.author = model.council
+    document.core_properties.title = _property(model.title)
+    document.core_properties.subject = _property(f"{model.meeting} – as at {format_day(model.as_at)}")
+    document.core_properties.author = _property(model.council)
     _front_page(document, model)
     document.add_heading("1. Purpose of report", level=1)
     _numbered(document, model.purpose)

@@ -61,6 +61,7 @@ def new_report(inspection_id: int) -> ResponseReturnValue:
     inspection = services.get_inspection_or_404(inspection_id)
     require_manage_inspection(current_user, inspection)
     form = ReportForm() if request.method == "POST" else ReportForm(data=services.prefill_details(inspection))
+    form.published_on = inspection.published_on
     if not form.validate_on_submit():
         return render_template("reports/form.html", form=form, inspection=inspection, report=None), _status(form)
     report = services.create_report(inspection, form_data(form), author=current_user)
@@ -90,6 +91,7 @@ def edit_report(report_id: int) -> ResponseReturnValue:
     if not isinstance(report, ProgressReport):
         return report
     form = ReportForm() if request.method == "POST" else ReportForm(data=services.details_of(report))
+    form.published_on = report.inspection.published_on
     if not form.validate_on_submit():
         return render_template("reports/form.html", form=form, inspection=report.inspection, report=report), _status(
             form

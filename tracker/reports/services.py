@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from typing import Any
 
@@ -40,7 +41,7 @@ from tracker.models import (
 )
 
 TIMETABLE_ROWS = 4
-AUDITED_ACTION_FIELDS = ("due_on", "original_due_on", "status", "rag")
+AUDITED_ACTION_FIELDS = ("due_on", "original_due_on", "status", "rag", "title", "success_criteria")
 
 
 def get_inspection_or_404(inspection_id: int) -> Inspection:
@@ -136,6 +137,8 @@ def _action_record(action: Action, updates: list[ProgressUpdate], events: dict) 
         original_due_on_changes=_changes(events.get((action.id, "original_due_on"), [])),
         status_changes=_changes(events.get((action.id, "status"), [])),
         rag_changes=_changes(events.get((action.id, "rag"), [])),
+        title_changes=_changes(events.get((action.id, "title"), [])),
+        success_criteria_changes=_changes(events.get((action.id, "success_criteria"), [])),
     )
 
 
@@ -285,14 +288,22 @@ def model_for(report: ProgressReport) -> ReportModel:
 
 
 def model_for_inspection(inspection: Inspection, as_at: date) -> ReportModel:
-    """For scripted packs: the latest report's narrative (or a default one) as at `as_at`."""
+    """For scripted packs: the latest report's narrative (or a default one) as at `as_at`, for the next
+    meeting, with the forward timetable of the inspection's upcoming meetings as a new report has."""
     latest = latest_report(inspection)
-    if latest is not None:
-        narrative = narrative_of(latest)
-    else:
-        defaults = default_details(inspection)
+    defaults = default_details(inspection)
+    timetable = tuple(
+        (defaults[f"timetable_{i}_committee"], defaults[f"timetable_{i}_meets_on"])
+        for i in range(1, TIMETABLE_ROWS + 1)
+        if defaults[f"timetable_{i}_committee"]
+    )
+    if latest is None:
         narrative = Narrative(committee=defaults["committee"], meets_on=defaults["meets_on"] or as_at)
-    return compute_model(inspection, narrative, as_at)
+    else:
+        narrative = narrative_of(latest)
+        if defaults["meets_on"] is not None:
+            narrative = dataclasses.replace(narrative, committee=defaults["committee"], meets_on=defaults["meets_on"])
+    return compute_model(inspection, dataclasses.replace(narrative, forward_timetable=timetable), as_at)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -377,13 +388,15 @@ def default_details(inspection: Inspection) -> dict[str, Any]:
 
 
 def prefill_details(inspection: Inspection) -> dict[str, Any]:
-    """A new report starts from the previous one's words, with today's as-at date and the next meeting."""
+    """A new report starts from the previous one's words, with today's as-at date, the next meeting and
+    the forward timetable of the inspection's upcoming meetings (the previous report's have happened)."""
     previous = latest_report(inspection)
     if previous is None:
         return default_details(inspection)
     details = details_of(previous)
     defaults = default_details(inspection)
     details.update(as_at=defaults["as_at"], committee=defaults["committee"], meets_on=defaults["meets_on"])
+    details.update({name: value for name, value in defaults.items() if name.startswith("timetable_")})
     return details
 
 

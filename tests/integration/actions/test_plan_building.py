@@ -179,9 +179,51 @@ def test_published_plans_keep_their_original_due_date(client, db_session, plan: 
     db_session.commit()
     sign_in(client, plan.manager)
     url = f"/actions/{plan.action.id}/edit"
-    client.submit(url, form_data(reference="1.1", owner_id=str(plan.owner.id), due_on=["1", "9", "2008"], version="1"))
+    reason = "Waiting for the new case management system"
+    response = client.submit(
+        url,
+        form_data(
+            reference="1.1", owner_id=str(plan.owner.id), due_on=["1", "9", "2008"], due_on_reason=reason, version="1"
+        ),
+    )
+    assert response.status_code == 302
     action = db_session.get(Action, plan.action.id)
     assert (action.due_on, action.original_due_on) == (date(2008, 9, 1), date(2026, 12, 18))
+    event = db_session.scalars(
+        select(AuditEvent).where(AuditEvent.entity_id == action.id, AuditEvent.field == "due_on")
+    ).one()
+    assert event.note == reason
+
+
+def test_a_new_due_date_on_a_published_plan_needs_a_reason_keeping_what_was_typed(
+    client, db_session, plan: Plan
+) -> None:
+    from tracker.models import PlanStatus
+
+    plan.inspection.plan_status = PlanStatus.PUBLISHED
+    db_session.commit()
+    sign_in(client, plan.manager)
+    url = f"/actions/{plan.action.id}/edit"
+    assert soup(client.get(url)).select_one("textarea#due_on_reason") is not None
+    data = form_data(reference="1.1", title="Retyped title", owner_id=str(plan.owner.id), version="1")
+    response = client.submit(url, {**data, "due_on": ["1", "9", "2008"], "due_on_reason": "  "})
+    assert response.status_code == 400
+    page = soup(response)
+    assert "Enter the reason for changing the due date" in page.select_one(".govuk-error-summary").text
+    assert page.select_one("#due_on-day")["value"] == "1"
+    assert page.select_one("#title")["value"] == "Retyped title"
+    assert db_session.get(Action, plan.action.id).due_on == date(2026, 12, 18)
+    # Other edits that keep the due date need no reason.
+    assert client.submit(url, {**data, "due_on": ["18", "12", "2026"]}).status_code == 302
+    assert db_session.get(Action, plan.action.id).title == "Retyped title"
+
+
+def test_while_the_plan_is_drafted_due_dates_move_without_a_reason(client, plan: Plan) -> None:
+    sign_in(client, plan.manager)
+    url = f"/actions/{plan.action.id}/edit"
+    assert soup(client.get(url)).select_one("#due_on_reason") is None
+    response = client.submit(url, form_data(reference="1.1", owner_id=str(plan.owner.id), version="1"))
+    assert response.status_code == 302
 
 
 def test_reordering_swaps_neighbours(client, db_session, plan: Plan) -> None:

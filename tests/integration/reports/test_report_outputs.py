@@ -251,3 +251,144 @@ def test_changes_made_through_the_action_plan_are_read_back_as_at_each_date(app,
     revision = next(r for r in model.revised_due_dates if r.reference == "1.2")
     assert revision.reason == "The printer's contract ended"
     assert revision.original_due_on == date(2027, 2, 5)
+
+
+def test_a_title_longer_than_a_word_property_still_renders_and_issues(plan: Plan, db_session) -> None:
+    """The form allows 300 characters; Word's title property holds 255, the heading keeps all of it."""
+    title = "T" * 300
+    report = report_for(plan, db_session, title=title)
+    document = Document(io.BytesIO(render_docx(services.model_for(report))))
+    assert len(document.core_properties.title) == 255
+    assert document.core_properties.title.endswith("…")
+    assert title in [p.text for p in document.paragraphs]
+    services.issue_report(report, issuer=plan.manager)
+    assert report.state == ReportState.ISSUED
+
+
+def test_a_long_unbroken_title_wraps_on_the_pdf_front_page(plan: Plan, db_session) -> None:
+    report = report_for(plan, db_session, title="T" * 300)
+    with pdfplumber.open(io.BytesIO(render_pdf(services.model_for(report)))) as pdf:
+        front = pdf.pages[0]
+        assert max(char["x1"] for char in front.chars) <= front.width
+
+
+def test_title_and_success_criteria_edited_after_the_as_at_date_do_not_move_the_report(
+    app,
+    plan: Plan,
+    db_session,  # noqa: ANN001
+) -> None:
+    from datetime import UTC, datetime
+
+    from tracker.actions import services as actions
+
+    report = report_for(plan, db_session)
+    app.config["TRACKER_NOW"] = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    action = plan.actions["red"]
+    actions.update_action(
+        action, {"title": "RENAMED action title", "success_criteria": "NEW CRITERIA"}, actor=plan.manager
+    )
+    db_session.commit()
+    model = services.model_for(report)
+    row = next(a for a in model.all_actions() if a.reference == "1.1")
+    assert (row.title, row.success_criteria) == ("Share the findings with young people", "Criteria for 1.1")
+    assert [r.title for r in model.red_or_overdue] == ["Share the findings with young people"]
+    later = services.compute_model(plan.inspection, services.narrative_of(report), date(2026, 11, 24))
+    row = next(a for a in later.all_actions() if a.reference == "1.1")
+    assert (row.title, row.success_criteria) == ("RENAMED action title", "NEW CRITERIA")
+
+
+def test_the_reason_given_on_the_edit_form_is_the_reason_the_report_prints(app, plan: Plan, db_session) -> None:  # noqa: ANN001
+    from datetime import UTC, datetime
+
+    from tracker.actions import services as actions
+    from tracker.models import PlanStatus
+
+    plan.inspection.plan_status = PlanStatus.PUBLISHED
+    app.config["TRACKER_NOW"] = datetime(2026, 11, 10, 9, 0, tzinfo=UTC)
+    reason = "The designers' contract was re-tendered"
+    actions.update_action(
+        plan.actions["green"], {"due_on": date(2027, 4, 30)}, actor=plan.manager, due_on_reason=reason
+    )
+    db_session.commit()
+    model = services.model_for(report_for(plan, db_session))
+    assert {r.reference: r.reason for r in model.revised_due_dates}["1.2"] == reason
+
+
+def test_the_command_uses_the_upcoming_meetings_not_the_previous_reports_timetable(
+    app,
+    plan: Plan,
+    db_session,
+    tmp_path,  # noqa: ANN001
+) -> None:
+    from tracker.models import Meeting
+
+    report_for(
+        plan,
+        db_session,
+        forward_timetable=[{"committee": "OSMB", "meets_on": "2026-11-26"}, {"committee": "Cabinet", "meets_on": None}],
+    )
+    db_session.add(Meeting(inspection=plan.inspection, committee="Scrutiny", meets_on=date(2027, 1, 21)))
+    db_session.add(Meeting(inspection=plan.inspection, committee="Cabinet", meets_on=date(2027, 2, 1)))
+    db_session.commit()
+    model = services.model_for_inspection(plan.inspection, AS_AT)
+    assert model.meeting == "Cabinet, 1 February 2027"
+    assert [(row.committee, row.meets_on) for row in model.forward_timetable] == [
+        ("Scrutiny", date(2027, 1, 21)),
+        ("Cabinet", date(2027, 2, 1)),
+    ]
+    assert model.title == "JAR action plan: progress report"
+
+
+def test_the_word_front_page_starts_with_wards_affected_not_an_empty_header_row(plan: Plan, db_session) -> None:
+    document = Document(io.BytesIO(render_docx(services.model_for(report_for(plan, db_session, wards_affected="All")))))
+    wards = document.tables[0]
+    assert [[cell.text for cell in row.cells] for row in wards.rows] == [["Wards affected", "All"]]
+    assert not wards.rows[0]._tr.xpath("./w:trPr/w:tblHeader")
+
+
+def test_the_command_refuses_as_at_dates_the_web_form_refuses(app, plan: Plan, db_session, tmp_path) -> None:  # noqa: ANN001
+    runner = app.test_cli_runner()
+    base = ["reports", "render", str(plan.inspection.id), "-o", str(tmp_path / "x.pdf")]
+    result = runner.invoke(args=[*base, "--as-at", "2026-11-25"])  # tomorrow
+    assert result.exit_code != 0 and "The as-at date must be today or in the past" in result.output
+    result = runner.invoke(args=[*base, "--as-at", "1900-01-01"])
+    assert result.exit_code != 0 and "on or after the report's publication date, 2008-06-03" in result.output
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_the_command_renders_html_without_loading_weasyprint(
+    app, plan: Plan, db_session, tmp_path, monkeypatch
+) -> None:  # noqa: ANN001
+    import sys
+
+    # A None entry makes any import of the module fail, as if WeasyPrint were not installed.
+    monkeypatch.setitem(sys.modules, "weasyprint", None)
+    monkeypatch.setitem(sys.modules, "tracker.reports.render_pdf", None)
+    report_for(plan, db_session)
+    output = tmp_path / "report.html"
+    args = [
+        "reports",
+        "render",
+        str(plan.inspection.id),
+        "--as-at",
+        "2026-11-20",
+        "--format",
+        "html",
+        "-o",
+        str(output),
+    ]
+    result = app.test_cli_runner().invoke(args=args)
+    assert result.exit_code == 0, result.output
+    assert "JAR action plan: progress report" in output.read_text()
+
+
+def test_the_change_table_uses_a_real_minus_sign(plan: Plan, db_session) -> None:
+    first = report_for(plan, db_session, as_at=date(2026, 10, 31))
+    services.issue_report(first, issuer=plan.manager)
+    db_session.commit()
+    model = services.model_for(report_for(plan, db_session))
+    document = Document(io.BytesIO(render_docx(model)))
+    change = next(t for t in document.tables if t.rows[0].cells[0].text == "Rating")
+    column = [row.cells[3].text for row in change.rows[1:]]
+    assert "\N{MINUS SIGN}2" in column and not any(text.startswith("-") for text in column)
+    assert "\N{MINUS SIGN}2" in render_document(model)

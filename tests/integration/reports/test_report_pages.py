@@ -79,14 +79,42 @@ def test_invalid_details_are_shown_with_what_was_typed(client, plan: Plan) -> No
     assert page.select_one("#title")["value"] == "JAR action plan: progress report"
 
 
-def test_a_new_report_is_prefilled_from_the_previous_one(client, plan: Plan) -> None:
+def test_an_as_at_date_before_the_inspection_report_was_published_is_refused(client, plan: Plan) -> None:
+    sign_in(client, plan.manager)
+    url = f"/inspections/{plan.inspection.id}/reports/new"
+    response = client.submit(url, {**REPORT_FORM, "as_at": ["1", "1", "1900"]})
+    assert response.status_code == 400
+    page = soup(response)
+    assert (
+        "The as-at date must be on or after the report's publication date, 3 June 2008"
+        in page.select_one(".govuk-error-summary").text
+    )
+    assert page.select_one("#as_at-year")["value"] == "1900"
+    report = create_report(client, plan)
+    response = client.submit(f"/reports/{report.id}/edit", {**REPORT_FORM, "as_at": ["2", "6", "2008"]})
+    assert response.status_code == 400
+    assert client.submit(f"/reports/{report.id}/edit", {**REPORT_FORM, "as_at": ["3", "6", "2008"]}).status_code == 302
+
+
+def test_a_new_report_is_prefilled_from_the_previous_one(client, plan: Plan, db_session) -> None:
+    from tracker.models import Meeting
+
     sign_in(client, plan.manager)
     create_report(client, plan)
+    db_session.add(Meeting(inspection=plan.inspection, committee="OSMB", meets_on=date(2027, 1, 21)))
+    db_session.add(Meeting(inspection=plan.inspection, committee="Cabinet", meets_on=date(2027, 2, 1)))
+    db_session.commit()
     page = soup(client.get(f"/inspections/{plan.inspection.id}/reports/new"))
     assert page.select_one("#purpose").text.strip() == "To report progress on the JAR action plan."
     assert page.select_one("#legal_officer")["value"].startswith("Cathy Healy")
     assert page.select_one("#equal_opportunities_applies")["checked"] is not None
+    # The previous report's meetings (26 November, 7 December) have happened: the timetable is the
+    # inspection's upcoming meetings, as for a first report.
     assert page.select_one("#timetable_1_committee")["value"] == "OSMB"
+    assert page.select_one("#timetable_1_meets_on-day")["value"] == "21"
+    assert page.select_one("#timetable_2_committee")["value"] == "Cabinet"
+    assert page.select_one("#timetable_2_meets_on-month")["value"] == "02"
+    assert page.select_one("#meets_on-year")["value"] == "2027"
     # The as-at date moves on to today.
     assert page.select_one("#as_at-day")["value"] == "24"
 
