@@ -42,6 +42,7 @@ from tracker.template_filters import format_date
 
 STATUS_CHOICES = [(status.value, status.label) for status in ActionStatus]
 RAG_CHOICES = [(rag.value, rag.label) for rag in Rag]
+NOT_AN_OWNER = "Select an owner from the list: viewers and deactivated people cannot own actions"
 
 
 class GovDateField(DateField):
@@ -133,7 +134,7 @@ class ActionForm(VersionedForm):
         widget=GovTextArea(),
         validators=[Length(max=5000, message="Description must be 5,000 characters or fewer")],
     )
-    owner_id = SelectField("Owner (lead officer)", widget=GovSelect(), coerce=int, choices=[])
+    owner_id = SelectField("Owner (lead officer)", widget=GovSelect(), coerce=int, choices=[], validate_choice=False)
     lead_agency = StringField(
         "Lead agency",
         widget=GovTextInput(),
@@ -159,6 +160,10 @@ class ActionForm(VersionedForm):
     def set_owner_choices(self, people: list[User]) -> None:
         self.owner_id.choices = [(0, "No owner yet")] + [(person.id, _owner_label(person)) for person in people]
         self._people = {person.id: person for person in people}
+
+    def validate_owner_id(self, field: SelectField) -> None:
+        if field.data and field.data not in self._people:
+            raise StopValidation(NOT_AN_OWNER)
 
     def validate_due_on(self, field: GovDateField) -> None:
         if field.data is None:
@@ -292,7 +297,7 @@ class BulkAssignForm(FlaskForm):
     action_ids = SelectMultipleField(
         "Actions", widget=GovCheckboxesInput(), coerce=int, choices=[], validate_choice=False
     )
-    owner_id = SelectField("New owner", widget=GovSelect(), coerce=int, choices=[])
+    owner_id = SelectField("New owner", widget=GovSelect(), coerce=int, choices=[], validate_choice=False)
     lead_agency = StringField(
         "Lead agency (optional)",
         widget=GovTextInput(),
@@ -307,8 +312,10 @@ class BulkAssignForm(FlaskForm):
         self._action_ids = set(action_ids)
 
     def validate_owner_id(self, field: SelectField) -> None:
-        if field.data not in self._people:
+        if not field.data:
             raise StopValidation("Select the new owner")
+        if field.data not in self._people:
+            raise StopValidation(NOT_AN_OWNER)
 
     def validate_action_ids(self, field: SelectMultipleField) -> None:
         chosen = [action_id for action_id in field.data or [] if action_id in self._action_ids]

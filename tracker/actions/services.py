@@ -39,7 +39,7 @@ from tracker.models import (
     StatutoryDeadline,
     User,
 )
-from tracker.permissions import can_manage_inspection
+from tracker.permissions import ROLES_THAT_OWN_ACTIONS, can_manage_inspection, can_own_actions
 from tracker.template_filters import format_date, format_short_date
 
 PROGRESS_NOTE = "Progress update"
@@ -113,8 +113,9 @@ def get_progress_update_or_404(action: Action, update_id: int) -> ProgressUpdate
 
 
 def can_update_progress(user: User, action: Action) -> bool:
-    """The action's owner, whoever manages its inspection, and administrators."""
-    return action.owner_id == user.id or can_manage_inspection(user, action.inspection)
+    """The action's owner (unless a viewer), whoever manages its inspection, and administrators."""
+    is_owner = action.owner_id == user.id and can_own_actions(user)
+    return is_owner or can_manage_inspection(user, action.inspection)
 
 
 def require_update_progress(user: User, action: Action) -> None:
@@ -123,8 +124,14 @@ def require_update_progress(user: User, action: Action) -> None:
 
 
 def owner_choices(current: User | None = None) -> list[User]:
-    """Everyone who can own an action (active people, by name), and the current owner even if deactivated."""
-    people = list(db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.name, User.id)))
+    """Everyone who can own an action (active, not viewers; by name), and the current owner even if not.
+
+    The current owner stays so that editing other fields does not force a reassignment.
+    """
+    query = (
+        select(User).where(User.active.is_(True), User.role.in_(ROLES_THAT_OWN_ACTIONS)).order_by(User.name, User.id)
+    )
+    people = list(db.session.scalars(query))
     if current is not None and current not in people:
         people.append(current)
     return people
@@ -555,8 +562,17 @@ def _owners_by_email(emails: set[str]) -> dict[str, User]:
     return {user.email.lower(): user for user in users}
 
 
-def known_owner_emails(emails: set[str]) -> frozenset[str]:
-    return frozenset(_owners_by_email(emails))
+def known_owner_emails(emails: set[str]) -> tuple[frozenset[str], dict[str, str]]:
+    """The emails of people who can own actions, and why each other known email cannot (by email)."""
+    owners, refused = set(), {}
+    for email, user in _owners_by_email(emails).items():
+        if can_own_actions(user):
+            owners.add(email)
+        elif not user.active:
+            refused[email] = f"{user.name} ({email}) has been deactivated and cannot own actions"
+        else:
+            refused[email] = f"{user.name} ({email}) is a viewer and cannot own actions"
+    return frozenset(owners), refused
 
 
 def existing_references(inspection: Inspection) -> frozenset[tuple[str, str]]:

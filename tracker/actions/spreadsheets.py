@@ -267,9 +267,11 @@ def _rows_under_header(lines: Iterator[tuple[int, list[Any]]]) -> list[tuple[int
 def check_plan_rows(inspection: Inspection, raw_rows: list[tuple[int, dict[str, str]]]) -> list[PlanRow]:
     """Every row checked against the inspection's recommendations, the people with accounts and the plan."""
     emails = {cells.get("owner_email", "").strip().lower() for _line, cells in raw_rows}
+    owner_emails, refused_owners = known_owner_emails({email for email in emails if email})
     context = PlanContext(
         recommendations=frozenset(recommendations_by_number(inspection)),
-        owner_emails=known_owner_emails({email for email in emails if email}),
+        owner_emails=owner_emails,
+        refused_owners=refused_owners,
         published_on=inspection.published_on,
         existing_references=existing_references(inspection),
     )

@@ -204,6 +204,8 @@ class PlanContext:
 
     recommendations: frozenset[str]
     owner_emails: frozenset[str]
+    # People with an account who cannot own actions (viewers, deactivated): email → why not.
+    refused_owners: Mapping[str, str] = field(default_factory=dict)
     published_on: date | None = None
     existing_references: frozenset[tuple[str, str]] = frozenset()
 
@@ -259,6 +261,8 @@ def _check_meaning(row: PlanRow, context: PlanContext) -> None:
         row.errors.append("Enter the action")
     if row.owner_email and not _EMAIL.match(row.owner_email):
         row.errors.append(f"Owner email “{row.owner_email}” is not an email address")
+    elif row.owner_email in context.refused_owners:
+        row.errors.append(context.refused_owners[row.owner_email])
     elif row.owner_email and row.owner_email not in context.owner_emails:
         row.errors.append(f"Nobody has an account with the email address {row.owner_email}")
     if row.due_on and context.published_on and row.due_on < context.published_on:
