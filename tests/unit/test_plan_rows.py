@@ -130,6 +130,32 @@ def test_duplicate_references_are_refused() -> None:
     assert existing.errors == ["Action 3.1 is already in the plan"]
 
 
+def test_blank_references_are_numbered_after_every_reference_in_the_plan_and_the_file() -> None:
+    blank_three, explicit_three, blank_two, explicit_two, bad_blank, blank_two_again = check(
+        {"recommendation": "3", "title": "No reference"},
+        {"recommendation": "3", "title": "Given", "reference": "3.2"},
+        row(),
+        row(reference="2.1"),
+        row(owner_email="nobody@example.gov.uk"),
+        row(),
+    )
+    assert (blank_three.reference, blank_three.numbered) == ("3.3", True)
+    assert (explicit_three.reference, explicit_three.numbered) == ("3.2", False)
+    assert blank_two.reference == "2.2" and blank_two_again.reference == "2.3"
+    assert explicit_two.reference == "2.1"
+    assert bad_blank.reference == "" and not bad_blank.is_valid  # a skipped row takes no number
+    assert all(r.is_valid for r in (blank_three, explicit_three, blank_two, explicit_two, blank_two_again))
+
+
+def test_references_compare_ignoring_case_and_spaces() -> None:
+    first, second, existing = check(
+        row(reference="2.1a"), row(reference="2.1A"), {"recommendation": "3", "title": "x", "reference": " 3.1 "}
+    )
+    assert first.is_valid
+    assert second.errors == ["Action 2.1A appears more than once for this recommendation"]
+    assert existing.errors == ["Action 3.1 is already in the plan"]
+
+
 def test_long_text_is_refused_with_its_limit() -> None:
     (checked,) = check(row(title="x" * 301))
     assert checked.errors == ["Action must be 300 characters or fewer"]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Final
 
+from tracker.domain.action_order import next_reference
 from tracker.domain.rag import RAG_VALUES, STATUSES
 
 
@@ -192,6 +193,8 @@ class PlanRow:
     rag: str | None = None
     latest_progress: str = ""
     errors: list[str] = field(default_factory=list)
+    # The file left the reference blank: the row was given the next free number.
+    numbered: bool = False
 
     @property
     def is_valid(self) -> bool:
@@ -269,8 +272,17 @@ def _check_meaning(row: PlanRow, context: PlanContext) -> None:
         row.errors.append("Due date must be on or after the report's publication date")
     if row.due_on and row.start_on and row.due_on < row.start_on:
         row.errors.append("Due date must be on or after the start date")
-    if (row.recommendation, row.reference) in context.existing_references and row.reference:
+    if row.reference and _reference_key(row.recommendation, row.reference) in _existing_keys(context):
         row.errors.append(f"Action {row.reference} is already in the plan")
+
+
+def _reference_key(recommendation: str, reference: str) -> tuple[str, str]:
+    """References compare as the add-action form compares them: trimmed, case ignored."""
+    return recommendation, reference.strip().lower()
+
+
+def _existing_keys(context: PlanContext) -> set[tuple[str, str]]:
+    return {_reference_key(number, reference) for number, reference in context.existing_references}
 
 
 def check_row(line: int, cells: Mapping[str, object], context: PlanContext) -> PlanRow:
@@ -285,17 +297,37 @@ def check_row(line: int, cells: Mapping[str, object], context: PlanContext) -> P
 
 
 def check_rows(rows: Iterable[tuple[int, Mapping[str, object]]], context: PlanContext) -> list[PlanRow]:
-    """Every row checked; a reference used twice under one recommendation is an error on the second."""
+    """Every row checked; a reference used twice under one recommendation is an error on the second.
+
+    A valid row with a blank reference is numbered after the plan's references and every reference
+    the file gives, wherever it gives them, so a number it takes is never also taken later in the file.
+    """
     checked: list[PlanRow] = []
     seen: set[tuple[str, str]] = set()
     for line, cells in rows:
         row = check_row(line, cells, context)
-        key = (row.recommendation, row.reference)
+        key = _reference_key(row.recommendation, row.reference)
         if row.reference and key in seen:
             row.errors.append(f"Action {row.reference} appears more than once for this recommendation")
         seen.add(key)
         checked.append(row)
+    _number_blank_references(checked, context)
     return checked
+
+
+def _number_blank_references(rows: list[PlanRow], context: PlanContext) -> None:
+    used: dict[str, list[str]] = {}
+    for number, reference in context.existing_references:
+        used.setdefault(number, []).append(reference)
+    for row in rows:
+        if row.reference:
+            used.setdefault(row.recommendation, []).append(row.reference)
+    for row in rows:
+        if row.reference or not row.is_valid:
+            continue
+        row.reference = next_reference(row.recommendation, used.get(row.recommendation, []))
+        row.numbered = True
+        used.setdefault(row.recommendation, []).append(row.reference)
 
 
 def is_blank(cells: Mapping[str, object]) -> bool:
