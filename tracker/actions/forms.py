@@ -369,5 +369,7 @@ class ImportPlanForm(FlaskForm):
 class ConfirmImportForm(FlaskForm):
     rows = HiddenField()
     filename = HiddenField()
+    # One per preview: a second confirm of the same preview (a double-click, a resubmit) imports nothing.
+    import_token = HiddenField()
     skip_invalid = BooleanField("Import the valid rows and skip the rows with problems")
     submit = SubmitField("Import actions", widget=GovSubmitInput())

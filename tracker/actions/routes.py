@@ -533,6 +533,7 @@ def import_plan(inspection_id: int) -> ResponseReturnValue:
     confirm = ConfirmImportForm(formdata=None)
     confirm.rows.data = spreadsheets.rows_to_json(raw_rows)
     confirm.filename.data = upload.filename
+    confirm.import_token.data = services.new_import_token()
     return render_template(
         "actions/import_preview.html", inspection=inspection, rows=rows, confirm=confirm, filename=upload.filename
     )
@@ -551,9 +552,21 @@ def confirm_import(inspection_id: int) -> ResponseReturnValue:
     except spreadsheets.UnreadableSpreadsheet as problem:
         flash(str(problem), "error")
         return redirect(url_for("actions.import_plan", inspection_id=inspection.id))
+    filename = confirm.filename.data or "a spreadsheet"
+    token = confirm.import_token.data or ""
+    if not token:
+        flash("The preview could not be read back: upload the spreadsheet again", "error")
+        return redirect(url_for("actions.import_plan", inspection_id=inspection.id))
+    earlier = services.earlier_import(inspection, token)
+    if earlier is not None:
+        who = earlier.actor.name if earlier.actor else "someone"
+        flash(
+            f"This preview was already imported by {who} at {time_of_day(earlier.occurred_at)}: "
+            f"{earlier.new_value}. Nothing was imported again"
+        )
+        return redirect(url_for("actions.view_plan", inspection_id=inspection.id))
     rows = spreadsheets.check_plan_rows(inspection, raw_rows)
     invalid = [row for row in rows if not row.is_valid]
-    filename = confirm.filename.data or "a spreadsheet"
     if invalid and not confirm.skip_invalid.data:
         confirm.skip_invalid.errors = [
             f"{len(invalid)} row{'' if len(invalid) == 1 else 's'} {'has' if len(invalid) == 1 else 'have'} problems: "
@@ -562,7 +575,7 @@ def confirm_import(inspection_id: int) -> ResponseReturnValue:
         return render_template(
             "actions/import_preview.html", inspection=inspection, rows=rows, confirm=confirm, filename=filename
         ), 400
-    count = services.import_rows(inspection, rows, actor=current_user, filename=filename)
+    count = services.import_rows(inspection, rows, actor=current_user, filename=filename, token=token)
     db.session.commit()
     skipped = f"; {len(invalid)} skipped" if invalid else ""
     flash(f"{count} action{'' if count == 1 else 's'} imported from {filename}{skipped}")

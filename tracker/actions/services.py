@@ -4,6 +4,7 @@ lifecycle and imports. Every change goes through the audit trail; services flush
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -28,6 +29,7 @@ from tracker.extensions import db
 from tracker.models import (
     Action,
     ActionStatus,
+    AuditEvent,
     DeadlineKind,
     DueDateRequestState,
     Inspection,
@@ -584,8 +586,39 @@ def existing_references(inspection: Inspection) -> frozenset[tuple[str, str]]:
     return frozenset((numbers.get(rec_id, ""), reference) for rec_id, reference in rows)
 
 
-def import_rows(inspection: Inspection, rows: Sequence[PlanRow], *, actor: User, filename: str) -> int:
-    """Create an action for each valid row, in file order; a row with progress gets a first progress update."""
+IMPORTED_FIELD = "plan_imported"
+
+
+def new_import_token() -> str:
+    """A preview's one-time token: the import it confirms is recorded under it (see `earlier_import`)."""
+    return secrets.token_urlsafe(12)
+
+
+def _token_note(token: str) -> str:
+    return f"Import reference {token}"
+
+
+def earlier_import(inspection: Inspection, token: str) -> AuditEvent | None:
+    """The import already confirmed from the preview with `token`, if any.
+
+    Locks the inspection's row first, so two confirms sent at once (a double-click) take turns:
+    the second sees the first one's record.
+    """
+    db.session.execute(select(Inspection.id).where(Inspection.id == inspection.id).with_for_update())
+    query = select(AuditEvent).where(
+        AuditEvent.entity_type == Inspection.__tablename__,
+        AuditEvent.entity_id == inspection.id,
+        AuditEvent.field == IMPORTED_FIELD,
+        AuditEvent.note == _token_note(token),
+    )
+    return db.session.scalars(query.options(joinedload(AuditEvent.actor))).first()
+
+
+def import_rows(inspection: Inspection, rows: Sequence[PlanRow], *, actor: User, filename: str, token: str) -> int:
+    """Create an action for each valid row, in file order; a row with progress gets a first progress update.
+
+    The import is recorded on the inspection under the preview's `token`, so it happens once.
+    """
     recommendations = recommendations_by_number(inspection)
     owners = _owners_by_email({row.owner_email for row in rows if row.owner_email})
     note = f"Imported from {filename}"
@@ -611,6 +644,15 @@ def import_rows(inspection: Inspection, rows: Sequence[PlanRow], *, actor: User,
         )
         _import_progress(action, row, actor=actor, today=today)
         created += 1
+    record_change(
+        actor=actor,
+        entity=inspection,
+        field=IMPORTED_FIELD,
+        old=None,
+        new=f"{created} action{'' if created == 1 else 's'} from {filename}",
+        inspection_id=inspection.id,
+        note=_token_note(token),
+    )
     db.session.flush()
     return created
 

@@ -133,17 +133,15 @@ def test_round_trip_into_an_empty_inspection_gives_the_same_plan(
     page = soup(preview)
     assert "4 rows, 4 ready to import" in page.text, page.select_one("main").get_text(" ", strip=True)[:1500]
     assert db_session.scalar(select(func.count()).select_from(Action).where(Action.inspection_id == copy.id)) == 0
-    response = client.submit(
-        f"/inspections/{copy.id}/plan/import/confirm",
-        {"rows": page.select_one("input[name=rows]")["value"], "filename": f"plan.{file_format}"},
-        page_url=url,
-    )
+    response = confirm(client, copy.id, preview)
     assert response.status_code == 302
     assert "4 actions imported from plan." in soup(client.get(response.headers["Location"])).text
     original, imported = plan_snapshot(db_session, full_plan.inspection.id), plan_snapshot(db_session, copy.id)
     assert imported == original
-    notes = {e.note for e in db_session.scalars(select(AuditEvent).where(AuditEvent.inspection_id == copy.id))}
-    assert notes == {f"Imported from plan.{file_format}"}
+    events = db_session.scalars(
+        select(AuditEvent).where(AuditEvent.inspection_id == copy.id, AuditEvent.entity_type == "actions")
+    )
+    assert {event.note for event in events} == {f"Imported from plan.{file_format}"}
 
 
 def upload(client, plan: Plan, rows: list[list[object]], name: str = "plan.xlsx"):  # noqa: ANN001, ANN201
@@ -239,13 +237,11 @@ def test_every_row_is_checked_and_nothing_is_saved_until_all_are_valid(client, d
     assert "Row 5: Due date “31/02/2009” must be a real date" in summary
     assert "Row 6: There is no recommendation 9 in this inspection" in summary
     assert "4 rows, 1 ready to import" in page.text
-    rows = page.select_one("input[name=rows]")["value"]
-    confirm = f"/inspections/{plan.inspection.id}/plan/import/confirm"
-    refused = client.submit(confirm, {"rows": rows, "filename": "plan.xlsx"}, page_url="/")
+    refused = confirm(client, plan.inspection.id, response)
     assert refused.status_code == 400
     assert "3 rows have problems" in soup(refused).text
     assert db_session.scalar(select(func.count()).select_from(Action)) == 2
-    accepted = client.submit(confirm, {"rows": rows, "filename": "plan.xlsx", "skip_invalid": "y"}, page_url="/")
+    accepted = confirm(client, plan.inspection.id, refused, skip_invalid=True)
     assert accepted.status_code == 302
     assert "1 action imported from plan.xlsx; 3 skipped" in soup(client.get(accepted.headers["Location"])).text
     new = db_session.scalars(select(Action).where(Action.title == "Good row with the next number")).one()
@@ -259,16 +255,33 @@ def test_the_confirm_step_checks_again(client, db_session, plan: Plan) -> None:
 
     sign_in(client, plan.manager)
     rows = json.dumps([[2, {"recommendation": "1", "title": "Sneaky", "owner_email": "nobody@example.gov.uk"}]])
-    response = client.submit(
-        f"/inspections/{plan.inspection.id}/plan/import/confirm", {"rows": rows, "filename": "x.csv"}, page_url="/"
-    )
+    url = f"/inspections/{plan.inspection.id}/plan/import/confirm"
+    response = client.submit(url, {"rows": rows, "filename": "x.csv", "import_token": "t"}, page_url="/")
     assert response.status_code == 400
-    garbage = client.submit(
-        f"/inspections/{plan.inspection.id}/plan/import/confirm", {"rows": "{not json", "filename": "x"}, page_url="/"
-    )
-    assert garbage.status_code == 302
-    assert "upload the spreadsheet again" in soup(client.get(garbage.headers["Location"])).text
+    for tampered in ({"rows": "{not json", "import_token": "t"}, {"rows": rows}):
+        garbage = client.submit(url, {"filename": "x", **tampered}, page_url="/")
+        assert garbage.status_code == 302
+        assert "upload the spreadsheet again" in soup(client.get(garbage.headers["Location"])).text
     assert db_session.scalar(select(func.count()).select_from(Action)) == 2
+
+
+def test_confirming_the_same_preview_twice_imports_once(client, db_session, plan: Plan) -> None:
+    """A double-click or a resubmitted form: the second confirm imports nothing and says why."""
+    sign_in(client, plan.manager)
+    rows = [HEADER, [1, "", "No reference", "", ""], [1, "1.5", "Bad owner", "nobody@example.gov.uk", ""]]
+    preview = upload(client, plan, rows)
+    first = confirm(client, plan.inspection.id, preview, skip_invalid=True)
+    assert "1 action imported from plan.xlsx; 1 skipped" in soup(client.get(first.headers["Location"])).text
+    second = confirm(client, plan.inspection.id, preview, skip_invalid=True)
+    assert second.status_code == 302
+    message = soup(client.get(second.headers["Location"])).text
+    assert "This preview was already imported by Jo Clarke at 10:00: 1 action from plan.xlsx." in message
+    assert "Nothing was imported again" in message
+    titles = db_session.scalars(select(Action.title).where(Action.inspection_id == plan.inspection.id)).all()
+    assert sorted(titles) == sorted([plan.action.title, plan.other_action.title, "No reference"])
+    # Uploading the file again is a new preview: the person meant it, so it imports.
+    again = confirm(client, plan.inspection.id, upload(client, plan, rows), skip_invalid=True)
+    assert "1 action imported from plan.xlsx; 1 skipped" in soup(client.get(again.headers["Location"])).text
 
 
 @pytest.mark.parametrize(
@@ -319,10 +332,7 @@ def test_imported_progress_becomes_a_first_update(client, db_session, plan: Plan
             [2, "Imported with progress", "In progress", "Amber", "Half way"],
         ],
     )
-    rows = soup(response).select_one("input[name=rows]")["value"]
-    client.submit(
-        f"/inspections/{plan.inspection.id}/plan/import/confirm", {"rows": rows, "filename": "plan.xlsx"}, page_url="/"
-    )
+    confirm(client, plan.inspection.id, response)
     action = db_session.scalars(select(Action).where(Action.title == "Imported with progress")).one()
     assert (action.reference, action.status, action.rag) == ("2.2", ActionStatus.IN_PROGRESS, Rag.AMBER)
     (update,) = db_session.scalars(select(ProgressUpdate).where(ProgressUpdate.action_id == action.id))
