@@ -234,6 +234,7 @@ class ProgressForm(VersionedForm):
     suggest: Callable[[str], str] = staticmethod(lambda _status: "green")
     current_due_on: date | None = None
     published_on: date | None = None
+    today: date | None = None
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
@@ -247,7 +248,11 @@ class ProgressForm(VersionedForm):
         )
         suggested = self.suggest(update.status) if update.status in STATUSES else ""
         errors = progress_errors(
-            update, suggested_rag=suggested, current_due_on=self.current_due_on, published_on=self.published_on
+            update,
+            suggested_rag=suggested,
+            current_due_on=self.current_due_on,
+            published_on=self.published_on,
+            today=self.today,
         )
         for name, message in errors.items():
             field = getattr(self, name)

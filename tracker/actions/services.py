@@ -433,6 +433,7 @@ def progress_problems(action: Action, data: Mapping[str, Any], today: date) -> d
         suggested_rag=suggested,
         current_due_on=action.due_on,
         published_on=action.inspection.published_on,
+        today=today,
     )
 
 

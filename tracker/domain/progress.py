@@ -79,7 +79,13 @@ def _evidence_errors(text: str) -> str | None:
     return None
 
 
-def _request_errors(update: ProgressInput, *, current_due_on: date | None, published_on: date | None) -> dict[str, str]:
+def _request_errors(
+    update: ProgressInput, *, current_due_on: date | None, published_on: date | None, today: date | None
+) -> dict[str, str]:
+    """A revised due date is a date to work to: after today, and not the date the action already has.
+
+    It is normally later than the current due date; an earlier one (bringing the action forward) is allowed.
+    """
     errors: dict[str, str] = {}
     reason = update.request_reason.strip()
     if update.requested_due_on is None:
@@ -92,6 +98,8 @@ def _request_errors(update: ProgressInput, *, current_due_on: date | None, publi
         errors["request_reason"] = f"Reason must be {REASON_LIMIT:,} characters or fewer"
     if current_due_on is not None and update.requested_due_on == current_due_on:
         errors["requested_due_on"] = "Revised due date must be different from the current due date"
+    elif today is not None and update.requested_due_on <= today:
+        errors["requested_due_on"] = "Revised due date must be in the future"
     elif published_on is not None and update.requested_due_on < published_on:
         errors["requested_due_on"] = "Revised due date must be on or after the report's publication date"
     return errors
@@ -103,6 +111,7 @@ def progress_errors(
     suggested_rag: str,
     current_due_on: date | None = None,
     published_on: date | None = None,
+    today: date | None = None,
 ) -> dict[str, str]:
     """Field name → the first error for that field; empty when the update can be recorded."""
     errors = _rating_errors(update)
@@ -116,7 +125,7 @@ def progress_errors(
     evidence = _evidence_errors(update.evidence_links)
     if evidence:
         errors["evidence_links"] = evidence
-    errors.update(_request_errors(update, current_due_on=current_due_on, published_on=published_on))
+    errors.update(_request_errors(update, current_due_on=current_due_on, published_on=published_on, today=today))
     return errors
 
 

@@ -98,6 +98,18 @@ def test_narrative_rules_and_limits_are_stated(client, db_session, plan: Plan) -
             {"status": "in_progress", "rag": "green", "requested_due_on": ["31", "2", "2027"], "request_reason": "x"},
             "Revised due date must be a real date",
         ),
+        (
+            {"status": "in_progress", "rag": "green", "requested_due_on": ["1", "3", "2010"], "request_reason": "x"},
+            "Revised due date must be in the future",
+        ),
+        (
+            {"status": "in_progress", "rag": "green", "requested_due_on": ["24", "11", "2026"], "request_reason": "x"},
+            "Revised due date must be in the future",
+        ),
+        (
+            {"status": "in_progress", "rag": "green", "requested_due_on": ["18", "12", "2026"], "request_reason": "x"},
+            "Revised due date must be different from the current due date",
+        ),
     ]
     for data, message in cases:
         response = client.submit(url, {**hidden, **data})
@@ -288,3 +300,24 @@ def test_updates_are_append_only_and_the_latest_sets_the_action(client, db_sessi
     assert (action.status, action.rag, action.completed_on) == (ActionStatus.NOT_STARTED, Rag.RED, None)
     timeline = [li.text for li in soup(client.get(f"/actions/{plan.action.id}")).select(".app-timeline__item")]
     assert "Paused" in timeline[0] and "Earlier" in timeline[1]
+
+
+def test_a_revised_due_date_in_the_past_is_refused_keeping_what_was_typed(client, db_session, plan: Plan) -> None:
+    sign_in(client, plan.owner)
+    url = f"/actions/{plan.action.id}/progress"
+    data = {
+        **open_form(client, plan.action.id),
+        "status": "in_progress",
+        "rag": "amber",
+        "narrative": "The supplier is late",
+        "requested_due_on": ["1", "3", "2010"],
+        "request_reason": "Go-live moved",
+    }
+    response = client.submit(url, data)
+    assert response.status_code == 400
+    page = soup(response)
+    assert page.select_one(".govuk-error-summary a").text == "Revised due date must be in the future"
+    assert [field["value"] for field in page.select("input[name=requested_due_on]")] == ["1", "3", "2010"]
+    assert page.select_one("textarea[name=request_reason]").text == "Go-live moved"
+    assert page.select_one("textarea[name=narrative]").text == "The supplier is late"
+    assert db_session.scalars(select(ProgressUpdate).where(ProgressUpdate.action_id == plan.action.id)).first() is None
