@@ -102,8 +102,8 @@ def test_every_problem_in_a_row_is_reported() -> None:
     assert checked.errors == [
         "Start date “next week” is not a date: use the form 9/9/2008",
         "Due date “31/02/2009” must be a real date",
-        "Status “finished” is not one of: Not started, In progress, Complete, No longer required",
-        "RAG “purple” is not one of: Red, Amber, Green, Blue",
+        "Status “Finished” is not one of: Not started, In progress, Complete, No longer required",
+        "RAG “Purple” is not one of: Red, Amber, Green, Blue",
         "There is no recommendation 9 in this inspection",
         "Enter the action",
         "Nobody has an account with the email address nobody@example.gov.uk",
@@ -154,6 +154,41 @@ def test_references_compare_ignoring_case_and_spaces() -> None:
     assert first.is_valid
     assert second.errors == ["Action 2.1A appears more than once for this recommendation"]
     assert existing.errors == ["Action 3.1 is already in the plan"]
+
+
+@pytest.mark.parametrize(
+    ("cells", "errors"),
+    [
+        (
+            {"status": "Complete", "rag": "Green", "latest_progress": "Done"},
+            ["A complete action or one no longer required is rated Blue"],
+        ),
+        (
+            {"status": "In progress", "rag": "Blue", "latest_progress": "Nearly"},
+            ["Blue means complete: choose Complete or No longer required as the status, or another rating"],
+        ),
+        ({"status": "In progress", "rag": "Red"}, ["Enter a narrative explaining the Red rating in “Latest progress”"]),
+        (
+            {"status": "In progress", "rag": "Amber"},
+            ["Enter a narrative explaining the Amber rating in “Latest progress”"],
+        ),
+        (
+            {"status": "Complete"},
+            ["Enter a narrative saying what was done to complete the action in “Latest progress”"],
+        ),
+        (
+            {"status": "No longer required", "rag": "Blue"},
+            ["Enter a narrative saying why the action is no longer required in “Latest progress”"],
+        ),
+        ({"status": "In progress", "rag": "Red", "latest_progress": "Staff vacancies"}, []),
+        ({"status": "Complete", "latest_progress": "All files audited"}, []),
+        ({"status": "In progress", "rag": "Green"}, []),
+        ({"status": "In progress"}, []),
+    ],
+)
+def test_status_and_rag_follow_the_progress_form_rules(cells: dict[str, str], errors: list[str]) -> None:
+    (checked,) = check(row(**cells))
+    assert checked.errors == errors
 
 
 def test_long_text_is_refused_with_its_limit() -> None:

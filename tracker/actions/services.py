@@ -643,7 +643,7 @@ def import_rows(inspection: Inspection, rows: Sequence[PlanRow], *, actor: User,
             actor=actor,
             note=note,
         )
-        _import_progress(action, row, actor=actor, today=today)
+        _import_progress(action, row, actor=actor, today=today, note=note)
         created += 1
     record_change(
         actor=actor,
@@ -658,24 +658,23 @@ def import_rows(inspection: Inspection, rows: Sequence[PlanRow], *, actor: User,
     return created
 
 
-def _import_progress(action: Action, row: PlanRow, *, actor: User, today: date) -> None:
-    action.status = ActionStatus(row.status)
-    action.rag = Rag(row.rag) if row.rag else None
-    if not row.latest_progress:
+def _import_progress(action: Action, row: PlanRow, *, actor: User, today: date, note: str) -> None:
+    """A row's status, RAG and latest progress become the action's first progress update, as if typed in
+    the progress form, so the history says where they came from. A blank RAG is the suggested one."""
+    if not row.has_progress:
         return
-    rag = action.rag or Rag(suggested_rag(action, row.status, today))
-    action.rag = rag
-    action.last_progress_at = clock.now()
+    status = ActionStatus(row.status)
+    rag = Rag(row.rag) if row.rag else Rag(suggested_rag(action, row.status, today))
+    now = clock.now()
     db.session.add(
         ProgressUpdate(
-            action=action,
-            author_id=actor.id,
-            created_at=action.last_progress_at,
-            status=action.status,
-            rag=rag,
-            narrative=row.latest_progress,
+            action=action, author_id=actor.id, created_at=now, status=status, rag=rag, narrative=row.latest_progress
         )
     )
+    completed_on = today if status == ActionStatus.COMPLETE else None
+    changes = {"status": status, "rag": rag, "completed_on": completed_on}
+    apply_changes(action, changes, actor=actor, inspection_id=action.inspection_id, note=note)
+    action.last_progress_at = now
 
 
 def manages(user: User, inspection: Inspection) -> bool:

@@ -14,7 +14,8 @@ from datetime import date, datetime
 from typing import Final
 
 from tracker.domain.action_order import next_reference
-from tracker.domain.rag import RAG_VALUES, STATUSES
+from tracker.domain.progress import narrative_reason, rating_mismatch
+from tracker.domain.rag import BLUE, CLOSED_STATUSES, NOT_STARTED, RAG_VALUES, STATUSES
 
 
 @dataclass(frozen=True)
@@ -195,6 +196,13 @@ class PlanRow:
     errors: list[str] = field(default_factory=list)
     # The file left the reference blank: the row was given the next free number.
     numbered: bool = False
+    # The file left the due date blank: the row was given the default for its recommendation's timescale.
+    due_from_timescale: bool = False
+
+    @property
+    def has_progress(self) -> bool:
+        """Whether the row says anything about progress, so importing it records a progress update."""
+        return self.status != NOT_STARTED or bool(self.rag) or bool(self.latest_progress)
 
     @property
     def is_valid(self) -> bool:
@@ -237,22 +245,42 @@ def _date_cell(row: PlanRow, cells: Mapping[str, object], key: str, header: str)
 
 
 def _status_and_rag(row: PlanRow, cells: Mapping[str, object]) -> None:
-    status_text = cell_text(cells.get("status")).lower()
+    problems = len(row.errors)
+    status_text = cell_text(cells.get("status"))
     if status_text:
-        status = STATUS_WORDS.get(status_text, status_text.replace(" ", "_"))
+        words = status_text.lower()
+        status = STATUS_WORDS.get(words, words.replace(" ", "_"))
         if status in STATUSES:
             row.status = status
         else:
             row.errors.append(f"Status “{status_text}” is not one of: {', '.join(STATUS_LABELS.values())}")
-    rag_text = cell_text(cells.get("rag")).lower()
+    rag_text = cell_text(cells.get("rag"))
     if rag_text:
         # "Red – off track" is how the tracker labels a rating; the colour word comes first.
-        word = re.split(r"[\s–-]+", rag_text)[0]
+        word = re.split(r"[\s–-]+", rag_text.lower())[0]
         rag = RAG_WORDS.get(word, word)
         if rag in RAG_VALUES:
             row.rag = rag
         else:
             row.errors.append(f"RAG “{rag_text}” is not one of: Red, Amber, Green, Blue")
+    if len(row.errors) == problems:
+        _check_progress(row)
+
+
+def _check_progress(row: PlanRow) -> None:
+    """The progress form's rules (tracker.domain.progress): Blue goes with a closed status and only with one,
+    and a Red or Amber rating, completion or "no longer required" needs the latest progress to say why.
+
+    A blank RAG is taken as the suggested one; a rating other than the suggestion needs no narrative here,
+    because an imported rating was given when the spreadsheet was kept, not today.
+    """
+    if row.rag and (mismatch := rating_mismatch(row.status, row.rag)):
+        row.errors.append(mismatch)
+        return
+    rag = row.rag or (BLUE if row.status in CLOSED_STATUSES else "")
+    reason = narrative_reason(row.status, rag, rag)
+    if reason and not row.latest_progress:
+        row.errors.append(f"{reason} in “Latest progress”")
 
 
 def _check_meaning(row: PlanRow, context: PlanContext) -> None:

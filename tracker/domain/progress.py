@@ -56,16 +56,23 @@ def narrative_reason(status: str, rag: str, suggested_rag: str) -> str | None:
     return None
 
 
+def rating_mismatch(status: str, rag: str) -> str | None:
+    """Why this rating cannot go with this status (Blue with a closed status, and only then); None if it can."""
+    if rag == BLUE and status not in CLOSED_STATUSES:
+        return "Blue means complete: choose Complete or No longer required as the status, or another rating"
+    if rag != BLUE and status in CLOSED_STATUSES:
+        return "A complete action or one no longer required is rated Blue"
+    return None
+
+
 def _rating_errors(update: ProgressInput) -> dict[str, str]:
     errors: dict[str, str] = {}
     if update.status not in STATUSES:
         errors["status"] = "Select a status"
     if update.rag not in RAG_VALUES:
         errors["rag"] = "Select a RAG rating"
-    elif update.rag == BLUE and update.status not in CLOSED_STATUSES:
-        errors["rag"] = "Blue means complete: choose Complete or No longer required as the status, or another rating"
-    elif update.rag != BLUE and update.status in CLOSED_STATUSES:
-        errors["rag"] = "A complete action or one no longer required is rated Blue"
+    elif mismatch := rating_mismatch(update.status, update.rag):
+        errors["rag"] = mismatch
     return errors
 
 
@@ -138,4 +145,5 @@ __all__ = [
     "evidence_links",
     "narrative_reason",
     "progress_errors",
+    "rating_mismatch",
 ]

@@ -20,7 +20,7 @@ from tracker.models import Action, ActionStatus, AuditEvent, ProgressUpdate, Rag
 @pytest.fixture
 def full_plan(db_session, plan: Plan) -> Plan:  # noqa: ANN001
     """The plan with actions that use every column, awkward text included."""
-    ActionFactory(
+    completed = ActionFactory(
         recommendation=plan.immediate,
         reference="1.2",
         title='=HYPERLINK("http://evil.example") is text, not a formula',
@@ -41,11 +41,14 @@ def full_plan(db_session, plan: Plan) -> Plan:  # noqa: ANN001
         lead_agency="",
         rag=None,
         status=ActionStatus.NOT_STARTED,
-        due_on=None,
+        due_on=date(2008, 12, 3),
         position=1,
     )
     ProgressUpdateFactory(
         action=plan.action, status=ActionStatus.IN_PROGRESS, rag=Rag.GREEN, narrative="On track, 3 of 5 done"
+    )
+    ProgressUpdateFactory(
+        action=completed, status=ActionStatus.COMPLETE, rag=Rag.BLUE, narrative="All 40 files audited"
     )
     db_session.commit()
     return plan
@@ -337,6 +340,69 @@ def test_imported_progress_becomes_a_first_update(client, db_session, plan: Plan
     assert (action.reference, action.status, action.rag) == ("2.2", ActionStatus.IN_PROGRESS, Rag.AMBER)
     (update,) = db_session.scalars(select(ProgressUpdate).where(ProgressUpdate.action_id == action.id))
     assert (update.narrative, update.author_id, update.rag) == ("Half way", plan.manager.id, Rag.AMBER)
+
+
+def test_an_imported_status_and_rating_is_a_progress_update_in_the_history(client, db_session, plan: Plan) -> None:
+    sign_in(client, plan.manager)
+    preview = upload(
+        client,
+        plan,
+        [
+            ["Recommendation", "Action", "Due date", "Status", "RAG", "Latest progress"],
+            [2, "Rated without a narrative", "1/12/2026", "In progress", "Green", ""],
+            [2, "Complete but green", "1/12/2026", "Complete", "Green", "Done"],
+            [2, "Red with no reason", "1/12/2026", "In progress", "Red", ""],
+        ],
+    )
+    summary = soup(preview).select_one(".govuk-error-summary").text
+    assert "Row 3: A complete action or one no longer required is rated Blue" in summary
+    assert "Row 4: Enter a narrative explaining the Red rating in “Latest progress”" in summary
+    confirm(client, plan.inspection.id, preview, skip_invalid=True)
+    (action,) = db_session.scalars(
+        select(Action).where(
+            Action.title.in_(["Rated without a narrative", "Complete but green", "Red with no reason"])
+        )
+    )
+    assert (action.title, action.status, action.rag) == (
+        "Rated without a narrative",
+        ActionStatus.IN_PROGRESS,
+        Rag.GREEN,
+    )
+    (update,) = db_session.scalars(select(ProgressUpdate).where(ProgressUpdate.action_id == action.id))
+    assert (update.status, update.rag, update.narrative, update.author_id) == (
+        ActionStatus.IN_PROGRESS,
+        Rag.GREEN,
+        "",
+        plan.manager.id,
+    )
+    changes = {
+        event.field: (event.old_value, event.new_value, event.note)
+        for event in db_session.scalars(
+            select(AuditEvent).where(AuditEvent.entity_type == "actions", AuditEvent.entity_id == action.id)
+        )
+    }
+    assert changes["status"] == ("not_started", "in_progress", "Imported from plan.xlsx")
+    assert changes["rag"] == (None, "green", "Imported from plan.xlsx")
+    # With progress behind it, deleting the action keeps its history.
+    deleted = client.submit(f"/actions/{action.id}/delete")
+    assert "Action archived" in soup(client.get(deleted.headers["Location"])).text
+
+
+def test_a_row_without_a_due_date_gets_the_default_from_its_timescale(client, db_session, plan: Plan) -> None:
+    """As the add-action form does: immediate → the action plan's statutory date, six months → publication + 6."""
+    sign_in(client, plan.manager)
+    preview = upload(client, plan, [HEADER, [1, "", "Immediate", "", None], [2, "", "Six months", "", None]])
+    dates = [cell.get_text(" ", strip=True) for cell in soup(preview).select("tbody tr td:nth-of-type(5)")]
+    assert dates == ["9 Sep 2008 (from the timescale)", "3 Dec 2008 (from the timescale)"]
+    confirm(client, plan.inspection.id, preview)
+    due = dict(
+        db_session.execute(
+            select(Action.title, Action.due_on).where(Action.title.in_(["Immediate", "Six months"]))
+        ).all()
+    )
+    assert due == {"Immediate": date(2008, 9, 9), "Six months": date(2008, 12, 3)}
+    add_form = soup(client.get(f"/recommendations/{plan.immediate.id}/actions/new"))
+    assert [field["value"] for field in add_form.select("input[name=due_on]")] == ["09", "09", "2008"]
 
 
 def test_a_spreadsheet_that_unpacks_to_gigabytes_is_refused_before_reading(client, db_session, plan: Plan) -> None:
