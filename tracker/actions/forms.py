@@ -34,7 +34,7 @@ from wtforms import (
 )
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, StopValidation
 
-from tracker.domain.plan_lifecycle import PLAN_STATUS_LABELS
+from tracker.domain.plan_lifecycle import PLAN_STATUS_LABELS, refused_move
 from tracker.domain.progress import NARRATIVE_LIMIT, REASON_LIMIT, ProgressInput, progress_errors
 from tracker.domain.rag import STATUSES
 from tracker.models import ActionStatus, Rag, User
@@ -334,17 +334,23 @@ class BulkAssignForm(FlaskForm):
 
 
 class PlanStatusForm(FlaskForm):
-    status = RadioField("New status", widget=GovRadioInput(), choices=[])
+    status = RadioField("New status", widget=GovRadioInput(), choices=[], validate_choice=False)
     published_on = GovDateField("Date the plan was published")
     submit = SubmitField("Change status", widget=GovSubmitInput())
 
     report_published_on: date | None = None
     today: date | None = None
     asks_for_date: bool = False
+    current_status: str = ""
 
-    def set_choices(self, statuses: tuple[str, ...]) -> None:
+    def set_choices(self, current: str, statuses: tuple[str, ...]) -> None:
+        self.current_status = current
         self.status.choices = [(status, PLAN_STATUS_LABELS[status]) for status in statuses]
         self.status.validators = [DataRequired("Select the plan's new status")]
+
+    def validate_status(self, field: RadioField) -> None:
+        if field.data not in dict(self.status.choices):
+            raise StopValidation(refused_move(self.current_status, field.data))
 
     def validate_published_on(self, field: GovDateField) -> None:
         if not (self.asks_for_date and self.status.data == "published") or field.process_errors:

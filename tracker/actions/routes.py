@@ -443,7 +443,7 @@ def change_plan_status(inspection_id: int) -> ResponseReturnValue:
     inspection = services.get_inspection_or_404(inspection_id)
     require_manage_inspection(current_user, inspection)
     form = PlanStatusForm()
-    form.set_choices(next_statuses(inspection.plan_status.value))
+    form.set_choices(inspection.plan_status.value, next_statuses(inspection.plan_status.value))
     form.report_published_on = inspection.published_on
     form.today = clock.today()
     form.asks_for_date = inspection.plan_status in (PlanStatus.DRAFT, PlanStatus.CONSULTATION)
@@ -479,12 +479,22 @@ def bulk_assign(inspection_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         status = 400 if form.is_submitted() else 200
         return render_template("actions/bulk_assign.html", form=form, page=page, inspection=inspection), status
-    count = services.bulk_assign(
+    assigned = services.bulk_assign(
         inspection, form.action_ids.data, form.owner, actor=current_user, lead_agency=form.lead_agency.data or ""
     )
     db.session.commit()
-    flash(f"{form.owner.name} now owns {count} more action{'' if count == 1 else 's'}")
+    flash(_assigned_message(form.owner.name, assigned))
     return redirect(url_for("actions.view_plan", inspection_id=inspection.id))
+
+
+def _assigned_message(name: str, assigned: services.Assigned) -> str:
+    already, newly = assigned.already_owned, assigned.newly_owned
+    if not newly:
+        return f"{name} already owns {'the selected action' if already == 1 else f'all {already} selected actions'}"
+    message = f"{name} now owns {newly} more action{'' if newly == 1 else 's'}"
+    if already:
+        message += f" ({already} of those selected {'was' if already == 1 else 'were'} already theirs)"
+    return message
 
 
 @bp.get("/inspections/<int:inspection_id>/dashboard")

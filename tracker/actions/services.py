@@ -353,10 +353,18 @@ def move_action(action: Action, direction: Direction, *, actor: User) -> bool:
     return True
 
 
+@dataclass(frozen=True)
+class Assigned:
+    """What a bulk assignment did: actions that changed owner, and chosen actions the person already owned."""
+
+    newly_owned: int
+    already_owned: int
+
+
 def bulk_assign(
     inspection: Inspection, action_ids: Sequence[int], owner: User, *, actor: User, lead_agency: str = ""
-) -> int:
-    """Give the chosen actions of `inspection` one owner (and lead agency, if given); returns how many changed."""
+) -> Assigned:
+    """Give the chosen actions of `inspection` one owner (and lead agency, if given)."""
     actions = db.session.scalars(
         select(Action).where(
             Action.inspection_id == inspection.id, Action.id.in_(list(action_ids)), Action.archived_at.is_(None)
@@ -365,12 +373,15 @@ def bulk_assign(
     changes: dict[str, Any] = {"owner": owner}
     if lead_agency.strip():
         changes["lead_agency"] = lead_agency.strip()
-    count = 0
+    newly_owned = already_owned = 0
     for action in actions:
-        if apply_changes(action, changes, actor=actor, inspection_id=inspection.id, note="Assigned with others"):
-            count += 1
+        if action.owner_id == owner.id:
+            already_owned += 1
+        changed = apply_changes(action, changes, actor=actor, inspection_id=inspection.id, note="Assigned with others")
+        if "owner" in changed:
+            newly_owned += 1
     db.session.flush()
-    return count
+    return Assigned(newly_owned, already_owned)
 
 
 def has_progress(action: Action) -> bool:
