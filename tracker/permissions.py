@@ -15,6 +15,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 ALL_ROLES = tuple(Role)
 STAFF_WHO_MANAGE = (Role.ADMIN, Role.PROGRAMME_MANAGER)
+# Viewers read and change nothing, so they never own an action (DESIGN §9).
+ROLES_THAT_OWN_ACTIONS = (Role.ADMIN, Role.PROGRAMME_MANAGER, Role.SERVICE_MANAGER)
 
 
 def _mark(view: Callable[..., Any], rule: str) -> None:
@@ -57,6 +59,11 @@ def can_manage_inspection(user: User, inspection: Inspection) -> bool:
     if user.role == Role.ADMIN:
         return True
     return user.role == Role.PROGRAMME_MANAGER and any(m.id == user.id for m in inspection.managers)
+
+
+def can_own_actions(user: User) -> bool:
+    """Active people who may change things; a viewer or a deactivated person owns no action."""
+    return user.active and user.role in ROLES_THAT_OWN_ACTIONS
 
 
 def require_manage_inspection(user: User, inspection: Inspection) -> None:

@@ -46,6 +46,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_short_date, "short_date")
     app.add_template_filter(lambda value, empty="": format_datetime(value, timezone, empty), "datetime")
+    app.add_template_filter(lambda value: format_date(to_local(value, timezone)) if value else "", "local_date")
     app.add_template_filter(lambda value: value.isoformat() if value else "", "iso")
 
     @app.context_processor

@@ -102,8 +102,8 @@ def test_every_problem_in_a_row_is_reported() -> None:
     assert checked.errors == [
         "Start date “next week” is not a date: use the form 9/9/2008",
         "Due date “31/02/2009” must be a real date",
-        "Status “finished” is not one of: Not started, In progress, Complete, No longer required",
-        "RAG “purple” is not one of: Red, Amber, Green, Blue",
+        "Status “Finished” is not one of: Not started, In progress, Complete, No longer required",
+        "RAG “Purple” is not one of: Red, Amber, Green, Blue",
         "There is no recommendation 9 in this inspection",
         "Enter the action",
         "Nobody has an account with the email address nobody@example.gov.uk",
@@ -128,6 +128,67 @@ def test_duplicate_references_are_refused() -> None:
     assert first.is_valid
     assert second.errors == ["Action 2.1 appears more than once for this recommendation"]
     assert existing.errors == ["Action 3.1 is already in the plan"]
+
+
+def test_blank_references_are_numbered_after_every_reference_in_the_plan_and_the_file() -> None:
+    blank_three, explicit_three, blank_two, explicit_two, bad_blank, blank_two_again = check(
+        {"recommendation": "3", "title": "No reference"},
+        {"recommendation": "3", "title": "Given", "reference": "3.2"},
+        row(),
+        row(reference="2.1"),
+        row(owner_email="nobody@example.gov.uk"),
+        row(),
+    )
+    assert (blank_three.reference, blank_three.numbered) == ("3.3", True)
+    assert (explicit_three.reference, explicit_three.numbered) == ("3.2", False)
+    assert blank_two.reference == "2.2" and blank_two_again.reference == "2.3"
+    assert explicit_two.reference == "2.1"
+    assert bad_blank.reference == "" and not bad_blank.is_valid  # a skipped row takes no number
+    assert all(r.is_valid for r in (blank_three, explicit_three, blank_two, explicit_two, blank_two_again))
+
+
+def test_references_compare_ignoring_case_and_spaces() -> None:
+    first, second, existing = check(
+        row(reference="2.1a"), row(reference="2.1A"), {"recommendation": "3", "title": "x", "reference": " 3.1 "}
+    )
+    assert first.is_valid
+    assert second.errors == ["Action 2.1A appears more than once for this recommendation"]
+    assert existing.errors == ["Action 3.1 is already in the plan"]
+
+
+@pytest.mark.parametrize(
+    ("cells", "errors"),
+    [
+        (
+            {"status": "Complete", "rag": "Green", "latest_progress": "Done"},
+            ["A complete action or one no longer required is rated Blue"],
+        ),
+        (
+            {"status": "In progress", "rag": "Blue", "latest_progress": "Nearly"},
+            ["Blue means complete: choose Complete or No longer required as the status, or another rating"],
+        ),
+        ({"status": "In progress", "rag": "Red"}, ["Enter a narrative explaining the Red rating in “Latest progress”"]),
+        (
+            {"status": "In progress", "rag": "Amber"},
+            ["Enter a narrative explaining the Amber rating in “Latest progress”"],
+        ),
+        (
+            {"status": "Complete"},
+            ["Enter a narrative saying what was done to complete the action in “Latest progress”"],
+        ),
+        (
+            {"status": "No longer required", "rag": "Blue"},
+            ["Enter a narrative saying why the action is no longer required in “Latest progress”"],
+        ),
+        ({"status": "In progress", "rag": "Red", "latest_progress": "Staff vacancies"}, []),
+        ({"status": "Complete", "latest_progress": "All files audited"}, []),
+        ({"status": "In progress", "rag": "Green"}, []),
+        ({"status": "In progress"}, []),
+    ],
+)
+def test_status_and_rag_follow_the_progress_form_rules(cells: dict[str, str], errors: list[str]) -> None:
+    (checked,) = check(row(**cells))
+    assert checked.errors == errors
 
 
 def test_long_text_is_refused_with_its_limit() -> None:

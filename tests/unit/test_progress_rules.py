@@ -96,3 +96,26 @@ def test_a_revised_due_date_must_change_something_and_follow_publication() -> No
     same = ProgressInput(status="in_progress", rag="green", requested_due_on=date(2009, 1, 1), request_reason="x")
     found = progress_errors(same, suggested_rag="green", current_due_on=date(2009, 1, 1))
     assert found == {"requested_due_on": "Revised due date must be different from the current due date"}
+
+
+@pytest.mark.parametrize(
+    ("requested", "error"),
+    [
+        (date(2010, 3, 1), "Revised due date must be in the future"),
+        (date(2026, 11, 24), "Revised due date must be in the future"),
+        (date(2026, 11, 20), "Revised due date must be in the future"),
+        (date(2026, 12, 18), "Revised due date must be different from the current due date"),
+        (date(2026, 11, 25), None),  # brought forward, still ahead
+        (date(2027, 2, 26), None),
+    ],
+)
+def test_a_revised_due_date_is_after_today_and_not_the_current_one(requested: date, error: str | None) -> None:
+    update = ProgressInput(status="in_progress", rag="green", requested_due_on=requested, request_reason="Staff left")
+    found = progress_errors(
+        update,
+        suggested_rag="green",
+        current_due_on=date(2026, 12, 18),
+        published_on=date(2008, 6, 3),
+        today=date(2026, 11, 24),
+    )
+    assert found == ({"requested_due_on": error} if error else {})

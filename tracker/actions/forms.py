@@ -34,7 +34,7 @@ from wtforms import (
 )
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, StopValidation
 
-from tracker.domain.plan_lifecycle import PLAN_STATUS_LABELS
+from tracker.domain.plan_lifecycle import PLAN_STATUS_LABELS, refused_move
 from tracker.domain.progress import NARRATIVE_LIMIT, REASON_LIMIT, ProgressInput, progress_errors
 from tracker.domain.rag import STATUSES
 from tracker.models import ActionStatus, Rag, User
@@ -42,6 +42,7 @@ from tracker.template_filters import format_date
 
 STATUS_CHOICES = [(status.value, status.label) for status in ActionStatus]
 RAG_CHOICES = [(rag.value, rag.label) for rag in Rag]
+NOT_AN_OWNER = "Select an owner from the list: viewers and deactivated people cannot own actions"
 
 
 class GovDateField(DateField):
@@ -133,7 +134,7 @@ class ActionForm(VersionedForm):
         widget=GovTextArea(),
         validators=[Length(max=5000, message="Description must be 5,000 characters or fewer")],
     )
-    owner_id = SelectField("Owner (lead officer)", widget=GovSelect(), coerce=int, choices=[])
+    owner_id = SelectField("Owner (lead officer)", widget=GovSelect(), coerce=int, choices=[], validate_choice=False)
     lead_agency = StringField(
         "Lead agency",
         widget=GovTextInput(),
@@ -167,6 +168,10 @@ class ActionForm(VersionedForm):
     def set_owner_choices(self, people: list[User]) -> None:
         self.owner_id.choices = [(0, "No owner yet")] + [(person.id, _owner_label(person)) for person in people]
         self._people = {person.id: person for person in people}
+
+    def validate_owner_id(self, field: SelectField) -> None:
+        if field.data and field.data not in self._people:
+            raise StopValidation(NOT_AN_OWNER)
 
     def validate_due_on(self, field: GovDateField) -> None:
         if field.data is None:
@@ -242,6 +247,7 @@ class ProgressForm(VersionedForm):
     suggest: Callable[[str], str] = staticmethod(lambda _status: "green")
     current_due_on: date | None = None
     published_on: date | None = None
+    today: date | None = None
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
@@ -255,7 +261,11 @@ class ProgressForm(VersionedForm):
         )
         suggested = self.suggest(update.status) if update.status in STATUSES else ""
         errors = progress_errors(
-            update, suggested_rag=suggested, current_due_on=self.current_due_on, published_on=self.published_on
+            update,
+            suggested_rag=suggested,
+            current_due_on=self.current_due_on,
+            published_on=self.published_on,
+            today=self.today,
         )
         for name, message in errors.items():
             field = getattr(self, name)
@@ -305,7 +315,7 @@ class BulkAssignForm(FlaskForm):
     action_ids = SelectMultipleField(
         "Actions", widget=GovCheckboxesInput(), coerce=int, choices=[], validate_choice=False
     )
-    owner_id = SelectField("New owner", widget=GovSelect(), coerce=int, choices=[])
+    owner_id = SelectField("New owner", widget=GovSelect(), coerce=int, choices=[], validate_choice=False)
     lead_agency = StringField(
         "Lead agency (optional)",
         widget=GovTextInput(),
@@ -320,8 +330,10 @@ class BulkAssignForm(FlaskForm):
         self._action_ids = set(action_ids)
 
     def validate_owner_id(self, field: SelectField) -> None:
-        if field.data not in self._people:
+        if not field.data:
             raise StopValidation("Select the new owner")
+        if field.data not in self._people:
+            raise StopValidation(NOT_AN_OWNER)
 
     def validate_action_ids(self, field: SelectMultipleField) -> None:
         chosen = [action_id for action_id in field.data or [] if action_id in self._action_ids]
@@ -335,17 +347,23 @@ class BulkAssignForm(FlaskForm):
 
 
 class PlanStatusForm(FlaskForm):
-    status = RadioField("New status", widget=GovRadioInput(), choices=[])
+    status = RadioField("New status", widget=GovRadioInput(), choices=[], validate_choice=False)
     published_on = GovDateField("Date the plan was published")
     submit = SubmitField("Change status", widget=GovSubmitInput())
 
     report_published_on: date | None = None
     today: date | None = None
     asks_for_date: bool = False
+    current_status: str = ""
 
-    def set_choices(self, statuses: tuple[str, ...]) -> None:
+    def set_choices(self, current: str, statuses: tuple[str, ...]) -> None:
+        self.current_status = current
         self.status.choices = [(status, PLAN_STATUS_LABELS[status]) for status in statuses]
         self.status.validators = [DataRequired("Select the plan's new status")]
+
+    def validate_status(self, field: RadioField) -> None:
+        if field.data not in dict(self.status.choices):
+            raise StopValidation(refused_move(self.current_status, field.data))
 
     def validate_published_on(self, field: GovDateField) -> None:
         if not (self.asks_for_date and self.status.data == "published") or field.process_errors:
@@ -375,5 +393,7 @@ class ImportPlanForm(FlaskForm):
 class ConfirmImportForm(FlaskForm):
     rows = HiddenField()
     filename = HiddenField()
+    # One per preview: a second confirm of the same preview (a double-click, a resubmit) imports nothing.
+    import_token = HiddenField()
     skip_invalid = BooleanField("Import the valid rows and skip the rows with problems")
     submit = SubmitField("Import actions", widget=GovSubmitInput())

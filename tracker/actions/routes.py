@@ -144,6 +144,7 @@ def _progress_form(action: Action) -> ProgressForm:
     form.suggest = lambda status: services.suggested_rag(action, status, today)
     form.current_due_on = action.due_on
     form.published_on = action.inspection.published_on
+    form.today = today
     return form
 
 
@@ -448,7 +449,7 @@ def change_plan_status(inspection_id: int) -> ResponseReturnValue:
     inspection = services.get_inspection_or_404(inspection_id)
     require_manage_inspection(current_user, inspection)
     form = PlanStatusForm()
-    form.set_choices(next_statuses(inspection.plan_status.value))
+    form.set_choices(inspection.plan_status.value, next_statuses(inspection.plan_status.value))
     form.report_published_on = inspection.published_on
     form.today = clock.today()
     form.asks_for_date = inspection.plan_status in (PlanStatus.DRAFT, PlanStatus.CONSULTATION)
@@ -484,12 +485,22 @@ def bulk_assign(inspection_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         status = 400 if form.is_submitted() else 200
         return render_template("actions/bulk_assign.html", form=form, page=page, inspection=inspection), status
-    count = services.bulk_assign(
+    assigned = services.bulk_assign(
         inspection, form.action_ids.data, form.owner, actor=current_user, lead_agency=form.lead_agency.data or ""
     )
     db.session.commit()
-    flash(f"{form.owner.name} now owns {count} more action{'' if count == 1 else 's'}")
+    flash(_assigned_message(form.owner.name, assigned))
     return redirect(url_for("actions.view_plan", inspection_id=inspection.id))
+
+
+def _assigned_message(name: str, assigned: services.Assigned) -> str:
+    already, newly = assigned.already_owned, assigned.newly_owned
+    if not newly:
+        return f"{name} already owns {'the selected action' if already == 1 else f'all {already} selected actions'}"
+    message = f"{name} now owns {newly} more action{'' if newly == 1 else 's'}"
+    if already:
+        message += f" ({already} of those selected {'was' if already == 1 else 'were'} already theirs)"
+    return message
 
 
 @bp.get("/inspections/<int:inspection_id>/dashboard")
@@ -539,6 +550,7 @@ def import_plan(inspection_id: int) -> ResponseReturnValue:
     confirm = ConfirmImportForm(formdata=None)
     confirm.rows.data = spreadsheets.rows_to_json(raw_rows)
     confirm.filename.data = upload.filename
+    confirm.import_token.data = services.new_import_token()
     return render_template(
         "actions/import_preview.html", inspection=inspection, rows=rows, confirm=confirm, filename=upload.filename
     )
@@ -557,9 +569,21 @@ def confirm_import(inspection_id: int) -> ResponseReturnValue:
     except spreadsheets.UnreadableSpreadsheet as problem:
         flash(str(problem), "error")
         return redirect(url_for("actions.import_plan", inspection_id=inspection.id))
+    filename = confirm.filename.data or "a spreadsheet"
+    token = confirm.import_token.data or ""
+    if not token:
+        flash("The preview could not be read back: upload the spreadsheet again", "error")
+        return redirect(url_for("actions.import_plan", inspection_id=inspection.id))
+    earlier = services.earlier_import(inspection, token)
+    if earlier is not None:
+        who = earlier.actor.name if earlier.actor else "someone"
+        flash(
+            f"This preview was already imported by {who} at {time_of_day(earlier.occurred_at)}: "
+            f"{earlier.new_value}. Nothing was imported again"
+        )
+        return redirect(url_for("actions.view_plan", inspection_id=inspection.id))
     rows = spreadsheets.check_plan_rows(inspection, raw_rows)
     invalid = [row for row in rows if not row.is_valid]
-    filename = confirm.filename.data or "a spreadsheet"
     if invalid and not confirm.skip_invalid.data:
         confirm.skip_invalid.errors = [
             f"{len(invalid)} row{'' if len(invalid) == 1 else 's'} {'has' if len(invalid) == 1 else 'have'} problems: "
@@ -568,7 +592,7 @@ def confirm_import(inspection_id: int) -> ResponseReturnValue:
         return render_template(
             "actions/import_preview.html", inspection=inspection, rows=rows, confirm=confirm, filename=filename
         ), 400
-    count = services.import_rows(inspection, rows, actor=current_user, filename=filename)
+    count = services.import_rows(inspection, rows, actor=current_user, filename=filename, token=token)
     db.session.commit()
     skipped = f"; {len(invalid)} skipped" if invalid else ""
     flash(f"{count} action{'' if count == 1 else 's'} imported from {filename}{skipped}")

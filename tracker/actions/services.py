@@ -4,6 +4,7 @@ lifecycle and imports. Every change goes through the audit trail; services flush
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -28,6 +29,7 @@ from tracker.extensions import db
 from tracker.models import (
     Action,
     ActionStatus,
+    AuditEvent,
     DeadlineKind,
     DueDateRequestState,
     Inspection,
@@ -39,7 +41,7 @@ from tracker.models import (
     StatutoryDeadline,
     User,
 )
-from tracker.permissions import can_manage_inspection
+from tracker.permissions import ROLES_THAT_OWN_ACTIONS, can_manage_inspection, can_own_actions
 from tracker.template_filters import format_date, format_short_date
 
 PROGRESS_NOTE = "Progress update"
@@ -113,8 +115,9 @@ def get_progress_update_or_404(action: Action, update_id: int) -> ProgressUpdate
 
 
 def can_update_progress(user: User, action: Action) -> bool:
-    """The action's owner, whoever manages its inspection, and administrators."""
-    return action.owner_id == user.id or can_manage_inspection(user, action.inspection)
+    """The action's owner (unless a viewer), whoever manages its inspection, and administrators."""
+    is_owner = action.owner_id == user.id and can_own_actions(user)
+    return is_owner or can_manage_inspection(user, action.inspection)
 
 
 def require_update_progress(user: User, action: Action) -> None:
@@ -123,8 +126,14 @@ def require_update_progress(user: User, action: Action) -> None:
 
 
 def owner_choices(current: User | None = None) -> list[User]:
-    """Everyone who can own an action (active people, by name), and the current owner even if deactivated."""
-    people = list(db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.name, User.id)))
+    """Everyone who can own an action (active, not viewers; by name), and the current owner even if not.
+
+    The current owner stays so that editing other fields does not force a reassignment.
+    """
+    query = (
+        select(User).where(User.active.is_(True), User.role.in_(ROLES_THAT_OWN_ACTIONS)).order_by(User.name, User.id)
+    )
+    people = list(db.session.scalars(query))
     if current is not None and current not in people:
         people.append(current)
     return people
@@ -354,10 +363,18 @@ def move_action(action: Action, direction: Direction, *, actor: User) -> bool:
     return True
 
 
+@dataclass(frozen=True)
+class Assigned:
+    """What a bulk assignment did: actions that changed owner, and chosen actions the person already owned."""
+
+    newly_owned: int
+    already_owned: int
+
+
 def bulk_assign(
     inspection: Inspection, action_ids: Sequence[int], owner: User, *, actor: User, lead_agency: str = ""
-) -> int:
-    """Give the chosen actions of `inspection` one owner (and lead agency, if given); returns how many changed."""
+) -> Assigned:
+    """Give the chosen actions of `inspection` one owner (and lead agency, if given)."""
     actions = db.session.scalars(
         select(Action).where(
             Action.inspection_id == inspection.id, Action.id.in_(list(action_ids)), Action.archived_at.is_(None)
@@ -366,12 +383,15 @@ def bulk_assign(
     changes: dict[str, Any] = {"owner": owner}
     if lead_agency.strip():
         changes["lead_agency"] = lead_agency.strip()
-    count = 0
+    newly_owned = already_owned = 0
     for action in actions:
-        if apply_changes(action, changes, actor=actor, inspection_id=inspection.id, note="Assigned with others"):
-            count += 1
+        if action.owner_id == owner.id:
+            already_owned += 1
+        changed = apply_changes(action, changes, actor=actor, inspection_id=inspection.id, note="Assigned with others")
+        if "owner" in changed:
+            newly_owned += 1
     db.session.flush()
-    return count
+    return Assigned(newly_owned, already_owned)
 
 
 def has_progress(action: Action) -> bool:
@@ -434,6 +454,7 @@ def progress_problems(action: Action, data: Mapping[str, Any], today: date) -> d
         suggested_rag=suggested,
         current_due_on=action.due_on,
         published_on=action.inspection.published_on,
+        today=today,
     )
 
 
@@ -565,8 +586,17 @@ def _owners_by_email(emails: set[str]) -> dict[str, User]:
     return {user.email.lower(): user for user in users}
 
 
-def known_owner_emails(emails: set[str]) -> frozenset[str]:
-    return frozenset(_owners_by_email(emails))
+def known_owner_emails(emails: set[str]) -> tuple[frozenset[str], dict[str, str]]:
+    """The emails of people who can own actions, and why each other known email cannot (by email)."""
+    owners, refused = set(), {}
+    for email, user in _owners_by_email(emails).items():
+        if can_own_actions(user):
+            owners.add(email)
+        elif not user.active:
+            refused[email] = f"{user.name} ({email}) has been deactivated and cannot own actions"
+        else:
+            refused[email] = f"{user.name} ({email}) is a viewer and cannot own actions"
+    return frozenset(owners), refused
 
 
 def existing_references(inspection: Inspection) -> frozenset[tuple[str, str]]:
@@ -578,8 +608,39 @@ def existing_references(inspection: Inspection) -> frozenset[tuple[str, str]]:
     return frozenset((numbers.get(rec_id, ""), reference) for rec_id, reference in rows)
 
 
-def import_rows(inspection: Inspection, rows: Sequence[PlanRow], *, actor: User, filename: str) -> int:
-    """Create an action for each valid row, in file order; a row with progress gets a first progress update."""
+IMPORTED_FIELD = "plan_imported"
+
+
+def new_import_token() -> str:
+    """A preview's one-time token: the import it confirms is recorded under it (see `earlier_import`)."""
+    return secrets.token_urlsafe(12)
+
+
+def _token_note(token: str) -> str:
+    return f"Import reference {token}"
+
+
+def earlier_import(inspection: Inspection, token: str) -> AuditEvent | None:
+    """The import already confirmed from the preview with `token`, if any.
+
+    Locks the inspection's row first, so two confirms sent at once (a double-click) take turns:
+    the second sees the first one's record.
+    """
+    db.session.execute(select(Inspection.id).where(Inspection.id == inspection.id).with_for_update())
+    query = select(AuditEvent).where(
+        AuditEvent.entity_type == Inspection.__tablename__,
+        AuditEvent.entity_id == inspection.id,
+        AuditEvent.field == IMPORTED_FIELD,
+        AuditEvent.note == _token_note(token),
+    )
+    return db.session.scalars(query.options(joinedload(AuditEvent.actor))).first()
+
+
+def import_rows(inspection: Inspection, rows: Sequence[PlanRow], *, actor: User, filename: str, token: str) -> int:
+    """Create an action for each valid row, in file order; a row with progress gets a first progress update.
+
+    The import is recorded on the inspection under the preview's `token`, so it happens once.
+    """
     recommendations = recommendations_by_number(inspection)
     owners = _owners_by_email({row.owner_email for row in rows if row.owner_email})
     note = f"Imported from {filename}"
@@ -603,30 +664,38 @@ def import_rows(inspection: Inspection, rows: Sequence[PlanRow], *, actor: User,
             actor=actor,
             note=note,
         )
-        _import_progress(action, row, actor=actor, today=today)
+        _import_progress(action, row, actor=actor, today=today, note=note)
         created += 1
+    record_change(
+        actor=actor,
+        entity=inspection,
+        field=IMPORTED_FIELD,
+        old=None,
+        new=f"{created} action{'' if created == 1 else 's'} from {filename}",
+        inspection_id=inspection.id,
+        note=_token_note(token),
+    )
     db.session.flush()
     return created
 
 
-def _import_progress(action: Action, row: PlanRow, *, actor: User, today: date) -> None:
-    action.status = ActionStatus(row.status)
-    action.rag = Rag(row.rag) if row.rag else None
-    if not row.latest_progress:
+def _import_progress(action: Action, row: PlanRow, *, actor: User, today: date, note: str) -> None:
+    """A row's status, RAG and latest progress become the action's first progress update, as if typed in
+    the progress form, so the history says where they came from. A blank RAG is the suggested one."""
+    if not row.has_progress:
         return
-    rag = action.rag or Rag(suggested_rag(action, row.status, today))
-    action.rag = rag
-    action.last_progress_at = clock.now()
+    status = ActionStatus(row.status)
+    rag = Rag(row.rag) if row.rag else Rag(suggested_rag(action, row.status, today))
+    now = clock.now()
     db.session.add(
         ProgressUpdate(
-            action=action,
-            author_id=actor.id,
-            created_at=action.last_progress_at,
-            status=action.status,
-            rag=rag,
-            narrative=row.latest_progress,
+            action=action, author_id=actor.id, created_at=now, status=status, rag=rag, narrative=row.latest_progress
         )
     )
+    completed_on = today if status == ActionStatus.COMPLETE else None
+    changes = {"status": status, "rag": rag, "completed_on": completed_on}
+    apply_changes(action, changes, actor=actor, inspection_id=action.inspection_id, note=note)
+    action.last_progress_at = now
 
 
 def manages(user: User, inspection: Inspection) -> bool:

@@ -17,6 +17,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from tracker.actions.services import (
+    action_plan_deadline,
+    default_due_for,
     existing_references,
     known_owner_emails,
     recommendation_prefix,
@@ -265,15 +267,27 @@ def _rows_under_header(lines: Iterator[tuple[int, list[Any]]]) -> list[tuple[int
 
 
 def check_plan_rows(inspection: Inspection, raw_rows: list[tuple[int, dict[str, str]]]) -> list[PlanRow]:
-    """Every row checked against the inspection's recommendations, the people with accounts and the plan."""
+    """Every row checked against the inspection's recommendations, the people with accounts and the plan.
+
+    A valid row without a due date gets the one the add-action form would give it (DESIGN §5).
+    """
     emails = {cells.get("owner_email", "").strip().lower() for _line, cells in raw_rows}
+    owner_emails, refused_owners = known_owner_emails({email for email in emails if email})
+    recommendations = recommendations_by_number(inspection)
     context = PlanContext(
-        recommendations=frozenset(recommendations_by_number(inspection)),
-        owner_emails=known_owner_emails({email for email in emails if email}),
+        recommendations=frozenset(recommendations),
+        owner_emails=owner_emails,
+        refused_owners=refused_owners,
         published_on=inspection.published_on,
         existing_references=existing_references(inspection),
     )
-    return check_rows(raw_rows, context)
+    rows = check_rows(raw_rows, context)
+    deadline = action_plan_deadline(inspection.id)
+    for row in rows:
+        if row.is_valid and row.due_on is None:
+            row.due_on = default_due_for(recommendations[row.recommendation], deadline)
+            row.due_from_timescale = row.due_on is not None
+    return rows
 
 
 def rows_to_json(raw_rows: list[tuple[int, dict[str, str]]]) -> str:

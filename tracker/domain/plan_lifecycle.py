@@ -44,6 +44,13 @@ def can_move(current: str, new: str) -> bool:
     return new in next_statuses(current)
 
 
+def refused_move(current: str, new: str) -> str:
+    """Why a plan in `current` cannot become `new`, naming what it can become."""
+    allowed = " or ".join(PLAN_STATUS_LABELS[status].lower() for status in next_statuses(current))
+    asked = f", not {PLAN_STATUS_LABELS[new].lower()}" if new in PLAN_STATUS_LABELS else ""
+    return f"The plan is {PLAN_STATUS_LABELS[current].lower()}: it can become {allowed}{asked}"
+
+
 @dataclass(frozen=True)
 class DeadlineOutcome:
     """How a publication date compares with a statutory due date."""
@@ -78,4 +85,5 @@ __all__ = [
     "can_move",
     "next_statuses",
     "publication_outcome",
+    "refused_move",
 ]

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Final
 
-from tracker.domain.rag import RAG_VALUES, STATUSES
+from tracker.domain.action_order import next_reference
+from tracker.domain.progress import narrative_reason, rating_mismatch
+from tracker.domain.rag import BLUE, CLOSED_STATUSES, NOT_STARTED, RAG_VALUES, STATUSES
 
 
 @dataclass(frozen=True)
@@ -192,6 +194,15 @@ class PlanRow:
     rag: str | None = None
     latest_progress: str = ""
     errors: list[str] = field(default_factory=list)
+    # The file left the reference blank: the row was given the next free number.
+    numbered: bool = False
+    # The file left the due date blank: the row was given the default for its recommendation's timescale.
+    due_from_timescale: bool = False
+
+    @property
+    def has_progress(self) -> bool:
+        """Whether the row says anything about progress, so importing it records a progress update."""
+        return self.status != NOT_STARTED or bool(self.rag) or bool(self.latest_progress)
 
     @property
     def is_valid(self) -> bool:
@@ -204,6 +215,8 @@ class PlanContext:
 
     recommendations: frozenset[str]
     owner_emails: frozenset[str]
+    # People with an account who cannot own actions (viewers, deactivated): email → why not.
+    refused_owners: Mapping[str, str] = field(default_factory=dict)
     published_on: date | None = None
     existing_references: frozenset[tuple[str, str]] = frozenset()
 
@@ -232,22 +245,42 @@ def _date_cell(row: PlanRow, cells: Mapping[str, object], key: str, header: str)
 
 
 def _status_and_rag(row: PlanRow, cells: Mapping[str, object]) -> None:
-    status_text = cell_text(cells.get("status")).lower()
+    problems = len(row.errors)
+    status_text = cell_text(cells.get("status"))
     if status_text:
-        status = STATUS_WORDS.get(status_text, status_text.replace(" ", "_"))
+        words = status_text.lower()
+        status = STATUS_WORDS.get(words, words.replace(" ", "_"))
         if status in STATUSES:
             row.status = status
         else:
             row.errors.append(f"Status “{status_text}” is not one of: {', '.join(STATUS_LABELS.values())}")
-    rag_text = cell_text(cells.get("rag")).lower()
+    rag_text = cell_text(cells.get("rag"))
     if rag_text:
         # "Red – off track" is how the tracker labels a rating; the colour word comes first.
-        word = re.split(r"[\s–-]+", rag_text)[0]
+        word = re.split(r"[\s–-]+", rag_text.lower())[0]
         rag = RAG_WORDS.get(word, word)
         if rag in RAG_VALUES:
             row.rag = rag
         else:
             row.errors.append(f"RAG “{rag_text}” is not one of: Red, Amber, Green, Blue")
+    if len(row.errors) == problems:
+        _check_progress(row)
+
+
+def _check_progress(row: PlanRow) -> None:
+    """The progress form's rules (tracker.domain.progress): Blue goes with a closed status and only with one,
+    and a Red or Amber rating, completion or "no longer required" needs the latest progress to say why.
+
+    A blank RAG is taken as the suggested one; a rating other than the suggestion needs no narrative here,
+    because an imported rating was given when the spreadsheet was kept, not today.
+    """
+    if row.rag and (mismatch := rating_mismatch(row.status, row.rag)):
+        row.errors.append(mismatch)
+        return
+    rag = row.rag or (BLUE if row.status in CLOSED_STATUSES else "")
+    reason = narrative_reason(row.status, rag, rag)
+    if reason and not row.latest_progress:
+        row.errors.append(f"{reason} in “Latest progress”")
 
 
 def _check_meaning(row: PlanRow, context: PlanContext) -> None:
@@ -259,14 +292,25 @@ def _check_meaning(row: PlanRow, context: PlanContext) -> None:
         row.errors.append("Enter the action")
     if row.owner_email and not _EMAIL.match(row.owner_email):
         row.errors.append(f"Owner email “{row.owner_email}” is not an email address")
+    elif row.owner_email in context.refused_owners:
+        row.errors.append(context.refused_owners[row.owner_email])
     elif row.owner_email and row.owner_email not in context.owner_emails:
         row.errors.append(f"Nobody has an account with the email address {row.owner_email}")
     if row.due_on and context.published_on and row.due_on < context.published_on:
         row.errors.append("Due date must be on or after the report's publication date")
     if row.due_on and row.start_on and row.due_on < row.start_on:
         row.errors.append("Due date must be on or after the start date")
-    if (row.recommendation, row.reference) in context.existing_references and row.reference:
+    if row.reference and _reference_key(row.recommendation, row.reference) in _existing_keys(context):
         row.errors.append(f"Action {row.reference} is already in the plan")
+
+
+def _reference_key(recommendation: str, reference: str) -> tuple[str, str]:
+    """References compare as the add-action form compares them: trimmed, case ignored."""
+    return recommendation, reference.strip().lower()
+
+
+def _existing_keys(context: PlanContext) -> set[tuple[str, str]]:
+    return {_reference_key(number, reference) for number, reference in context.existing_references}
 
 
 def check_row(line: int, cells: Mapping[str, object], context: PlanContext) -> PlanRow:
@@ -281,17 +325,37 @@ def check_row(line: int, cells: Mapping[str, object], context: PlanContext) -> P
 
 
 def check_rows(rows: Iterable[tuple[int, Mapping[str, object]]], context: PlanContext) -> list[PlanRow]:
-    """Every row checked; a reference used twice under one recommendation is an error on the second."""
+    """Every row checked; a reference used twice under one recommendation is an error on the second.
+
+    A valid row with a blank reference is numbered after the plan's references and every reference
+    the file gives, wherever it gives them, so a number it takes is never also taken later in the file.
+    """
     checked: list[PlanRow] = []
     seen: set[tuple[str, str]] = set()
     for line, cells in rows:
         row = check_row(line, cells, context)
-        key = (row.recommendation, row.reference)
+        key = _reference_key(row.recommendation, row.reference)
         if row.reference and key in seen:
             row.errors.append(f"Action {row.reference} appears more than once for this recommendation")
         seen.add(key)
         checked.append(row)
+    _number_blank_references(checked, context)
     return checked
+
+
+def _number_blank_references(rows: list[PlanRow], context: PlanContext) -> None:
+    used: dict[str, list[str]] = {}
+    for number, reference in context.existing_references:
+        used.setdefault(number, []).append(reference)
+    for row in rows:
+        if row.reference:
+            used.setdefault(row.recommendation, []).append(row.reference)
+    for row in rows:
+        if row.reference or not row.is_valid:
+            continue
+        row.reference = next_reference(row.recommendation, used.get(row.recommendation, []))
+        row.numbered = True
+        used.setdefault(row.recommendation, []).append(row.reference)
 
 
 def is_blank(cells: Mapping[str, object]) -> bool:

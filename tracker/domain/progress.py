@@ -56,16 +56,23 @@ def narrative_reason(status: str, rag: str, suggested_rag: str) -> str | None:
     return None
 
 
+def rating_mismatch(status: str, rag: str) -> str | None:
+    """Why this rating cannot go with this status (Blue with a closed status, and only then); None if it can."""
+    if rag == BLUE and status not in CLOSED_STATUSES:
+        return "Blue means complete: choose Complete or No longer required as the status, or another rating"
+    if rag != BLUE and status in CLOSED_STATUSES:
+        return "A complete action or one no longer required is rated Blue"
+    return None
+
+
 def _rating_errors(update: ProgressInput) -> dict[str, str]:
     errors: dict[str, str] = {}
     if update.status not in STATUSES:
         errors["status"] = "Select a status"
     if update.rag not in RAG_VALUES:
         errors["rag"] = "Select a RAG rating"
-    elif update.rag == BLUE and update.status not in CLOSED_STATUSES:
-        errors["rag"] = "Blue means complete: choose Complete or No longer required as the status, or another rating"
-    elif update.rag != BLUE and update.status in CLOSED_STATUSES:
-        errors["rag"] = "A complete action or one no longer required is rated Blue"
+    elif mismatch := rating_mismatch(update.status, update.rag):
+        errors["rag"] = mismatch
     return errors
 
 
@@ -79,7 +86,13 @@ def _evidence_errors(text: str) -> str | None:
     return None
 
 
-def _request_errors(update: ProgressInput, *, current_due_on: date | None, published_on: date | None) -> dict[str, str]:
+def _request_errors(
+    update: ProgressInput, *, current_due_on: date | None, published_on: date | None, today: date | None
+) -> dict[str, str]:
+    """A revised due date is a date to work to: after today, and not the date the action already has.
+
+    It is normally later than the current due date; an earlier one (bringing the action forward) is allowed.
+    """
     errors: dict[str, str] = {}
     reason = update.request_reason.strip()
     if update.requested_due_on is None:
@@ -92,6 +105,8 @@ def _request_errors(update: ProgressInput, *, current_due_on: date | None, publi
         errors["request_reason"] = f"Reason must be {REASON_LIMIT:,} characters or fewer"
     if current_due_on is not None and update.requested_due_on == current_due_on:
         errors["requested_due_on"] = "Revised due date must be different from the current due date"
+    elif today is not None and update.requested_due_on <= today:
+        errors["requested_due_on"] = "Revised due date must be in the future"
     elif published_on is not None and update.requested_due_on < published_on:
         errors["requested_due_on"] = "Revised due date must be on or after the report's publication date"
     return errors
@@ -103,6 +118,7 @@ def progress_errors(
     suggested_rag: str,
     current_due_on: date | None = None,
     published_on: date | None = None,
+    today: date | None = None,
 ) -> dict[str, str]:
     """Field name → the first error for that field; empty when the update can be recorded."""
     errors = _rating_errors(update)
@@ -116,7 +132,7 @@ def progress_errors(
     evidence = _evidence_errors(update.evidence_links)
     if evidence:
         errors["evidence_links"] = evidence
-    errors.update(_request_errors(update, current_due_on=current_due_on, published_on=published_on))
+    errors.update(_request_errors(update, current_due_on=current_due_on, published_on=published_on, today=today))
     return errors
 
 
@@ -129,4 +145,5 @@ __all__ = [
     "evidence_links",
     "narrative_reason",
     "progress_errors",
+    "rating_mismatch",
 ]

@@ -110,6 +110,28 @@ class GovDateField(Field):
         return self.data.strftime("%d %m %Y") if self.data else ""
 
 
+class WholeNumberField(IntegerField):
+    """A whole number that keeps what was typed, with GOV.UK error text ("Months must be a whole number")."""
+
+    def __init__(self, label: str, *, name_in_errors: str, **kwargs: Any) -> None:
+        super().__init__(label, **kwargs)
+        self.name_in_errors = name_in_errors
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.data = None
+        text = valuelist[0].strip() if valuelist else ""
+        if not text:
+            return
+        try:
+            self.data = int(text)
+        except ValueError:
+            raise ValueError(f"{self.name_in_errors} must be a whole number") from None
+
+    def pre_validate(self, form: Any) -> None:
+        if self.process_errors:
+            raise StopValidation(self.process_errors[0])
+
+
 class NewInspectionForm(FlaskForm):
     report_file = FileField(
         "Upload the report",
@@ -267,36 +289,50 @@ class DueDateSettingsForm(FlaskForm):
         choices=IMMEDIATE_DUE_CHOICES,
         validators=[DataRequired("Select when immediate actions are due")],
     )
-    three_months_months = IntegerField(
+    three_months_months = WholeNumberField(
         "Within three months: months after publication",
+        name_in_errors="Months",
         widget=GovTextInput(),
         validators=[
             InputRequired("Enter a number of months for the three-month timescale"),
             NumberRange(1, 120, "Months must be between 1 and 120"),
         ],
     )
-    six_months_months = IntegerField(
+    six_months_months = WholeNumberField(
         "Within six months: months after publication",
+        name_in_errors="Months",
         widget=GovTextInput(),
         validators=[
             InputRequired("Enter a number of months for the six-month timescale"),
             NumberRange(1, 120, "Months must be between 1 and 120"),
         ],
     )
-    longer_term_months = IntegerField(
+    longer_term_months = WholeNumberField(
         "In the longer term: months after publication",
+        name_in_errors="Months",
         widget=GovTextInput(),
         validators=[
             InputRequired("Enter a number of months for the longer term"),
             NumberRange(1, 120, "Months must be between 1 and 120"),
         ],
     )
-    improvement_months = IntegerField(
+    improvement_months = WholeNumberField(
         "Areas for improvement: months after publication",
+        name_in_errors="Months",
         widget=GovTextInput(),
         validators=[
             InputRequired("Enter a number of months for areas for improvement"),
             NumberRange(1, 120, "Months must be between 1 and 120"),
+        ],
+    )
+    rag_amber_within_working_days = WholeNumberField(
+        "Suggest Amber when an action is due within this many working days",
+        name_in_errors="Working days for suggesting Amber",
+        widget=GovTextInput(),
+        description="Overdue actions are suggested Red. Enter 0 to suggest Amber only on the day an action is due.",
+        validators=[
+            InputRequired("Enter the number of working days for suggesting Amber"),
+            NumberRange(0, 60, "Working days for suggesting Amber must be between 0 and 60"),
         ],
     )
     submit = SubmitField("Save due date rules", widget=GovSubmitInput())

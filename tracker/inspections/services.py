@@ -381,6 +381,7 @@ FIELD_NAMES = {
     "six_months_months": "Six-month timescale (months)",
     "longer_term_months": "Longer term (months)",
     "improvement_months": "Areas for improvement (months)",
+    "rag_amber_within_working_days": "Amber suggested within (working days)",
     "inspection": "Inspection",
     "deadline": "Deadline",
     "meeting": "Meeting",
@@ -498,7 +499,14 @@ def _update_judgements(inspection: Inspection, rows: list[dict[str, str]], *, ac
 
 
 def update_due_date_rules(inspection: Inspection, data: dict[str, Any], *, actor: User) -> list[str]:
-    names = ("immediate_due", "three_months_months", "six_months_months", "longer_term_months", "improvement_months")
+    names = (
+        "immediate_due",
+        "three_months_months",
+        "six_months_months",
+        "longer_term_months",
+        "improvement_months",
+        "rag_amber_within_working_days",
+    )
     return apply_changes(inspection, {name: data[name] for name in names}, actor=actor, inspection_id=inspection.id)
 
 

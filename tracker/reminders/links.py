@@ -28,6 +28,7 @@ from tracker.actions.services import record_progress
 from tracker.audit.services import record_change
 from tracker.extensions import db
 from tracker.models import ActionLinkToken, ProgressUpdate, User
+from tracker.permissions import can_own_actions
 from tracker.template_filters import format_date
 
 SALT = "action-update-link"
@@ -116,7 +117,7 @@ def check_link(token: str, now: datetime) -> LinkCheck:
 def _problem(link: ActionLinkToken, now: datetime) -> LinkProblem | None:
     if link.used_at is not None:
         return LinkProblem.USED
-    if link.revoked_at is not None or not link.user.active:
+    if link.revoked_at is not None or not can_own_actions(link.user):
         return LinkProblem.REVOKED
     if clock.as_utc(link.expires_at) <= now:
         return LinkProblem.EXPIRED

@@ -131,6 +131,7 @@ def _progress_form(action: Action) -> ProgressForm:
     form.suggest = lambda status: action_services.suggested_rag(action, status, today)
     form.current_due_on = action.due_on
     form.published_on = action.inspection.published_on
+    form.today = today
     return form
 
 

@@ -10,7 +10,7 @@ from tests.conftest import sign_in, soup
 from tests.factories import ProgressUpdateFactory
 from tests.integration.actions.conftest import Plan
 from tracker.actions import services
-from tracker.models import Action, ActionStatus, AuditEvent, DueDateRequestState, ProgressUpdate, Rag
+from tracker.models import Action, ActionStatus, AuditEvent, DueDateRequestState, Inspection, ProgressUpdate, Rag
 
 
 def open_form(client, action_id: int) -> dict[str, str]:  # noqa: ANN001
@@ -97,6 +97,18 @@ def test_narrative_rules_and_limits_are_stated(client, db_session, plan: Plan) -
         (
             {"status": "in_progress", "rag": "green", "requested_due_on": ["31", "2", "2027"], "request_reason": "x"},
             "Revised due date must be a real date",
+        ),
+        (
+            {"status": "in_progress", "rag": "green", "requested_due_on": ["1", "3", "2010"], "request_reason": "x"},
+            "Revised due date must be in the future",
+        ),
+        (
+            {"status": "in_progress", "rag": "green", "requested_due_on": ["24", "11", "2026"], "request_reason": "x"},
+            "Revised due date must be in the future",
+        ),
+        (
+            {"status": "in_progress", "rag": "green", "requested_due_on": ["18", "12", "2026"], "request_reason": "x"},
+            "Revised due date must be different from the current due date",
         ),
     ]
     for data, message in cases:
@@ -288,3 +300,54 @@ def test_updates_are_append_only_and_the_latest_sets_the_action(client, db_sessi
     assert (action.status, action.rag, action.completed_on) == (ActionStatus.NOT_STARTED, Rag.RED, None)
     timeline = [li.text for li in soup(client.get(f"/actions/{plan.action.id}")).select(".app-timeline__item")]
     assert "Paused" in timeline[0] and "Earlier" in timeline[1]
+
+
+def test_a_revised_due_date_in_the_past_is_refused_keeping_what_was_typed(client, db_session, plan: Plan) -> None:
+    sign_in(client, plan.owner)
+    url = f"/actions/{plan.action.id}/progress"
+    data = {
+        **open_form(client, plan.action.id),
+        "status": "in_progress",
+        "rag": "amber",
+        "narrative": "The supplier is late",
+        "requested_due_on": ["1", "3", "2010"],
+        "request_reason": "Go-live moved",
+    }
+    response = client.submit(url, data)
+    assert response.status_code == 400
+    page = soup(response)
+    assert page.select_one(".govuk-error-summary a").text == "Revised due date must be in the future"
+    assert [field["value"] for field in page.select("input[name=requested_due_on]")] == ["1", "3", "2010"]
+    assert page.select_one("textarea[name=request_reason]").text == "Go-live moved"
+    assert page.select_one("textarea[name=narrative]").text == "The supplier is late"
+    assert db_session.scalars(select(ProgressUpdate).where(ProgressUpdate.action_id == plan.action.id)).first() is None
+
+
+def test_the_inspection_rule_for_suggesting_amber_can_be_changed_and_is_audited(client, db_session, plan: Plan) -> None:
+    """Action 1.1 is due 18 December 2026, 18 working days after the fixed today: Green under the default 10."""
+    sign_in(client, plan.manager)
+    progress = f"/actions/{plan.action.id}/progress"
+    assert soup(client.get(progress)).select_one("input[name=rag][checked]")["value"] == "green"
+    url = f"/inspections/{plan.inspection.id}/due-date-rules"
+    page = soup(client.get(url))
+    assert page.select_one("input[name=rag_amber_within_working_days]")["value"] == "10"
+    rules = {field["name"]: field.get("value", "") for field in page.select("input[type=text]")}
+    rules["immediate_due"] = "action_plan"
+    refused = {
+        "61": "Working days for suggesting Amber must be between 0 and 60",
+        "-1": "Working days for suggesting Amber must be between 0 and 60",
+        "ten": "Working days for suggesting Amber must be a whole number",
+        "": "Enter the number of working days for suggesting Amber",
+    }
+    for typed, message in refused.items():
+        response = client.submit(url, {**rules, "rag_amber_within_working_days": typed})
+        assert response.status_code == 400, typed
+        assert soup(response).select_one(".govuk-error-summary").text.strip().endswith(message), typed
+        assert soup(response).select_one("input[name=rag_amber_within_working_days]")["value"] == typed
+    assert client.submit(url, {**rules, "rag_amber_within_working_days": "20"}).status_code == 302
+    assert db_session.get(Inspection, plan.inspection.id).rag_amber_within_working_days == 20
+    assert soup(client.get(progress)).select_one("input[name=rag][checked]")["value"] == "amber"
+    event = db_session.scalars(select(AuditEvent).where(AuditEvent.field == "rag_amber_within_working_days")).one()
+    assert (event.old_value, event.new_value, event.actor_id) == ("10", "20", plan.manager.id)
+    history = soup(client.get(f"/inspections/{plan.inspection.id}")).text
+    assert "Amber suggested within (working days)" in history

@@ -20,7 +20,7 @@ from tracker.models import Action, ActionStatus, AuditEvent, ProgressUpdate, Rag
 @pytest.fixture
 def full_plan(db_session, plan: Plan) -> Plan:  # noqa: ANN001
     """The plan with actions that use every column, awkward text included."""
-    ActionFactory(
+    completed = ActionFactory(
         recommendation=plan.immediate,
         reference="1.2",
         title='=HYPERLINK("http://evil.example") is text, not a formula',
@@ -41,11 +41,14 @@ def full_plan(db_session, plan: Plan) -> Plan:  # noqa: ANN001
         lead_agency="",
         rag=None,
         status=ActionStatus.NOT_STARTED,
-        due_on=None,
+        due_on=date(2008, 12, 3),
         position=1,
     )
     ProgressUpdateFactory(
         action=plan.action, status=ActionStatus.IN_PROGRESS, rag=Rag.GREEN, narrative="On track, 3 of 5 done"
+    )
+    ProgressUpdateFactory(
+        action=completed, status=ActionStatus.COMPLETE, rag=Rag.BLUE, narrative="All 40 files audited"
     )
     db_session.commit()
     return plan
@@ -133,17 +136,15 @@ def test_round_trip_into_an_empty_inspection_gives_the_same_plan(
     page = soup(preview)
     assert "4 rows, 4 ready to import" in page.text, page.select_one("main").get_text(" ", strip=True)[:1500]
     assert db_session.scalar(select(func.count()).select_from(Action).where(Action.inspection_id == copy.id)) == 0
-    response = client.submit(
-        f"/inspections/{copy.id}/plan/import/confirm",
-        {"rows": page.select_one("input[name=rows]")["value"], "filename": f"plan.{file_format}"},
-        page_url=url,
-    )
+    response = confirm(client, copy.id, preview)
     assert response.status_code == 302
     assert "4 actions imported from plan." in soup(client.get(response.headers["Location"])).text
     original, imported = plan_snapshot(db_session, full_plan.inspection.id), plan_snapshot(db_session, copy.id)
     assert imported == original
-    notes = {e.note for e in db_session.scalars(select(AuditEvent).where(AuditEvent.inspection_id == copy.id))}
-    assert notes == {f"Imported from plan.{file_format}"}
+    events = db_session.scalars(
+        select(AuditEvent).where(AuditEvent.inspection_id == copy.id, AuditEvent.entity_type == "actions")
+    )
+    assert {event.note for event in events} == {f"Imported from plan.{file_format}"}
 
 
 def upload(client, plan: Plan, rows: list[list[object]], name: str = "plan.xlsx"):  # noqa: ANN001, ANN201
@@ -160,6 +161,60 @@ def upload(client, plan: Plan, rows: list[list[object]], name: str = "plan.xlsx"
 
 
 HEADER = ["Recommendation", "Reference", "Action", "Owner email", "Due date"]
+
+
+def confirm(client, inspection_id: int, preview, *, skip_invalid: bool = False):  # noqa: ANN001, ANN201
+    """Press "Import actions" on a preview page: its hidden fields, as the browser would send them."""
+    form = soup(preview).select_one("form[action$='/plan/import/confirm']")
+    data = {field["name"]: field.get("value", "") for field in form.select("input[type=hidden]")}
+    data.pop("csrf_token", None)
+    if skip_invalid:
+        data["skip_invalid"] = "y"
+    return client.submit(
+        f"/inspections/{inspection_id}/plan/import/confirm", data, page_url=f"/inspections/{inspection_id}/plan/import"
+    )
+
+
+def test_blank_references_never_take_a_number_given_later_in_the_file_and_the_plan_round_trips(
+    client, db_session, plan: Plan
+) -> None:
+    sign_in(client, plan.manager)
+    preview = upload(
+        client,
+        plan,
+        [
+            HEADER,
+            [1, "", "No reference, first in the file", "", ""],
+            [1, "1.2", "Numbered later in the file", "", ""],
+            [2, None, "No reference under 2", "", ""],
+        ],
+    )
+    page = soup(preview)
+    assert "3 rows, 3 ready to import" in page.text
+    assert [cell.get_text(" ", strip=True) for cell in page.select("tbody tr td:nth-of-type(3)")] == [
+        "1.3 (next number) No reference, first in the file",
+        "1.2 Numbered later in the file",
+        "2.2 (next number) No reference under 2",
+    ]
+    assert confirm(client, plan.inspection.id, preview).status_code == 302
+    references = db_session.scalars(
+        select(Action.reference).where(Action.inspection_id == plan.inspection.id).order_by(Action.reference)
+    ).all()
+    assert references == ["1.1", "1.2", "1.3", "2.1", "2.2"]
+
+    copy = InspectionFactory(managers=[plan.manager], published_on=plan.inspection.published_on)
+    RecommendationFactory(inspection=copy, number="1", timescale=Timescale.IMMEDIATE, position=0)
+    RecommendationFactory(inspection=copy, number="2", timescale=Timescale.SIX_MONTHS, position=1)
+    db_session.commit()
+    exported = client.get(f"/inspections/{plan.inspection.id}/plan/download/csv").data
+    preview = client.submit(
+        f"/inspections/{copy.id}/plan/import",
+        {"spreadsheet": (io.BytesIO(exported), "plan.csv")},
+        content_type="multipart/form-data",
+    )
+    assert "5 rows, 5 ready to import" in soup(preview).text
+    assert confirm(client, copy.id, preview).status_code == 302
+    assert plan_snapshot(db_session, copy.id) == plan_snapshot(db_session, plan.inspection.id)
 
 
 def test_every_row_is_checked_and_nothing_is_saved_until_all_are_valid(client, db_session, plan: Plan) -> None:
@@ -185,17 +240,16 @@ def test_every_row_is_checked_and_nothing_is_saved_until_all_are_valid(client, d
     assert "Row 5: Due date “31/02/2009” must be a real date" in summary
     assert "Row 6: There is no recommendation 9 in this inspection" in summary
     assert "4 rows, 1 ready to import" in page.text
-    rows = page.select_one("input[name=rows]")["value"]
-    confirm = f"/inspections/{plan.inspection.id}/plan/import/confirm"
-    refused = client.submit(confirm, {"rows": rows, "filename": "plan.xlsx"}, page_url="/")
+    refused = confirm(client, plan.inspection.id, response)
     assert refused.status_code == 400
     assert "3 rows have problems" in soup(refused).text
     assert db_session.scalar(select(func.count()).select_from(Action)) == 2
-    accepted = client.submit(confirm, {"rows": rows, "filename": "plan.xlsx", "skip_invalid": "y"}, page_url="/")
+    accepted = confirm(client, plan.inspection.id, refused, skip_invalid=True)
     assert accepted.status_code == 302
     assert "1 action imported from plan.xlsx; 3 skipped" in soup(client.get(accepted.headers["Location"])).text
     new = db_session.scalars(select(Action).where(Action.title == "Good row with the next number")).one()
-    assert (new.reference, new.owner_id, new.due_on, new.position) == ("1.2", plan.owner.id, date(2008, 9, 1), 1)
+    # 1.5 and 1.6 stay free for the skipped rows, once they are fixed and imported again.
+    assert (new.reference, new.owner_id, new.due_on, new.position) == ("1.7", plan.owner.id, date(2008, 9, 1), 1)
 
 
 def test_the_confirm_step_checks_again(client, db_session, plan: Plan) -> None:
@@ -204,16 +258,33 @@ def test_the_confirm_step_checks_again(client, db_session, plan: Plan) -> None:
 
     sign_in(client, plan.manager)
     rows = json.dumps([[2, {"recommendation": "1", "title": "Sneaky", "owner_email": "nobody@example.gov.uk"}]])
-    response = client.submit(
-        f"/inspections/{plan.inspection.id}/plan/import/confirm", {"rows": rows, "filename": "x.csv"}, page_url="/"
-    )
+    url = f"/inspections/{plan.inspection.id}/plan/import/confirm"
+    response = client.submit(url, {"rows": rows, "filename": "x.csv", "import_token": "t"}, page_url="/")
     assert response.status_code == 400
-    garbage = client.submit(
-        f"/inspections/{plan.inspection.id}/plan/import/confirm", {"rows": "{not json", "filename": "x"}, page_url="/"
-    )
-    assert garbage.status_code == 302
-    assert "upload the spreadsheet again" in soup(client.get(garbage.headers["Location"])).text
+    for tampered in ({"rows": "{not json", "import_token": "t"}, {"rows": rows}):
+        garbage = client.submit(url, {"filename": "x", **tampered}, page_url="/")
+        assert garbage.status_code == 302
+        assert "upload the spreadsheet again" in soup(client.get(garbage.headers["Location"])).text
     assert db_session.scalar(select(func.count()).select_from(Action)) == 2
+
+
+def test_confirming_the_same_preview_twice_imports_once(client, db_session, plan: Plan) -> None:
+    """A double-click or a resubmitted form: the second confirm imports nothing and says why."""
+    sign_in(client, plan.manager)
+    rows = [HEADER, [1, "", "No reference", "", ""], [1, "1.5", "Bad owner", "nobody@example.gov.uk", ""]]
+    preview = upload(client, plan, rows)
+    first = confirm(client, plan.inspection.id, preview, skip_invalid=True)
+    assert "1 action imported from plan.xlsx; 1 skipped" in soup(client.get(first.headers["Location"])).text
+    second = confirm(client, plan.inspection.id, preview, skip_invalid=True)
+    assert second.status_code == 302
+    message = soup(client.get(second.headers["Location"])).text
+    assert "This preview was already imported by Jo Clarke at 10:00: 1 action from plan.xlsx." in message
+    assert "Nothing was imported again" in message
+    titles = db_session.scalars(select(Action.title).where(Action.inspection_id == plan.inspection.id)).all()
+    assert sorted(titles) == sorted([plan.action.title, plan.other_action.title, "No reference"])
+    # Uploading the file again is a new preview: the person meant it, so it imports.
+    again = confirm(client, plan.inspection.id, upload(client, plan, rows), skip_invalid=True)
+    assert "1 action imported from plan.xlsx; 1 skipped" in soup(client.get(again.headers["Location"])).text
 
 
 @pytest.mark.parametrize(
@@ -264,14 +335,74 @@ def test_imported_progress_becomes_a_first_update(client, db_session, plan: Plan
             [2, "Imported with progress", "In progress", "Amber", "Half way"],
         ],
     )
-    rows = soup(response).select_one("input[name=rows]")["value"]
-    client.submit(
-        f"/inspections/{plan.inspection.id}/plan/import/confirm", {"rows": rows, "filename": "plan.xlsx"}, page_url="/"
-    )
+    confirm(client, plan.inspection.id, response)
     action = db_session.scalars(select(Action).where(Action.title == "Imported with progress")).one()
     assert (action.reference, action.status, action.rag) == ("2.2", ActionStatus.IN_PROGRESS, Rag.AMBER)
     (update,) = db_session.scalars(select(ProgressUpdate).where(ProgressUpdate.action_id == action.id))
     assert (update.narrative, update.author_id, update.rag) == ("Half way", plan.manager.id, Rag.AMBER)
+
+
+def test_an_imported_status_and_rating_is_a_progress_update_in_the_history(client, db_session, plan: Plan) -> None:
+    sign_in(client, plan.manager)
+    preview = upload(
+        client,
+        plan,
+        [
+            ["Recommendation", "Action", "Due date", "Status", "RAG", "Latest progress"],
+            [2, "Rated without a narrative", "1/12/2026", "In progress", "Green", ""],
+            [2, "Complete but green", "1/12/2026", "Complete", "Green", "Done"],
+            [2, "Red with no reason", "1/12/2026", "In progress", "Red", ""],
+        ],
+    )
+    summary = soup(preview).select_one(".govuk-error-summary").text
+    assert "Row 3: A complete action or one no longer required is rated Blue" in summary
+    assert "Row 4: Enter a narrative explaining the Red rating in “Latest progress”" in summary
+    confirm(client, plan.inspection.id, preview, skip_invalid=True)
+    (action,) = db_session.scalars(
+        select(Action).where(
+            Action.title.in_(["Rated without a narrative", "Complete but green", "Red with no reason"])
+        )
+    )
+    assert (action.title, action.status, action.rag) == (
+        "Rated without a narrative",
+        ActionStatus.IN_PROGRESS,
+        Rag.GREEN,
+    )
+    (update,) = db_session.scalars(select(ProgressUpdate).where(ProgressUpdate.action_id == action.id))
+    assert (update.status, update.rag, update.narrative, update.author_id) == (
+        ActionStatus.IN_PROGRESS,
+        Rag.GREEN,
+        "",
+        plan.manager.id,
+    )
+    changes = {
+        event.field: (event.old_value, event.new_value, event.note)
+        for event in db_session.scalars(
+            select(AuditEvent).where(AuditEvent.entity_type == "actions", AuditEvent.entity_id == action.id)
+        )
+    }
+    assert changes["status"] == ("not_started", "in_progress", "Imported from plan.xlsx")
+    assert changes["rag"] == (None, "green", "Imported from plan.xlsx")
+    # With progress behind it, deleting the action keeps its history.
+    deleted = client.submit(f"/actions/{action.id}/delete")
+    assert "Action archived" in soup(client.get(deleted.headers["Location"])).text
+
+
+def test_a_row_without_a_due_date_gets_the_default_from_its_timescale(client, db_session, plan: Plan) -> None:
+    """As the add-action form does: immediate → the action plan's statutory date, six months → publication + 6."""
+    sign_in(client, plan.manager)
+    preview = upload(client, plan, [HEADER, [1, "", "Immediate", "", None], [2, "", "Six months", "", None]])
+    dates = [cell.get_text(" ", strip=True) for cell in soup(preview).select("tbody tr td:nth-of-type(5)")]
+    assert dates == ["9 Sep 2008 (from the timescale)", "3 Dec 2008 (from the timescale)"]
+    confirm(client, plan.inspection.id, preview)
+    due = dict(
+        db_session.execute(
+            select(Action.title, Action.due_on).where(Action.title.in_(["Immediate", "Six months"]))
+        ).all()
+    )
+    assert due == {"Immediate": date(2008, 9, 9), "Six months": date(2008, 12, 3)}
+    add_form = soup(client.get(f"/recommendations/{plan.immediate.id}/actions/new"))
+    assert [field["value"] for field in add_form.select("input[name=due_on]")] == ["09", "09", "2008"]
 
 
 def test_a_spreadsheet_that_unpacks_to_gigabytes_is_refused_before_reading(client, db_session, plan: Plan) -> None:

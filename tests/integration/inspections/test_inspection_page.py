@@ -368,6 +368,7 @@ def test_due_date_rules_change_the_default_due_dates(client, manager, db_session
             "six_months_months": "0",
             "longer_term_months": "18",
             "improvement_months": "12",
+            "rag_amber_within_working_days": "10",
         },
     )
     assert response.status_code == 400
@@ -381,6 +382,7 @@ def test_due_date_rules_change_the_default_due_dates(client, manager, db_session
             "six_months_months": "9",
             "longer_term_months": "18",
             "improvement_months": "12",
+            "rag_amber_within_working_days": "10",
         },
     )
     assert response.status_code == 302
