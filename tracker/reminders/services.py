@@ -466,6 +466,7 @@ def queue_update_requests(today: date, now: datetime, *, dry_run: bool = False) 
                 i.action.action_id: url("actions.view_action", action_id=i.action.action_id) for i in request.items
             },
             link_expires_on=expires_on,
+            today=today,
             reply_by=previous_working_day(request.meeting.meets_on, BANK_HOLIDAYS),
         )
         for request in new

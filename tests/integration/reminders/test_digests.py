@@ -218,3 +218,15 @@ def test_digests_arrive_by_smtp_with_text_and_html_parts(db_session, digest_time
     assert received["ruth@example.gov.uk"].message.get_content_type() == "multipart/alternative"
     assert received["ruth@example.gov.uk"].message["Auto-Submitted"] == "auto-generated"
     assert all(e.state == EmailState.SENT for e in outbox(db_session))
+
+
+def test_an_action_due_on_a_saturday_is_not_due_today_on_the_friday(app, db_session) -> None:
+    app.config["TRACKER_NOW"] = datetime(2026, 12, 4, 7, 30, tzinfo=UTC)  # Friday
+    owner = person()
+    action(owner, date(2026, 12, 5), reference="4.1", title="Publish the plan")  # Saturday
+    db_session.commit()
+    jobs.daily_digests(date(2026, 12, 4))
+    email = db_session.scalars(select(OutboxEmail)).one()
+    for body in (email.text_body, email.html_body):
+        assert "Due today" not in body
+        assert "Due Saturday 5 December 2026 (not a working day)" in body

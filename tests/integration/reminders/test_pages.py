@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from icalendar import Calendar
@@ -192,3 +192,15 @@ def test_the_days_emails_are_listed_in_the_outbox(client, db_session, digest_tim
     subjects = [row.select("td")[2].text.strip() for row in soup(client.get("/admin/outbox")).select("tbody tr")]
     assert "Your actions: 1 overdue action" in subjects
     assert any(s.startswith("Weekly programme summary, week of 23 November 2026") for s in subjects)
+
+
+def test_pages_do_not_call_a_saturday_due_date_today_on_the_friday(app, client, db_session) -> None:
+    app.config["TRACKER_NOW"] = datetime(2026, 12, 4, 12, tzinfo=UTC)  # Friday
+    me = person()
+    saturday = action(me, date(2026, 12, 5))
+    db_session.commit()
+    sign_in(client, me)
+    for url in (f"/actions/{saturday.id}", "/my-actions", "/actions"):
+        text = soup(client.get(url)).get_text(" ", strip=True)
+        assert "Due today" not in text, url
+        assert "Due Saturday 5 December 2026 (not a working day)" in text, url
