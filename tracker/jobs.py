@@ -80,7 +80,7 @@ def daily_digests(today: date, *, dry_run: bool = False) -> JobResult:
     def work(dry: bool) -> dict[str, Any]:
         first_run = reminders.first_digest_run_of_week(today)
         digests = reminders.plan_digests(today, first_run_of_week=first_run)
-        return reminders.queue_digests(digests, clock.now(), dry_run=dry).as_dict()
+        return reminders.queue_digests(digests, today, clock.now(), dry_run=dry).as_dict()
 
     return _run_once(DAILY_DIGEST, today, work, dry_run=dry_run)
 

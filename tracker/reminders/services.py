@@ -39,7 +39,7 @@ from tracker.models import (
     User,
 )
 from tracker.outbox.services import EmailRenderer, PreparedEmail, existing_dedupe_keys, queue_prepared_emails
-from tracker.reminders.links import UrlBuilder, issue_links
+from tracker.reminders.links import UrlBuilder, issue_links, link_expires_on
 from tracker.template_filters import format_date
 
 # Reminders about progress start when a plan leaves draft and stop when it is closed.
@@ -206,7 +206,7 @@ class QueueCounts:
         return {"decided": self.decided, "already_queued": self.already_queued, "queued": self.queued, **self.details}
 
 
-def queue_digests(digests: Sequence[rules.Digest], now: datetime, *, dry_run: bool = False) -> QueueCounts:
+def queue_digests(digests: Sequence[rules.Digest], today: date, now: datetime, *, dry_run: bool = False) -> QueueCounts:
     """Queue each digest with its update links, skipping any already queued (a fixed number of queries)."""
     existing = existing_dedupe_keys(digest_key(digest) for digest in digests)
     new = [digest for digest in digests if digest_key(digest) not in existing]
@@ -219,8 +219,8 @@ def queue_digests(digests: Sequence[rules.Digest], now: datetime, *, dry_run: bo
     }
     if dry_run or not new:
         return counts
-    tokens = issue_links(((item.action.action_id, d.person.user_id) for d in new for item in d.own_items), now)
-    emails = DigestEmails(now)
+    tokens = issue_links(((item.action.action_id, d.person.user_id) for d in new for item in d.own_items), today, now)
+    emails = DigestEmails(today)
     counts.queued = queue_prepared_emails([emails.render(digest, tokens) for digest in new])
     return counts
 
@@ -228,13 +228,12 @@ def queue_digests(digests: Sequence[rules.Digest], now: datetime, *, dry_run: bo
 class DigestEmails:
     """Renders digests; URLs are built once per action without a request."""
 
-    def __init__(self, now: datetime) -> None:
+    def __init__(self, today: date) -> None:
         self._renderer = EmailRenderer("digest")
         self._url = UrlBuilder()
-        self._link_expires_on = local_date(now + timedelta(days=current_app.config["ACTION_LINK_DAYS"]))
         self._common = {
             "reminders_url": self._url("reminders.manage_reminders"),
-            "link_expires_on": self._link_expires_on,
+            "link_expires_on": link_expires_on(today),
             "settings": digest_settings(),
         }
 
@@ -295,7 +294,7 @@ def preview_digest(user: User, today: date) -> Preview:
         and person.active
         and rules.is_digest_day(person.digest_preference, today, BANK_HOLIDAYS, first_run_of_week=first_run)
     )
-    email = DigestEmails(clock.now()).render(digest, None) if digest else None
+    email = DigestEmails(today).render(digest, None) if digest else None
     return Preview(person=person, digest=digest, email=email, would_send=would_send)
 
 
@@ -446,9 +445,8 @@ def queue_update_requests(today: date, now: datetime, *, dry_run: bool = False) 
     counts.details = {"actions": sum(len(request.items) for request in new)}
     if dry_run or not new:
         return counts
-    tokens = issue_links(((i.action.action_id, r.person.user_id) for r in new for i in r.items), now)
+    tokens = issue_links(((i.action.action_id, r.person.user_id) for r in new for i in r.items), today, now)
     renderer, url = EmailRenderer("update_request"), UrlBuilder()
-    expires_on = local_date(now + timedelta(days=current_app.config["ACTION_LINK_DAYS"]))
     emails = [
         renderer.render(
             recipient=request.person.email,
@@ -465,7 +463,7 @@ def queue_update_requests(today: date, now: datetime, *, dry_run: bool = False) 
             action_urls={
                 i.action.action_id: url("actions.view_action", action_id=i.action.action_id) for i in request.items
             },
-            link_expires_on=expires_on,
+            link_expires_on=link_expires_on(today),
             today=today,
             reply_by=previous_working_day(request.meeting.meets_on, BANK_HOLIDAYS),
         )

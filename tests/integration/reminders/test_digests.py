@@ -148,7 +148,8 @@ def test_each_own_action_gets_its_own_update_link(db_session, digest_time) -> No
     tokens = db_session.scalars(select(ActionLinkToken)).all()
     assert sorted((t.action_id, t.user_id) for t in tokens) == sorted([(first.id, owner.id), (second.id, owner.id)])
     assert all(len(t.token_hash) == 64 for t in tokens)
-    assert all(t.expires_at.replace(tzinfo=UTC) == datetime(2026, 12, 8, 7, 30, tzinfo=UTC) for t in tokens)
+    # 14 days on, to the end of that day in London (GMT).
+    assert all(t.expires_at.replace(tzinfo=UTC) == datetime(2026, 12, 9, 0, 0, tzinfo=UTC) for t in tokens)
 
 
 def test_a_dry_run_changes_nothing(db_session, digest_time) -> None:
