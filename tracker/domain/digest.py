@@ -59,6 +59,19 @@ class ActionFacts:
     # The day of the latest progress update, or the day the action was created when it has none.
     last_progress_on: date | None = None
     owner_name: str = ""
+    # False when `last_progress_on` is the day the action was added: it has never had an update.
+    progress_recorded: bool = True
+
+    @property
+    def no_progress_text(self) -> str:
+        """'No progress recorded since 2 November 2026', or 'No progress recorded yet (added 29 July
+        2026)' for an action never updated: its creation day is not a day of progress."""
+        if self.last_progress_on is None:
+            return "No progress recorded yet"
+        shown = f"{self.last_progress_on.day} {self.last_progress_on:%B %Y}"
+        if not self.progress_recorded:
+            return f"No progress recorded yet (added {shown})"
+        return f"No progress recorded since {shown}"
 
 
 @dataclass(frozen=True)

@@ -132,6 +132,7 @@ def _facts(rows: Iterable, people: dict[int, rules.Person]) -> list[rules.Action
                 timescale=row.timescale.label,
                 last_progress_on=local_date(row.last_progress_at or row.created_at),
                 owner_name=owner.name if owner else "",
+                progress_recorded=row.last_progress_at is not None,
             )
         )
     return facts
@@ -412,6 +413,11 @@ class UpdateRequest:
     @property
     def dedupe_key(self) -> str:
         return f"update-request:{self.meeting.id}:{self.person.user_id}"
+
+    @property
+    def never_updated(self) -> bool:
+        """None of the actions has ever had a progress update."""
+        return not any(item.action.progress_recorded for item in self.items)
 
 
 def plan_update_requests(today: date) -> list[UpdateRequest]:

@@ -138,6 +138,18 @@ def test_stale_actions_need_an_update(db_session, digest_time) -> None:
     assert "8.2" not in email.text_body
 
 
+def test_an_action_never_updated_says_so_with_the_day_it_was_added(db_session, digest_time) -> None:
+    owner = person()
+    action(owner, date(2027, 6, 1), reference="12.3", last_progress_at=None,
+           created_at=datetime(2026, 7, 29, 9, tzinfo=UTC))  # fmt: skip
+    db_session.commit()
+    jobs.daily_digests(TODAY)
+    [email] = outbox(db_session)
+    for body in (email.text_body, email.html_body):
+        assert "No progress recorded yet (added 29 July 2026)." in body
+        assert "No progress recorded since" not in body
+
+
 def test_each_own_action_gets_its_own_update_link(db_session, digest_time) -> None:
     boss = person()
     owner = person(line_manager=boss)
