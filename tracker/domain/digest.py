@@ -121,6 +121,19 @@ def is_digest_day(preference: str, day: date, holidays: Container[date], *, firs
     return preference == DAILY or first_run_of_week
 
 
+def why_no_digest(person: Person, day: date, holidays: Container[date], *, first_run_of_week: bool) -> str | None:
+    """Why `person` gets no digest on `day`, in the third person for a preview; None when they get one."""
+    if not person.active:
+        return "their account is inactive"
+    if not is_working_day(day, holidays):
+        return f"{day:%A} {day.day} {day:%B %Y} is not a working day"
+    if person.digest_preference == OFF:
+        return "they have turned reminders off"
+    if not is_digest_day(person.digest_preference, day, holidays, first_run_of_week=first_run_of_week):
+        return "they get reminders once a week, on the week's first working day"
+    return None
+
+
 def digest_item(action: ActionFacts, today: date, holidays: Container[date], settings: DigestSettings) -> DigestItem:
     days = working_days_between(today, action.due_on, holidays) if action.due_on else None
     stale_before = today - timedelta(weeks=settings.stale_update_weeks)

@@ -269,7 +269,12 @@ class Preview:
     person: rules.Person
     digest: rules.Digest | None
     email: PreparedEmail | None
-    would_send: bool
+    # Why the person would not get it on that day, or None when they would.
+    not_sent_because: str | None
+
+    @property
+    def would_send(self) -> bool:
+        return self.digest is not None and self.not_sent_because is None
 
 
 def preview_digest(user: User, today: date) -> Preview:
@@ -290,13 +295,9 @@ def preview_digest(user: User, today: date) -> Preview:
     )
     digest = next((d for d in candidates if d.person.user_id == user.id), None)
     first_run = first_digest_run_of_week(today)
-    would_send = (
-        digest is not None
-        and person.active
-        and rules.is_digest_day(person.digest_preference, today, BANK_HOLIDAYS, first_run_of_week=first_run)
-    )
+    reason = rules.why_no_digest(person, today, BANK_HOLIDAYS, first_run_of_week=first_run)
     email = DigestEmails(today).render(digest, None) if digest else None
-    return Preview(person=person, digest=digest, email=email, would_send=would_send)
+    return Preview(person=person, digest=digest, email=email, not_sent_because=reason)
 
 
 # Statutory alerts --------------------------------------------------------------------------------
