@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -100,6 +100,7 @@ def list_outbox() -> ResponseReturnValue:
         page=page,
         state=chosen,
         counts=outbox.counts_by_state(),
+        problem=outbox.delivery_problem() if current_app.config["MAIL_SERVER"] else None,
         retry=ConfirmForm(),
     )
 

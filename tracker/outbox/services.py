@@ -2,7 +2,8 @@
 
 States (EmailState): queued → sending (claimed by one sender) → sent, or back to queued with a
 later `send_after` after a temporary failure, or failed (permanent refusal, too many attempts,
-or a sender that stopped mid-send: at most once means such a row is never re-sent by itself).
+or a sender that stopped mid-send: at most once means such a row is never re-sent by itself), or
+withdrawn while still queued when a newer email replaces it (a person's older digests).
 With no MAIL_SERVER configured nothing is sent: rows stay queued and the admin Outbox page is
 the mailbox.
 """
@@ -24,6 +25,8 @@ from tracker.extensions import db
 from tracker.models import EmailState, OutboxEmail, User
 
 PAGE_SIZE = 50
+# How `last_error` begins on rows left queued because the mail server could not be reached.
+CONNECTION_ERROR = "Could not reach the mail server: "
 
 
 def _insert_for_dialect(name: str) -> Any:
@@ -266,13 +269,50 @@ def note_connection_failure(now: datetime, error: str) -> int:
     statement = (
         update(OutboxEmail)
         .where(OutboxEmail.state == EmailState.QUEUED, OutboxEmail.send_after <= now)
-        .values(last_error=error[:2000])
+        .values(last_error=(CONNECTION_ERROR + error)[:2000])
+        .execution_options(synchronize_session=False)
+    )
+    return db.session.execute(statement).rowcount or 0
+
+
+def withdraw_emails(email_ids: Sequence[int], reason: str) -> int:
+    """Withdraw emails that are still queued (never sent), saying why; returns how many."""
+    if not email_ids:
+        return 0
+    statement = (
+        update(OutboxEmail)
+        .where(OutboxEmail.id.in_(email_ids), OutboxEmail.state == EmailState.QUEUED)
+        .values(state=EmailState.WITHDRAWN, last_error=reason[:2000])
         .execution_options(synchronize_session=False)
     )
     return db.session.execute(statement).rowcount or 0
 
 
 # The admin pages -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeliveryProblem:
+    """Emails wait because the mail server cannot be reached (wrong host, port or login, or it is down)."""
+
+    error: str
+    waiting: int
+    last_sent_at: datetime | None
+
+
+def delivery_problem() -> DeliveryProblem | None:
+    """The latest connection error while emails wait because of it, for the Outbox page's warning."""
+    error = db.session.scalar(
+        select(OutboxEmail.last_error)
+        .where(OutboxEmail.state == EmailState.QUEUED, OutboxEmail.last_error.startswith(CONNECTION_ERROR))
+        .order_by(OutboxEmail.send_after, OutboxEmail.id)
+        .limit(1)
+    )
+    if error is None:
+        return None
+    waiting = db.session.scalar(select(func.count()).where(OutboxEmail.state == EmailState.QUEUED)) or 0
+    last_sent_at = db.session.scalar(select(func.max(OutboxEmail.sent_at)))
+    return DeliveryProblem(error.removeprefix(CONNECTION_ERROR), waiting, last_sent_at)
 
 
 def list_emails(*, state: EmailState | None = None, limit: int = PAGE_SIZE, offset: int = 0) -> list[OutboxEmail]:

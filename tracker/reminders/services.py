@@ -28,9 +28,11 @@ from tracker.models import (
     Action,
     AuditEvent,
     DigestPreference,
+    EmailState,
     Inspection,
     JobRun,
     Meeting,
+    OutboxEmail,
     PlanStatus,
     ProgressUpdate,
     Recommendation,
@@ -38,7 +40,13 @@ from tracker.models import (
     Timescale,
     User,
 )
-from tracker.outbox.services import EmailRenderer, PreparedEmail, existing_dedupe_keys, queue_prepared_emails
+from tracker.outbox.services import (
+    EmailRenderer,
+    PreparedEmail,
+    existing_dedupe_keys,
+    queue_prepared_emails,
+    withdraw_emails,
+)
 from tracker.reminders.links import UrlBuilder, issue_links, link_expires_on
 from tracker.template_filters import format_date
 
@@ -223,7 +231,31 @@ def queue_digests(digests: Sequence[rules.Digest], today: date, now: datetime, *
     tokens = issue_links(((item.action.action_id, d.person.user_id) for d in new for item in d.own_items), today, now)
     emails = DigestEmails(today)
     counts.queued = queue_prepared_emails([emails.render(digest, tokens) for digest in new])
+    counts.details["withdrawn_older_digests"] = withdraw_older_digests(new, today)
     return counts
+
+
+def withdraw_older_digests(digests: Sequence[rules.Digest], today: date) -> int:
+    """Withdraw the still-queued digests from days before `today` of the people in `digests` (two queries).
+
+    Today's digest lists everything still owed, so after a mail outage each person gets one
+    digest, not one for every day the server was down (DESIGN §6, issue 5 requirement 4).
+    """
+    people = {digest.person.user_id for digest in digests}
+    if not people:
+        return 0
+    queued = db.session.execute(
+        select(OutboxEmail.id, OutboxEmail.dedupe_key).where(
+            OutboxEmail.state == EmailState.QUEUED, OutboxEmail.dedupe_key.startswith("digest:")
+        )
+    )
+    older = []
+    for email_id, key in queued:
+        _, user_id, day = key.split(":")
+        if int(user_id) in people and date.fromisoformat(day) < today:
+            older.append(email_id)
+    reason = f"Withdrawn, not sent: replaced by the digest for {format_date(today)}, which lists everything still owed"
+    return withdraw_emails(older, reason)
 
 
 class DigestEmails:

@@ -14,6 +14,7 @@ from tests.integration.reminders.conftest import TODAY, action, live_inspection,
 from tracker import jobs
 from tracker.inspections.deadlines import create_statutory_deadlines
 from tracker.models import ActionStatus, AuditEvent, DigestPreference, EmailState, OutboxEmail, Role, User
+from tracker.outbox.sender import send_due_emails
 from tracker.outbox.services import queue_rendered_email
 
 
@@ -204,3 +205,42 @@ def test_pages_do_not_call_a_saturday_due_date_today_on_the_friday(app, client, 
         text = soup(client.get(url)).get_text(" ", strip=True)
         assert "Due today" not in text, url
         assert "Due Saturday 5 December 2026 (not a working day)" in text, url
+
+
+def test_withdrawn_digests_show_why_on_the_outbox_pages(client, db_session, digest_time) -> None:
+    owner = person()
+    action(owner, date(2026, 11, 2))
+    admin = UserFactory(role=Role.ADMIN)
+    db_session.commit()
+    jobs.daily_digests(date(2026, 11, 23))
+    jobs.daily_digests(TODAY)
+    sign_in(client, admin)
+    page = soup(client.get("/admin/outbox?state=withdrawn"))
+    [row] = page.select("tbody tr")
+    assert "Withdrawn" in row.select_one(".govuk-tag").text
+    assert "replaced by the digest for 24 November 2026" in row.text
+    assert "Withdrawn (1)" in page.select_one(".app-filter-links").text
+    old = db_session.scalars(select(OutboxEmail).where(OutboxEmail.state == EmailState.WITHDRAWN)).one()
+    detail = soup(client.get(f"/admin/outbox/{old.id}"))
+    assert "Withdrawn, not sent: replaced by the digest for 24 November 2026" in detail.text
+
+
+def test_the_outbox_page_warns_when_the_mail_server_cannot_be_reached(app, client, db_session, digest_time) -> None:
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=1)  # nothing listens on port 1
+    queue_rendered_email(recipient="a@x.gov.uk", subject="Earlier", text_body="t", html_body="", dedupe_key="a")
+    db_session.execute(
+        OutboxEmail.__table__.update().values(state="sent", sent_at=datetime(2026, 11, 23, 15, 5, tzinfo=UTC))
+    )
+    queue_rendered_email(recipient="b@x.gov.uk", subject="Waiting", text_body="t", html_body="", dedupe_key="b")
+    admin = UserFactory(role=Role.ADMIN)
+    db_session.commit()
+    sign_in(client, admin)
+    assert soup(client.get("/admin/outbox")).select_one(".govuk-notification-banner") is None
+
+    assert send_due_emails().waiting == 1
+    banner = soup(client.get("/admin/outbox")).select_one(".govuk-notification-banner")
+    text = banner.get_text(" ", strip=True)
+    assert "Email has not been sent since 23 November 2026 at 3:05pm" in text
+    assert "ConnectionRefusedError" in text and "1 email is waiting" in text
+    health = client.get("/healthz").get_json()
+    assert set(health["outbox"]) == {"queued", "failed"} and health["outbox"]["queued"] == 1
