@@ -10,6 +10,7 @@ the mailbox.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -27,6 +28,14 @@ from tracker.models import EmailState, OutboxEmail, User
 PAGE_SIZE = 50
 # How `last_error` begins on rows left queued because the mail server could not be reached.
 CONNECTION_ERROR = "Could not reach the mail server: "
+# Pages that a link in an email opens as its recipient, without a password.
+PERSONAL_LINK_ENDPOINTS = (
+    "reminders.update_from_email",
+    "reminders.calendar_feed",
+    "auth.set_password",
+    "auth.reset_password",
+)
+HIDDEN_LINK = "[personal link hidden]"
 
 
 def _insert_for_dialect(name: str) -> Any:
@@ -320,6 +329,42 @@ def list_emails(*, state: EmailState | None = None, limit: int = PAGE_SIZE, offs
     if state is not None:
         query = query.where(OutboxEmail.state == state)
     return list(db.session.scalars(query.limit(limit).offset(offset)))
+
+
+@dataclass(frozen=True)
+class ReadableEmail:
+    """An email as an administrator may read it."""
+
+    text_body: str
+    html_body: str
+    links_hidden: bool
+
+
+def readable_email(email: OutboxEmail) -> ReadableEmail:
+    """The email with its personal links (record progress, set or reset a password, calendar feed)
+    replaced by HIDDEN_LINK, so that an administrator cannot act as its recipient.
+
+    Except while the outbox is the mailbox (no MAIL_SERVER, the email still queued): then the
+    Outbox page is the only way the recipient's link reaches them (README, "With no MAIL_SERVER").
+    """
+    if not current_app.config["MAIL_SERVER"] and email.state == EmailState.QUEUED:
+        return ReadableEmail(email.text_body, email.html_body, links_hidden=False)
+    pattern = _personal_link_pattern()
+    return ReadableEmail(
+        pattern.sub(HIDDEN_LINK, email.text_body), pattern.sub(HIDDEN_LINK, email.html_body), links_hidden=True
+    )
+
+
+def _personal_link_pattern() -> re.Pattern[str]:
+    """Any URL of a PERSONAL_LINK_ENDPOINTS page, absolute (from BASE_URL) or not."""
+    token = r"[A-Za-z0-9_.~%-]+"
+    paths = []
+    for endpoint in PERSONAL_LINK_ENDPOINTS:
+        for rule in current_app.url_map.iter_rules(endpoint):
+            parts = re.split(r"<[^>]+>", rule.rule)
+            paths.append(token.join(re.escape(part) for part in parts))
+    base = re.escape(current_app.config["BASE_URL"].rstrip("/"))
+    return re.compile(rf"(?:{base})?(?:{'|'.join(paths)})")
 
 
 def counts_by_state() -> dict[EmailState, int]:

@@ -244,3 +244,54 @@ def test_the_outbox_page_warns_when_the_mail_server_cannot_be_reached(app, clien
     assert "ConnectionRefusedError" in text and "1 email is waiting" in text
     health = client.get("/healthz").get_json()
     assert set(health["outbox"]) == {"queued", "failed"} and health["outbox"]["queued"] == 1
+
+
+def _digest_with_a_link(db_session) -> OutboxEmail:
+    owner = person()
+    action(owner, date(2026, 11, 2))
+    db_session.commit()
+    jobs.daily_digests(TODAY)
+    email = db_session.scalars(select(OutboxEmail)).one()
+    assert "/update/" in email.text_body and "/update/" in email.html_body
+    return email
+
+
+def _admin_reads(client, email: OutboxEmail) -> tuple[str, str]:  # noqa: ANN001
+    page = soup(client.get(f"/admin/outbox/{email.id}"))
+    return page.select_one(".app-email-preview").text, client.get(f"/admin/outbox/{email.id}/html").text
+
+
+def test_admins_do_not_see_the_personal_links_of_email_that_was_sent(app, client, db_session, digest_time) -> None:
+    email = _digest_with_a_link(db_session)
+    admin = UserFactory(role=Role.ADMIN)
+    link = app.config["BASE_URL"] + "/set-password/IjEyMyI.aBc-_9"
+    queue_rendered_email(recipient="new.starter@example.gov.uk", subject="You have been invited",
+                         text_body=f"Set your password: {link}\n", html_body=f'<a href="{link}">Set your password</a>',
+                         dedupe_key="invitation:1")  # fmt: skip
+    db_session.execute(OutboxEmail.__table__.update().values(state="sent", sent_at=datetime(2026, 11, 24, tzinfo=UTC)))
+    db_session.commit()
+    app.config["MAIL_SERVER"] = "127.0.0.1"
+    sign_in(client, admin)
+    invitation = db_session.scalars(select(OutboxEmail).where(OutboxEmail.recipient == "new.starter@example.gov.uk"))
+    for sent in (email, invitation.one()):
+        text, html = _admin_reads(client, sent)
+        for body in (text, html):
+            assert "/update/" not in body and "/set-password/" not in body
+            assert "[personal link hidden]" in body
+    assert "Record progress (no sign-in needed): [personal link hidden]" in _admin_reads(client, email)[0]
+    assert "act as" in soup(client.get(f"/admin/outbox/{email.id}")).select_one(".govuk-inset-text").text
+
+
+def test_without_a_mail_server_the_outbox_still_shows_the_links_to_pass_on(client, db_session, digest_time) -> None:
+    email = _digest_with_a_link(db_session)
+    admin = UserFactory(role=Role.ADMIN)
+    db_session.commit()
+    sign_in(client, admin)
+    text, html = _admin_reads(client, email)
+    assert "/update/" in text and "/update/" in html  # the outbox is the mailbox (README)
+    warning = soup(client.get(f"/admin/outbox/{email.id}")).select_one(".govuk-warning-text").text
+    assert "give them only to that person" in warning
+    email.state = EmailState.WITHDRAWN
+    db_session.commit()
+    text, html = _admin_reads(client, email)
+    assert "/update/" not in text and "/update/" not in html
