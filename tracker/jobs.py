@@ -80,7 +80,7 @@ def daily_digests(today: date, *, dry_run: bool = False) -> JobResult:
     def work(dry: bool) -> dict[str, Any]:
         first_run = reminders.first_digest_run_of_week(today)
         digests = reminders.plan_digests(today, first_run_of_week=first_run)
-        return reminders.queue_digests(digests, clock.now(), dry_run=dry).as_dict()
+        return reminders.queue_digests(digests, today, clock.now(), dry_run=dry).as_dict()
 
     return _run_once(DAILY_DIGEST, today, work, dry_run=dry_run)
 
@@ -110,12 +110,11 @@ def update_requests(today: date, *, dry_run: bool = False) -> JobResult:
 
 def programme_summaries(today: date, *, dry_run: bool = False) -> JobResult:
     """The weekly summary to programme managers: at the week's first run, recorded against its Monday."""
-    week_of = week_start(today)
     if not is_working_day(today, BANK_HOLIDAYS):
-        return JobResult(PROGRAMME_SUMMARY, week_of, "not a working day")
+        return JobResult(PROGRAMME_SUMMARY, today, "not a working day")
     return _run_once(
         PROGRAMME_SUMMARY,
-        week_of,
+        week_start(today),
         lambda dry: reminders.queue_programme_summaries(today, dry_run=dry).as_dict(),
         dry_run=dry_run,
     )

@@ -7,6 +7,9 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask
 
+from tracker import clock
+from tracker.domain.due_phrase import due_phrase
+
 
 def format_date(value: date | None, empty: str = "") -> str:
     """GOV.UK date style: 9 September 2008."""
@@ -41,6 +44,11 @@ def format_datetime(value: datetime | None, timezone: str = "Europe/London", emp
     return f"{format_date(local)} at {hour}:{local:%M}{suffix}"
 
 
+def _due_phrase(due_on: date | None, days: int | None, today: date | None = None, dated: bool = False) -> str:
+    """`due_phrase` for templates: pages leave out `today` (the clock's), emails pass their own day."""
+    return due_phrase(due_on, days, today or clock.today(), dated=dated)
+
+
 def register(app: Flask) -> None:
     timezone = app.config["TRACKER_TIMEZONE"]
     app.add_template_filter(format_date, "date")
@@ -48,6 +56,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(lambda value, empty="": format_datetime(value, timezone, empty), "datetime")
     app.add_template_filter(lambda value: format_date(to_local(value, timezone)) if value else "", "local_date")
     app.add_template_filter(lambda value: value.isoformat() if value else "", "iso")
+    app.add_template_global(_due_phrase, "due_phrase")
 
     @app.context_processor
     def service_context() -> dict[str, object]:

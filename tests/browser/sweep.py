@@ -165,7 +165,7 @@ def build_world(today: date) -> World:
         import_drafts=import_drafts,
         invitation_token=auth_services.issue_token(invited, TokenPurpose.INVITATION, timedelta(days=7)),
         reset_token=auth_services.issue_token(owner, TokenPurpose.PASSWORD_RESET, timedelta(hours=2)),
-        link_token=links.issue_links([(own.id, owner.id)], clock.now())[(own.id, owner.id)],
+        link_token=links.issue_links([(own.id, owner.id)], clock.today(), clock.now())[(own.id, owner.id)],
     )
     db.session.flush()
     return world

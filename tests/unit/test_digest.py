@@ -249,3 +249,17 @@ def test_ties_are_listed_in_reference_reading_order() -> None:
     actions = [action(n, 7, due, reference=reference) for n, reference in enumerate(["12.1", "3.1", "3.10", "3.2"])]
     [digest] = digests([person(7)], actions)
     assert [i.action.reference for i in digest.overdue] == ["3.1", "3.2", "3.10", "12.1"]
+
+
+@pytest.mark.parametrize(
+    ("last_progress_on", "progress_recorded", "expected"),
+    [
+        (date(2026, 11, 2), True, "No progress recorded since 2 November 2026"),
+        (date(2026, 7, 29), False, "No progress recorded yet (added 29 July 2026)"),
+        (None, False, "No progress recorded yet"),
+    ],
+)
+def test_no_progress_text(last_progress_on: date | None, progress_recorded: bool, expected: str) -> None:
+    facts = ActionFacts(1, "1.1", "Audit", 1, "Review", 1, None, last_progress_on=last_progress_on,
+                        progress_recorded=progress_recorded)  # fmt: skip
+    assert facts.no_progress_text == expected

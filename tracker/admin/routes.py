@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -100,6 +100,7 @@ def list_outbox() -> ResponseReturnValue:
         page=page,
         state=chosen,
         counts=outbox.counts_by_state(),
+        problem=outbox.delivery_problem() if current_app.config["MAIL_SERVER"] else None,
         retry=ConfirmForm(),
     )
 
@@ -114,7 +115,14 @@ def _get_email_or_404(email_id: int) -> OutboxEmail:
 @bp.get("/outbox/<int:email_id>")
 @admin_only
 def view_email(email_id: int) -> ResponseReturnValue:
-    return render_template("admin/email.html", email=_get_email_or_404(email_id), retry=ConfirmForm())
+    email = _get_email_or_404(email_id)
+    return render_template(
+        "admin/email.html",
+        email=email,
+        readable=outbox.readable_email(email),
+        hidden_link=outbox.HIDDEN_LINK,
+        retry=ConfirmForm(),
+    )
 
 
 # The email's own HTML, shown in a sandboxed frame: its inline styles are allowed here and nowhere
@@ -129,7 +137,7 @@ EMAIL_PREVIEW_POLICY = (
 @admin_only
 def email_html(email_id: int) -> ResponseReturnValue:
     email = _get_email_or_404(email_id)
-    response = make_response(email.html_body or "<p>This email has no HTML part.</p>")
+    response = make_response(outbox.readable_email(email).html_body or "<p>This email has no HTML part.</p>")
     response.headers["Content-Type"] = "text/html; charset=utf-8"
     response.headers["Content-Security-Policy"] = EMAIL_PREVIEW_POLICY
     response.headers["X-Frame-Options"] = "SAMEORIGIN"

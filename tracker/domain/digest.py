@@ -59,6 +59,19 @@ class ActionFacts:
     # The day of the latest progress update, or the day the action was created when it has none.
     last_progress_on: date | None = None
     owner_name: str = ""
+    # False when `last_progress_on` is the day the action was added: it has never had an update.
+    progress_recorded: bool = True
+
+    @property
+    def no_progress_text(self) -> str:
+        """'No progress recorded since 2 November 2026', or 'No progress recorded yet (added 29 July
+        2026)' for an action never updated: its creation day is not a day of progress."""
+        if self.last_progress_on is None:
+            return "No progress recorded yet"
+        shown = f"{self.last_progress_on.day} {self.last_progress_on:%B %Y}"
+        if not self.progress_recorded:
+            return f"No progress recorded yet (added {shown})"
+        return f"No progress recorded since {shown}"
 
 
 @dataclass(frozen=True)
@@ -106,6 +119,19 @@ def is_digest_day(preference: str, day: date, holidays: Container[date], *, firs
     if preference == OFF or not is_working_day(day, holidays):
         return False
     return preference == DAILY or first_run_of_week
+
+
+def why_no_digest(person: Person, day: date, holidays: Container[date], *, first_run_of_week: bool) -> str | None:
+    """Why `person` gets no digest on `day`, in the third person for a preview; None when they get one."""
+    if not person.active:
+        return "their account is inactive"
+    if not is_working_day(day, holidays):
+        return f"{day:%A} {day.day} {day:%B %Y} is not a working day"
+    if person.digest_preference == OFF:
+        return "they have turned reminders off"
+    if not is_digest_day(person.digest_preference, day, holidays, first_run_of_week=first_run_of_week):
+        return "they get reminders once a week, on the week's first working day"
+    return None
 
 
 def digest_item(action: ActionFacts, today: date, holidays: Container[date], settings: DigestSettings) -> DigestItem:

@@ -118,6 +118,9 @@ class EmailState(StrEnum):
     SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
+    # Never sent, on purpose: replaced by a newer email (an older digest still queued when the next
+    # day's was queued). The reason is in `last_error`.
+    WITHDRAWN = "withdrawn"
 
 
 class TokenPurpose(StrEnum):

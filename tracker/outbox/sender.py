@@ -81,7 +81,7 @@ def send_due_emails(*, limit: int | None = None, sender: str | None = None) -> S
         connection = open_connection(config)
     except (OSError, smtplib.SMTPException) as error:
         report.error = describe_error(error)
-        note_connection_failure(clock.now(), f"Could not reach the mail server: {report.error}")
+        note_connection_failure(clock.now(), report.error)
         db.session.commit()
         report.waiting = due_count(clock.now())
         logger.warning("Outbox: could not reach the mail server %s: %s", config["MAIL_SERVER"], report.error)

@@ -2,13 +2,15 @@
 
 States (EmailState): queued → sending (claimed by one sender) → sent, or back to queued with a
 later `send_after` after a temporary failure, or failed (permanent refusal, too many attempts,
-or a sender that stopped mid-send: at most once means such a row is never re-sent by itself).
+or a sender that stopped mid-send: at most once means such a row is never re-sent by itself), or
+withdrawn while still queued when a newer email replaces it (a person's older digests).
 With no MAIL_SERVER configured nothing is sent: rows stay queued and the admin Outbox page is
 the mailbox.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -24,6 +26,16 @@ from tracker.extensions import db
 from tracker.models import EmailState, OutboxEmail, User
 
 PAGE_SIZE = 50
+# How `last_error` begins on rows left queued because the mail server could not be reached.
+CONNECTION_ERROR = "Could not reach the mail server: "
+# Pages that a link in an email opens as its recipient, without a password.
+PERSONAL_LINK_ENDPOINTS = (
+    "reminders.update_from_email",
+    "reminders.calendar_feed",
+    "auth.set_password",
+    "auth.reset_password",
+)
+HIDDEN_LINK = "[personal link hidden]"
 
 
 def _insert_for_dialect(name: str) -> Any:
@@ -266,7 +278,20 @@ def note_connection_failure(now: datetime, error: str) -> int:
     statement = (
         update(OutboxEmail)
         .where(OutboxEmail.state == EmailState.QUEUED, OutboxEmail.send_after <= now)
-        .values(last_error=error[:2000])
+        .values(last_error=(CONNECTION_ERROR + error)[:2000])
+        .execution_options(synchronize_session=False)
+    )
+    return db.session.execute(statement).rowcount or 0
+
+
+def withdraw_emails(email_ids: Sequence[int], reason: str) -> int:
+    """Withdraw emails that are still queued (never sent), saying why; returns how many."""
+    if not email_ids:
+        return 0
+    statement = (
+        update(OutboxEmail)
+        .where(OutboxEmail.id.in_(email_ids), OutboxEmail.state == EmailState.QUEUED)
+        .values(state=EmailState.WITHDRAWN, last_error=reason[:2000])
         .execution_options(synchronize_session=False)
     )
     return db.session.execute(statement).rowcount or 0
@@ -275,11 +300,71 @@ def note_connection_failure(now: datetime, error: str) -> int:
 # The admin pages -------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class DeliveryProblem:
+    """Emails wait because the mail server cannot be reached (wrong host, port or login, or it is down)."""
+
+    error: str
+    waiting: int
+    last_sent_at: datetime | None
+
+
+def delivery_problem() -> DeliveryProblem | None:
+    """The latest connection error while emails wait because of it, for the Outbox page's warning."""
+    error = db.session.scalar(
+        select(OutboxEmail.last_error)
+        .where(OutboxEmail.state == EmailState.QUEUED, OutboxEmail.last_error.startswith(CONNECTION_ERROR))
+        .order_by(OutboxEmail.send_after, OutboxEmail.id)
+        .limit(1)
+    )
+    if error is None:
+        return None
+    waiting = db.session.scalar(select(func.count()).where(OutboxEmail.state == EmailState.QUEUED)) or 0
+    last_sent_at = db.session.scalar(select(func.max(OutboxEmail.sent_at)))
+    return DeliveryProblem(error.removeprefix(CONNECTION_ERROR), waiting, last_sent_at)
+
+
 def list_emails(*, state: EmailState | None = None, limit: int = PAGE_SIZE, offset: int = 0) -> list[OutboxEmail]:
     query = select(OutboxEmail).order_by(OutboxEmail.created_at.desc(), OutboxEmail.id.desc())
     if state is not None:
         query = query.where(OutboxEmail.state == state)
     return list(db.session.scalars(query.limit(limit).offset(offset)))
+
+
+@dataclass(frozen=True)
+class ReadableEmail:
+    """An email as an administrator may read it."""
+
+    text_body: str
+    html_body: str
+    links_hidden: bool
+
+
+def readable_email(email: OutboxEmail) -> ReadableEmail:
+    """The email with its personal links (record progress, set or reset a password, calendar feed)
+    replaced by HIDDEN_LINK, so that an administrator cannot act as its recipient.
+
+    Except while the outbox is the mailbox (no MAIL_SERVER, the email still queued): then the
+    Outbox page is the only way the recipient's link reaches them (README, "With no MAIL_SERVER").
+    """
+    if not current_app.config["MAIL_SERVER"] and email.state == EmailState.QUEUED:
+        return ReadableEmail(email.text_body, email.html_body, links_hidden=False)
+    pattern = _personal_link_pattern()
+    return ReadableEmail(
+        pattern.sub(HIDDEN_LINK, email.text_body), pattern.sub(HIDDEN_LINK, email.html_body), links_hidden=True
+    )
+
+
+def _personal_link_pattern() -> re.Pattern[str]:
+    """Any URL of a PERSONAL_LINK_ENDPOINTS page, absolute (from BASE_URL) or not."""
+    token = r"[A-Za-z0-9_.~%-]+"
+    paths = []
+    for endpoint in PERSONAL_LINK_ENDPOINTS:
+        for rule in current_app.url_map.iter_rules(endpoint):
+            parts = re.split(r"<[^>]+>", rule.rule)
+            paths.append(token.join(re.escape(part) for part in parts))
+    base = re.escape(current_app.config["BASE_URL"].rstrip("/"))
+    return re.compile(rf"(?:{base})?(?:{'|'.join(paths)})")
 
 
 def counts_by_state() -> dict[EmailState, int]:

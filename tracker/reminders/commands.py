@@ -90,7 +90,7 @@ def programme_summary_command(day: date | None, dry_run: bool) -> None:
 def preview_command(email: str, day: date | None, html: bool) -> None:
     """Print someone's digest for a day, as it would be sent (no links are issued, nothing is queued)."""
     from tracker.auth.services import find_user_by_email
-    from tracker.reminders.services import PREFERENCE_TEXT, preview_digest
+    from tracker.reminders.services import preview_digest
 
     user = find_user_by_email(email)
     if user is None:
@@ -103,11 +103,6 @@ def preview_command(email: str, day: date | None, html: bool) -> None:
         )
         return
     if not preview.would_send:
-        reason = (
-            "their account is inactive"
-            if not user.active
-            else f"they get reminders {PREFERENCE_TEXT[preview.person.digest_preference]}"
-        )
-        click.echo(f"(Not sent on {today.isoformat()}: {reason}. It would say:)\n")
+        click.echo(f"(Not sent on {today.isoformat()}: {preview.not_sent_because}. It would say:)\n")
     click.echo(f"To: {preview.email.recipient}\nSubject: {preview.email.subject}\n")
     click.echo(preview.email.html_body if html else preview.email.text_body)

@@ -13,7 +13,7 @@ import hashlib
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 from urllib.parse import urlsplit
@@ -77,10 +77,25 @@ class UrlBuilder:
         return self._adapter.build(endpoint, values, force_external=True)
 
 
-def issue_links(pairs: Iterable[tuple[int, int]], now: datetime) -> dict[tuple[int, int], str]:
-    """A new token for each (action id, owner id), stored with one statement; returns the tokens."""
+def link_expires_on(issued_on: date) -> date:
+    """The last day a link in an email for `issued_on` works, as the email says: ACTION_LINK_DAYS later."""
+    return issued_on + timedelta(days=current_app.config["ACTION_LINK_DAYS"])
+
+
+def link_expires_at(issued_on: date) -> datetime:
+    """The end of `link_expires_on` in the council's time zone (midnight after it), as UTC."""
+    midnight_after = datetime.combine(link_expires_on(issued_on) + timedelta(days=1), time(0))
+    return midnight_after.replace(tzinfo=ZoneInfo(current_app.config["TRACKER_TIMEZONE"])).astimezone(UTC)
+
+
+def issue_links(pairs: Iterable[tuple[int, int]], issued_on: date, now: datetime) -> dict[tuple[int, int], str]:
+    """A new token for each (action id, owner id), stored with one statement; returns the tokens.
+
+    The links are for emails about `issued_on` (a job's run date, which `--date` may set) and work
+    until the end of `link_expires_on(issued_on)`, the day the email names.
+    """
     serializer = _serializer()
-    expires_at = now + timedelta(days=current_app.config["ACTION_LINK_DAYS"])
+    expires_at = link_expires_at(issued_on)
     tokens: dict[tuple[int, int], str] = {}
     rows = []
     for action_id, user_id in pairs:

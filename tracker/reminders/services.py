@@ -28,9 +28,11 @@ from tracker.models import (
     Action,
     AuditEvent,
     DigestPreference,
+    EmailState,
     Inspection,
     JobRun,
     Meeting,
+    OutboxEmail,
     PlanStatus,
     ProgressUpdate,
     Recommendation,
@@ -38,8 +40,14 @@ from tracker.models import (
     Timescale,
     User,
 )
-from tracker.outbox.services import EmailRenderer, PreparedEmail, existing_dedupe_keys, queue_prepared_emails
-from tracker.reminders.links import UrlBuilder, issue_links
+from tracker.outbox.services import (
+    EmailRenderer,
+    PreparedEmail,
+    existing_dedupe_keys,
+    queue_prepared_emails,
+    withdraw_emails,
+)
+from tracker.reminders.links import UrlBuilder, issue_links, link_expires_on
 from tracker.template_filters import format_date
 
 # Reminders about progress start when a plan leaves draft and stop when it is closed.
@@ -132,6 +140,7 @@ def _facts(rows: Iterable, people: dict[int, rules.Person]) -> list[rules.Action
                 timescale=row.timescale.label,
                 last_progress_on=local_date(row.last_progress_at or row.created_at),
                 owner_name=owner.name if owner else "",
+                progress_recorded=row.last_progress_at is not None,
             )
         )
     return facts
@@ -206,7 +215,7 @@ class QueueCounts:
         return {"decided": self.decided, "already_queued": self.already_queued, "queued": self.queued, **self.details}
 
 
-def queue_digests(digests: Sequence[rules.Digest], now: datetime, *, dry_run: bool = False) -> QueueCounts:
+def queue_digests(digests: Sequence[rules.Digest], today: date, now: datetime, *, dry_run: bool = False) -> QueueCounts:
     """Queue each digest with its update links, skipping any already queued (a fixed number of queries)."""
     existing = existing_dedupe_keys(digest_key(digest) for digest in digests)
     new = [digest for digest in digests if digest_key(digest) not in existing]
@@ -219,22 +228,45 @@ def queue_digests(digests: Sequence[rules.Digest], now: datetime, *, dry_run: bo
     }
     if dry_run or not new:
         return counts
-    tokens = issue_links(((item.action.action_id, d.person.user_id) for d in new for item in d.own_items), now)
-    emails = DigestEmails(now)
+    tokens = issue_links(((item.action.action_id, d.person.user_id) for d in new for item in d.own_items), today, now)
+    emails = DigestEmails(today)
     counts.queued = queue_prepared_emails([emails.render(digest, tokens) for digest in new])
+    counts.details["withdrawn_older_digests"] = withdraw_older_digests(new, today)
     return counts
+
+
+def withdraw_older_digests(digests: Sequence[rules.Digest], today: date) -> int:
+    """Withdraw the still-queued digests from days before `today` of the people in `digests` (two queries).
+
+    Today's digest lists everything still owed, so after a mail outage each person gets one
+    digest, not one for every day the server was down (DESIGN §6, issue 5 requirement 4).
+    """
+    people = {digest.person.user_id for digest in digests}
+    if not people:
+        return 0
+    queued = db.session.execute(
+        select(OutboxEmail.id, OutboxEmail.dedupe_key).where(
+            OutboxEmail.state == EmailState.QUEUED, OutboxEmail.dedupe_key.startswith("digest:")
+        )
+    )
+    older = []
+    for email_id, key in queued:
+        _, user_id, day = key.split(":")
+        if int(user_id) in people and date.fromisoformat(day) < today:
+            older.append(email_id)
+    reason = f"Withdrawn, not sent: replaced by the digest for {format_date(today)}, which lists everything still owed"
+    return withdraw_emails(older, reason)
 
 
 class DigestEmails:
     """Renders digests; URLs are built once per action without a request."""
 
-    def __init__(self, now: datetime) -> None:
+    def __init__(self, today: date) -> None:
         self._renderer = EmailRenderer("digest")
         self._url = UrlBuilder()
-        self._link_expires_on = local_date(now + timedelta(days=current_app.config["ACTION_LINK_DAYS"]))
         self._common = {
             "reminders_url": self._url("reminders.manage_reminders"),
-            "link_expires_on": self._link_expires_on,
+            "link_expires_on": link_expires_on(today),
             "settings": digest_settings(),
         }
 
@@ -269,7 +301,12 @@ class Preview:
     person: rules.Person
     digest: rules.Digest | None
     email: PreparedEmail | None
-    would_send: bool
+    # Why the person would not get it on that day, or None when they would.
+    not_sent_because: str | None
+
+    @property
+    def would_send(self) -> bool:
+        return self.digest is not None and self.not_sent_because is None
 
 
 def preview_digest(user: User, today: date) -> Preview:
@@ -290,13 +327,9 @@ def preview_digest(user: User, today: date) -> Preview:
     )
     digest = next((d for d in candidates if d.person.user_id == user.id), None)
     first_run = first_digest_run_of_week(today)
-    would_send = (
-        digest is not None
-        and person.active
-        and rules.is_digest_day(person.digest_preference, today, BANK_HOLIDAYS, first_run_of_week=first_run)
-    )
-    email = DigestEmails(clock.now()).render(digest, None) if digest else None
-    return Preview(person=person, digest=digest, email=email, would_send=would_send)
+    reason = rules.why_no_digest(person, today, BANK_HOLIDAYS, first_run_of_week=first_run)
+    email = DigestEmails(today).render(digest, None) if digest else None
+    return Preview(person=person, digest=digest, email=email, not_sent_because=reason)
 
 
 # Statutory alerts --------------------------------------------------------------------------------
@@ -414,6 +447,11 @@ class UpdateRequest:
     def dedupe_key(self) -> str:
         return f"update-request:{self.meeting.id}:{self.person.user_id}"
 
+    @property
+    def never_updated(self) -> bool:
+        """None of the actions has ever had a progress update."""
+        return not any(item.action.progress_recorded for item in self.items)
+
 
 def plan_update_requests(today: date) -> list[UpdateRequest]:
     """Owners whose open actions have had no update since the previous meeting (or, before the first,
@@ -446,9 +484,8 @@ def queue_update_requests(today: date, now: datetime, *, dry_run: bool = False) 
     counts.details = {"actions": sum(len(request.items) for request in new)}
     if dry_run or not new:
         return counts
-    tokens = issue_links(((i.action.action_id, r.person.user_id) for r in new for i in r.items), now)
+    tokens = issue_links(((i.action.action_id, r.person.user_id) for r in new for i in r.items), today, now)
     renderer, url = EmailRenderer("update_request"), UrlBuilder()
-    expires_on = local_date(now + timedelta(days=current_app.config["ACTION_LINK_DAYS"]))
     emails = [
         renderer.render(
             recipient=request.person.email,
@@ -465,7 +502,8 @@ def queue_update_requests(today: date, now: datetime, *, dry_run: bool = False) 
             action_urls={
                 i.action.action_id: url("actions.view_action", action_id=i.action.action_id) for i in request.items
             },
-            link_expires_on=expires_on,
+            link_expires_on=link_expires_on(today),
+            today=today,
             reply_by=previous_working_day(request.meeting.meets_on, BANK_HOLIDAYS),
         )
         for request in new

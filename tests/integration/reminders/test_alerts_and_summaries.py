@@ -93,6 +93,12 @@ def test_update_requests_five_working_days_before_a_meeting(db_session, digest_t
     assert "4.1" in letter.text_body and "4.2" not in letter.text_body
     assert "Please record progress by Wednesday 2 December 2026" in letter.text_body
     assert "Record progress (no sign-in needed): http://127.0.0.1:5000/update/" in letter.text_body
+    assert "No progress recorded since 30 September 2026." in letter.text_body
+    first_ask = requests[never_updated.email]
+    for body in (first_ask.text_body, first_ask.html_body):
+        assert "No progress has been recorded yet on this action that you own." in body
+        assert "No progress recorded yet (added 1 June 2026)." in body
+        assert "since 5 October" not in body and "since 1 June" not in body
     jobs.update_requests(date(2026, 11, 27))
     assert len(emails(db_session, "update-request:")) == 2  # once per meeting and owner
 

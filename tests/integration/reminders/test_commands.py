@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import select
 
 from tests.integration.reminders.conftest import action, live_inspection, manager, person
-from tracker.models import JobRun, OutboxEmail
+from tracker.models import DigestPreference, JobRun, OutboxEmail, User
 
 
 def test_reminders_run_prints_counts_and_a_dry_run_changes_nothing(app, db_session, digest_time) -> None:
@@ -37,6 +37,9 @@ def test_reminders_run_prints_counts_and_a_dry_run_changes_nothing(app, db_sessi
     assert "daily digest for 2026-11-24: dry run, already ran (decided 1, already queued 1, queued 0" in again.output
     weekend = runner.invoke(args=["reminders", "digests", "--date", "2026-11-28"])
     assert "daily digest for 2026-11-28: not a working day" in weekend.output
+    saturday = runner.invoke(args=["reminders", "run", "--date", "2026-11-28", "--dry-run"])
+    assert "programme summary for 2026-11-28: not a working day" in saturday.output
+    assert "2026-11-23" not in saturday.output
 
 
 def test_reminders_preview_prints_someones_digest(app, db_session, digest_time) -> None:
@@ -51,7 +54,29 @@ def test_reminders_preview_prints_someones_digest(app, db_session, digest_time) 
     assert "Due 2 November 2026, 16 working days overdue." in result.output
     assert db_session.scalar(select(OutboxEmail.id)) is None
     weekend = runner.invoke(args=["reminders", "preview", "--user", owner.email, "--date", "2026-11-28"])
-    assert "(Not sent on 2026-11-28: they get reminders every working day" in weekend.output
+    assert "(Not sent on 2026-11-28: Saturday 28 November 2026 is not a working day. It would say:)" in weekend.output
+
+
+def test_reminders_preview_says_in_the_third_person_why_it_is_not_sent(app, db_session, digest_time) -> None:
+    weekly = person(digest_preference=DigestPreference.WEEKLY)
+    off = person(digest_preference=DigestPreference.OFF)
+    for owner in (weekly, off):
+        action(owner, date(2026, 11, 2))
+    db_session.commit()
+    runner = app.test_cli_runner()
+    assert "done" in runner.invoke(args=["reminders", "digests", "--date", "2026-11-30"]).output  # Monday's run
+
+    def note(user: User, day: str) -> str:
+        output = runner.invoke(args=["reminders", "preview", "--user", user.email, "--date", day]).output
+        return output.splitlines()[0]
+
+    tuesday = "(Not sent on 2026-12-01: they get reminders once a week, on the week's first working day. It would say:)"
+    assert note(weekly, "2026-12-01") == tuesday
+    assert note(off, "2026-12-01") == "(Not sent on 2026-12-01: they have turned reminders off. It would say:)"
+    assert note(weekly, "2026-12-05") == (
+        "(Not sent on 2026-12-05: Saturday 5 December 2026 is not a working day. It would say:)"
+    )
+    assert "you" not in note(off, "2026-12-01").split(":", 1)[1]
 
 
 def test_reminders_commands_refuse_bad_input(app, db_session) -> None:

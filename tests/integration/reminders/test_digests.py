@@ -138,6 +138,18 @@ def test_stale_actions_need_an_update(db_session, digest_time) -> None:
     assert "8.2" not in email.text_body
 
 
+def test_an_action_never_updated_says_so_with_the_day_it_was_added(db_session, digest_time) -> None:
+    owner = person()
+    action(owner, date(2027, 6, 1), reference="12.3", last_progress_at=None,
+           created_at=datetime(2026, 7, 29, 9, tzinfo=UTC))  # fmt: skip
+    db_session.commit()
+    jobs.daily_digests(TODAY)
+    [email] = outbox(db_session)
+    for body in (email.text_body, email.html_body):
+        assert "No progress recorded yet (added 29 July 2026)." in body
+        assert "No progress recorded since" not in body
+
+
 def test_each_own_action_gets_its_own_update_link(db_session, digest_time) -> None:
     boss = person()
     owner = person(line_manager=boss)
@@ -148,7 +160,8 @@ def test_each_own_action_gets_its_own_update_link(db_session, digest_time) -> No
     tokens = db_session.scalars(select(ActionLinkToken)).all()
     assert sorted((t.action_id, t.user_id) for t in tokens) == sorted([(first.id, owner.id), (second.id, owner.id)])
     assert all(len(t.token_hash) == 64 for t in tokens)
-    assert all(t.expires_at.replace(tzinfo=UTC) == datetime(2026, 12, 8, 7, 30, tzinfo=UTC) for t in tokens)
+    # 14 days on, to the end of that day in London (GMT).
+    assert all(t.expires_at.replace(tzinfo=UTC) == datetime(2026, 12, 9, 0, 0, tzinfo=UTC) for t in tokens)
 
 
 def test_a_dry_run_changes_nothing(db_session, digest_time) -> None:
@@ -188,10 +201,12 @@ def test_queuing_digests_takes_the_same_number_of_queries_for_3_or_30_people(app
         db_session.commit()
 
     make(3)
+    jobs.daily_digests(date(2026, 11, 23))  # so that both measured runs withdraw yesterday's digests
     few = _count_queries(app, lambda: jobs.daily_digests(TODAY))
     make(30)
     many = _count_queries(app, lambda: jobs.daily_digests(date(2026, 11, 25)))
-    assert len(outbox(db_session)) == 6 + 66
+    assert len(outbox(db_session)) == 6 + 6 + 66
+    assert sum(email.state == EmailState.WITHDRAWN for email in outbox(db_session)) == 6 + 6
     assert few == many, (few, many)
     assert 5 < few < 20
 
@@ -218,3 +233,15 @@ def test_digests_arrive_by_smtp_with_text_and_html_parts(db_session, digest_time
     assert received["ruth@example.gov.uk"].message.get_content_type() == "multipart/alternative"
     assert received["ruth@example.gov.uk"].message["Auto-Submitted"] == "auto-generated"
     assert all(e.state == EmailState.SENT for e in outbox(db_session))
+
+
+def test_an_action_due_on_a_saturday_is_not_due_today_on_the_friday(app, db_session) -> None:
+    app.config["TRACKER_NOW"] = datetime(2026, 12, 4, 7, 30, tzinfo=UTC)  # Friday
+    owner = person()
+    action(owner, date(2026, 12, 5), reference="4.1", title="Publish the plan")  # Saturday
+    db_session.commit()
+    jobs.daily_digests(date(2026, 12, 4))
+    email = db_session.scalars(select(OutboxEmail)).one()
+    for body in (email.text_body, email.html_body):
+        assert "Due today" not in body
+        assert "Due Saturday 5 December 2026 (not a working day)" in body

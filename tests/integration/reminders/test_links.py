@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
 from tests.conftest import sign_in, soup
-from tests.integration.reminders.conftest import DIGEST_MOMENT, TODAY, action, manager, person, set_now
+from tests.integration.reminders.conftest import TODAY, action, manager, person, set_now
 from tracker import jobs
 from tracker.models import (
     Action,
@@ -87,14 +87,30 @@ def test_a_form_with_errors_keeps_the_link(client, db_session, digest_time) -> N
     assert client.submit(path, GOOD_UPDATE).status_code == 302
 
 
-def test_the_link_expires_after_fourteen_days(app, client, db_session, digest_time) -> None:
+def test_the_link_works_until_the_end_of_the_day_the_email_names(app, client, db_session, digest_time) -> None:
     _subject, path = digest_for(db_session)
-    set_now(app, DIGEST_MOMENT + timedelta(days=14) - timedelta(seconds=1))
+    email = db_session.scalars(select(OutboxEmail)).one()
+    assert "It works once, until 8 December 2026." in email.text_body  # 14 days after 24 November
+    set_now(app, datetime(2026, 12, 8, 23, 59, 59, tzinfo=UTC))  # GMT: London time
     assert client.get(path).status_code == 200
-    set_now(app, DIGEST_MOMENT + timedelta(days=14))
+    set_now(app, datetime(2026, 12, 9, 0, 0, tzinfo=UTC))
     response = client.get(path)
     assert response.status_code == 410
     assert soup(response).select_one("h1").text == "This link has expired"
+
+
+def test_a_job_run_for_another_day_dates_its_links_from_that_day(app, client, db_session, digest_time) -> None:
+    owner = person()
+    action(owner, date(2026, 11, 2), reference="3.1")
+    db_session.commit()
+    jobs.daily_digests(date(2027, 6, 1))  # run by hand with --date, months after the clock's today
+    email = db_session.scalars(select(OutboxEmail)).one()
+    assert "It works once, until 15 June 2027." in email.text_body
+    path = {m["reference"]: urlsplit(m["url"]).path for m in LINK.finditer(email.text_body)}["3.1"]
+    set_now(app, datetime(2027, 6, 15, 22, 59, 59, tzinfo=UTC))  # 23:59:59 in London (BST)
+    assert client.get(path).status_code == 200
+    set_now(app, datetime(2027, 6, 15, 23, 0, tzinfo=UTC))
+    assert client.get(path).status_code == 410
 
 
 def test_the_link_stops_when_the_action_is_reassigned_or_closed(client, db_session, digest_time) -> None:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import ssl
 import subprocess
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from sqlalchemy import select
 
-from tests.integration.reminders.conftest import DIGEST_MOMENT, SmtpServer, set_now
+from tests.integration.reminders.conftest import DIGEST_MOMENT, SmtpServer, action, person, set_now
+from tracker import jobs
 from tracker.models import EmailState, OutboxEmail
 from tracker.outbox.sender import send_due_emails
 from tracker.outbox.services import queue_rendered_email
@@ -225,3 +226,30 @@ def test_implicit_tls(db_session, digest_time, mail_to, certificate, monkeypatch
 def test_queued_time_is_kept(db_session, digest_time) -> None:
     queue(db_session, 1)
     assert rows(db_session)[0].created_at.replace(tzinfo=UTC) == datetime(2026, 11, 24, 7, 30, tzinfo=UTC)
+
+
+def test_mail_server_down_for_days_delivers_one_digest_each_when_it_returns(
+    app, db_session, digest_time, smtp_server, mail_to
+) -> None:
+    mail_to(smtp_server)
+    smtp_server.stop()
+    owner = person(email="ruth.allen@example.gov.uk")
+    action(owner, date(2026, 11, 2))
+    db_session.commit()
+    days = [datetime(2026, 11, 30, 7, 30, tzinfo=UTC) + timedelta(days=n) for n in range(4)]  # Monday to Thursday
+    for moment in days:
+        set_now(app, moment)
+        jobs.daily_digests(moment.date())
+        assert send_due_emails().waiting == 1  # the older digest is withdrawn, not left to go late
+
+    smtp_server.start()
+    set_now(app, days[-1] + timedelta(minutes=1))
+    assert send_due_emails().sent == 1
+    [received] = smtp_server.mailbox.to(owner.email)
+    assert "Thursday 3 December 2026" in received.text
+    by_key = {row.dedupe_key: row for row in rows(db_session)}
+    assert by_key[f"digest:{owner.id}:2026-12-03"].state == EmailState.SENT
+    for day in ("2026-11-30", "2026-12-01", "2026-12-02"):
+        withdrawn = by_key[f"digest:{owner.id}:{day}"]
+        assert withdrawn.state == EmailState.WITHDRAWN and withdrawn.sent_at is None
+        assert withdrawn.last_error.startswith("Withdrawn, not sent: replaced by the digest for ")

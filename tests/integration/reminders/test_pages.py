@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from icalendar import Calendar
@@ -14,6 +14,7 @@ from tests.integration.reminders.conftest import TODAY, action, live_inspection,
 from tracker import jobs
 from tracker.inspections.deadlines import create_statutory_deadlines
 from tracker.models import ActionStatus, AuditEvent, DigestPreference, EmailState, OutboxEmail, Role, User
+from tracker.outbox.sender import send_due_emails
 from tracker.outbox.services import queue_rendered_email
 
 
@@ -192,3 +193,105 @@ def test_the_days_emails_are_listed_in_the_outbox(client, db_session, digest_tim
     subjects = [row.select("td")[2].text.strip() for row in soup(client.get("/admin/outbox")).select("tbody tr")]
     assert "Your actions: 1 overdue action" in subjects
     assert any(s.startswith("Weekly programme summary, week of 23 November 2026") for s in subjects)
+
+
+def test_pages_do_not_call_a_saturday_due_date_today_on_the_friday(app, client, db_session) -> None:
+    app.config["TRACKER_NOW"] = datetime(2026, 12, 4, 12, tzinfo=UTC)  # Friday
+    me = person()
+    saturday = action(me, date(2026, 12, 5))
+    db_session.commit()
+    sign_in(client, me)
+    for url in (f"/actions/{saturday.id}", "/my-actions", "/actions"):
+        text = soup(client.get(url)).get_text(" ", strip=True)
+        assert "Due today" not in text, url
+        assert "Due Saturday 5 December 2026 (not a working day)" in text, url
+
+
+def test_withdrawn_digests_show_why_on_the_outbox_pages(client, db_session, digest_time) -> None:
+    owner = person()
+    action(owner, date(2026, 11, 2))
+    admin = UserFactory(role=Role.ADMIN)
+    db_session.commit()
+    jobs.daily_digests(date(2026, 11, 23))
+    jobs.daily_digests(TODAY)
+    sign_in(client, admin)
+    page = soup(client.get("/admin/outbox?state=withdrawn"))
+    [row] = page.select("tbody tr")
+    assert "Withdrawn" in row.select_one(".govuk-tag").text
+    assert "replaced by the digest for 24 November 2026" in row.text
+    assert "Withdrawn (1)" in page.select_one(".app-filter-links").text
+    old = db_session.scalars(select(OutboxEmail).where(OutboxEmail.state == EmailState.WITHDRAWN)).one()
+    detail = soup(client.get(f"/admin/outbox/{old.id}"))
+    assert "Withdrawn, not sent: replaced by the digest for 24 November 2026" in detail.text
+
+
+def test_the_outbox_page_warns_when_the_mail_server_cannot_be_reached(app, client, db_session, digest_time) -> None:
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=1)  # nothing listens on port 1
+    queue_rendered_email(recipient="a@x.gov.uk", subject="Earlier", text_body="t", html_body="", dedupe_key="a")
+    db_session.execute(
+        OutboxEmail.__table__.update().values(state="sent", sent_at=datetime(2026, 11, 23, 15, 5, tzinfo=UTC))
+    )
+    queue_rendered_email(recipient="b@x.gov.uk", subject="Waiting", text_body="t", html_body="", dedupe_key="b")
+    admin = UserFactory(role=Role.ADMIN)
+    db_session.commit()
+    sign_in(client, admin)
+    assert soup(client.get("/admin/outbox")).select_one(".govuk-notification-banner") is None
+
+    assert send_due_emails().waiting == 1
+    banner = soup(client.get("/admin/outbox")).select_one(".govuk-notification-banner")
+    text = banner.get_text(" ", strip=True)
+    assert "Email has not been sent since 23 November 2026 at 3:05pm" in text
+    assert "ConnectionRefusedError" in text and "1 email is waiting" in text
+    health = client.get("/healthz").get_json()
+    assert set(health["outbox"]) == {"queued", "failed"} and health["outbox"]["queued"] == 1
+
+
+def _digest_with_a_link(db_session) -> OutboxEmail:
+    owner = person()
+    action(owner, date(2026, 11, 2))
+    db_session.commit()
+    jobs.daily_digests(TODAY)
+    email = db_session.scalars(select(OutboxEmail)).one()
+    assert "/update/" in email.text_body and "/update/" in email.html_body
+    return email
+
+
+def _admin_reads(client, email: OutboxEmail) -> tuple[str, str]:  # noqa: ANN001
+    page = soup(client.get(f"/admin/outbox/{email.id}"))
+    return page.select_one(".app-email-preview").text, client.get(f"/admin/outbox/{email.id}/html").text
+
+
+def test_admins_do_not_see_the_personal_links_of_email_that_was_sent(app, client, db_session, digest_time) -> None:
+    email = _digest_with_a_link(db_session)
+    admin = UserFactory(role=Role.ADMIN)
+    link = app.config["BASE_URL"] + "/set-password/IjEyMyI.aBc-_9"
+    queue_rendered_email(recipient="new.starter@example.gov.uk", subject="You have been invited",
+                         text_body=f"Set your password: {link}\n", html_body=f'<a href="{link}">Set your password</a>',
+                         dedupe_key="invitation:1")  # fmt: skip
+    db_session.execute(OutboxEmail.__table__.update().values(state="sent", sent_at=datetime(2026, 11, 24, tzinfo=UTC)))
+    db_session.commit()
+    app.config["MAIL_SERVER"] = "127.0.0.1"
+    sign_in(client, admin)
+    invitation = db_session.scalars(select(OutboxEmail).where(OutboxEmail.recipient == "new.starter@example.gov.uk"))
+    for sent in (email, invitation.one()):
+        text, html = _admin_reads(client, sent)
+        for body in (text, html):
+            assert "/update/" not in body and "/set-password/" not in body
+            assert "[personal link hidden]" in body
+    assert "Record progress (no sign-in needed): [personal link hidden]" in _admin_reads(client, email)[0]
+    assert "act as" in soup(client.get(f"/admin/outbox/{email.id}")).select_one(".govuk-inset-text").text
+
+
+def test_without_a_mail_server_the_outbox_still_shows_the_links_to_pass_on(client, db_session, digest_time) -> None:
+    email = _digest_with_a_link(db_session)
+    admin = UserFactory(role=Role.ADMIN)
+    db_session.commit()
+    sign_in(client, admin)
+    text, html = _admin_reads(client, email)
+    assert "/update/" in text and "/update/" in html  # the outbox is the mailbox (README)
+    warning = soup(client.get(f"/admin/outbox/{email.id}")).select_one(".govuk-warning-text").text
+    assert "give them only to that person" in warning
+    email.state = EmailState.WITHDRAWN
+    db_session.commit()
+    text, html = _admin_reads(client, email)
+    assert "/update/" not in text and "/update/" not in html
