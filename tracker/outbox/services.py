@@ -357,12 +357,12 @@ def readable_email(email: OutboxEmail) -> ReadableEmail:
 
 def _personal_link_pattern() -> re.Pattern[str]:
     """Any URL of a PERSONAL_LINK_ENDPOINTS page, absolute (from BASE_URL) or not."""
-    token = r"[A-Za-z0-9_.~%-]+"
+    url_segment = r"[A-Za-z0-9_.~%-]+"  # what a URL parameter such as a link's secret can be
     paths = []
     for endpoint in PERSONAL_LINK_ENDPOINTS:
         for rule in current_app.url_map.iter_rules(endpoint):
             parts = re.split(r"<[^>]+>", rule.rule)
-            paths.append(token.join(re.escape(part) for part in parts))
+            paths.append(url_segment.join(re.escape(part) for part in parts))
     base = re.escape(current_app.config["BASE_URL"].rstrip("/"))
     return re.compile(rf"(?:{base})?(?:{'|'.join(paths)})")
 
