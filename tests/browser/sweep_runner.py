@@ -188,6 +188,14 @@ def _flow_edit_conflict(pages: dict, base: str, app: Flask, world: World) -> tup
     return "programme_manager", "edits an action someone has just changed (409)", _press_main_button(page)
 
 
+def _flow_stale_import(pages: dict, base: str, app: Flask, world: World) -> tuple[str, str, int]:
+    page = pages["programme_manager"]
+    page.goto(f"{base}/inspections/imports/{world.import_drafts['programme_manager']}")
+    # As if the page were for an import saved or discarded since (its draft id given to a newer one).
+    script = "() => { const f = document.querySelector('main form'); f.draft_key.value = 'stale'; f.requestSubmit(); }"
+    return "programme_manager", "sends a review page whose import has gone (409)", _submit(page, script)
+
+
 def _flow_progress_from_link(pages: dict, base: str, app: Flask, world: World) -> tuple[str, str, int]:
     page = pages[ANONYMOUS]
     page.goto(f"{base}/update/{world.link_token}")
@@ -305,6 +313,7 @@ FLOWS: tuple[Flow, ...] = (
     _flow_import_preview,
     _flow_progress_conflict,
     _flow_edit_conflict,
+    _flow_stale_import,
     _flow_error_template("errors/413.html", 413),
     _flow_error_template("errors/500.html", 500),
     _flow_progress_from_link,
