@@ -9,6 +9,7 @@ from datetime import date
 from tracker.audit.services import apply_changes, record_change
 from tracker.clock import BANK_HOLIDAYS
 from tracker.domain.deadline_rules import DeadlineRule, compute_due_on, rules_for_framework
+from tracker.domain.due_phrase import due_phrase
 from tracker.domain.working_days import add_working_days, working_days_between
 from tracker.extensions import db
 from tracker.models import (
@@ -148,6 +149,8 @@ def deadline_status(deadline: StatutoryDeadline, today: date) -> DeadlineStatus:
     if days < 0:
         return DeadlineStatus("missed", f"Missed by {_plural(-days)}", days)
     if days == 0:
+        if deadline.due_on != today:  # a date moved by hand to a weekend or bank holiday
+            return DeadlineStatus("due_today", due_phrase(deadline.due_on, 0, today), 0)
         return DeadlineStatus("due_today", "Due today", 0)
     state = "due_soon" if days <= DUE_SOON_WORKING_DAYS else "upcoming"
     return DeadlineStatus(state, f"Due in {_plural(days)}", days)
