@@ -130,15 +130,17 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
-    """Production: refuses to start without SECRET_KEY and DATABASE_URL."""
+    """Production: refuses to start without SECRET_KEY, DATABASE_URL and ORGANISATION_NAME (so no council's
+    service is ever headed with the demo's council by default)."""
 
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
     def __init__(self) -> None:
-        missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]
+        missing = [name for name in ("SECRET_KEY", "DATABASE_URL", "ORGANISATION_NAME") if not os.environ.get(name)]
         if missing:
-            raise RuntimeError(f"Production configuration needs {' and '.join(missing)} set in the environment")
+            names = " and ".join(filter(None, [", ".join(missing[:-1]), missing[-1]]))
+            raise RuntimeError(f"Production configuration needs {names} set in the environment")
         self.SECRET_KEY = os.environ["SECRET_KEY"]
         self.SQLALCHEMY_DATABASE_URI = _database_url(os.environ["DATABASE_URL"])
 

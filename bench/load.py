@@ -224,6 +224,7 @@ def server_environment(database_url: str) -> dict[str, str]:
         "TRACKER_ENV": "production",
         "DATABASE_URL": database_url,
         "SECRET_KEY": "bench-secret-key-" + "x" * 40,
+        "ORGANISATION_NAME": "Bench Borough Council",
         "SESSION_COOKIE_SECURE": "false",
         "SCHEDULER_ENABLED": "false",
         "LOG_LEVEL": "WARNING",

@@ -15,19 +15,21 @@ def test_factory_builds_an_app_with_every_blueprint(app) -> None:
     assert app.config["TESTING"] is True
 
 
-def test_production_refuses_to_start_without_a_secret_key_and_database(monkeypatch) -> None:
-    monkeypatch.delenv("SECRET_KEY", raising=False)
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    with pytest.raises(RuntimeError, match="SECRET_KEY and DATABASE_URL"):
+def test_production_refuses_to_start_without_a_secret_key_database_and_organisation(monkeypatch) -> None:
+    for name in ("SECRET_KEY", "DATABASE_URL", "ORGANISATION_NAME"):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(RuntimeError, match="needs SECRET_KEY, DATABASE_URL and ORGANISATION_NAME set"):
         create_app(config.ProductionConfig)
     monkeypatch.setenv("SECRET_KEY", "x" * 32)
-    with pytest.raises(RuntimeError, match="DATABASE_URL"):
+    monkeypatch.setenv("ORGANISATION_NAME", "Example Council")
+    with pytest.raises(RuntimeError, match="needs DATABASE_URL set"):
         create_app(config.ProductionConfig)
 
 
 def test_production_uses_the_configured_database_and_secure_cookies(monkeypatch) -> None:
     monkeypatch.setenv("SECRET_KEY", "s" * 40)
     monkeypatch.setenv("DATABASE_URL", "postgres://tracker@db.example/tracker")
+    monkeypatch.setenv("ORGANISATION_NAME", "Example Council")
     app = create_app(config.ProductionConfig)
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql://tracker@db.example/tracker"
     assert app.config["SESSION_COOKIE_SECURE"] is True

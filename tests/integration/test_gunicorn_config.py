@@ -73,6 +73,7 @@ def test_gunicorn_boots_the_app_with_the_production_settings(app, tmp_path) -> N
         "TRACKER_ENV": "production",
         "DATABASE_URL": database_url,
         "SECRET_KEY": "gunicorn-config-test-" + "x" * 40,
+        "ORGANISATION_NAME": "Leicester City Council",
         "SESSION_COOKIE_SECURE": "false",
         "SCHEDULER_ENABLED": "false",
         "TRACKER_INSTANCE_PATH": str(tmp_path / "instance"),

@@ -163,6 +163,7 @@ def server_environment(database_url: str, instance: Path) -> dict[str, str]:
         TRACKER_ENV="production",
         DATABASE_URL=database_url,
         SECRET_KEY="load-test-secret-key-" + "x" * 40,
+        ORGANISATION_NAME=os.environ.get("ORGANISATION_NAME", "Leicester City Council"),
         SESSION_COOKIE_SECURE="false",
         SCHEDULER_ENABLED="false",
         TRACKER_INSTANCE_PATH=str(instance),
