@@ -183,3 +183,37 @@ def test_session_cookie_is_http_only(client, db_session) -> None:
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie
     assert "SameSite=Lax" in cookie
+
+
+def test_a_demo_address_at_a_test_domain_can_ask_for_a_reset_link(client, db_session) -> None:
+    UserFactory(email="admin@demo.test")
+    db_session.commit()
+    response = client.submit("/forgot-password", {"email": "  admin@demo.test  "})
+    assert "Check your email" in soup(response).select_one("h1").text
+    assert _link_in_latest_email("admin@demo.test").startswith("/reset-password/")
+
+
+def test_someone_can_be_invited_at_a_test_address_and_spaces_are_trimmed(client, db_session) -> None:
+    admin = UserFactory(role=Role.ADMIN)
+    db_session.commit()
+    sign_in(client, admin)
+    response = client.submit(
+        "/admin/people/invite",
+        {"name": "New Person", "email": "  new.person@demo.test ", "role": "viewer", "line_manager_id": "0"},
+    )
+    assert response.status_code == 302
+    assert db_session.scalars(select(User).where(User.email == "new.person@demo.test")).one()
+
+
+def test_a_malformed_email_address_is_still_refused(client, db_session) -> None:
+    admin = UserFactory(role=Role.ADMIN)
+    db_session.commit()
+    sign_in(client, admin)
+    for email in ("not-an-email", "a@b", "<b>x</b>@example.com"):
+        response = client.submit(
+            "/admin/people/invite", {"name": "Someone", "email": email, "role": "viewer", "line_manager_id": "0"}
+        )
+        assert response.status_code == 400, email
+        assert "correct format" in soup(response).select_one(".govuk-error-summary").text
+    response = client.submit("/forgot-password", {"email": "a@b"})
+    assert response.status_code == 400

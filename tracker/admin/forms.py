@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextInput
 from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, Length, ValidationError
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from tracker.admin import services
+from tracker.auth.forms import email_address, strip_spaces
 from tracker.models import DigestPreference, Role
 
 ROLE_CHOICES = [
@@ -44,11 +45,8 @@ class InviteUserForm(UserDetailsForm):
     email = EmailField(
         "Email address",
         widget=GovTextInput(),
-        validators=[
-            DataRequired("Enter an email address"),
-            Email("Enter an email address in the correct format, like name@example.com"),
-            Length(max=320),
-        ],
+        filters=[strip_spaces],
+        validators=[DataRequired("Enter an email address"), Length(max=320), email_address],
     )
     submit = SubmitField("Send invitation", widget=GovSubmitInput())
 

@@ -8,6 +8,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
+import email_validator
 from flask import current_app, url_for
 from sqlalchemy import func, select
 
@@ -18,6 +19,7 @@ from tracker.models import Role, TokenPurpose, User, UserToken
 from tracker.outbox.services import queue_email
 
 MIN_PASSWORD_LENGTH = 12
+EMAIL_FORMAT_MESSAGE = "Enter an email address in the correct format, like name@example.com"
 
 
 def load_user(user_id: str) -> User | None:
@@ -70,6 +72,15 @@ def password_problem(password: str, *, email: str = "") -> str | None:
         return "Password is too easy to guess: it is, or is built on, a commonly used password. Try three random words"
     if email and lowered == email.lower():
         return "Password must not be your email address"
+    return None
+
+
+def email_format_problem(email: str) -> str | None:
+    """Why an email address is malformed, or None. The `test` domain is allowed: the demo log-ins use it."""
+    try:
+        email_validator.validate_email(email, check_deliverability=False, test_environment=True)
+    except email_validator.EmailNotValidError:
+        return EMAIL_FORMAT_MESSAGE
     return None
 
 
