@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from tests.conftest import sign_in, soup
-from tests.factories import UserFactory
-from tracker.models import AuditEvent, DigestPreference, Role
+from tests.factories import ActionFactory, InspectionFactory, UserFactory
+from tracker.models import ActionStatus, AuditEvent, DigestPreference, Role
 
 
 def test_editing_a_person_records_each_changed_field(client, db_session) -> None:
@@ -65,3 +65,65 @@ def test_people_page_escapes_what_people_typed(client, db_session) -> None:
     html = client.get("/admin/people").get_data(as_text=True)
     assert "<script>alert" not in html
     assert "&lt;script&gt;alert" in html
+
+
+def _edit_form(person, **changes: str) -> dict[str, str]:
+    data = {
+        "name": person.name,
+        "job_title": person.job_title,
+        "organisation": person.organisation,
+        "role": person.role.value,
+        "line_manager_id": "0",
+        "digest_preference": "daily",
+        "active": "y",
+    }
+    return {**data, **changes}
+
+
+def test_a_person_who_owns_open_actions_and_runs_an_inspection_cannot_be_made_a_viewer(client, db_session) -> None:
+    admin = UserFactory(role=Role.ADMIN)
+    jo = UserFactory(name="Jo Clarke", role=Role.PROGRAMME_MANAGER)
+    ActionFactory(owner=jo)
+    ActionFactory(owner=jo)
+    ActionFactory(owner=jo, status=ActionStatus.COMPLETE)
+    inspection = InspectionFactory(title="Leicester JAR 2008")
+    inspection.managers.append(jo)
+    db_session.commit()
+    sign_in(client, admin)
+    response = client.submit(f"/admin/people/{jo.id}", _edit_form(jo, role="viewer", job_title="Retired"))
+    assert response.status_code == 400
+    page = soup(response)
+    error = page.select_one("#role-error").text
+    assert "Jo Clarke owns 2 open actions and runs 1 inspection" in error
+    assert "before making Jo Clarke a viewer" in error
+    assert page.select_one(".govuk-error-summary a")["href"] == "#role"
+    links = {a.text.strip(): a["href"] for a in page.select("#handover a")}
+    assert links["Jo Clarke’s open actions in All actions"] == f"/actions?owner={jo.id}&status=open"
+    assert links["Who runs Leicester JAR 2008"] == f"/inspections/{inspection.id}/managers"
+    assert page.select_one("input[name=job_title]")["value"] == "Retired"
+    assert page.select_one("input[name=role][value=viewer]").has_attr("checked")
+    assert jo.role == Role.PROGRAMME_MANAGER
+    assert jo.job_title != "Retired"
+
+
+def test_a_programme_manager_who_runs_an_inspection_keeps_that_role_until_it_is_handed_over(client, db_session) -> None:
+    admin = UserFactory(role=Role.ADMIN)
+    jo = UserFactory(name="Jo Clarke", role=Role.PROGRAMME_MANAGER)
+    inspection = InspectionFactory()
+    inspection.managers.append(jo)
+    db_session.commit()
+    sign_in(client, admin)
+    response = client.submit(f"/admin/people/{jo.id}", _edit_form(jo, role="service_manager"))
+    assert response.status_code == 400
+    assert "Jo Clarke runs 1 inspection." in soup(response).select_one("#role-error").text
+    assert jo.role == Role.PROGRAMME_MANAGER
+
+
+def test_a_role_change_that_orphans_nothing_is_saved(client, db_session) -> None:
+    admin = UserFactory(role=Role.ADMIN)
+    sam = UserFactory(name="Sam Patel", role=Role.SERVICE_MANAGER)
+    ActionFactory(owner=sam, status=ActionStatus.COMPLETE)
+    db_session.commit()
+    sign_in(client, admin)
+    assert client.submit(f"/admin/people/{sam.id}", _edit_form(sam, role="viewer")).status_code == 302
+    assert sam.role == Role.VIEWER

@@ -68,10 +68,30 @@ def edit_person(user_id: int) -> ResponseReturnValue:
     if user.id == current_user.id and (not form.active.data or form.role.data != Role.ADMIN):
         form.role.errors = ["You cannot remove your own administrator access"]
         return render_template("admin/edit_person.html", form=form, user=user, resend=ConfirmForm()), 400
+    handover = services.handover_before_role_change(user, Role(form.role.data))
+    if handover:
+        form.role.errors = [_handover_message(user, Role(form.role.data), handover)]
+        return (
+            render_template("admin/edit_person.html", form=form, user=user, resend=ConfirmForm(), handover=handover),
+            400,
+        )
     changed = services.update_user(user, form.data, actor=current_user)
     db.session.commit()
     flash(f"Saved changes to {user.name}" if changed else "Nothing was changed")
     return redirect(url_for("admin.list_people"))
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def _handover_message(user: User, role: Role, handover: services.Handover) -> str:
+    held = []
+    if handover.open_action_count:
+        held.append(f"owns {_plural(handover.open_action_count, 'open action')}")
+    if handover.inspections:
+        held.append(f"runs {_plural(len(handover.inspections), 'inspection')}")
+    return f"{user.name} {' and '.join(held)}. Reassign them before making {user.name} a {role.label.lower()}"
 
 
 @bp.post("/people/<int:user_id>/resend-invitation")

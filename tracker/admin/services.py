@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
@@ -9,7 +10,8 @@ from sqlalchemy.orm import joinedload
 
 from tracker.audit.services import apply_changes
 from tracker.extensions import db
-from tracker.models import Role, User
+from tracker.models import OPEN_STATUSES, Action, Inspection, Role, User, inspection_managers
+from tracker.permissions import ROLES_THAT_OWN_ACTIONS
 
 
 def list_users() -> list[User]:
@@ -44,3 +46,41 @@ def update_user(user: User, data: dict[str, Any], *, actor: User) -> list[str]:
         "active": bool(data["active"]),
     }
     return apply_changes(user, changes, actor=actor)
+
+
+@dataclass(frozen=True)
+class Handover:
+    """What a person must hand over before their role can change."""
+
+    open_action_count: int
+    inspections: list[Inspection]
+
+    def __bool__(self) -> bool:
+        return bool(self.open_action_count or self.inspections)
+
+
+def count_open_actions_owned(user: User) -> int:
+    query = select(func.count()).where(
+        Action.owner_id == user.id, Action.status.in_(OPEN_STATUSES), Action.archived_at.is_(None)
+    )
+    return db.session.scalar(query) or 0
+
+
+def inspections_run_by(user: User) -> list[Inspection]:
+    query = (
+        select(Inspection)
+        .join(inspection_managers)
+        .where(inspection_managers.c.user_id == user.id)
+        .order_by(Inspection.title)
+    )
+    return list(db.session.scalars(query))
+
+
+def handover_before_role_change(user: User, new_role: Role) -> Handover:
+    """What `user` owns or runs that `new_role` may not: viewers never own actions, and only programme
+    managers run inspections."""
+    if new_role == user.role:
+        return Handover(0, [])
+    owned = count_open_actions_owned(user) if new_role not in ROLES_THAT_OWN_ACTIONS else 0
+    runs = inspections_run_by(user) if new_role != Role.PROGRAMME_MANAGER else []
+    return Handover(owned, runs)
