@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from tests.conftest import sign_in, soup
 from tests.factories import ActionFactory, InspectionFactory, UserFactory
-from tracker.models import ActionStatus, AuditEvent, DigestPreference, Role
+from tracker.models import ActionStatus, AuditEvent, DigestPreference, OutboxEmail, Role, User
 
 
 def test_editing_a_person_records_each_changed_field(client, db_session) -> None:
@@ -127,3 +127,45 @@ def test_a_role_change_that_orphans_nothing_is_saved(client, db_session) -> None
     sign_in(client, admin)
     assert client.submit(f"/admin/people/{sam.id}", _edit_form(sam, role="viewer")).status_code == 302
     assert sam.role == Role.VIEWER
+
+
+def test_deactivating_an_owner_is_saved_with_a_warning_and_they_are_marked_on_action_pages(client, db_session) -> None:
+    admin = UserFactory(role=Role.ADMIN)
+    sam = UserFactory(name="Sam Patel")
+    action = ActionFactory(owner=sam, title="Audit case files")
+    ActionFactory(owner=sam)
+    db_session.commit()
+    sign_in(client, admin)
+    data = _edit_form(sam)
+    del data["active"]
+    response = client.submit(f"/admin/people/{sam.id}", data)
+    assert response.status_code == 302
+    assert sam.active is False
+    banners = soup(client.get(response.headers["Location"])).select(".govuk-notification-banner")
+    warning = next(banner for banner in banners if "still owns" in banner.text)
+    assert "Sam Patel still owns 2 open actions" in warning.text
+    assert warning.select_one("a")["href"] == f"/actions?owner={sam.id}&status=open"
+
+    view = soup(client.get(f"/actions/{action.id}"))
+    owner = next(row for row in view.select(".govuk-summary-list__row") if row.dt.text.strip() == "Owner")
+    assert "Sam Patel (deactivated)" in owner.dd.text
+    listed = soup(client.get(f"/actions?owner={sam.id}")).select_one("tbody").text
+    assert "Sam Patel (deactivated)" in listed
+
+
+def test_deactivating_someone_stops_their_invitation_link(client, db_session) -> None:
+    admin = UserFactory(role=Role.ADMIN)
+    db_session.commit()
+    sign_in(client, admin)
+    invitation = {"name": "Test Person", "email": "t5@example.com", "role": "viewer", "line_manager_id": "0"}
+    client.submit("/admin/people/invite", invitation)
+    person = db_session.scalars(select(User).where(User.email == "t5@example.com")).one()
+    email = db_session.scalars(select(OutboxEmail).where(OutboxEmail.recipient == "t5@example.com")).one()
+    link = "/set-password/" + email.text_body.split("/set-password/")[1].split()[0]
+    data = _edit_form(person)
+    del data["active"]
+    assert client.submit(f"/admin/people/{person.id}", data).status_code == 302
+    client.submit("/sign-out", page_url="/")
+    response = client.get(link)
+    assert response.status_code == 404
+    assert "This link has expired" in soup(response).text

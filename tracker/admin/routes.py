@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from markupsafe import Markup
 
 from tracker.admin import services
 from tracker.admin.forms import ConfirmForm, EditUserForm, InviteUserForm
@@ -78,7 +79,22 @@ def edit_person(user_id: int) -> ResponseReturnValue:
     changed = services.update_user(user, form.data, actor=current_user)
     db.session.commit()
     flash(f"Saved changes to {user.name}" if changed else "Nothing was changed")
+    if "active" in changed and not user.active:
+        _warn_of_orphaned_actions(user)
     return redirect(url_for("admin.list_people"))
+
+
+def _warn_of_orphaned_actions(user: User) -> None:
+    """A leaver is blocked at once, but what they owned needs a new owner: say so, with a link to it."""
+    count = services.count_open_actions_owned(user)
+    if count:
+        link = url_for("actions.list_actions", owner=user.id, status="open")
+        flash(
+            Markup(
+                '{} still owns {}. <a class="govuk-notification-banner__link" href="{}">Reassign their open actions</a>'
+            ).format(user.name, _plural(count, "open action"), link),
+            "error",
+        )
 
 
 def _plural(count: int, noun: str) -> str:

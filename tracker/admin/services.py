@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from tracker.audit.services import apply_changes
+from tracker.auth.services import cancel_tokens
 from tracker.extensions import db
 from tracker.models import OPEN_STATUSES, Action, Inspection, Role, User, inspection_managers
 from tracker.permissions import ROLES_THAT_OWN_ACTIONS
@@ -45,7 +46,10 @@ def update_user(user: User, data: dict[str, Any], *, actor: User) -> list[str]:
         "digest_preference": data["digest_preference"],
         "active": bool(data["active"]),
     }
-    return apply_changes(user, changes, actor=actor)
+    changed = apply_changes(user, changes, actor=actor)
+    if "active" in changed and not user.active:
+        cancel_tokens(user)
+    return changed
 
 
 @dataclass(frozen=True)

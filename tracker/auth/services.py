@@ -88,13 +88,20 @@ def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def cancel_tokens(user: User, purpose: TokenPurpose | None = None) -> None:
+    """Stop the person's unused links working (those for `purpose`, or all of them)."""
+    query = select(UserToken).where(UserToken.user_id == user.id, UserToken.used_at.is_(None))
+    if purpose is not None:
+        query = query.where(UserToken.purpose == purpose)
+    now = clock.now()
+    for old in db.session.scalars(query):
+        old.used_at = now
+
+
 def issue_token(user: User, purpose: TokenPurpose, lifetime: timedelta) -> str:
     """Create a single-use token; earlier unused tokens for the same purpose stop working."""
     now = clock.now()
-    for old in db.session.scalars(
-        select(UserToken).where(UserToken.user_id == user.id, UserToken.purpose == purpose, UserToken.used_at.is_(None))
-    ):
-        old.used_at = now
+    cancel_tokens(user, purpose)
     token = secrets.token_urlsafe(32)
     db.session.add(
         UserToken(
@@ -111,7 +118,7 @@ def issue_token(user: User, purpose: TokenPurpose, lifetime: timedelta) -> str:
 def find_valid_token(token: str, purpose: TokenPurpose) -> UserToken | None:
     """The token's row if it exists, is for `purpose`, unused and unexpired."""
     row = db.session.scalars(select(UserToken).where(UserToken.token_hash == _hash_token(token))).first()
-    if row is None or row.purpose != purpose or row.used_at is not None:
+    if row is None or row.purpose != purpose or row.used_at is not None or not row.user.active:
         return None
     if clock.as_utc(row.expires_at) <= clock.now():
         return None
