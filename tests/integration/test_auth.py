@@ -217,3 +217,32 @@ def test_a_malformed_email_address_is_still_refused(client, db_session) -> None:
         assert "correct format" in soup(response).select_one(".govuk-error-summary").text
     response = client.submit("/forgot-password", {"email": "a@b"})
     assert response.status_code == 400
+
+
+def test_a_password_reset_ends_the_persons_other_sessions(app, client, db_session) -> None:
+    user = UserFactory(email="reset.me@example.gov.uk")
+    db_session.commit()
+    sign_in(client, user)
+    other_browser = app.test_client()
+    other_browser.submit("/forgot-password", {"email": user.email})
+    link = _link_in_latest_email(user.email)
+    new_password = "violet harbour tramline"
+    assert other_browser.submit(link, {"password": new_password, "confirm": new_password}).status_code == 302
+    assert other_browser.get("/").status_code == 200
+    assert client.get("/inspections").headers["Location"].startswith("/sign-in")
+
+
+def test_setting_a_password_from_an_invitation_link_ends_other_sessions(app, client, db_session) -> None:
+    from tracker.auth.services import send_invitation
+
+    admin = UserFactory(role=Role.ADMIN)
+    user = UserFactory(email="invited.again@example.gov.uk")
+    db_session.commit()
+    sign_in(client, user)
+    with app.test_request_context():
+        send_invitation(user, invited_by=admin)
+    db_session.commit()
+    link = _link_in_latest_email(user.email)
+    password = "kettle orbit lantern"
+    assert app.test_client().submit(link, {"password": password, "confirm": password}).status_code == 302
+    assert client.get("/inspections").headers["Location"].startswith("/sign-in")

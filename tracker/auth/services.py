@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import math
 import secrets
 from dataclasses import dataclass
@@ -22,9 +23,13 @@ MIN_PASSWORD_LENGTH = 12
 EMAIL_FORMAT_MESSAGE = "Enter an email address in the correct format, like name@example.com"
 
 
-def load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id))
-    return user if user is not None and user.active else None
+def load_user(session_id: str) -> User | None:
+    """The session's person, unless they are deactivated or their password changed since it began."""
+    user_id, _, fingerprint = session_id.partition(":")
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    if user is None or not user.active or not hmac.compare_digest(fingerprint, user.password_fingerprint):
+        return None
+    return user
 
 
 def find_user_by_email(email: str) -> User | None:
