@@ -20,6 +20,8 @@ from tracker.models import Role, TokenPurpose, User, UserToken
 from tracker.outbox.services import queue_email
 
 MIN_PASSWORD_LENGTH = 12
+NAME_MAX_LENGTH = 200
+NAME_LENGTH_MESSAGE = f"Full name must be {NAME_MAX_LENGTH} characters or fewer"
 EMAIL_FORMAT_MESSAGE = "Enter an email address in the correct format, like name@example.com"
 
 
@@ -86,6 +88,15 @@ def email_format_problem(email: str) -> str | None:
         email_validator.validate_email(email, check_deliverability=False, test_environment=True)
     except email_validator.EmailNotValidError:
         return EMAIL_FORMAT_MESSAGE
+    return None
+
+
+def name_problem(name: str) -> str | None:
+    """Why a person's full name cannot be used, or None (the same rules as the invite form)."""
+    if not name.strip():
+        return "Enter a name"
+    if len(name.strip()) > NAME_MAX_LENGTH:
+        return NAME_LENGTH_MESSAGE
     return None
 
 
