@@ -169,3 +169,31 @@ def test_deactivating_someone_stops_their_invitation_link(client, db_session) ->
     response = client.get(link)
     assert response.status_code == 404
     assert "This link has expired" in soup(response).text
+
+
+def test_an_admin_sees_a_locked_account_and_can_unlock_it(app, client, db_session, now) -> None:
+    admin = UserFactory(role=Role.ADMIN)
+    sam = UserFactory(name="Sam Patel")
+    db_session.commit()
+    for _ in range(app.config["LOGIN_FAILURES_BEFORE_LOCK"]):
+        client.submit("/sign-in", {"email": sam.email, "password": "wrong password here"})
+    assert sam.locked_until is not None
+    sign_in(client, admin)
+    page = soup(client.get(f"/admin/people/{sam.id}"))
+    assert "This account is locked until 24 November 2026 at 10:15am" in page.select_one("#locked").text
+    form = page.select_one(f"form[action='/admin/people/{sam.id}/unlock']")
+    assert form.select_one("button, input[type=submit]").text.strip() == "Unlock account"
+
+    assert client.post(f"/admin/people/{sam.id}/unlock").status_code == 400
+    response = client.submit(f"/admin/people/{sam.id}/unlock", page_url=f"/admin/people/{sam.id}")
+    assert response.status_code == 302
+    assert sam.locked_until is None
+    page = soup(client.get(response.headers["Location"]))
+    assert "Sam Patel can sign in again" in page.select_one(".govuk-notification-banner").text
+    assert page.select_one("#locked") is None
+    event = db_session.scalars(
+        select(AuditEvent).where(AuditEvent.entity_id == sam.id, AuditEvent.field == "locked_until")
+    ).one()
+    assert (event.actor_id, event.new_value, event.note) == (admin.id, None, "Unlocked by an administrator")
+    client.submit("/sign-out", page_url="/")
+    sign_in(client, sam)

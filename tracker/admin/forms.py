@@ -63,5 +63,9 @@ class EditUserForm(UserDetailsForm):
     submit = SubmitField("Save changes", widget=GovSubmitInput())
 
 
+class UnlockForm(FlaskForm):
+    submit = SubmitField("Unlock account", widget=GovSubmitInput())
+
+
 class ConfirmForm(FlaskForm):
     submit = SubmitField("Resend invitation", widget=GovSubmitInput())

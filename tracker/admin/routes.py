@@ -7,8 +7,9 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from markupsafe import Markup
 
+from tracker import clock
 from tracker.admin import services
-from tracker.admin.forms import ConfirmForm, EditUserForm, InviteUserForm
+from tracker.admin.forms import ConfirmForm, EditUserForm, InviteUserForm, UnlockForm
 from tracker.auth.services import invite_user, send_invitation
 from tracker.extensions import db
 from tracker.models import EmailState, OutboxEmail, Role, User
@@ -65,23 +66,32 @@ def edit_person(user_id: int) -> ResponseReturnValue:
         form.digest_preference.data = user.digest_preference.value
     if not form.validate_on_submit():
         status = 400 if form.is_submitted() else 200
-        return render_template("admin/edit_person.html", form=form, user=user, resend=ConfirmForm()), status
+        return _render_edit_person(form, user), status
     if user.id == current_user.id and (not form.active.data or form.role.data != Role.ADMIN):
         form.role.errors = ["You cannot remove your own administrator access"]
-        return render_template("admin/edit_person.html", form=form, user=user, resend=ConfirmForm()), 400
+        return _render_edit_person(form, user), 400
     handover = services.handover_before_role_change(user, Role(form.role.data))
     if handover:
         form.role.errors = [_handover_message(user, Role(form.role.data), handover)]
-        return (
-            render_template("admin/edit_person.html", form=form, user=user, resend=ConfirmForm(), handover=handover),
-            400,
-        )
+        return _render_edit_person(form, user, handover=handover), 400
     changed = services.update_user(user, form.data, actor=current_user)
     db.session.commit()
     flash(f"Saved changes to {user.name}" if changed else "Nothing was changed")
     if "active" in changed and not user.active:
         _warn_of_orphaned_actions(user)
     return redirect(url_for("admin.list_people"))
+
+
+def _render_edit_person(form: EditUserForm, user: User, **context: object) -> str:
+    return render_template(
+        "admin/edit_person.html",
+        form=form,
+        user=user,
+        resend=ConfirmForm(),
+        unlock=UnlockForm(),
+        locked_until=services.locked_until(user, clock.now()),
+        **context,
+    )
 
 
 def _warn_of_orphaned_actions(user: User) -> None:
@@ -119,6 +129,18 @@ def resend_invitation(user_id: int) -> ResponseReturnValue:
     send_invitation(user, invited_by=current_user)
     db.session.commit()
     flash(f"A new invitation has been sent to {user.email}")
+    return redirect(url_for("admin.edit_person", user_id=user.id))
+
+
+@bp.post("/people/<int:user_id>/unlock")
+@admin_only
+def unlock_person(user_id: int) -> ResponseReturnValue:
+    user = _get_user_or_404(user_id)
+    if not UnlockForm().validate_on_submit():
+        abort(400)
+    services.unlock_account(user, actor=current_user)
+    db.session.commit()
+    flash(f"{user.name} can sign in again")
     return redirect(url_for("admin.edit_person", user_id=user.id))
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from tracker import clock
 from tracker.audit.services import apply_changes
 from tracker.auth.services import cancel_tokens
 from tracker.extensions import db
@@ -88,3 +90,16 @@ def handover_before_role_change(user: User, new_role: Role) -> Handover:
     owned = count_open_actions_owned(user) if new_role not in ROLES_THAT_OWN_ACTIONS else 0
     runs = inspections_run_by(user) if new_role != Role.PROGRAMME_MANAGER else []
     return Handover(owned, runs)
+
+
+def locked_until(user: User, now: datetime) -> datetime | None:
+    """When the person's lock-out after repeated wrong passwords ends, or None if they are not locked out."""
+    if user.locked_until is None or clock.as_utc(user.locked_until) <= now:
+        return None
+    return clock.as_utc(user.locked_until)
+
+
+def unlock_account(user: User, *, actor: User) -> None:
+    """End a lock-out early (recorded in the history) and start the count of failures again."""
+    apply_changes(user, {"locked_until": None}, actor=actor, note="Unlocked by an administrator")
+    user.failed_login_count = 0
