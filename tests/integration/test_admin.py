@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import url_for
 from sqlalchemy import select
 
 from tests.conftest import sign_in, soup
@@ -197,3 +198,36 @@ def test_an_admin_sees_a_locked_account_and_can_unlock_it(app, client, db_sessio
     assert (event.actor_id, event.new_value, event.note) == (admin.id, None, "Unlocked by an administrator")
     client.submit("/sign-out", page_url="/")
     sign_in(client, sam)
+
+
+def test_a_name_that_is_too_long_gets_a_gov_uk_style_error(client, db_session) -> None:
+    admin = UserFactory(role=Role.ADMIN)
+    db_session.commit()
+    sign_in(client, admin)
+    response = client.submit(
+        "/admin/people/invite",
+        {"name": "L" * 201, "email": "long@example.com", "role": "viewer", "line_manager_id": "0"},
+    )
+    assert response.status_code == 400
+    assert soup(response).select_one("#name-error").text.strip().endswith("Full name must be 200 characters or fewer")
+
+
+def test_an_admin_unticking_their_own_active_box_gets_the_error_on_that_box(client, db_session) -> None:
+    admin = UserFactory(role=Role.ADMIN)
+    db_session.commit()
+    sign_in(client, admin)
+    data = _edit_form(admin)
+    del data["active"]
+    response = client.submit(f"/admin/people/{admin.id}", data)
+    assert response.status_code == 400
+    page = soup(response)
+    assert page.select_one(".govuk-error-summary a")["href"] == "#active"
+    assert "You cannot deactivate your own account" in page.select_one("#active-error").text
+    assert page.select_one("#role-error") is None
+    assert admin.active is True
+
+
+def test_table_cells_wrap_long_unbroken_words(app, client) -> None:
+    with app.test_request_context():
+        css = client.get(url_for("static", filename="css/tracker.css")).get_data(as_text=True)
+    assert ".govuk-table__cell { overflow-wrap: anywhere; }" in css

@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from tracker.admin import services
 from tracker.auth.forms import email_address, strip_spaces
+from tracker.auth.services import NAME_LENGTH_MESSAGE, NAME_MAX_LENGTH
 from tracker.models import DigestPreference, Role
 
 ROLE_CHOICES = [
@@ -25,13 +26,22 @@ DIGEST_CHOICES = [
 
 
 class UserDetailsForm(FlaskForm):
-    name = StringField("Full name", widget=GovTextInput(), validators=[DataRequired("Enter a name"), Length(max=200)])
-    job_title = StringField("Job title", widget=GovTextInput(), validators=[Length(max=200)])
+    name = StringField(
+        "Full name",
+        widget=GovTextInput(),
+        filters=[strip_spaces],
+        validators=[DataRequired("Enter a name"), Length(max=NAME_MAX_LENGTH, message=NAME_LENGTH_MESSAGE)],
+    )
+    job_title = StringField(
+        "Job title",
+        widget=GovTextInput(),
+        validators=[Length(max=200, message="Job title must be 200 characters or fewer")],
+    )
     organisation = StringField(
         "Organisation or agency",
         widget=GovTextInput(),
         description="For example, Leicester City Council, Leicestershire Constabulary, NHS Leicester",
-        validators=[Length(max=200)],
+        validators=[Length(max=200, message="Organisation must be 200 characters or fewer")],
     )
     role = RadioField("Role", widget=GovRadioInput(), choices=ROLE_CHOICES, validators=[DataRequired("Select a role")])
     line_manager_id = SelectField("Line manager", widget=GovSelect(), coerce=int, choices=[])

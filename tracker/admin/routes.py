@@ -67,7 +67,10 @@ def edit_person(user_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         status = 400 if form.is_submitted() else 200
         return _render_edit_person(form, user), status
-    if user.id == current_user.id and (not form.active.data or form.role.data != Role.ADMIN):
+    if user.id == current_user.id and not form.active.data:
+        form.active.errors = ["You cannot deactivate your own account"]
+        return _render_edit_person(form, user), 400
+    if user.id == current_user.id and form.role.data != Role.ADMIN:
         form.role.errors = ["You cannot remove your own administrator access"]
         return _render_edit_person(form, user), 400
     handover = services.handover_before_role_change(user, Role(form.role.data))
