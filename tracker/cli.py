@@ -13,9 +13,27 @@ users_cli = AppGroup("users", help="Manage people who can sign in.")
 demo_cli = AppGroup("demo", help="The demonstration data.")
 
 
+def _checked_name(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    from tracker.auth.services import name_problem
+
+    problem = name_problem(value)
+    if problem:
+        raise click.ClickException(problem)
+    return value.strip()
+
+
+def _checked_email(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    from tracker.auth.services import email_format_problem
+
+    problem = email_format_problem(value.strip())
+    if problem:
+        raise click.ClickException(problem)
+    return value.strip()
+
+
 @users_cli.command("create-admin")
-@click.option("--name", prompt="Full name")
-@click.option("--email", prompt="Email address")
+@click.option("--name", prompt="Full name", callback=_checked_name)
+@click.option("--email", prompt="Email address", callback=_checked_email)
 @click.password_option("--password", prompt="Password")
 def create_admin_command(name: str, email: str, password: str) -> None:
     """Create an administrator who can then invite everyone else."""

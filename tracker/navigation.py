@@ -8,6 +8,7 @@ from flask import Flask, current_app, request, url_for
 from flask_login import current_user
 
 from tracker.models import Role
+from tracker.permissions import ROLES_THAT_OWN_ACTIONS
 
 EVERYONE = frozenset(Role)
 
@@ -22,7 +23,7 @@ class NavEntry:
 # In display order. Entries whose endpoint is not registered are left out.
 NAVIGATION = (
     NavEntry("Home", "main.home", EVERYONE),
-    NavEntry("My actions", "actions.my_actions", EVERYONE),
+    NavEntry("My actions", "actions.my_actions", frozenset(ROLES_THAT_OWN_ACTIONS)),
     NavEntry("Inspections", "inspections.list_inspections", EVERYONE),
     NavEntry("All actions", "actions.list_actions", EVERYONE),
     NavEntry("Reminders", "reminders.manage_reminders", EVERYONE),

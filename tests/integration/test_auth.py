@@ -183,3 +183,66 @@ def test_session_cookie_is_http_only(client, db_session) -> None:
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie
     assert "SameSite=Lax" in cookie
+
+
+def test_a_demo_address_at_a_test_domain_can_ask_for_a_reset_link(client, db_session) -> None:
+    UserFactory(email="admin@demo.test")
+    db_session.commit()
+    response = client.submit("/forgot-password", {"email": "  admin@demo.test  "})
+    assert "Check your email" in soup(response).select_one("h1").text
+    assert _link_in_latest_email("admin@demo.test").startswith("/reset-password/")
+
+
+def test_someone_can_be_invited_at_a_test_address_and_spaces_are_trimmed(client, db_session) -> None:
+    admin = UserFactory(role=Role.ADMIN)
+    db_session.commit()
+    sign_in(client, admin)
+    response = client.submit(
+        "/admin/people/invite",
+        {"name": "New Person", "email": "  new.person@demo.test ", "role": "viewer", "line_manager_id": "0"},
+    )
+    assert response.status_code == 302
+    assert db_session.scalars(select(User).where(User.email == "new.person@demo.test")).one()
+
+
+def test_a_malformed_email_address_is_still_refused(client, db_session) -> None:
+    admin = UserFactory(role=Role.ADMIN)
+    db_session.commit()
+    sign_in(client, admin)
+    for email in ("not-an-email", "a@b", "<b>x</b>@example.com"):
+        response = client.submit(
+            "/admin/people/invite", {"name": "Someone", "email": email, "role": "viewer", "line_manager_id": "0"}
+        )
+        assert response.status_code == 400, email
+        assert "correct format" in soup(response).select_one(".govuk-error-summary").text
+    response = client.submit("/forgot-password", {"email": "a@b"})
+    assert response.status_code == 400
+
+
+def test_a_password_reset_ends_the_persons_other_sessions(app, client, db_session) -> None:
+    user = UserFactory(email="reset.me@example.gov.uk")
+    db_session.commit()
+    sign_in(client, user)
+    other_browser = app.test_client()
+    other_browser.submit("/forgot-password", {"email": user.email})
+    link = _link_in_latest_email(user.email)
+    new_password = "violet harbour tramline"
+    assert other_browser.submit(link, {"password": new_password, "confirm": new_password}).status_code == 302
+    assert other_browser.get("/").status_code == 200
+    assert client.get("/inspections").headers["Location"].startswith("/sign-in")
+
+
+def test_setting_a_password_from_an_invitation_link_ends_other_sessions(app, client, db_session) -> None:
+    from tracker.auth.services import send_invitation
+
+    admin = UserFactory(role=Role.ADMIN)
+    user = UserFactory(email="invited.again@example.gov.uk")
+    db_session.commit()
+    sign_in(client, user)
+    with app.test_request_context():
+        send_invitation(user, invited_by=admin)
+    db_session.commit()
+    link = _link_in_latest_email(user.email)
+    password = "kettle orbit lantern"
+    assert app.test_client().submit(link, {"password": password, "confirm": password}).status_code == 302
+    assert client.get("/inspections").headers["Location"].startswith("/sign-in")

@@ -97,3 +97,30 @@ def test_create_admin_refuses_a_weak_password_and_a_duplicate(app, db_session) -
     duplicate = runner.invoke(args=ok)
     assert duplicate.exit_code != 0
     assert "already has an account" in duplicate.output
+
+
+def test_create_admin_checks_the_name_and_email_like_the_invite_form_before_asking_for_a_password(
+    app, db_session
+) -> None:
+    runner = app.test_cli_runner()
+    cases = {
+        ("", "a@example.gov.uk"): "Enter a name",
+        ("L" * 201, "a@example.gov.uk"): "Full name must be 200 characters or fewer",
+        ("Priya Shah", "not-an-email"): "Enter an email address in the correct format",
+        ("Priya Shah", "a@b"): "Enter an email address in the correct format",
+        ("Priya Shah", "<b>x</b>@example.com"): "Enter an email address in the correct format",
+    }
+
+    def message_end(message: str) -> str:
+        return ", like name@example.com" if "format" in message else ""
+
+    for (name, email), message in cases.items():
+        result = runner.invoke(args=["users", "create-admin", "--name", name, "--email", email], input="")
+        assert result.exit_code == 1, (name, email, result.output)
+        assert result.output.strip().splitlines() == [f"Error: {message}" + message_end(message)]
+        assert "Password" not in result.output
+    assert db_session.scalar(select(func.count()).select_from(User)) == 0
+    args = ["users", "create-admin", "--name", " Priya Shah ", "--email", " admin@demo.test "]
+    demo = runner.invoke(args=[*args, "--password", "plum garden rocket"])
+    assert demo.exit_code == 0, demo.output
+    assert "Created administrator Priya Shah <admin@demo.test>" in demo.output

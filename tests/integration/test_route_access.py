@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
-from tests.conftest import sign_in
-from tests.factories import UserFactory
-from tracker.models import Role
+from tests.conftest import sign_in, soup
+from tests.factories import ActionFactory, UserFactory
+from tracker.models import EmailState, OutboxEmail, Role
 
 # Routes without a permission decorator must be listed here with the reason.
 ALLOWED_WITHOUT_PERMISSION = {"static": "GOV.UK Frontend assets and our CSS/JS, public by nature"}
@@ -68,3 +70,50 @@ def test_unknown_pages_are_a_styled_404(client, db_session) -> None:
     assert response.status_code == 404
     assert "Page not found" in response.get_data(as_text=True)
     assert "govuk-template" in response.get_data(as_text=True)
+
+
+def _navigation(page) -> list[str]:  # noqa: ANN001
+    return [link.text.strip() for link in page.select(".govuk-service-navigation__link")]
+
+
+def test_a_viewer_has_no_actions_of_their_own_on_the_home_page_or_in_the_navigation(client, db_session) -> None:
+    viewer = UserFactory(role=Role.VIEWER)
+    db_session.commit()
+    sign_in(client, viewer)
+    page = soup(client.get("/"))
+    assert "Your actions" not in [heading.text.strip() for heading in page.select("h2")]
+    assert "My actions" not in _navigation(page)
+    assert "All actions" in _navigation(page)
+
+
+def test_the_home_page_counts_one_other_open_action_in_the_singular(client, db_session) -> None:
+    manager = UserFactory(role=Role.SERVICE_MANAGER)
+    ActionFactory(owner=manager, due_on=None)
+    db_session.commit()
+    sign_in(client, manager)
+    page = soup(client.get("/"))
+    assert "My actions" in _navigation(page)
+    cards = [card.get_text(" ", strip=True) for card in page.select(".app-count-card")]
+    assert "1 other open action" in cards
+
+
+def test_an_admin_home_shows_invitations_lock_outs_and_failed_emails(client, db_session, now) -> None:
+    admin = UserFactory(role=Role.ADMIN)
+    UserFactory(password_hash=None)
+    UserFactory(password_hash=None)
+    UserFactory(password_hash=None, active=False)
+    UserFactory(locked_until=now + timedelta(minutes=10))
+    UserFactory(locked_until=now - timedelta(minutes=10))
+    db_session.add(
+        OutboxEmail(recipient="a@example.com", subject="Hi", text_body="Hi", dedupe_key="x", state=EmailState.FAILED)
+    )
+    db_session.commit()
+    sign_in(client, admin)
+    page = soup(client.get("/"))
+    assert "Your actions" not in [heading.text.strip() for heading in page.select("h2")]
+    cards = {link.get_text(" ", strip=True): link["href"] for link in page.select("#admin-summary a")}
+    assert cards == {
+        "2 people invited, not yet signed in": "/admin/people",
+        "1 locked account": "/admin/people",
+        "1 email failed": "/admin/outbox?state=failed",
+    }

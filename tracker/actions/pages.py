@@ -309,6 +309,7 @@ class ListedAction:
     authority: str
     framework: Framework
     owner_name: str | None
+    owner_active: bool | None
 
     @property
     def is_open(self) -> bool:
@@ -437,6 +438,7 @@ _LISTED_COLUMNS = (
     Inspection.authority,
     Inspection.framework,
     _OWNER.name,
+    _OWNER.active,
 )
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextInput
 from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, Length, ValidationError
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from tracker.admin import services
+from tracker.auth.forms import email_address, strip_spaces
+from tracker.auth.services import NAME_LENGTH_MESSAGE, NAME_MAX_LENGTH
 from tracker.models import DigestPreference, Role
 
 ROLE_CHOICES = [
@@ -24,13 +26,22 @@ DIGEST_CHOICES = [
 
 
 class UserDetailsForm(FlaskForm):
-    name = StringField("Full name", widget=GovTextInput(), validators=[DataRequired("Enter a name"), Length(max=200)])
-    job_title = StringField("Job title", widget=GovTextInput(), validators=[Length(max=200)])
+    name = StringField(
+        "Full name",
+        widget=GovTextInput(),
+        filters=[strip_spaces],
+        validators=[DataRequired("Enter a name"), Length(max=NAME_MAX_LENGTH, message=NAME_LENGTH_MESSAGE)],
+    )
+    job_title = StringField(
+        "Job title",
+        widget=GovTextInput(),
+        validators=[Length(max=200, message="Job title must be 200 characters or fewer")],
+    )
     organisation = StringField(
         "Organisation or agency",
         widget=GovTextInput(),
         description="For example, Leicester City Council, Leicestershire Constabulary, NHS Leicester",
-        validators=[Length(max=200)],
+        validators=[Length(max=200, message="Organisation must be 200 characters or fewer")],
     )
     role = RadioField("Role", widget=GovRadioInput(), choices=ROLE_CHOICES, validators=[DataRequired("Select a role")])
     line_manager_id = SelectField("Line manager", widget=GovSelect(), coerce=int, choices=[])
@@ -44,11 +55,8 @@ class InviteUserForm(UserDetailsForm):
     email = EmailField(
         "Email address",
         widget=GovTextInput(),
-        validators=[
-            DataRequired("Enter an email address"),
-            Email("Enter an email address in the correct format, like name@example.com"),
-            Length(max=320),
-        ],
+        filters=[strip_spaces],
+        validators=[DataRequired("Enter an email address"), Length(max=320), email_address],
     )
     submit = SubmitField("Send invitation", widget=GovSubmitInput())
 
@@ -63,6 +71,10 @@ class EditUserForm(UserDetailsForm):
     )
     active = BooleanField("Account is active")
     submit = SubmitField("Save changes", widget=GovSubmitInput())
+
+
+class UnlockForm(FlaskForm):
+    submit = SubmitField("Unlock account", widget=GovSubmitInput())
 
 
 class ConfirmForm(FlaskForm):

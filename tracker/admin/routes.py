@@ -5,9 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from markupsafe import Markup
 
+from tracker import clock
 from tracker.admin import services
-from tracker.admin.forms import ConfirmForm, EditUserForm, InviteUserForm
+from tracker.admin.forms import ConfirmForm, EditUserForm, InviteUserForm, UnlockForm
 from tracker.auth.services import invite_user, send_invitation
 from tracker.extensions import db
 from tracker.models import EmailState, OutboxEmail, Role, User
@@ -64,14 +66,61 @@ def edit_person(user_id: int) -> ResponseReturnValue:
         form.digest_preference.data = user.digest_preference.value
     if not form.validate_on_submit():
         status = 400 if form.is_submitted() else 200
-        return render_template("admin/edit_person.html", form=form, user=user, resend=ConfirmForm()), status
-    if user.id == current_user.id and (not form.active.data or form.role.data != Role.ADMIN):
+        return _render_edit_person(form, user), status
+    if user.id == current_user.id and not form.active.data:
+        form.active.errors = ["You cannot deactivate your own account"]
+        return _render_edit_person(form, user), 400
+    if user.id == current_user.id and form.role.data != Role.ADMIN:
         form.role.errors = ["You cannot remove your own administrator access"]
-        return render_template("admin/edit_person.html", form=form, user=user, resend=ConfirmForm()), 400
+        return _render_edit_person(form, user), 400
+    handover = services.handover_before_role_change(user, Role(form.role.data))
+    if handover:
+        form.role.errors = [_handover_message(user, Role(form.role.data), handover)]
+        return _render_edit_person(form, user, handover=handover), 400
     changed = services.update_user(user, form.data, actor=current_user)
     db.session.commit()
     flash(f"Saved changes to {user.name}" if changed else "Nothing was changed")
+    if "active" in changed and not user.active:
+        _warn_of_orphaned_actions(user)
     return redirect(url_for("admin.list_people"))
+
+
+def _render_edit_person(form: EditUserForm, user: User, **context: object) -> str:
+    return render_template(
+        "admin/edit_person.html",
+        form=form,
+        user=user,
+        resend=ConfirmForm(),
+        unlock=UnlockForm(),
+        locked_until=services.locked_until(user, clock.now()),
+        **context,
+    )
+
+
+def _warn_of_orphaned_actions(user: User) -> None:
+    """A leaver is blocked at once, but what they owned needs a new owner: say so, with a link to it."""
+    count = services.count_open_actions_owned(user)
+    if count:
+        link = url_for("actions.list_actions", owner=user.id, status="open")
+        flash(
+            Markup(
+                '{} still owns {}. <a class="govuk-notification-banner__link" href="{}">Reassign their open actions</a>'
+            ).format(user.name, _plural(count, "open action"), link),
+            "error",
+        )
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def _handover_message(user: User, role: Role, handover: services.Handover) -> str:
+    held = []
+    if handover.open_action_count:
+        held.append(f"owns {_plural(handover.open_action_count, 'open action')}")
+    if handover.inspections:
+        held.append(f"runs {_plural(len(handover.inspections), 'inspection')}")
+    return f"{user.name} {' and '.join(held)}. Reassign them before making {user.name} a {role.label.lower()}"
 
 
 @bp.post("/people/<int:user_id>/resend-invitation")
@@ -83,6 +132,18 @@ def resend_invitation(user_id: int) -> ResponseReturnValue:
     send_invitation(user, invited_by=current_user)
     db.session.commit()
     flash(f"A new invitation has been sent to {user.email}")
+    return redirect(url_for("admin.edit_person", user_id=user.id))
+
+
+@bp.post("/people/<int:user_id>/unlock")
+@admin_only
+def unlock_person(user_id: int) -> ResponseReturnValue:
+    user = _get_user_or_404(user_id)
+    if not UnlockForm().validate_on_submit():
+        abort(400)
+    services.unlock_account(user, actor=current_user)
+    db.session.commit()
+    flash(f"{user.name} can sign in again")
     return redirect(url_for("admin.edit_person", user_id=user.id))
 
 

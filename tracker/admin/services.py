@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from tracker import clock
 from tracker.audit.services import apply_changes
+from tracker.auth.services import cancel_tokens
 from tracker.extensions import db
-from tracker.models import Role, User
+from tracker.models import OPEN_STATUSES, Action, Inspection, Role, User, inspection_managers
+from tracker.permissions import ROLES_THAT_OWN_ACTIONS
 
 
 def list_users() -> list[User]:
@@ -43,4 +48,58 @@ def update_user(user: User, data: dict[str, Any], *, actor: User) -> list[str]:
         "digest_preference": data["digest_preference"],
         "active": bool(data["active"]),
     }
-    return apply_changes(user, changes, actor=actor)
+    changed = apply_changes(user, changes, actor=actor)
+    if "active" in changed and not user.active:
+        cancel_tokens(user)
+    return changed
+
+
+@dataclass(frozen=True)
+class Handover:
+    """What a person must hand over before their role can change."""
+
+    open_action_count: int
+    inspections: list[Inspection]
+
+    def __bool__(self) -> bool:
+        return bool(self.open_action_count or self.inspections)
+
+
+def count_open_actions_owned(user: User) -> int:
+    query = select(func.count()).where(
+        Action.owner_id == user.id, Action.status.in_(OPEN_STATUSES), Action.archived_at.is_(None)
+    )
+    return db.session.scalar(query) or 0
+
+
+def inspections_run_by(user: User) -> list[Inspection]:
+    query = (
+        select(Inspection)
+        .join(inspection_managers)
+        .where(inspection_managers.c.user_id == user.id)
+        .order_by(Inspection.title)
+    )
+    return list(db.session.scalars(query))
+
+
+def handover_before_role_change(user: User, new_role: Role) -> Handover:
+    """What `user` owns or runs that `new_role` may not: viewers never own actions, and only programme
+    managers run inspections."""
+    if new_role == user.role:
+        return Handover(0, [])
+    owned = count_open_actions_owned(user) if new_role not in ROLES_THAT_OWN_ACTIONS else 0
+    runs = inspections_run_by(user) if new_role != Role.PROGRAMME_MANAGER else []
+    return Handover(owned, runs)
+
+
+def locked_until(user: User, now: datetime) -> datetime | None:
+    """When the person's lock-out after repeated wrong passwords ends, or None if they are not locked out."""
+    if user.locked_until is None or clock.as_utc(user.locked_until) <= now:
+        return None
+    return clock.as_utc(user.locked_until)
+
+
+def unlock_account(user: User, *, actor: User) -> None:
+    """End a lock-out early (recorded in the history) and start the count of failures again."""
+    apply_changes(user, {"locked_until": None}, actor=actor, note="Unlocked by an administrator")
+    user.failed_login_count = 0

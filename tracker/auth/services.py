@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import math
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
+import email_validator
 from flask import current_app, url_for
 from sqlalchemy import func, select
 
@@ -18,11 +20,18 @@ from tracker.models import Role, TokenPurpose, User, UserToken
 from tracker.outbox.services import queue_email
 
 MIN_PASSWORD_LENGTH = 12
+NAME_MAX_LENGTH = 200
+NAME_LENGTH_MESSAGE = f"Full name must be {NAME_MAX_LENGTH} characters or fewer"
+EMAIL_FORMAT_MESSAGE = "Enter an email address in the correct format, like name@example.com"
 
 
-def load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id))
-    return user if user is not None and user.active else None
+def load_user(session_id: str) -> User | None:
+    """The session's person, unless they are deactivated or their password changed since it began."""
+    user_id, _, fingerprint = session_id.partition(":")
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    if user is None or not user.active or not hmac.compare_digest(fingerprint, user.password_fingerprint):
+        return None
+    return user
 
 
 def find_user_by_email(email: str) -> User | None:
@@ -73,17 +82,42 @@ def password_problem(password: str, *, email: str = "") -> str | None:
     return None
 
 
+def email_format_problem(email: str) -> str | None:
+    """Why an email address is malformed, or None. The `test` domain is allowed: the demo log-ins use it."""
+    try:
+        email_validator.validate_email(email, check_deliverability=False, test_environment=True)
+    except email_validator.EmailNotValidError:
+        return EMAIL_FORMAT_MESSAGE
+    return None
+
+
+def name_problem(name: str) -> str | None:
+    """Why a person's full name cannot be used, or None (the same rules as the invite form)."""
+    if not name.strip():
+        return "Enter a name"
+    if len(name.strip()) > NAME_MAX_LENGTH:
+        return NAME_LENGTH_MESSAGE
+    return None
+
+
 def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def cancel_tokens(user: User, purpose: TokenPurpose | None = None) -> None:
+    """Stop the person's unused links working (those for `purpose`, or all of them)."""
+    query = select(UserToken).where(UserToken.user_id == user.id, UserToken.used_at.is_(None))
+    if purpose is not None:
+        query = query.where(UserToken.purpose == purpose)
+    now = clock.now()
+    for old in db.session.scalars(query):
+        old.used_at = now
 
 
 def issue_token(user: User, purpose: TokenPurpose, lifetime: timedelta) -> str:
     """Create a single-use token; earlier unused tokens for the same purpose stop working."""
     now = clock.now()
-    for old in db.session.scalars(
-        select(UserToken).where(UserToken.user_id == user.id, UserToken.purpose == purpose, UserToken.used_at.is_(None))
-    ):
-        old.used_at = now
+    cancel_tokens(user, purpose)
     token = secrets.token_urlsafe(32)
     db.session.add(
         UserToken(
@@ -100,7 +134,7 @@ def issue_token(user: User, purpose: TokenPurpose, lifetime: timedelta) -> str:
 def find_valid_token(token: str, purpose: TokenPurpose) -> UserToken | None:
     """The token's row if it exists, is for `purpose`, unused and unexpired."""
     row = db.session.scalars(select(UserToken).where(UserToken.token_hash == _hash_token(token))).first()
-    if row is None or row.purpose != purpose or row.used_at is not None:
+    if row is None or row.purpose != purpose or row.used_at is not None or not row.user.active:
         return None
     if clock.as_utc(row.expires_at) <= clock.now():
         return None

@@ -16,7 +16,7 @@ bp = Blueprint("main", __name__)
 @bp.get("/")
 @signed_in
 def home() -> ResponseReturnValue:
-    page = services.build_home_page(current_user, clock.today())
+    page = services.build_home_page(current_user, clock.today(), clock.now())
     return render_template("main/home.html", page=page, rag_summary=services.rag_summary)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import joinedload
@@ -14,7 +14,9 @@ from tracker.extensions import db
 from tracker.models import (
     OPEN_STATUSES,
     Action,
+    EmailState,
     Inspection,
+    OutboxEmail,
     Rag,
     Role,
     StatutoryDeadline,
@@ -52,6 +54,17 @@ class HomePage:
     later_count: int
     inspections: list[InspectionLine]
     inspections_heading: str
+    shows_own_actions: bool = True
+    admin: AdminSummary | None = None
+
+
+@dataclass(frozen=True)
+class AdminSummary:
+    """What needs an administrator's attention."""
+
+    invited: int
+    locked: int
+    failed_emails: int
 
 
 def due_soon_limit(today: date) -> date:
@@ -117,8 +130,21 @@ def _inspection_lines(inspections: list[Inspection], today: date) -> list[Inspec
     return list(lines.values())
 
 
-def build_home_page(user: User, today: date) -> HomePage:
-    """The signed-in person's overdue and due-soon actions, and the inspections that concern them."""
+def build_admin_summary(now: datetime) -> AdminSummary:
+    def count(*clauses: object) -> int:
+        return db.session.scalar(select(func.count()).select_from(User).where(User.active.is_(True), *clauses)) or 0
+
+    failed = select(func.count()).select_from(OutboxEmail).where(OutboxEmail.state == EmailState.FAILED)
+    return AdminSummary(
+        invited=count(User.password_hash.is_(None)),
+        locked=count(User.locked_until > now),
+        failed_emails=db.session.scalar(failed) or 0,
+    )
+
+
+def build_home_page(user: User, today: date, now: datetime) -> HomePage:
+    """The signed-in person's overdue and due-soon actions (not for viewers, who own none, nor for admins who own
+    none open), the inspections that concern them and, for admins, what needs their attention."""
     soon = due_soon_limit(today)
     overdue: list[ActionLine] = []
     due_soon: list[ActionLine] = []
@@ -133,12 +159,15 @@ def build_home_page(user: User, today: date) -> HomePage:
         else:
             later += 1
     inspections, heading = _inspections_for(user)
+    owns_open = bool(overdue or due_soon or later)
     return HomePage(
         overdue=overdue,
         due_soon=due_soon,
         later_count=later,
         inspections=_inspection_lines(inspections, today),
         inspections_heading=heading,
+        shows_own_actions=user.role in (Role.PROGRAMME_MANAGER, Role.SERVICE_MANAGER) or owns_open,
+        admin=build_admin_summary(now) if user.role == Role.ADMIN else None,
     )
 
 
