@@ -25,6 +25,7 @@ from tracker.domain.plan_lifecycle import DeadlineOutcome, publication_outcome
 from tracker.domain.rag import RAG_VALUES, STATUSES
 from tracker.domain.working_days import add_working_days, working_days_between
 from tracker.extensions import db
+from tracker.inspections.deadlines import no_date_text
 from tracker.models import (
     OPEN_STATUSES,
     Action,
@@ -624,6 +625,7 @@ class DeadlineLine:
     deadline: StatutoryDeadline
     working_days_left: int | None
     outcome: DeadlineOutcome | None
+    no_date: str = ""
 
 
 @dataclass
@@ -675,7 +677,8 @@ def _deadline_lines(inspection: Inspection, today: date) -> list[DeadlineLine]:
             outcome = publication_check(inspection, deadline)
         elif deadline.met_on and deadline.due_on:
             outcome = publication_outcome(deadline.met_on, deadline.due_on, BANK_HOLIDAYS)
-        lines.append(DeadlineLine(deadline, days, outcome))
+        no_date = no_date_text(deadline) if deadline.due_on is None and deadline.met_on is None else ""
+        lines.append(DeadlineLine(deadline, days, outcome, no_date))
     return lines
 
 
