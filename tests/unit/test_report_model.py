@@ -434,3 +434,13 @@ def test_a_report_issued_before_a_field_was_added_reads_back_with_its_default() 
     data = json.loads(json.dumps(model.to_json()))
     del data["figures"]["deadlines_no_date"]
     assert ReportModel.from_json(data).figures.deadlines_no_date == 0
+
+
+def test_an_update_without_a_narrative_is_progress_not_nothing() -> None:
+    rated = action(1, updates=(update(date(2026, 11, 2), "in_progress", "green"),))
+    untouched = action(2, reference="1.2", created_at=at(date(2026, 1, 5)))
+    model = build_report(history(rated, untouched), NARRATIVE, inputs())
+    rows = {row.reference: row.progress_text for row in model.all_actions()}
+    assert rows == {"1.1": "Updated 2 November 2026 (no narrative)", "1.2": "No progress recorded yet"}
+    earlier = build_report(history(rated, untouched), NARRATIVE, inputs(date(2026, 10, 30)))
+    assert {row.reference: row.progress_text for row in earlier.all_actions()}["1.1"] == "No progress recorded yet"

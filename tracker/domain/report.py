@@ -269,6 +269,10 @@ class ActionRow:
     working_days_overdue: int | None
     previous_rag: str | None = None
 
+    @property
+    def progress_text(self) -> str:
+        return progress_text(self.progress, self.progress_on)
+
 
 @dataclass
 class ExceptionRow:
@@ -280,6 +284,23 @@ class ExceptionRow:
     status: str
     working_days_overdue: int | None
     progress: str
+    progress_on: date | None = None
+
+    @property
+    def progress_text(self) -> str:
+        return progress_text(self.progress, self.progress_on)
+
+
+def progress_text(narrative: str, updated_on: date | None) -> str:
+    """The narrative; for an update that gave only a status or rating, "Updated 26 November 2026 (no narrative)".
+
+    "No progress recorded yet" is kept for an action with no update at all as at the date.
+    """
+    if narrative:
+        return narrative
+    if updated_on is not None:
+        return f"Updated {format_day(updated_on)} (no narrative)"
+    return "No progress recorded yet"
 
 
 @dataclass
@@ -817,6 +838,7 @@ def red_or_overdue(states: dict[int, ActionState], as_at: date, holidays: Contai
                 status=state.status,
                 working_days_overdue=_working_days_overdue(state, as_at, holidays),
                 progress=state.update.narrative if state.update else "",
+                progress_on=state.update.created_at.date() if state.update else None,
             )
         )
     return sorted(rows, key=lambda r: (-(r.working_days_overdue or -1), _reference_key(r.reference)))

@@ -265,7 +265,7 @@ def _exceptions(document: Document, model: ReportModel) -> None:
                     if row.working_days_overdue is not None
                     else "Not overdue",
                     RAG_WORDS[row.rag],
-                    row.progress or "No progress recorded",
+                    row.progress_text,
                 ]
                 for row in model.red_or_overdue
             ],
@@ -406,8 +406,8 @@ def _appendix(document: Document, model: ReportModel) -> None:
                     ],
                     a.success_criteria,
                     [
-                        a.progress or "No progress recorded",
-                        f"Updated {format_short_day(a.progress_on)}" if a.progress_on else "",
+                        a.progress_text,
+                        f"Updated {format_short_day(a.progress_on)}" if a.progress and a.progress_on else "",
                     ],
                     STATUS_LABELS[a.status],
                     RAG_WORDS[a.rag],

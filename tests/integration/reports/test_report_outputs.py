@@ -9,6 +9,7 @@ import pdfplumber
 from bs4 import BeautifulSoup
 from docx import Document
 
+from tests.factories import ProgressUpdateFactory
 from tests.integration.reports.conftest import AS_AT, Plan, at, change_due_date
 from tracker.models import (
     ActionStatus,
@@ -442,3 +443,28 @@ def test_a_deadline_whose_receipt_date_was_never_entered_has_no_date_in_every_fo
     table = next(t for t in document.tables if t.rows[0].cells[0].text == "Deadline")
     assert [c.text for c in table.rows[-1].cells] == ["Publish the report locally", "Not set", "", phrase]
     assert sentence in " ".join(p.text for p in document.paragraphs)
+
+
+def test_an_update_with_a_rating_but_no_narrative_is_shown_as_an_update_in_every_format(plan: Plan, db_session) -> None:
+    ProgressUpdateFactory(
+        action=plan.actions["green"],
+        created_at=at(date(2026, 11, 18)),
+        status=ActionStatus.IN_PROGRESS,
+        rag=Rag.GREEN,
+        narrative="",
+    )
+    db_session.commit()
+    model = services.model_for(report_for(plan, db_session))
+    words = "Updated 18 November 2026 (no narrative)"
+
+    html = BeautifulSoup(render_document(model), "html.parser")
+    row = next(tr for tr in html.select("table tr") if "Publish a summary leaflet" in tr.text)
+    assert words in row.get_text(" ", strip=True)
+    assert "No progress recorded" not in html.text
+
+    _text, _pages, cells = _pdf_text(render_pdf(model))
+    assert words in cells
+
+    document = Document(io.BytesIO(render_docx(model)))
+    row = next(r for t in document.tables for r in t.rows if r.cells[0].text == "1.2")
+    assert any(words in cell.text for cell in row.cells)
