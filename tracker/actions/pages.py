@@ -641,6 +641,7 @@ class DashboardPage:
     deadlines: list[DeadlineLine]
     recent_updates: list[ProgressUpdate]
     pending_requests: list[ProgressUpdate]
+    unactioned: services.Unactioned
 
 
 def _rag_grid(inspection_id: int) -> tuple[dict[Timescale, dict[str, int]], dict[str, int]]:
@@ -745,6 +746,7 @@ def build_dashboard(inspection: Inspection, today: date) -> DashboardPage:
         deadlines=_deadline_lines(inspection, today),
         recent_updates=recent,
         pending_requests=pending,
+        unactioned=services.recommendations_without_actions(inspection.id),
     )
 
 
