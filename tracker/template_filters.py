@@ -44,6 +44,17 @@ def format_datetime(value: datetime | None, timezone: str = "Europe/London", emp
     return f"{format_date(local)} at {hour}:{local:%M}{suffix}"
 
 
+def as_sentence(text: str | None) -> str:
+    """`text` ending in one full stop: "ends in January 2027." is left alone, "ends in January 2027" gets one.
+
+    Typed reasons and notes are joined into sentences; a stop the person typed must not become "..".
+    """
+    text = (text or "").rstrip()
+    if not text or text[-1] in ".!?…" or (len(text) > 1 and text[-1] in "\"')”’" and text[-2] in ".!?"):
+        return text
+    return f"{text}."
+
+
 def _due_phrase(due_on: date | None, days: int | None, today: date | None = None, dated: bool = False) -> str:
     """`due_phrase` for templates: pages leave out `today` (the clock's), emails pass their own day."""
     return due_phrase(due_on, days, today or clock.today(), dated=dated)
@@ -53,6 +64,7 @@ def register(app: Flask) -> None:
     timezone = app.config["TRACKER_TIMEZONE"]
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_short_date, "short_date")
+    app.add_template_filter(as_sentence, "sentence")
     app.add_template_filter(lambda value, empty="": format_datetime(value, timezone, empty), "datetime")
     app.add_template_filter(lambda value: format_date(to_local(value, timezone)) if value else "", "local_date")
     app.add_template_filter(lambda value: value.isoformat() if value else "", "iso")

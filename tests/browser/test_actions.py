@@ -165,3 +165,30 @@ def test_every_action_page_passes_axe(page, live_server) -> None:  # noqa: ANN00
     page.get_by_role("button", name="Check the spreadsheet").click()
     assert "1 row has problems" in page.locator(".govuk-error-summary").inner_text()
     assert_accessible(page)
+
+
+def test_my_actions_fits_a_phone_without_scrolling_sideways(browser, app_context, live_server, tmp_path) -> None:  # noqa: ANN001
+    demo()
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        sign_in_with_browser(page, live_server, "service.manager@demo.test", DEMO_PASSWORD)
+        page.goto(f"{live_server}/my-actions")
+        page.wait_for_load_state("load")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        links = page.get_by_role("link", name="Update progress")
+        assert links.count() >= 1
+        for i in range(links.count()):
+            box = links.nth(i).bounding_box()
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 375
+        # Stacked, each cell says what it is, since the column headings are no longer above it.
+        labels = page.evaluate(
+            "[...document.querySelectorAll('main table tbody tr:first-child td')]"
+            ".map(td => getComputedStyle(td, '::before').content)"
+        )
+        assert labels[1:4] == ['"Inspection: "', '"Due: "', '"Status and rating: "']
+        page.screenshot(path=str(tmp_path / "my-actions-375.png"), full_page=True)
+        assert_accessible(page)
+    finally:
+        context.close()

@@ -15,7 +15,7 @@ PDFS = Path(__file__).parents[1] / "fixtures" / "pdfs"
 NO_LABEL = {"", "data_unreadable", "inspection_pre_dates_judgement"}
 # labels.csv names the City of London by its corporation; the report by the City.
 AUTHORITY_ALIASES = {"london corporation": "city of london"}
-NO_PUBLICATION_DATE = "No publication date found: enter it on the review page"
+NO_PUBLICATION_DATE = "No publication date found: enter it under Inspection details"
 
 
 @dataclass(frozen=True)

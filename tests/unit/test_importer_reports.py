@@ -74,7 +74,7 @@ def test_jar_details(jar: ImportResult) -> None:
     assert (jar.authority, jar.title, jar.framework) == ("Leicestershire", "Joint area review", "JAR")
     assert jar.published_on == date(2008, 2, 19)
     assert (jar.inspection_start_on, jar.inspection_end_on) == (None, None)
-    assert "No inspection dates found: enter them on the review page" in jar.warnings
+    assert "No inspection dates found: enter them under Inspection details" in jar.warnings
 
 
 def test_jar_contents_page_is_not_in_the_text(jar: ImportResult) -> None:

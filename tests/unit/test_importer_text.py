@@ -222,7 +222,7 @@ def test_ilacs_report_has_no_publication_date_and_says_so() -> None:
         ExtractedJudgement("The impact of leaders on social work practice with children and families", "Good")
     ]
     assert result.overall_judgement == "Requires improvement to be good"
-    assert "No publication date found: enter it on the review page" in result.warnings
+    assert "No publication date found: enter it under Inspection details" in result.warnings
 
 
 def test_focused_visit_lists_priority_actions_and_lettered_items() -> None:

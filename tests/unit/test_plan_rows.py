@@ -217,6 +217,7 @@ def test_headers_are_found_in_any_case_and_with_aliases() -> None:
     assert missing_headers(header_map(["Action"])) == ["Recommendation"]
     assert set(header_map(HEADERS).values()) == {
         "recommendation",
+        "recommendation_text",
         "timescale",
         "reference",
         "title",

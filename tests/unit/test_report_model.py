@@ -405,3 +405,42 @@ def test_the_change_in_each_rating_uses_a_real_minus_sign() -> None:
         "\N{MINUS SIGN}1",
         "No change",
     ]
+
+
+def test_a_deadline_without_a_date_says_what_is_missing_and_is_counted_apart() -> None:
+    deadlines = (
+        DeadlineRecord("Publish the action plan", date(2008, 9, 9), date(2008, 9, 9)),
+        DeadlineRecord(
+            "Publish the report locally", None, None, anchor_name="the date the council received the report"
+        ),
+    )
+    model = build_report(history(deadlines=deadlines), NARRATIVE, inputs(date(2008, 12, 10)))
+    no_date = model.deadlines[1]
+    assert no_date.state == "no_date"
+    assert no_date.state_label == "No date set: the date the council received the report not recorded"
+    assert no_date.met_label == ""
+    assert (model.figures.deadlines_pending, model.figures.deadlines_no_date) == (0, 1)
+    assert model.deadlines_paragraph.text == (
+        "Of 2 statutory deadlines, 1 was met on time, 0 missed or met late, 0 not yet due and "
+        "1 with no date set because the date it is counted from is not recorded."
+    )
+    assert no_date not in model.missed_deadlines
+
+
+def test_a_report_issued_before_a_field_was_added_reads_back_with_its_default() -> None:
+    import json
+
+    model = build_report(history(), NARRATIVE, inputs())
+    data = json.loads(json.dumps(model.to_json()))
+    del data["figures"]["deadlines_no_date"]
+    assert ReportModel.from_json(data).figures.deadlines_no_date == 0
+
+
+def test_an_update_without_a_narrative_is_progress_not_nothing() -> None:
+    rated = action(1, updates=(update(date(2026, 11, 2), "in_progress", "green"),))
+    untouched = action(2, reference="1.2", created_at=at(date(2026, 1, 5)))
+    model = build_report(history(rated, untouched), NARRATIVE, inputs())
+    rows = {row.reference: row.progress_text for row in model.all_actions()}
+    assert rows == {"1.1": "Updated 2 November 2026 (no narrative)", "1.2": "No progress recorded yet"}
+    earlier = build_report(history(rated, untouched), NARRATIVE, inputs(date(2026, 10, 30)))
+    assert {row.reference: row.progress_text for row in earlier.all_actions()}["1.1"] == "No progress recorded yet"

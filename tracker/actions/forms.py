@@ -11,6 +11,7 @@ from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
     GovCheckboxesInput,
+    GovCheckboxInput,
     GovDateInput,
     GovFileInput,
     GovRadioInput,
@@ -349,12 +350,21 @@ class BulkAssignForm(FlaskForm):
 class PlanStatusForm(FlaskForm):
     status = RadioField("New status", widget=GovRadioInput(), choices=[], validate_choice=False)
     published_on = GovDateField("Date the plan was published")
+    confirm_unactioned = BooleanField(
+        "Go ahead although some recommendations have no actions", widget=GovCheckboxInput()
+    )
     submit = SubmitField("Change status", widget=GovSubmitInput())
 
     report_published_on: date | None = None
     today: date | None = None
     asks_for_date: bool = False
     current_status: str = ""
+    # Numbers of recommendations with no live action; publishing or consulting on such a plan needs a tick.
+    unactioned: list[str] = []
+
+    @property
+    def asks_to_confirm_unactioned(self) -> bool:
+        return self.asks_for_date and bool(self.unactioned)
 
     def set_choices(self, current: str, statuses: tuple[str, ...]) -> None:
         self.current_status = current
@@ -364,6 +374,11 @@ class PlanStatusForm(FlaskForm):
     def validate_status(self, field: RadioField) -> None:
         if field.data not in dict(self.status.choices):
             raise StopValidation(refused_move(self.current_status, field.data))
+
+    def validate_confirm_unactioned(self, field: BooleanField) -> None:
+        """A plan that leaves recommendations unanswered goes out only when someone says so."""
+        if self.asks_to_confirm_unactioned and self.status.data in ("consultation", "published") and not field.data:
+            raise StopValidation("Confirm that the plan should go ahead although some recommendations have no actions")
 
     def validate_published_on(self, field: GovDateField) -> None:
         if not (self.asks_for_date and self.status.data == "published") or field.process_errors:

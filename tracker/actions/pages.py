@@ -25,6 +25,7 @@ from tracker.domain.plan_lifecycle import DeadlineOutcome, publication_outcome
 from tracker.domain.rag import RAG_VALUES, STATUSES
 from tracker.domain.working_days import add_working_days, working_days_between
 from tracker.extensions import db
+from tracker.inspections.deadlines import no_date_text
 from tracker.models import (
     OPEN_STATUSES,
     Action,
@@ -626,6 +627,7 @@ class DeadlineLine:
     deadline: StatutoryDeadline
     working_days_left: int | None
     outcome: DeadlineOutcome | None
+    no_date: str = ""
 
 
 @dataclass
@@ -641,6 +643,7 @@ class DashboardPage:
     deadlines: list[DeadlineLine]
     recent_updates: list[ProgressUpdate]
     pending_requests: list[ProgressUpdate]
+    unactioned: services.Unactioned
 
 
 def _rag_grid(inspection_id: int) -> tuple[dict[Timescale, dict[str, int]], dict[str, int]]:
@@ -677,7 +680,8 @@ def _deadline_lines(inspection: Inspection, today: date) -> list[DeadlineLine]:
             outcome = publication_check(inspection, deadline)
         elif deadline.met_on and deadline.due_on:
             outcome = publication_outcome(deadline.met_on, deadline.due_on, BANK_HOLIDAYS)
-        lines.append(DeadlineLine(deadline, days, outcome))
+        no_date = no_date_text(deadline) if deadline.due_on is None and deadline.met_on is None else ""
+        lines.append(DeadlineLine(deadline, days, outcome, no_date))
     return lines
 
 
@@ -744,6 +748,7 @@ def build_dashboard(inspection: Inspection, today: date) -> DashboardPage:
         deadlines=_deadline_lines(inspection, today),
         recent_updates=recent,
         pending_requests=pending,
+        unactioned=services.recommendations_without_actions(inspection.id),
     )
 
 

@@ -453,6 +453,8 @@ def change_plan_status(inspection_id: int) -> ResponseReturnValue:
     form.report_published_on = inspection.published_on
     form.today = clock.today()
     form.asks_for_date = inspection.plan_status in (PlanStatus.DRAFT, PlanStatus.CONSULTATION)
+    unactioned = services.recommendations_without_actions(inspection.id)
+    form.unactioned = unactioned.numbers
     deadline = services.action_plan_deadline(inspection.id)
     if form.is_submitted() and form.status.data == inspection.plan_status.value:
         # Sent twice (a double-click): the first one made the change.
@@ -460,7 +462,10 @@ def change_plan_status(inspection_id: int) -> ResponseReturnValue:
         return redirect(url_for("actions.view_plan", inspection_id=inspection.id))
     if not form.validate_on_submit():
         status = 400 if form.is_submitted() else 200
-        return render_template("actions/plan_status.html", form=form, inspection=inspection, deadline=deadline), status
+        page = render_template(
+            "actions/plan_status.html", form=form, inspection=inspection, deadline=deadline, unactioned=unactioned
+        )
+        return page, status
     new_status = PlanStatus(form.status.data)
     outcome = services.change_plan_status(
         inspection, new_status, actor=current_user, published_on=form.published_on.data

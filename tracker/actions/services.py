@@ -168,6 +168,38 @@ def action_plan_deadline(inspection_id: int) -> StatutoryDeadline | None:
     return db.session.scalars(query).first()
 
 
+@dataclass(frozen=True)
+class Unactioned:
+    """The recommendations with no live action, by number, out of all the inspection's recommendations."""
+
+    numbers: list[str]
+    total: int
+
+    def __bool__(self) -> bool:
+        return bool(self.numbers)
+
+    @property
+    def sentence(self) -> str:
+        """ "4 of 7 recommendations have no actions: 3, 5, 6, 7"."""
+        count = len(self.numbers)
+        verb = "has" if count == 1 else "have"
+        noun = "recommendation" if self.total == 1 else "recommendations"
+        return f"{count} of {self.total} {noun} {verb} no actions: {', '.join(self.numbers)}"
+
+
+def recommendations_without_actions(inspection_id: int) -> Unactioned:
+    """Recommendations that no live (unarchived) action answers, in plan order."""
+    has_action = (
+        select(Action.id).where(Action.recommendation_id == Recommendation.id, Action.archived_at.is_(None)).exists()
+    )
+    rows = db.session.execute(
+        select(Recommendation.number, has_action)
+        .where(Recommendation.inspection_id == inspection_id)
+        .order_by(Recommendation.position, Recommendation.id)
+    ).all()
+    return Unactioned([number for number, answered in rows if not answered], len(rows))
+
+
 def default_due_for(recommendation: Recommendation, deadline: StatutoryDeadline | None) -> date | None:
     """The due date a new action under `recommendation` starts with (DESIGN §5)."""
     inspection = recommendation.inspection

@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import joinedload
 
 from tracker.actions.services import (
     action_plan_deadline,
@@ -49,6 +49,7 @@ XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.she
 RAG_FILLS = {"red": "F6D7D2", "amber": "FCD6C3", "green": "CCE2D8", "blue": "D2E2F1"}
 COLUMN_WIDTHS = {
     "recommendation": 16,
+    "recommendation_text": 40,
     "timescale": 22,
     "reference": 11,
     "title": 50,
@@ -64,6 +65,7 @@ COLUMN_WIDTHS = {
     "latest_progress": 60,
 }
 DATE_KEYS = ("start_on", "due_on")
+ACTION_KEYS = tuple(c.key for c in COLUMNS if c.key not in ("recommendation", "recommendation_text", "timescale"))
 
 
 class UnreadableSpreadsheet(ValueError):
@@ -74,7 +76,10 @@ class UnreadableSpreadsheet(ValueError):
 
 
 def plan_rows(inspection: Inspection) -> list[dict[str, Any]]:
-    """The inspection's live actions in plan order as {column key: value}; dates stay dates."""
+    """The inspection's live actions in plan order as {column key: value}; dates stay dates.
+
+    A recommendation with no live action still has a row (its action cells empty), so the sheet is the whole plan.
+    """
     latest = (
         select(ProgressUpdate.action_id, func.max(ProgressUpdate.id).label("update_id"))
         .group_by(ProgressUpdate.action_id)
@@ -82,34 +87,50 @@ def plan_rows(inspection: Inspection) -> list[dict[str, Any]]:
     )
     query = (
         select(Action, ProgressUpdate.narrative)
-        .join(Action.recommendation)
         .outerjoin(latest, latest.c.action_id == Action.id)
         .outerjoin(ProgressUpdate, ProgressUpdate.id == latest.c.update_id)
-        .options(contains_eager(Action.recommendation), joinedload(Action.owner))
+        .options(joinedload(Action.owner))
         .where(Action.inspection_id == inspection.id, Action.archived_at.is_(None))
-        .order_by(Recommendation.position, Recommendation.id, Action.position, Action.id)
+        .order_by(Action.position, Action.id)
+    )
+    by_recommendation: dict[int, list[tuple[Action, str | None]]] = {}
+    for action, narrative in db.session.execute(query):
+        by_recommendation.setdefault(action.recommendation_id, []).append((action, narrative))
+    recommendations = db.session.scalars(
+        select(Recommendation)
+        .where(Recommendation.inspection_id == inspection.id)
+        .order_by(Recommendation.position, Recommendation.id)
     )
     rows = []
-    for action, narrative in db.session.execute(query):
-        rows.append(
-            {
-                "recommendation": recommendation_prefix(action.recommendation),
-                "timescale": action.recommendation.timescale.label,
-                "reference": action.reference,
-                "title": action.title,
-                "description": action.description,
-                "owner_email": action.owner.email if action.owner else "",
-                "owner_name": action.owner.name if action.owner else "",
-                "lead_agency": action.lead_agency,
-                "start_on": action.start_on,
-                "due_on": action.due_on,
-                "success_criteria": action.success_criteria,
-                "status": STATUS_LABELS[action.status.value],
-                "rag": RAG_LABELS[action.rag.value] if action.rag else "",
-                "latest_progress": narrative or "",
-            }
-        )
+    for recommendation in recommendations:
+        about = {
+            "recommendation": recommendation_prefix(recommendation),
+            "recommendation_text": recommendation.text,
+            "timescale": recommendation.timescale.label,
+        }
+        actions = by_recommendation.get(recommendation.id)
+        if not actions:
+            rows.append({**about, **dict.fromkeys(ACTION_KEYS, "")})
+        for action, narrative in actions or []:
+            rows.append({**about, **_action_cells(action, narrative)})
     return rows
+
+
+def _action_cells(action: Action, narrative: str | None) -> dict[str, Any]:
+    return {
+        "reference": action.reference,
+        "title": action.title,
+        "description": action.description,
+        "owner_email": action.owner.email if action.owner else "",
+        "owner_name": action.owner.name if action.owner else "",
+        "lead_agency": action.lead_agency,
+        "start_on": action.start_on,
+        "due_on": action.due_on,
+        "success_criteria": action.success_criteria,
+        "status": STATUS_LABELS[action.status.value],
+        "rag": RAG_LABELS[action.rag.value] if action.rag else "",
+        "latest_progress": narrative or "",
+    }
 
 
 def export_xlsx(inspection: Inspection) -> bytes:
@@ -134,7 +155,7 @@ def export_xlsx(inspection: Inspection) -> bytes:
         _format_row(sheet, sheet.max_row)
     for index, column in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = COLUMN_WIDTHS[column.key]
-    sheet.freeze_panes = "D2"
+    sheet.freeze_panes = "E2"
     sheet.auto_filter.ref = sheet.dimensions
     buffer = io.BytesIO()
     workbook.save(buffer)

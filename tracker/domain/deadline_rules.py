@@ -19,6 +19,11 @@ Kind = Literal["publish_report", "action_plan"]
 ANCHORS: Final[tuple[Anchor, ...]] = ("received_on", "published_on")
 
 
+def no_date_phrase(missing: str) -> str:
+    """ "No date set: the date the council received the report not recorded": one wording everywhere."""
+    return f"No date set: {missing} not recorded" if missing else "No date set"
+
+
 @dataclass(frozen=True)
 class DeadlineRule:
     """A statutory duty to do something within a number of working days of a report."""

@@ -28,6 +28,7 @@ class Column:
 
 COLUMNS: Final[tuple[Column, ...]] = (
     Column("recommendation", "Recommendation", ("recommendation number", "rec", "rec no")),
+    Column("recommendation_text", "Recommendation text", ("recommendation wording",)),
     Column("timescale", "Timescale"),
     Column("reference", "Reference", ("ref", "action reference", "action ref"), 20),
     Column("title", "Action", ("action title", "title"), 300),
@@ -45,8 +46,10 @@ COLUMNS: Final[tuple[Column, ...]] = (
 HEADERS: Final = tuple(column.header for column in COLUMNS)
 REQUIRED_KEYS: Final = ("recommendation", "title")
 # Written for people reading the sheet; an import takes the owner from the email and the
-# timescale from the recommendation.
-READ_ONLY_KEYS: Final = ("timescale", "owner_name")
+# recommendation's wording and timescale from the recommendation.
+READ_ONLY_KEYS: Final = ("recommendation_text", "timescale", "owner_name")
+# What says which recommendation a row belongs to, rather than what the action is.
+_RECOMMENDATION_KEYS: Final = ("recommendation", "recommendation_text", "timescale")
 
 STATUS_WORDS: Final = {
     "not started": "not_started",
@@ -359,7 +362,8 @@ def _number_blank_references(rows: list[PlanRow], context: PlanContext) -> None:
 
 
 def is_blank(cells: Mapping[str, object]) -> bool:
-    return all(cell_text(value) == "" for value in cells.values())
+    """Nothing in the row about an action: an empty row, or an exported recommendation that has no actions."""
+    return all(cell_text(value) == "" for key, value in cells.items() if key not in _RECOMMENDATION_KEYS)
 
 
 __all__ = [

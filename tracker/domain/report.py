@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
+from tracker.domain.deadline_rules import no_date_phrase
 from tracker.domain.working_days import working_days_between
 
 RAG_ORDER: Final = ("red", "amber", "green", "blue", "none")
@@ -132,6 +133,8 @@ class DeadlineRecord:
     met_on: date | None
     source: str = ""
     due_on_changes: tuple[FieldChange, ...] = ()
+    # What the date is counted from ("the date the council received the report"), named when it is missing.
+    anchor_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -245,6 +248,7 @@ class Figures:
     rag_change: list[RagChangeRow] | None
     improved: int | None
     worsened: int | None
+    deadlines_no_date: int = 0
 
 
 @dataclass
@@ -265,6 +269,10 @@ class ActionRow:
     working_days_overdue: int | None
     previous_rag: str | None = None
 
+    @property
+    def progress_text(self) -> str:
+        return progress_text(self.progress, self.progress_on)
+
 
 @dataclass
 class ExceptionRow:
@@ -276,6 +284,23 @@ class ExceptionRow:
     status: str
     working_days_overdue: int | None
     progress: str
+    progress_on: date | None = None
+
+    @property
+    def progress_text(self) -> str:
+        return progress_text(self.progress, self.progress_on)
+
+
+def progress_text(narrative: str, updated_on: date | None) -> str:
+    """The narrative; for an update that gave only a status or rating, "Updated 26 November 2026 (no narrative)".
+
+    "No progress recorded yet" is kept for an action with no update at all as at the date.
+    """
+    if narrative:
+        return narrative
+    if updated_on is not None:
+        return f"Updated {format_day(updated_on)} (no narrative)"
+    return "No progress recorded yet"
 
 
 @dataclass
@@ -295,10 +320,21 @@ class DeadlineRow:
     met_on: date | None
     state: str
     source: str = ""
+    anchor_name: str = ""
 
     @property
     def state_label(self) -> str:
+        """ "Met late", or for a deadline without a date what is missing to count it."""
+        if self.state == "no_date":
+            return no_date_phrase(self.anchor_name)
         return DEADLINE_STATES[self.state]
+
+    @property
+    def met_label(self) -> str:
+        """The Met column: blank while there is no date to meet, rather than "Not met"."""
+        if self.state == "no_date":
+            return ""
+        return format_short_day(self.met_on, "Not met")
 
 
 DEADLINE_STATES: Final = {
@@ -306,6 +342,7 @@ DEADLINE_STATES: Final = {
     "met_late": "Met late",
     "missed": "Missed: not yet met",
     "due": "Not yet due",
+    "no_date": "No date set",
 }
 
 
@@ -630,17 +667,22 @@ def paragraphs(text: str, prefix: str) -> list[Paragraph]:
 
 
 def deadline_as_at(deadline: DeadlineRecord, as_at: date, cutoff: datetime) -> DeadlineRow:
-    """Met (on time or late) if met by the as-at date; otherwise missed once its due date has passed."""
+    """Met (on time or late) if met by the as-at date; otherwise missed once its due date has passed.
+
+    A deadline with no date as at the date (its anchor was not recorded) is neither due nor missed.
+    """
     due_value = _value_in_force(deadline.due_on_changes, cutoff, _iso(deadline.due_on))
     due_on = _as_date(due_value)
     met_on = deadline.met_on if deadline.met_on and deadline.met_on <= as_at else None
     if met_on is not None:
         state = "met" if due_on is None or met_on <= due_on else "met_late"
-    elif due_on is not None and due_on < as_at:
+    elif due_on is None:
+        state = "no_date"
+    elif due_on < as_at:
         state = "missed"
     else:
         state = "due"
-    return DeadlineRow(deadline.title, due_on, met_on, state, deadline.source)
+    return DeadlineRow(deadline.title, due_on, met_on, state, deadline.source, deadline.anchor_name)
 
 
 def _count_by_rag(states: Iterable[ActionState]) -> dict[str, int]:
@@ -695,6 +737,7 @@ def compute_figures(
         rag_change=change,
         improved=improved,
         worsened=worsened,
+        deadlines_no_date=sum(d.state == "no_date" for d in deadlines),
     )
 
 
@@ -746,14 +789,19 @@ def exceptions_sentence(states: dict[int, ActionState], deadlines: list[Deadline
 
 
 def deadlines_sentence(figures: Figures) -> str:
-    total = figures.deadlines_met + figures.deadlines_missed + figures.deadlines_pending
+    """Every deadline counted once; those with no date are counted apart, never as "not yet due"."""
+    no_date = figures.deadlines_no_date
+    total = figures.deadlines_met + figures.deadlines_missed + figures.deadlines_pending + no_date
     if total == 0:
         return "No statutory deadlines are recorded for this inspection."
-    return (
-        f"Of {_plural(total, 'statutory deadline')}, {figures.deadlines_met} "
-        f"{'was' if figures.deadlines_met == 1 else 'were'} met on time, {figures.deadlines_missed} missed or met "
-        f"late and {figures.deadlines_pending} not yet due."
-    )
+    parts = [
+        f"{figures.deadlines_met} {'was' if figures.deadlines_met == 1 else 'were'} met on time",
+        f"{figures.deadlines_missed} missed or met late",
+        f"{figures.deadlines_pending} not yet due",
+    ]
+    if no_date:
+        parts.append(f"{no_date} with no date set because the date it is counted from is not recorded")
+    return f"Of {_plural(total, 'statutory deadline')}, {', '.join(parts[:-1])} and {parts[-1]}."
 
 
 def change_sentence(figures: Figures, previous_as_at: date | None) -> str:
@@ -790,6 +838,7 @@ def red_or_overdue(states: dict[int, ActionState], as_at: date, holidays: Contai
                 status=state.status,
                 working_days_overdue=_working_days_overdue(state, as_at, holidays),
                 progress=state.update.narrative if state.update else "",
+                progress_on=state.update.created_at.date() if state.update else None,
             )
         )
     return sorted(rows, key=lambda r: (-(r.working_days_overdue or -1), _reference_key(r.reference)))
@@ -935,7 +984,14 @@ def _from_json(kind: Any, data: Any) -> Any:
         return date.fromisoformat(data)
     if dataclasses.is_dataclass(kind):
         hints = _hints(kind)
-        return kind(**{f.name: _from_json(hints[f.name], data.get(f.name)) for f in dataclasses.fields(kind)})
+        # A field added since a report was issued takes its default rather than None.
+        return kind(
+            **{
+                f.name: _from_json(hints[f.name], data.get(f.name))
+                for f in dataclasses.fields(kind)
+                if f.name in data or (f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING)
+            }
+        )
     return data
 
 

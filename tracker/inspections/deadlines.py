@@ -8,7 +8,7 @@ from datetime import date
 
 from tracker.audit.services import apply_changes, record_change
 from tracker.clock import BANK_HOLIDAYS
-from tracker.domain.deadline_rules import DeadlineRule, compute_due_on, rules_for_framework
+from tracker.domain.deadline_rules import DeadlineRule, compute_due_on, no_date_phrase, rules_for_framework
 from tracker.domain.due_phrase import due_phrase
 from tracker.domain.working_days import add_working_days, working_days_between
 from tracker.extensions import db
@@ -120,7 +120,7 @@ class DeadlineStatus:
     @property
     def tag_text(self) -> str:
         return {
-            "waiting": "No date yet",
+            "waiting": "No date set",
             "upcoming": "Open",
             "due_soon": "Due soon",
             "due_today": "Due today",
@@ -128,6 +128,11 @@ class DeadlineStatus:
             "met": "Met",
             "met_late": "Missed",
         }[self.state]
+
+
+def no_date_text(deadline: StatutoryDeadline) -> str:
+    """ "No date set: the date the council received the report not recorded", worded as in the report."""
+    return no_date_phrase(ANCHOR_NAMES.get(deadline.anchor, "") if deadline.anchor else "")
 
 
 def _plural(count: int) -> str:
@@ -142,9 +147,7 @@ def deadline_status(deadline: StatutoryDeadline, today: date) -> DeadlineStatus:
         late = working_days_between(deadline.due_on, deadline.met_on, BANK_HOLIDAYS)
         return DeadlineStatus("met_late", f"Missed: done on {format_date(deadline.met_on)}, {_plural(late)} late", late)
     if deadline.due_on is None:
-        return DeadlineStatus(
-            "waiting", f"Enter {ANCHOR_NAMES.get(deadline.anchor, 'the date')} to count this deadline"
-        )
+        return DeadlineStatus("waiting", no_date_text(deadline))
     days = working_days_between(today, deadline.due_on, BANK_HOLIDAYS)
     if days < 0:
         return DeadlineStatus("missed", f"Missed by {_plural(-days)}", days)

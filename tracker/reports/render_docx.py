@@ -17,7 +17,6 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 
 from tracker.domain.charts import rag_by_timescale_chart, rag_over_time_chart
 from tracker.domain.report import (
-    DEADLINE_STATES,
     RAG_WORDS,
     STATUS_LABELS,
     Paragraph,
@@ -266,7 +265,7 @@ def _exceptions(document: Document, model: ReportModel) -> None:
                     if row.working_days_overdue is not None
                     else "Not overdue",
                     RAG_WORDS[row.rag],
-                    row.progress or "No progress recorded",
+                    row.progress_text,
                 ]
                 for row in model.red_or_overdue
             ],
@@ -300,10 +299,7 @@ def _deadline_table(document: Document, rows: list, caption: str) -> None:  # no
     _table(
         document,
         ["Deadline", "Due", "Met", "Position"],
-        [
-            [d.title, format_short_day(d.due_on), format_short_day(d.met_on, "Not met"), DEADLINE_STATES[d.state]]
-            for d in rows
-        ],
+        [[d.title, format_short_day(d.due_on, "Not set"), d.met_label, d.state_label] for d in rows],
         size=9,
         caption=caption,
     )
@@ -410,8 +406,8 @@ def _appendix(document: Document, model: ReportModel) -> None:
                     ],
                     a.success_criteria,
                     [
-                        a.progress or "No progress recorded",
-                        f"Updated {format_short_day(a.progress_on)}" if a.progress_on else "",
+                        a.progress_text,
+                        f"Updated {format_short_day(a.progress_on)}" if a.progress and a.progress_on else "",
                     ],
                     STATUS_LABELS[a.status],
                     RAG_WORDS[a.rag],

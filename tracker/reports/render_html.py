@@ -11,7 +11,6 @@ from markupsafe import Markup
 
 from tracker.domain.charts import rag_by_timescale_chart, rag_over_time_chart, to_svg
 from tracker.domain.report import (
-    DEADLINE_STATES,
     RAG_MEANINGS,
     RAG_WORDS,
     STATUS_LABELS,
@@ -46,7 +45,6 @@ def template_context(model: ReportModel) -> dict[str, object]:
         "rag_words": RAG_WORDS,
         "rag_meanings": RAG_MEANINGS,
         "status_labels": STATUS_LABELS,
-        "deadline_states": DEADLINE_STATES,
     }
 
 

@@ -27,6 +27,7 @@ from tracker.domain.report import (
     build_report,
 )
 from tracker.extensions import db
+from tracker.inspections.deadlines import ANCHOR_NAMES
 from tracker.models import (
     Action,
     AuditEvent,
@@ -147,7 +148,7 @@ def _deadline_records(inspection_id: int) -> tuple[DeadlineRecord, ...]:
         db.session.scalars(
             select(StatutoryDeadline)
             .where(StatutoryDeadline.inspection_id == inspection_id)
-            .order_by(StatutoryDeadline.due_on, StatutoryDeadline.id)
+            .order_by(StatutoryDeadline.due_on.is_(None), StatutoryDeadline.due_on, StatutoryDeadline.id)
         )
     )
     events = db.session.scalars(
@@ -163,7 +164,14 @@ def _deadline_records(inspection_id: int) -> tuple[DeadlineRecord, ...]:
     for event in events:
         by_deadline.setdefault(event.entity_id, []).append(event)
     return tuple(
-        DeadlineRecord(d.title, d.due_on, d.met_on, d.rule_source or "", _changes(by_deadline.get(d.id, [])))
+        DeadlineRecord(
+            d.title,
+            d.due_on,
+            d.met_on,
+            d.rule_source or "",
+            _changes(by_deadline.get(d.id, [])),
+            anchor_name=ANCHOR_NAMES.get(d.anchor, "") if d.anchor else "",
+        )
         for d in deadlines
     )
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
 from tests.conftest import sign_in, soup
+from tests.factories import ActionFactory, RecommendationFactory
 from tests.integration.actions.conftest import Plan
 from tracker.models import AuditEvent, DeadlineKind, Inspection, PlanStatus, StatutoryDeadline
 
@@ -122,3 +123,50 @@ def test_a_double_clicked_status_change_changes_it_once(client, db_session, plan
     events = db_session.scalars(select(AuditEvent).where(AuditEvent.field == "plan_status")).all()
     assert len(events) == 1
     assert "The action plan is now published" in soup(client.get(second.headers["Location"])).text
+
+
+def test_publishing_with_recommendations_without_actions_asks_for_confirmation(client, db_session, plan: Plan) -> None:
+    for number in ("3", "4"):
+        RecommendationFactory(inspection=plan.inspection, number=number, position=int(number))
+    ActionFactory(recommendation=plan.six_months, reference="2.2", archived_at=datetime(2026, 11, 1, tzinfo=UTC))
+    plan.other_action.archived_at = datetime(2026, 11, 1, tzinfo=UTC)
+    db_session.commit()
+    sign_in(client, plan.manager)
+    url = f"/inspections/{plan.inspection.id}/plan/status"
+    page = soup(client.get(url))
+    assert "3 of 4 recommendations have no actions: 2, 3, 4" in page.select_one(".govuk-warning-text").text
+
+    data = {"status": "published", "published_on": ["1", "9", "2008"]}
+    response = client.submit(url, data)
+    assert response.status_code == 400
+    page = soup(response)
+    assert "Confirm that the plan should go ahead although some recommendations have no actions" in (
+        page.select_one(".govuk-error-summary").text
+    )
+    assert [i.get("value") for i in page.select("input[name='published_on']")] == ["1", "9", "2008"]
+    assert page.select_one("input[name='status'][value='published']").has_attr("checked")
+    assert plan.inspection.plan_status == PlanStatus.DRAFT
+
+    response = client.submit(url, {**data, "confirm_unactioned": "y"})
+    assert response.status_code == 302
+    db_session.refresh(plan.inspection)
+    assert plan.inspection.plan_status == PlanStatus.PUBLISHED
+
+
+def test_a_plan_with_every_recommendation_answered_publishes_without_a_warning(client, db_session, plan: Plan) -> None:
+    sign_in(client, plan.manager)
+    url = f"/inspections/{plan.inspection.id}/plan/status"
+    assert soup(client.get(url)).select_one(".govuk-warning-text") is None
+    response = client.submit(url, {"status": "published", "published_on": ["1", "9", "2008"]})
+    assert response.status_code == 302
+
+
+def test_the_dashboard_counts_recommendations_without_actions(client, db_session, plan: Plan) -> None:
+    RecommendationFactory(inspection=plan.inspection, number="3", position=2)
+    db_session.commit()
+    sign_in(client, plan.viewer)
+    page = soup(client.get(f"/inspections/{plan.inspection.id}/dashboard"))
+    card = next(p for p in page.select(".app-count-card") if "without actions" in p.text)
+    assert card.select_one(".app-count-card__number").text == "1"
+    assert card.select_one("a")["href"] == f"/inspections/{plan.inspection.id}/plan"
+    assert "3 of 3" in card.text

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import date
 from urllib.parse import parse_qs, urlparse
 
+from sqlalchemy import select
+
 from tests.conftest import sign_in, soup
 from tests.factories import ActionFactory, InspectionFactory, ProgressUpdateFactory, RecommendationFactory, UserFactory
 from tests.integration.actions.conftest import Plan
-from tracker.models import ActionStatus, Rag, Timescale
+from tracker.models import ActionStatus, DeadlineAnchor, Rag, StatutoryDeadline, Timescale
 
 
 def my_actions(client, query: str = "") -> list[tuple[str, list[str]]]:  # noqa: ANN001
@@ -164,3 +166,23 @@ def test_the_dashboard_counts_by_rag_and_timescale(client, db_session, plan: Pla
     assert "16 working days overdue" in page.text
     assert "Publish the action plan" in page.text and "Publish the report locally" in page.text
     assert "Latest news from the front line" in page.text
+
+
+def test_the_dashboard_words_a_deadline_without_a_date_as_the_report_does(client, db_session, plan: Plan) -> None:
+    plan.inspection.received_on = None
+    publish = db_session.scalars(
+        select(StatutoryDeadline).where(
+            StatutoryDeadline.inspection_id == plan.inspection.id,
+            StatutoryDeadline.title == "Publish the report locally",
+        )
+    ).one()
+    publish.anchor = DeadlineAnchor.RECEIVED_ON
+    publish.due_on = publish.computed_due_on = None
+    db_session.commit()
+    sign_in(client, plan.viewer)
+    page = soup(client.get(f"/inspections/{plan.inspection.id}/dashboard"))
+    row = next(tr for tr in page.select("table tr") if "Publish the report locally" in tr.text)
+    assert [td.text.strip() for td in row.select("td")][1:] == [
+        "Not set",
+        "No date set: the date the council received the report not recorded",
+    ]

@@ -351,3 +351,27 @@ def test_the_inspection_rule_for_suggesting_amber_can_be_changed_and_is_audited(
     assert (event.old_value, event.new_value, event.actor_id) == ("10", "20", plan.manager.id)
     history = soup(client.get(f"/inspections/{plan.inspection.id}")).text
     assert "Amber suggested within (working days)" in history
+
+
+def test_reasons_and_notes_ending_in_a_full_stop_are_not_given_another(client, db_session, plan: Plan) -> None:
+    ProgressUpdateFactory(
+        action=plan.action,
+        requested_due_on=date(2027, 2, 26),
+        request_reason="The contract ends in January 2027.",
+        request_state=DueDateRequestState.PENDING,
+    )
+    ProgressUpdateFactory(
+        action=plan.action,
+        requested_due_on=date(2027, 3, 26),
+        request_reason="Staff are on leave",
+        request_state=DueDateRequestState.APPROVED,
+        decided_by=plan.manager,
+        decided_at=datetime(2026, 11, 20, 10, tzinfo=UTC),
+        decision_note="Keep the monthly audits going.",
+    )
+    db_session.commit()
+    sign_in(client, plan.manager)
+    text = " ".join(soup(client.get(f"/actions/{plan.action.id}")).select_one(".app-timeline").text.split())
+    assert "ends in January 2027. Waiting for a decision." in text
+    assert "Staff are on leave. Approved by Jo Clarke on 20 November 2026: Keep the monthly audits going." in text
+    assert ".." not in text

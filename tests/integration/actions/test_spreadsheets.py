@@ -63,10 +63,10 @@ def test_the_xlsx_export_is_formatted(client, full_plan: Plan) -> None:
     )
     sheet = load_workbook(io.BytesIO(response.data)).active
     header = [cell.value for cell in sheet[1]]
-    assert header[:4] == ["Recommendation", "Timescale", "Reference", "Action"]
+    assert header[:5] == ["Recommendation", "Recommendation text", "Timescale", "Reference", "Action"]
     assert all(cell.font.bold for cell in sheet[1])
-    assert sheet.freeze_panes == "D2"
-    rows = {row[2].value: row for row in sheet.iter_rows(min_row=2)}
+    assert sheet.freeze_panes == "E2"
+    rows = {row[3].value: row for row in sheet.iter_rows(min_row=2)}
     assert list(rows) == ["1.1", "1.2", "2.1", "2.2"]
     due = rows["1.2"][header.index("Due date")]
     assert due.value == datetime(2008, 9, 9) and due.is_date and due.number_format == "dd/mm/yyyy"
@@ -90,6 +90,19 @@ def test_the_csv_export_protects_formula_like_text(client, full_plan: Plan) -> N
     assert second["Action"].startswith("'=HYPERLINK")
     assert second["Success criteria"].startswith("'- every file")
     assert second["Due date"] == "2008-09-09" and second["Status"] == "Complete"
+
+
+def test_the_export_is_the_whole_plan_with_each_recommendations_wording(client, db_session, full_plan: Plan) -> None:
+    RecommendationFactory(inspection=full_plan.inspection, number="3", text="review the LSCB's procedures", position=2)
+    db_session.commit()
+    sign_in(client, full_plan.viewer)
+    response = client.get(f"/inspections/{full_plan.inspection.id}/plan/download/xlsx")
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    rows = [[cell.value for cell in row[:5]] for row in sheet.iter_rows(min_row=2)]
+    assert [row[0] for row in rows] == ["1", "1", "2", "2", "3"]
+    assert rows[0][1] == full_plan.immediate.text
+    assert rows[-1] == ["3", "review the LSCB's procedures", full_plan.immediate.timescale.label, None, None]
+    assert all(cell.value is None for cell in list(sheet.iter_rows(min_row=6))[0][3:])
 
 
 def plan_snapshot(db_session, inspection_id: int) -> list[tuple]:  # noqa: ANN001
@@ -125,6 +138,9 @@ def test_round_trip_into_an_empty_inspection_gives_the_same_plan(
     copy = InspectionFactory(managers=[full_plan.manager], published_on=full_plan.inspection.published_on)
     RecommendationFactory(inspection=copy, number="1", timescale=Timescale.IMMEDIATE, position=0)
     RecommendationFactory(inspection=copy, number="2", timescale=Timescale.SIX_MONTHS, position=1)
+    # Exported as a row with no action, and skipped on import.
+    RecommendationFactory(inspection=full_plan.inspection, number="3", position=2)
+    RecommendationFactory(inspection=copy, number="3", position=2)
     db_session.commit()
     sign_in(client, full_plan.manager)
     exported = client.get(f"/inspections/{full_plan.inspection.id}/plan/download/{file_format}").data

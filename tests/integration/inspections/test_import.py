@@ -66,7 +66,11 @@ def test_a_real_pdf_goes_to_the_review_page(client, manager, db_session) -> None
     assert len(page.select("textarea[name$='-text']")) > 0
     # ILACS reports print no publication date: it is asked for, not guessed.
     assert [page.select_one(f"#published_on-{p}")["value"] for p in ("day", "month", "year")] == ["", "", ""]
-    assert "No publication date found" in page.select_one(".app-import-warnings").text
+    warnings = page.select_one(".app-import-warnings").text
+    assert "No publication date found: enter it under Inspection details" in warnings
+    # Shown on the review page, so it names the section of this page, not "the review page".
+    assert "review page" not in warnings
+    assert page.select_one("h2#details").text == "Inspection details"
 
 
 def test_a_word_document_goes_to_the_review_page(client, manager, db_session) -> None:

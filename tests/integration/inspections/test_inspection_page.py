@@ -87,7 +87,7 @@ def test_an_ilacs_plan_counted_after_publication(client, manager, db_session) ->
     page = soup(client.get(f"/inspections/{inspection_id}"))
     block = _text(_deadline_block(page, statement.id))
     assert "15 July 2022" in block and "counted from the next working day" in block
-    assert "Enter the date the council received the report to count this deadline" in _text(
+    assert "No date set: the date the council received the report not recorded" in _text(
         _deadline_block(page, publish.id)
     )
 

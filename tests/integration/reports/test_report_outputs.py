@@ -6,10 +6,22 @@ import io
 from datetime import date
 
 import pdfplumber
+from bs4 import BeautifulSoup
 from docx import Document
 
+from tests.factories import ProgressUpdateFactory
 from tests.integration.reports.conftest import AS_AT, Plan, at, change_due_date
-from tracker.models import ActionStatus, ProgressReport, ProgressUpdate, Rag, ReportState
+from tracker.models import (
+    ActionStatus,
+    DeadlineAnchor,
+    DeadlineCounting,
+    DeadlineKind,
+    ProgressReport,
+    ProgressUpdate,
+    Rag,
+    ReportState,
+    StatutoryDeadline,
+)
 from tracker.reports import services
 from tracker.reports.render_docx import render_docx
 from tracker.reports.render_html import render_document
@@ -392,3 +404,67 @@ def test_the_change_table_uses_a_real_minus_sign(plan: Plan, db_session) -> None
     column = [row.cells[3].text for row in change.rows[1:]]
     assert "\N{MINUS SIGN}2" in column and not any(text.startswith("-") for text in column)
     assert "\N{MINUS SIGN}2" in render_document(model)
+
+
+def test_a_deadline_whose_receipt_date_was_never_entered_has_no_date_in_every_format(plan: Plan, db_session) -> None:
+    db_session.add(
+        StatutoryDeadline(
+            inspection=plan.inspection,
+            kind=DeadlineKind.PUBLISH_REPORT,
+            title="Publish the report locally",
+            working_days=30,
+            anchor=DeadlineAnchor.RECEIVED_ON,
+            counting=DeadlineCounting.BEGINNING_WITH,
+        )
+    )
+    db_session.commit()
+    model = services.model_for(report_for(plan, db_session))
+    phrase = "No date set: the date the council received the report not recorded"
+    sentence = (
+        "Of 2 statutory deadlines, 1 was met on time, 0 missed or met late, 0 not yet due and "
+        "1 with no date set because the date it is counted from is not recorded."
+    )
+
+    html = BeautifulSoup(render_document(model), "html.parser")
+    row = next(tr for tr in html.select("table tr") if "Publish the report locally" in tr.text)
+    assert [td.get_text(" ", strip=True) for td in row.select("td")] == [
+        "Publish the report locally",
+        "Not set",
+        "",
+        phrase,
+    ]
+    assert sentence in " ".join(html.text.split())
+
+    text, _pages, cells = _pdf_text(render_pdf(model))
+    assert phrase in cells and "Not met" not in cells
+    assert sentence in " ".join(text.split())
+
+    document = Document(io.BytesIO(render_docx(model)))
+    table = next(t for t in document.tables if t.rows[0].cells[0].text == "Deadline")
+    assert [c.text for c in table.rows[-1].cells] == ["Publish the report locally", "Not set", "", phrase]
+    assert sentence in " ".join(p.text for p in document.paragraphs)
+
+
+def test_an_update_with_a_rating_but_no_narrative_is_shown_as_an_update_in_every_format(plan: Plan, db_session) -> None:
+    ProgressUpdateFactory(
+        action=plan.actions["green"],
+        created_at=at(date(2026, 11, 18)),
+        status=ActionStatus.IN_PROGRESS,
+        rag=Rag.GREEN,
+        narrative="",
+    )
+    db_session.commit()
+    model = services.model_for(report_for(plan, db_session))
+    words = "Updated 18 November 2026 (no narrative)"
+
+    html = BeautifulSoup(render_document(model), "html.parser")
+    row = next(tr for tr in html.select("table tr") if "Publish a summary leaflet" in tr.text)
+    assert words in row.get_text(" ", strip=True)
+    assert "No progress recorded" not in html.text
+
+    _text, _pages, cells = _pdf_text(render_pdf(model))
+    assert words in cells
+
+    document = Document(io.BytesIO(render_docx(model)))
+    row = next(r for t in document.tables for r in t.rows if r.cells[0].text == "1.2")
+    assert any(words in cell.text for cell in row.cells)

@@ -14,10 +14,10 @@ from .results import ImportResult
 logger = logging.getLogger(__name__)
 
 NO_RECOMMENDATIONS = "No recommendations were found. Mark them by hand from the text below."
-NO_PUBLICATION_DATE = "No publication date found: enter it on the review page"
-NO_AUTHORITY = "No local authority found: enter it on the review page"
-NO_INSPECTION_DATES = "No inspection dates found: enter them on the review page"
-NO_FRAMEWORK = "The inspection framework was not recognised: choose it on the review page"
+NO_PUBLICATION_DATE = "No publication date found: enter it under Inspection details"
+NO_AUTHORITY = "No local authority found: enter it under Inspection details"
+NO_INSPECTION_DATES = "No inspection dates found: enter them under Inspection details"
+NO_FRAMEWORK = "The inspection framework was not recognised: choose it under Inspection details"
 COULD_NOT_READ = "Part of the report could not be read automatically: check the details against the text below"
 
 
