@@ -444,3 +444,12 @@ def test_an_update_without_a_narrative_is_progress_not_nothing() -> None:
     assert rows == {"1.1": "Updated 2 November 2026 (no narrative)", "1.2": "No progress recorded yet"}
     earlier = build_report(history(rated, untouched), NARRATIVE, inputs(date(2026, 10, 30)))
     assert {row.reference: row.progress_text for row in earlier.all_actions()}["1.1"] == "No progress recorded yet"
+
+
+def test_an_update_is_dated_by_the_london_day_it_was_made() -> None:
+    # 23:30 UTC on 14 July is 00:30 on 15 July in London (summer time).
+    made = UpdateRecord(created_at=at(date(2026, 7, 14), 23, 30), status="in_progress", rag="green", narrative="")
+    late = action(1, updates=(made,))
+    model = build_report(history(late), NARRATIVE, inputs())
+    rows = {row.reference: row.progress_text for row in model.all_actions()}
+    assert rows["1.1"] == "Updated 15 July 2026 (no narrative)"

@@ -52,6 +52,11 @@ def rag_key() -> list[tuple[str, str, str]]:
     return [(rag, RAG_WORDS[rag], RAG_MEANINGS[rag]) for rag in RAG_ORDER]
 
 
+def local_day(instant: datetime, timezone: str) -> date:
+    """The day an instant (UTC) falls on in `timezone`: an update at 23:30 on a summer evening is that day's."""
+    return instant.astimezone(ZoneInfo(timezone)).date()
+
+
 def day_end_utc(day: date, timezone: str) -> datetime:
     """The first instant after `day` ends in `timezone`: "on or before `day`" means before this."""
     local_midnight = datetime.combine(day + timedelta(days=1), time(0), tzinfo=ZoneInfo(timezone))
@@ -593,11 +598,11 @@ def build_report(history: PlanHistory, narrative: Narrative, inputs: ReportInput
         report_authors=[block.splitlines() for block in _blocks(narrative.report_authors)],
         figures=figures,
         trend=trend,
-        red_or_overdue=red_or_overdue(states, inputs.as_at, inputs.holidays),
+        red_or_overdue=red_or_overdue(states, inputs.as_at, inputs.holidays, inputs.timezone),
         missed_deadlines=[d for d in deadlines if d.state in ("missed", "met_late")],
         revised_due_dates=revised_due_dates(states, cutoff),
         deadlines=deadlines,
-        appendix=build_appendix(history, states, previous, inputs.as_at, inputs.holidays),
+        appendix=build_appendix(history, states, previous, inputs.as_at, inputs.holidays, inputs.timezone),
     )
 
 
@@ -821,7 +826,9 @@ def _working_days_overdue(state: ActionState, as_at: date, holidays: Container[d
     return working_days_between(state.due_on, as_at, holidays)
 
 
-def red_or_overdue(states: dict[int, ActionState], as_at: date, holidays: Container[date]) -> list[ExceptionRow]:
+def red_or_overdue(
+    states: dict[int, ActionState], as_at: date, holidays: Container[date], timezone: str
+) -> list[ExceptionRow]:
     """Red or overdue actions, most overdue first, then the red ones by reference."""
     rows = []
     for state in states.values():
@@ -838,7 +845,7 @@ def red_or_overdue(states: dict[int, ActionState], as_at: date, holidays: Contai
                 status=state.status,
                 working_days_overdue=_working_days_overdue(state, as_at, holidays),
                 progress=state.update.narrative if state.update else "",
-                progress_on=state.update.created_at.date() if state.update else None,
+                progress_on=local_day(state.update.created_at, timezone) if state.update else None,
             )
         )
     return sorted(rows, key=lambda r: (-(r.working_days_overdue or -1), _reference_key(r.reference)))
@@ -895,7 +902,9 @@ def revised_due_dates(states: dict[int, ActionState], cutoff: datetime) -> list[
     return sorted(rows, key=lambda r: _reference_key(r.reference))
 
 
-def _action_row(state: ActionState, previous: ActionState | None, as_at: date, holidays: Container[date]) -> ActionRow:
+def _action_row(
+    state: ActionState, previous: ActionState | None, as_at: date, holidays: Container[date], timezone: str
+) -> ActionRow:
     action = state.action
     return ActionRow(
         reference=action.reference,
@@ -907,7 +916,7 @@ def _action_row(state: ActionState, previous: ActionState | None, as_at: date, h
         original_due_on=state.original_due_on if _was_revised(state) else None,
         success_criteria=state.success_criteria,
         progress=state.update.narrative if state.update else "",
-        progress_on=state.update.created_at.date() if state.update else None,
+        progress_on=local_day(state.update.created_at, timezone) if state.update else None,
         status=state.status,
         rag=state.rag,
         overdue=is_overdue(state, as_at),
@@ -922,6 +931,7 @@ def build_appendix(
     previous: dict[int, ActionState] | None,
     as_at: date,
     holidays: Container[date],
+    timezone: str,
 ) -> list[TimescaleGroup]:
     """The action plan: timescales in the report's order, recommendations in order, actions by position."""
     by_recommendation: dict[int, list[ActionState]] = {}
@@ -943,7 +953,7 @@ def build_appendix(
                 addressee=recommendation.addressee,
                 theme=recommendation.theme,
                 actions=[
-                    _action_row(s, (previous or {}).get(s.action.id) if previous is not None else None, as_at, holidays)
+                    _action_row(s, None if previous is None else previous.get(s.action.id), as_at, holidays, timezone)
                     for s in actions
                 ],
             )
