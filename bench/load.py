@@ -13,11 +13,9 @@ from __future__ import annotations
 import contextlib
 import http.client
 import os
-import pwd
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -31,8 +29,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
+from tests.postgres_cluster import PG_BIN, as_postgres, free_port
+
 ROOT = Path(__file__).resolve().parents[1]
-PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -165,20 +164,6 @@ def measure(
     )  # fmt: skip
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _as_postgres(command: list[str]) -> list[str]:
-    """initdb refuses to run as root, so root runs the server as the postgres user."""
-    if os.geteuid() != 0:
-        return command
-    pwd.getpwnam("postgres")
-    return ["su", "postgres", "-s", "/bin/sh", "-c", " ".join(f"'{part}'" for part in command)]
-
-
 @dataclass(frozen=True)
 class Cluster:
     url: str
@@ -195,13 +180,13 @@ def bench_cluster(database: str) -> Iterator[Cluster]:
         shutil.chown(directory, user="postgres")
     try:
         subprocess.run(
-            _as_postgres([str(PG_BIN / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "-E", "UTF8",
+            as_postgres([str(PG_BIN / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "-E", "UTF8",
                           "--locale=C.UTF-8"]),
             check=True, stdout=subprocess.DEVNULL,
         )  # fmt: skip
         options = f"-p {port} -k {directory} -c listen_addresses=127.0.0.1"
         subprocess.run(
-            _as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-l", str(log), "-w", "-o", options, "start"]),
+            as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-l", str(log), "-w", "-o", options, "start"]),
             check=True, stdout=subprocess.DEVNULL,
         )  # fmt: skip
         subprocess.run([str(PG_BIN / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", database],
@@ -211,7 +196,7 @@ def bench_cluster(database: str) -> Iterator[Cluster]:
     finally:
         if (data / "postmaster.pid").exists():
             subprocess.run(
-                _as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"]),
+                as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"]),
                 stdout=subprocess.DEVNULL,
             )
         shutil.rmtree(directory, ignore_errors=True)

@@ -27,7 +27,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _as_postgres(command: list[str]) -> list[str]:
+def as_postgres(command: list[str]) -> list[str]:
     """initdb refuses to run as root, so root runs the server as the postgres user."""
     if os.geteuid() != 0:
         return command
@@ -46,14 +46,14 @@ class Cluster:
     def stop(self, mode: str = "fast") -> None:
         """Stop the server (fast: disconnect every session, roll back what they had not committed)."""
         subprocess.run(
-            _as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop"]),
+            as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop"]),
             check=True, stdout=subprocess.DEVNULL,
         )  # fmt: skip
 
     def start(self) -> None:
         """Start the server and wait until it accepts connections."""
         subprocess.run(
-            _as_postgres(
+            as_postgres(
                 [str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-l", str(self.log), "-w", "-o", self.options, "start"]
             ),
             check=True, stdout=subprocess.DEVNULL,
@@ -71,7 +71,7 @@ def running_cluster(database: str = "tracker_test") -> Iterator[Cluster]:
     cluster = Cluster(f"postgresql://postgres@127.0.0.1:{port}/{database}", data, log, options)
     try:
         subprocess.run(
-            _as_postgres(
+            as_postgres(
                 [str(PG_BIN / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "-E", "UTF8",
                  "--locale=C.UTF-8"]
             ),
@@ -86,7 +86,7 @@ def running_cluster(database: str = "tracker_test") -> Iterator[Cluster]:
     finally:
         if (data / "postmaster.pid").exists():
             subprocess.run(
-                _as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"]),
+                as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"]),
                 stdout=subprocess.DEVNULL,
             )
         shutil.rmtree(directory, ignore_errors=True)

@@ -6,11 +6,12 @@ from __future__ import annotations
 import http.client
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from tests.postgres_cluster import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -45,12 +46,6 @@ def post_worker_init(worker):
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _get(port: int, path: str) -> int:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
     connection.request("GET", path)
@@ -67,7 +62,7 @@ def test_gunicorn_boots_the_app_with_the_production_settings(app, tmp_path) -> N
     probe_file = tmp_path / "probe.jsonl"
     config = tmp_path / "gunicorn.conf.py"
     config.write_text((ROOT / "gunicorn.conf.py").read_text() + f"\nPROBE_FILE = {str(probe_file)!r}\n" + PROBE)
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "TRACKER_ENV": "production",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import email
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -23,18 +22,13 @@ from aiosmtpd.controller import Controller
 from flask import Flask
 
 from tests.factories import ActionFactory, InspectionFactory, RecommendationFactory, UserFactory
+from tests.postgres_cluster import free_port
 from tracker.models import Action, Inspection, PlanStatus, Role, User
 
 ROOT = Path(__file__).resolve().parents[3]
 # Tuesday 24 November 2026 at 07:30 in London (GMT) is 07:30 UTC.
 DIGEST_MOMENT = datetime(2026, 11, 24, 7, 30, tzinfo=UTC)
 TODAY = date(2026, 11, 24)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass
