@@ -181,6 +181,19 @@ def bump_action(app: Flask, action_id: int) -> None:
         db.session.commit()
 
 
+def user_id(app: Flask, email: str) -> int:
+    with app.app_context():
+        return _user(email).id
+
+
+def bump_person(app: Flask, email: str) -> None:
+    """Another administrator saves a change to the person, as if at the same moment."""
+    with app.app_context():
+        person = _user(email)
+        person.job_title = f"{person.job_title or 'Councillor'} (revised)"
+        db.session.commit()
+
+
 # The plan ----------------------------------------------------------------------------------------
 
 Params = dict[str, object]

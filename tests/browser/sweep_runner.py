@@ -19,7 +19,19 @@ from flask import Flask, render_template
 
 from tests.browser.conftest import AXE, axe_violations, sign_in_with_browser
 from tests.browser.keyboard import Walk, skip_link_problem, walk_with_tab
-from tests.browser.sweep import ANONYMOUS, EMAILS, EMPTY_AND_SUBMIT, FORMS, PASSWORD, ROLES, Visit, World, bump_action
+from tests.browser.sweep import (
+    ANONYMOUS,
+    EMAILS,
+    EMPTY_AND_SUBMIT,
+    FORMS,
+    PASSWORD,
+    ROLES,
+    Visit,
+    World,
+    bump_action,
+    bump_person,
+    user_id,
+)
 
 CSRF_VALUE = re.compile(r'(name="csrf_token"[^>]*value=")[^"]*"')
 # Every page in the service's layout links to the accessibility statement from its footer.
@@ -188,6 +200,14 @@ def _flow_edit_conflict(pages: dict, base: str, app: Flask, world: World) -> tup
     return "programme_manager", "edits an action someone has just changed (409)", _press_main_button(page)
 
 
+def _flow_person_changed_meanwhile(pages: dict, base: str, app: Flask, world: World) -> tuple[str, str, int]:
+    page = pages["admin"]
+    page.goto(f"{base}/admin/people/{user_id(app, EMAILS['viewer'])}")
+    bump_person(app, EMAILS["viewer"])
+    page.locator("input[name=organisation]").fill("Leicester City Council, Scrutiny")
+    return "admin", "saves a person someone has just changed (409)", _press_main_button(page)
+
+
 def _flow_stale_import(pages: dict, base: str, app: Flask, world: World) -> tuple[str, str, int]:
     page = pages["programme_manager"]
     page.goto(f"{base}/inspections/imports/{world.import_drafts['programme_manager']}")
@@ -314,6 +334,7 @@ FLOWS: tuple[Flow, ...] = (
     _flow_progress_conflict,
     _flow_edit_conflict,
     _flow_stale_import,
+    _flow_person_changed_meanwhile,
     _flow_error_template("errors/413.html", 413),
     _flow_error_template("errors/500.html", 500),
     _flow_progress_from_link,

@@ -68,6 +68,40 @@ def test_people_page_escapes_what_people_typed(client, db_session) -> None:
     assert "&lt;script&gt;alert" in html
 
 
+def test_a_save_from_a_page_opened_before_someone_elses_save_is_refused_and_kept(client, db_session) -> None:
+    admin = UserFactory(role=Role.ADMIN)
+    aisha = UserFactory(name="Aisha Khan", job_title="Team manager", organisation="Leicester City Council")
+    db_session.commit()
+    sign_in(client, admin)
+    url = f"/admin/people/{aisha.id}"
+    tab_two = soup(client.get(url)).select_one("input[name=original]")["value"]
+    assert client.submit(url, _edit_form(aisha, job_title="Service manager")).status_code == 302  # tab one
+    typed = _edit_form(aisha, job_title="Team manager", organisation="NHS Leicester", original=tab_two)  # tab two
+    stale = client.submit(url, typed)
+    assert stale.status_code == 409
+    page = soup(stale)
+    assert "Someone else changed these details after you opened this page" in page.text
+    assert "Service manager" in page.select_one("#changed-meanwhile").text  # what is saved now
+    assert page.select_one("input[name=organisation]")["value"] == "NHS Leicester"  # what was typed, kept
+    assert (aisha.job_title, aisha.organisation) == ("Service manager", "Leicester City Council")
+    again = page.select_one("input[name=original]")["value"]
+    resent = _edit_form(aisha, job_title="Service manager", organisation="NHS Leicester", original=again)
+    assert client.submit(url, resent).status_code == 302  # saved knowingly
+    assert (aisha.job_title, aisha.organisation) == ("Service manager", "NHS Leicester")
+
+
+def test_signing_in_does_not_count_as_a_change_to_someones_details(client, db_session) -> None:
+    admin = UserFactory(role=Role.ADMIN)
+    sam = UserFactory(name="Sam Patel")
+    db_session.commit()
+    sign_in(client, admin)
+    url = f"/admin/people/{sam.id}"
+    original = soup(client.get(url)).select_one("input[name=original]")["value"]
+    sam.failed_login_count = 2  # as a failed sign-in would
+    db_session.commit()
+    assert client.submit(url, _edit_form(sam, job_title="Head of Service", original=original)).status_code == 302
+
+
 def _edit_form(person, **changes: str) -> dict[str, str]:
     data = {
         "name": person.name,

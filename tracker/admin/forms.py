@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextInput
-from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from tracker.admin import services
@@ -70,6 +70,9 @@ class EditUserForm(UserDetailsForm):
         "Reminder emails", widget=GovRadioInput(), choices=DIGEST_CHOICES, validators=[DataRequired()]
     )
     active = BooleanField("Account is active")
+    # The person's details as the page showed them (services.details_fingerprint): a save made from a page
+    # opened before someone else's save is refused instead of silently undoing it.
+    original = HiddenField()
     submit = SubmitField("Save changes", widget=GovSubmitInput())
 
 

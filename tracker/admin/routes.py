@@ -64,9 +64,15 @@ def edit_person(user_id: int) -> ResponseReturnValue:
         form.line_manager_id.data = user.line_manager_id or 0
         form.role.data = user.role.value
         form.digest_preference.data = user.digest_preference.value
+        form.original.data = services.details_fingerprint(user)
     if not form.validate_on_submit():
         status = 400 if form.is_submitted() else 200
         return _render_edit_person(form, user), status
+    if form.original.data and form.original.data != services.details_fingerprint(user):
+        # Someone saved this person since the page was opened: say so, keep what was typed, and let a
+        # second save (made knowingly) go through. (The page always sends `original`; a script may not.)
+        form.original.data = services.details_fingerprint(user)
+        return _render_edit_person(form, user, changed_meanwhile=True), 409
     if user.id == current_user.id and not form.active.data:
         form.active.errors = ["You cannot deactivate your own account"]
         return _render_edit_person(form, user), 400

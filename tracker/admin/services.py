@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -32,6 +33,16 @@ def line_manager_choices(exclude_user_id: int | None) -> list[User]:
 def email_in_use(email: str) -> bool:
     query = select(func.count()).select_from(User).where(func.lower(User.email) == email.strip().lower())
     return bool(db.session.scalar(query))
+
+
+def details_fingerprint(user: User) -> str:
+    """A digest of what the edit form changes: equal on two loads of the page unless someone saved between them
+    (signing in, which touches other columns, does not count)."""
+    details = (
+        user.name, user.job_title, user.organisation, user.role.value, user.line_manager_id,
+        user.digest_preference.value, user.active,
+    )  # fmt: skip
+    return hashlib.sha256(repr(details).encode()).hexdigest()[:32]
 
 
 def update_user(user: User, data: dict[str, Any], *, actor: User) -> list[str]:
