@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +20,7 @@ from urllib.parse import urlencode
 
 from tests.factories import PASSWORD
 from tests.postgres_cluster import free_port
+from tests.waiting import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -137,16 +138,6 @@ class Server:
         client = self.client()
         client.sign_in(email)
         return client
-
-
-def wait_for(condition: Callable[[], bool], *, timeout: float = 30.0, interval: float = 0.05) -> bool:
-    """Poll `condition` until it holds or `timeout` seconds pass (for real processes only)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(interval)
-    return condition()
 
 
 def healthy(port: int) -> bool:

@@ -179,13 +179,3 @@ def subprocess_env(app: Flask, tmp_path: Path, **extra: str) -> dict[str, str]:
 def start_process(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     handle = log.open("wb")
     return subprocess.Popen(args, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT)
-
-
-def wait_for(condition: Callable[[], bool], *, timeout: float = 20.0, interval: float = 0.05) -> bool:
-    """Poll `condition` until it holds or `timeout` seconds pass (for real subprocesses only)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(interval)
-    return condition()

@@ -21,8 +21,8 @@ from tests.integration.reminders.conftest import (
     set_now,
     start_process,
     subprocess_env,
-    wait_for,
 )
+from tests.waiting import wait_for
 from tracker import jobs
 from tracker.models import JobRun, OutboxEmail, SchedulerLease
 from tracker.scheduler import lease
