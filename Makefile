@@ -15,7 +15,7 @@ APT_RUN := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fon
 APT_TEST := chromium poppler-utils postgresql-15
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install install-test lint bench clean system-packages system-test-packages
+.PHONY: run test install install-test assets lint bench clean system-packages system-test-packages
 
 run: install
 	$(BIN)/flask db upgrade
@@ -33,14 +33,16 @@ test: install-test
 bench: install-test
 	$(BIN)/python -m bench.run_all
 
-install: system-packages $(VENV)/.installed $(STATIC)/.installed
+# The runtime only (what a production host needs): Debian packages, Python and the committed GOV.UK Frontend
+# assets. No Node, no browser, no test tools.
+install: system-packages $(VENV)/.installed
 
-install-test: install system-test-packages
+# Everything the tests need on top: the test tools, Node packages (axe-core), Chromium, poppler, PostgreSQL.
+install-test: install system-test-packages $(VENV)/.installed-dev node_modules/.installed
 
 # Debian packages, installed only when one is missing (apt waits for a held dpkg lock instead of failing).
 system-packages:
 	@missing=$$(for p in $(APT_RUN); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
-	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages: $$missing"; \
 	  $(SUDO) apt-get -o DPkg::Lock::Timeout=600 update -q && \
@@ -58,16 +60,28 @@ system-test-packages:
 $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --disable-pip-version-check --upgrade pip
+	$(BIN)/pip install -q --disable-pip-version-check -c constraints.txt -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml constraints.txt
 	$(BIN)/pip install -q --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	touch $@
 
-# GOV.UK Frontend from npm (the version govuk-frontend-jinja supports), copied where Flask serves /assets.
-$(STATIC)/.installed: package.json package-lock.json
+node_modules/.installed: package.json package-lock.json
+	command -v npm >/dev/null || { $(SUDO) apt-get -o DPkg::Lock::Timeout=600 update -q && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends nodejs npm; }
 	npm ci --no-audit --no-fund --loglevel=error
-	cp $(GOVUK)/govuk-frontend.min.css $(GOVUK)/govuk-frontend.min.js $(STATIC)/
-	cp -r $(GOVUK)/assets/fonts $(GOVUK)/assets/images $(STATIC)/
-	cp $(GOVUK)/assets/manifest.json $(STATIC)/
 	touch $@
 
+# GOV.UK Frontend's built CSS, JavaScript, fonts and images are committed in tracker/static (served at /assets), so
+# a production host needs no Node. This build step refreshes them after package.json's govuk-frontend changes;
+# tests/integration/test_static_assets.py fails while the committed copy differs from the installed package.
+assets: node_modules/.installed
+	cp $(GOVUK)/govuk-frontend.min.css $(GOVUK)/govuk-frontend.min.js $(STATIC)/
+	rm -rf $(STATIC)/fonts $(STATIC)/images
+	cp -r $(GOVUK)/assets/fonts $(GOVUK)/assets/images $(STATIC)/
+	cp $(GOVUK)/assets/manifest.json $(STATIC)/
+	node -p "require('govuk-frontend/package.json').version" > $(STATIC)/GOVUK_FRONTEND_VERSION
+
 clean:
-	rm -rf $(VENV) node_modules $(STATIC)/.installed $(STATIC)/govuk-frontend.min.* $(STATIC)/fonts $(STATIC)/images $(STATIC)/manifest.json
+	rm -rf $(VENV) node_modules

@@ -102,9 +102,11 @@ def test_password_protected_pdf(small_pdf: bytes) -> None:
     )
 
 
-def test_pdf_restricted_only_by_an_owner_password_is_read(small_pdf: bytes) -> None:
+# AES needs the cryptography package (pypdf's crypto extra, a runtime dependency).
+@pytest.mark.parametrize("algorithm", ["RC4-128", "AES-128", "AES-256"])
+def test_pdf_restricted_only_by_an_owner_password_is_read(small_pdf: bytes, algorithm: str) -> None:
     writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(small_pdf)))
-    writer.encrypt(user_password="", owner_password="owner", algorithm="RC4-128")
+    writer.encrypt(user_password="", owner_password="owner", algorithm=algorithm)
     assert "Ensure that plans improve." in extract_text(_pdf_bytes(writer), "report.pdf")
 
 
