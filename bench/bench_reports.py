@@ -160,7 +160,7 @@ def measure(inspection_id: int, as_at: date, runs: int) -> dict[str, float | int
         pdf, seconds = timed(partial(render_pdf, model, html=html))
         samples["pdf"].append(seconds)
         samples["pdf_wall"].append(WALL[-1])
-        _docx, seconds = timed(partial(render_docx, model))
+        _docx, seconds = timed(partial(render_docx, model, made_at=datetime.now(UTC)))
         samples["docx"].append(seconds)
     with pdfplumber.open(io.BytesIO(pdf)) as document:
         pages = len(document.pages)

@@ -33,11 +33,10 @@ def test_the_svg_is_well_formed_has_a_title_and_a_pattern_per_rating() -> None:
     svg = to_svg(rag_by_timescale_chart(ROWS, key="c1"))
     root = ElementTree.fromstring(svg)
     assert root.get("role") == "img"
-    assert root.find(f"{SVG}title").text == "Actions by RAG rating and timescale"
-    assert (
-        "For immediate action: 14 actions (2 Red, 3 Amber, 5 Green, 3 Blue, 1 Not rated)"
-        in root.find(f"{SVG}desc").text
-    )
+    title = root.find(f"{SVG}title").text
+    assert title.startswith("Actions by RAG rating and timescale. ")
+    assert "For immediate action: 14 actions (2 Red, 3 Amber, 5 Green, 3 Blue, 1 Not rated)" in title
+    assert root.get("aria-labelledby") == "c1-title"
     patterns = {p.get("id") for p in root.iter(f"{SVG}pattern")}
     assert patterns == {"c1-red", "c1-amber", "c1-green", "c1-blue", "c1-none"}
     fills = {r.get("fill") for r in root.iter(f"{SVG}rect")}

@@ -267,14 +267,20 @@ def _shape_svg(shape: Shape, key: str) -> str:
     )
 
 
+def alternative_text(chart: Chart) -> str:
+    """What the chart shows in words, figures included: the PDF's and the Word file's alternative text."""
+    return f"{chart.title}. {chart.description}"
+
+
 def to_svg(chart: Chart) -> str:
-    """The chart as an inline SVG element with its title and description for screen readers."""
-    title_id, desc_id = f"{chart.key}-title", f"{chart.key}-desc"
+    """The chart as an inline SVG element whose title states its figures: screen readers read it in the page, and
+    WeasyPrint makes it the tagged PDF figure's alternative text (it reads the title, not the description)."""
+    title_id = f"{chart.key}-title"
     body = "".join(_shape_svg(shape, chart.key) for shape in chart.shapes)
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="app-report-chart" viewBox="0 0 {chart.width} {chart.height}" '
-        f'width="{chart.width}" height="{chart.height}" role="img" aria-labelledby="{title_id} {desc_id}" '
+        f'width="{chart.width}" height="{chart.height}" role="img" aria-labelledby="{title_id}" '
         f'font-family="{FONT_FAMILY}">'
-        f'<title id="{title_id}">{escape(chart.title)}</title><desc id="{desc_id}">{escape(chart.description)}</desc>'
+        f'<title id="{title_id}">{escape(alternative_text(chart))}</title>'
         f"{_pattern_defs(chart.key)}{body}</svg>"
     )

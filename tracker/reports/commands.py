@@ -54,7 +54,7 @@ def render_command(inspection_id: int, as_at: date, output_format: str, output: 
     elif output_format == "docx":
         from tracker.reports.render_docx import render_docx
 
-        output.write_bytes(render_docx(model))
+        output.write_bytes(render_docx(model, made_at=clock.now()))
     else:
         from tracker.reports.render_html import render_document
 

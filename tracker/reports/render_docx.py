@@ -3,6 +3,7 @@ real tables whose header rows repeat on each page, the charts as pictures and th
 
 from __future__ import annotations
 
+from datetime import datetime
 from io import BytesIO
 
 from docx import Document
@@ -15,7 +16,7 @@ from docx.shared import Cm, Mm, Pt, RGBColor
 from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph as DocxParagraph
 
-from tracker.domain.charts import rag_by_timescale_chart, rag_over_time_chart
+from tracker.domain.charts import Chart, alternative_text, rag_by_timescale_chart, rag_over_time_chart
 from tracker.domain.report import (
     RAG_WORDS,
     STATUS_LABELS,
@@ -29,6 +30,7 @@ from tracker.reports.chart_png import chart_png
 from tracker.reports.render_html import MIN_TREND_POINTS
 
 FONT = "Arial"
+LANGUAGE = "en-GB"
 RAG_SHADING = {"red": "F6D7D2", "amber": "FCD6C3", "green": "CCE2D8", "blue": "D2E2F1", "none": "FFFFFF"}
 HEADER_SHADING = "E8E8E8"
 # Word's document properties (File > Info) hold at most 255 characters each.
@@ -39,6 +41,50 @@ KEY_TEXT = "Key to RAG: " + "; ".join(f"{word} – {meaning}" for _value, word, 
 def _property(text: str) -> str:
     """`text` cut to fit a document property, with an ellipsis when cut; the document itself keeps it all."""
     return text if len(text) <= PROPERTY_LIMIT else text[: PROPERTY_LIMIT - 1].rstrip() + "…"
+
+
+def _set_language(document: Document) -> None:
+    """British English for the spelling checker and screen readers: the defaults, every style that names a language
+    (python-docx's template says en-US) and the theme's fonts."""
+    for lang in document.styles.element.iter(qn("w:lang")):
+        for attribute in ("w:val", "w:eastAsia"):
+            lang.set(qn(attribute), LANGUAGE)
+    for lang in document.settings.element.iter(qn("w:themeFontLang")):
+        lang.set(qn("w:val"), LANGUAGE)
+    normal = document.styles["Normal"].element.get_or_add_rPr()
+    if normal.find(qn("w:lang")) is None:
+        lang = OxmlElement("w:lang")
+        lang.set(qn("w:val"), LANGUAGE)
+        normal.append(lang)
+
+
+def _set_properties(document: Document, model: ReportModel, made_at: datetime) -> None:
+    """File > Info as the council would fill it in: not the template's 2013 dates, author and comments."""
+    properties = document.core_properties
+    properties.title = _property(model.title)
+    properties.subject = _property(f"{model.meeting} – as at {format_day(model.as_at)}")
+    properties.author = properties.last_modified_by = _property(model.council)
+    properties.comments = ""
+    properties.keywords = "inspection action plan; progress report"
+    properties.language = LANGUAGE
+    properties.created = properties.modified = made_at.replace(microsecond=0)
+    properties.revision = 1
+
+
+def _picture(document: Document, chart: Chart) -> None:
+    """The chart as a picture whose alternative text states its figures."""
+    shape = document.add_picture(BytesIO(chart_png(chart)), width=Cm(16))
+    shape._inline.docPr.set("descr", alternative_text(chart))
+    shape._inline.docPr.set("title", chart.title)
+
+
+def _space_after_tables(document: Document) -> None:
+    """Space between a table and what follows it, set on that paragraph instead of an empty paragraph."""
+    body = document.element.body
+    for table in body.iterchildren(qn("w:tbl")):
+        following = table.getnext()
+        if following is not None and following.tag == qn("w:p"):
+            DocxParagraph(following, document._body).paragraph_format.space_before = Pt(12)
 
 
 def _set_styles(document: Document) -> None:
@@ -157,7 +203,6 @@ def _table(
         for row in table.rows:
             for cell, width in zip(row.cells, widths, strict=True):
                 cell.width = Cm(width)
-    document.add_paragraph()
     return table
 
 
@@ -240,7 +285,7 @@ def _summary(document: Document, model: ReportModel) -> None:
         ["All actions", *(str(figures.by_rag[v]) for v, _w, _m in rag_key()), str(figures.total), str(figures.overdue)]
     )
     _table(document, headers, rows, caption=f"Actions by RAG rating and timescale as at {format_day(model.as_at)}")
-    document.add_picture(BytesIO(chart_png(rag_by_timescale_chart(figures.by_timescale))), width=Cm(16))
+    _picture(document, rag_by_timescale_chart(figures.by_timescale))
     document.add_paragraph(
         f"Chart 1: actions by RAG rating and timescale as at {format_day(model.as_at)}. "
         "Each rating has its own pattern; the figures are in the table above."
@@ -327,7 +372,7 @@ def _report_section(document: Document, model: ReportModel) -> None:
             caption=f"Actions by RAG rating: {format_day(model.previous_as_at)} and {format_day(model.as_at)}",
         )
     if len(model.trend) >= MIN_TREND_POINTS:
-        document.add_picture(BytesIO(chart_png(rag_over_time_chart(model.trend))), width=Cm(16))
+        _picture(document, rag_over_time_chart(model.trend))
         document.add_paragraph("Chart 2: RAG ratings at each progress report. Each rating has its own pattern.")
 
 
@@ -425,17 +470,17 @@ def _appendix(document: Document, model: ReportModel) -> None:
             )
 
 
-def render_docx(model: ReportModel) -> bytes:
-    """The committee paper as .docx, from the same model as the HTML and PDF."""
+def render_docx(model: ReportModel, *, made_at: datetime) -> bytes:
+    """The committee paper as .docx, from the same model as the HTML and PDF; `made_at` is its created and modified
+    time in the document's properties."""
     document = Document()
     _set_styles(document)
+    _set_language(document)
+    _set_properties(document, model, made_at)
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.left_margin = section.right_margin = Mm(18)
     _header_and_footer(section, model)
-    document.core_properties.title = _property(model.title)
-    document.core_properties.subject = _property(f"{model.meeting} – as at {format_day(model.as_at)}")
-    document.core_properties.author = _property(model.council)
     _front_page(document, model)
     document.add_heading("1. Purpose of report", level=1)
     _numbered(document, model.purpose)
@@ -446,6 +491,7 @@ def render_docx(model: ReportModel) -> bytes:
     _implications(document, model)
     _closing_sections(document, model)
     _appendix(document, model)
+    _space_after_tables(document)
     output = BytesIO()
     document.save(output)
     return output.getvalue()

@@ -12,6 +12,7 @@ from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from tracker.domain.report import ReportModel
+from tracker.reports.pdf_tags import finish_tags
 from tracker.reports.render_html import render_document
 
 # Links in the document are resolved against this made-up origin and served from the static folder:
@@ -44,4 +45,5 @@ def render_pdf(model: ReportModel, html: str | None = None) -> bytes:
     """A4 PDF of the report; `html` is the print document when the caller has already rendered it."""
     document = html if html is not None else render_document(model)
     fetcher = StaticFilesOnly(Path(current_app.static_folder or "."), current_app.static_url_path)
-    return HTML(string=document, base_url=BASE_URL, url_fetcher=fetcher).write_pdf()
+    html = HTML(string=document, base_url=BASE_URL, url_fetcher=fetcher)
+    return html.write_pdf(pdf_variant="pdf/ua-1", finisher=finish_tags)

@@ -8,6 +8,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
+from tracker import clock
 from tracker.extensions import db
 from tracker.models import ProgressReport, ReportState
 from tracker.permissions import can_manage_inspection, require_manage_inspection, signed_in
@@ -166,7 +167,7 @@ def download_docx(report_id: int) -> ResponseReturnValue:
     if data is None:
         from tracker.reports.render_docx import render_docx  # python-docx, loaded when first needed
 
-        data = render_docx(services.model_for(report))
+        data = render_docx(services.model_for(report), made_at=clock.now())
     return _download(data, DOCX_TYPE, _filename(report, "docx"))
 
 

@@ -468,9 +468,9 @@ def issue_report(report: ProgressReport, *, issuer: User) -> ProgressReport:
     report.snapshot = model.to_json()
     report.issued_html = html
     report.issued_pdf = render_pdf(model, html=html)
-    report.issued_docx = render_docx(model)
-    report.state = ReportState.ISSUED
     report.issued_at = clock.now()
+    report.issued_docx = render_docx(model, made_at=report.issued_at)
+    report.state = ReportState.ISSUED
     report.issued_by_id = issuer.id
     db.session.flush()
     return report

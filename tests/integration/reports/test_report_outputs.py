@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pdfplumber
 from bs4 import BeautifulSoup
@@ -27,6 +27,7 @@ from tracker.reports.render_docx import render_docx
 from tracker.reports.render_html import render_document
 from tracker.reports.render_pdf import render_pdf
 
+MADE_AT = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
 SECTIONS = [
     "1. Purpose of report",
     "2. Summary",
@@ -161,7 +162,7 @@ def test_the_pdf_has_the_sections_figures_every_action_and_page_numbers(plan: Pl
 
 def test_the_word_document_has_real_headings_tables_and_repeated_header_rows(plan: Plan, db_session) -> None:
     model = services.model_for(report_for(plan, db_session))
-    document = Document(io.BytesIO(render_docx(model)))
+    document = Document(io.BytesIO(render_docx(model, made_at=MADE_AT)))
     headings = [(p.style.name, p.text) for p in document.paragraphs if p.style.name.startswith("Heading")]
     heading_texts = [text for _style, text in headings]
     for heading in SECTIONS:
@@ -269,7 +270,7 @@ def test_a_title_longer_than_a_word_property_still_renders_and_issues(plan: Plan
     """The form allows 300 characters; Word's title property holds 255, the heading keeps all of it."""
     title = "T" * 300
     report = report_for(plan, db_session, title=title)
-    document = Document(io.BytesIO(render_docx(services.model_for(report))))
+    document = Document(io.BytesIO(render_docx(services.model_for(report), made_at=MADE_AT)))
     assert len(document.core_properties.title) == 255
     assert document.core_properties.title.endswith("…")
     assert title in [p.text for p in document.paragraphs]
@@ -352,7 +353,8 @@ def test_the_command_uses_the_upcoming_meetings_not_the_previous_reports_timetab
 
 
 def test_the_word_front_page_starts_with_wards_affected_not_an_empty_header_row(plan: Plan, db_session) -> None:
-    document = Document(io.BytesIO(render_docx(services.model_for(report_for(plan, db_session, wards_affected="All")))))
+    model = services.model_for(report_for(plan, db_session, wards_affected="All"))
+    document = Document(io.BytesIO(render_docx(model, made_at=MADE_AT)))
     wards = document.tables[0]
     assert [[cell.text for cell in row.cells] for row in wards.rows] == [["Wards affected", "All"]]
     assert not wards.rows[0]._tr.xpath("./w:trPr/w:tblHeader")
@@ -399,7 +401,7 @@ def test_the_change_table_uses_a_real_minus_sign(plan: Plan, db_session) -> None
     services.issue_report(first, issuer=plan.manager)
     db_session.commit()
     model = services.model_for(report_for(plan, db_session))
-    document = Document(io.BytesIO(render_docx(model)))
+    document = Document(io.BytesIO(render_docx(model, made_at=MADE_AT)))
     change = next(t for t in document.tables if t.rows[0].cells[0].text == "Rating")
     column = [row.cells[3].text for row in change.rows[1:]]
     assert "\N{MINUS SIGN}2" in column and not any(text.startswith("-") for text in column)
@@ -439,7 +441,7 @@ def test_a_deadline_whose_receipt_date_was_never_entered_has_no_date_in_every_fo
     assert phrase in cells and "Not met" not in cells
     assert sentence in " ".join(text.split())
 
-    document = Document(io.BytesIO(render_docx(model)))
+    document = Document(io.BytesIO(render_docx(model, made_at=MADE_AT)))
     table = next(t for t in document.tables if t.rows[0].cells[0].text == "Deadline")
     assert [c.text for c in table.rows[-1].cells] == ["Publish the report locally", "Not set", "", phrase]
     assert sentence in " ".join(p.text for p in document.paragraphs)
@@ -465,6 +467,6 @@ def test_an_update_with_a_rating_but_no_narrative_is_shown_as_an_update_in_every
     _text, _pages, cells = _pdf_text(render_pdf(model))
     assert words in cells
 
-    document = Document(io.BytesIO(render_docx(model)))
+    document = Document(io.BytesIO(render_docx(model, made_at=MADE_AT)))
     row = next(r for t in document.tables for r in t.rows if r.cells[0].text == "1.2")
     assert any(words in cell.text for cell in row.cells)

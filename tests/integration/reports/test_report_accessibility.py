@@ -1,0 +1,222 @@
+"""Published committee papers meet the accessibility regulations: the PDF is tagged (PDF/UA-1) and the Word file
+carries its language, properties and alternative text. Checked by reading the files back, not by trusting the
+renderer: the PDF's structure tree is walked with pikepdf and the Word document's XML is read."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+import pikepdf
+import pytest
+
+from tests.factories import ActionFactory
+from tests.integration.reports.conftest import AS_AT, Plan
+from tracker.models import ProgressReport
+from tracker.reports import services
+from tracker.reports.render_docx import render_docx
+from tracker.reports.render_html import render_document
+from tracker.reports.render_pdf import render_pdf
+
+MADE_AT = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
+TEXT_OPERATORS = {"Tj", "TJ", "'", '"'}
+
+
+@pytest.fixture
+def long_plan(plan: Plan, db_session) -> Plan:  # noqa: ANN001
+    """Enough actions under one recommendation that its appendix table runs over a page break."""
+    recommendation = plan.actions["red"].recommendation
+    for number in range(3, 30):
+        ActionFactory(
+            recommendation=recommendation,
+            reference=f"1.{number}",
+            owner=plan.owner,
+            created_at=datetime(2026, 10, 1, tzinfo=UTC),
+            success_criteria="Audits of case files show plans that are specific, measurable and reviewed on time.",
+        )
+    db_session.commit()
+    return plan
+
+
+@pytest.fixture
+def report(long_plan: Plan, db_session) -> ProgressReport:  # noqa: ANN001
+    report = ProgressReport(
+        inspection=long_plan.inspection,
+        committee="Cabinet",
+        meets_on=date(2026, 12, 7),
+        as_at=AS_AT,
+        title="JAR action plan: progress report",
+        report_of="the Director of Children's Services",
+        purpose="To report progress.",
+        summary="Mostly on track.",
+    )
+    db_session.add(report)
+    db_session.commit()
+    return report
+
+
+@dataclass
+class Tree:
+    """The structure elements of a tagged PDF in document order, and the marked content they reach."""
+
+    elements: list[pikepdf.Dictionary] = field(default_factory=list)
+    reached: set[tuple[int, int]] = field(default_factory=set)  # (page index, MCID)
+
+
+def _structure(pdf: pikepdf.Pdf) -> Tree:
+    pages = {page.objgen: index for index, page in enumerate(pdf.pages)}
+    tree = Tree()
+
+    def walk(element: pikepdf.Dictionary) -> None:
+        tree.elements.append(element)
+        kids = element.get("/K")
+        for kid in kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []:
+            if isinstance(kid, int):
+                tree.reached.add((pages[element.Pg.objgen], int(kid)))
+            elif isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                walk(kid)
+            elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
+                tree.reached.add((pages[kid.Pg.objgen], int(kid.MCID)))
+
+    root = pdf.Root.StructTreeRoot.K
+    for top in root if isinstance(root, pikepdf.Array) else [root]:
+        walk(top)
+    return tree
+
+
+def _content(pdf: pikepdf.Pdf) -> Iterator[tuple[int, int | None, str, bool]]:
+    """Each text-showing operator: (page index, MCID it is inside or None, its tag, whether it is outside any mark)."""
+    for index, page in enumerate(pdf.pages):
+        stack: list[tuple[str, int | None]] = []
+        for operands, operator in pikepdf.parse_content_stream(page):
+            name = str(operator)
+            if name == "BDC":
+                properties = operands[1]
+                mcid = properties.get("/MCID") if isinstance(properties, pikepdf.Dictionary) else None
+                stack.append((str(operands[0]), None if mcid is None else int(mcid)))
+            elif name == "BMC":
+                stack.append((str(operands[0]), None))
+            elif name == "EMC":
+                stack.pop()
+            elif name in TEXT_OPERATORS:
+                tag, mcid = next(((t, m) for t, m in reversed(stack) if m is not None or t == "/Artifact"), ("", None))
+                yield index, mcid, tag, not stack
+
+
+def _tag(element: pikepdf.Dictionary) -> str:
+    return str(element.S)
+
+
+def test_the_report_pdf_is_tagged_in_british_english_with_its_title_shown(report: ProgressReport, tmp_path) -> None:  # noqa: ANN001
+    model = services.model_for(report)
+    path = tmp_path / "report.pdf"
+    path.write_bytes(render_pdf(model))
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^Tagged:\s+yes$", info, re.M)
+    assert re.search(rf"^Title:\s+{re.escape(model.title)}", info, re.M)
+    with pikepdf.open(path) as pdf:
+        assert str(pdf.Root.Lang) == "en-GB"
+        assert bool(pdf.Root.ViewerPreferences.DisplayDocTitle)
+        assert bool(pdf.Root.MarkInfo.Marked)
+        metadata = dict(pdf.open_metadata())
+    assert metadata["{http://www.aiim.org/pdfua/ns/id/}part"] == "1"  # declares PDF/UA-1
+    assert metadata["{http://purl.org/dc/elements/1.1/}title"].startswith(model.title)
+
+
+def test_every_text_run_is_tagged_or_an_artefact(report: ProgressReport) -> None:
+    with pikepdf.open(io.BytesIO(render_pdf(services.model_for(report)))) as pdf:
+        tree = _structure(pdf)
+        runs = list(_content(pdf))
+    assert runs
+    assert [run for run in runs if run[3]] == [], "text outside any marked content"
+    stray = [(page, mcid) for page, mcid, tag, _ in runs if tag != "/Artifact" and (page, mcid) not in tree.reached]
+    assert stray == [], "marked text that no structure element reaches"
+    # The running header and footer ("Page 2 of 9") are pagination artefacts on every page.
+    assert {page for page, _mcid, tag, _ in runs if tag == "/Artifact"} == set(range(len(pdf.pages)))
+
+
+def test_headings_go_down_one_level_at_a_time(report: ProgressReport) -> None:
+    with pikepdf.open(io.BytesIO(render_pdf(services.model_for(report)))) as pdf:
+        levels = [int(_tag(e)[2]) for e in _structure(pdf).elements if re.fullmatch(r"/H[1-6]", _tag(e))]
+    assert levels[0] == 1 and levels.count(1) == 1
+    assert all(later <= earlier + 1 for earlier, later in zip(levels, levels[1:], strict=False))
+    assert {2, 3, 4} <= set(levels)
+
+
+def test_tables_have_scoped_header_cells_and_a_repeated_header_is_not_tagged_twice(report: ProgressReport) -> None:
+    model = services.model_for(report)
+    html = render_document(model)
+    with pikepdf.open(io.BytesIO(render_pdf(model))) as pdf:
+        elements = _structure(pdf).elements
+    tables = [e for e in elements if _tag(e) == "/Table"]
+    header_cells = [e for e in elements if _tag(e) == "/TH"]
+    # The appendix table ran over a page break: WeasyPrint tags each page's part as a table...
+    assert len(tables) > html.count("<table")
+    # ...but the header row repeated on the later page is an artefact, so there are as many header cells as in the
+    # document, each saying what it heads.
+    assert len(header_cells) == len(re.findall(r"<th[ >]", html))
+    assert {str(cell.A.Scope) for cell in header_cells} == {"/Column", "/Row"}
+    column_headers = sum(1 for cell in header_cells if str(cell.A.Scope) == "/Column")
+    assert column_headers == html.count('<th scope="col"')
+    # Every data cell in a table with a header row names its header cells, and they exist.
+    ids = {str(cell.ID) for cell in header_cells if "/ID" in cell}
+    for cell in (e for e in elements if _tag(e) == "/TD" and "/A" in e and "/Headers" in e.A):
+        assert {str(key) for key in cell.A.Headers} <= ids
+
+
+def test_the_chart_is_a_figure_whose_alternative_text_states_the_figures(report: ProgressReport) -> None:
+    model = services.model_for(report)
+    with pikepdf.open(io.BytesIO(render_pdf(model))) as pdf:
+        figures = [e for e in _structure(pdf).elements if _tag(e) == "/Figure"]
+    assert figures
+    for figure in figures:
+        alt = str(figure.Alt)
+        assert alt.startswith("Actions by RAG rating and timescale.")
+        total = model.figures.total
+        assert f"{total} actions" in alt or any(f"{row.total} actions" in alt for row in model.figures.by_timescale)
+        assert re.search(r"\d+ Red", alt)
+
+
+def _docx_parts(data: bytes) -> dict[str, str]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {name: archive.read(name).decode() for name in archive.namelist() if name.endswith(".xml")}
+
+
+def test_the_word_file_is_british_english_with_the_council_s_properties(report: ProgressReport) -> None:
+    model = services.model_for(report)
+    parts = _docx_parts(render_docx(model, made_at=MADE_AT))
+    languages = set(re.findall(r'<w:lang [^>]*w:val="([^"]+)"', parts["word/styles.xml"]))
+    assert languages == {"en-GB"}
+    assert "en-US" not in parts["word/styles.xml"] and "en-US" not in parts["word/settings.xml"]
+    core = parts["docProps/core.xml"]
+    assert f"<dc:title>{model.title}</dc:title>" in core
+    assert f"<dc:creator>{model.council}</dc:creator>" in core
+    assert f"<cp:lastModifiedBy>{model.council}</cp:lastModifiedBy>" in core
+    assert "<dc:language>en-GB</dc:language>" in core
+    assert '<dcterms:created xsi:type="dcterms:W3CDTF">2026-11-25T09:30:00Z</dcterms:created>' in core
+    assert '<dcterms:modified xsi:type="dcterms:W3CDTF">2026-11-25T09:30:00Z</dcterms:modified>' in core
+    assert "python-docx" not in core and "2013" not in core
+    assert "Cabinet, 7 December 2026" in re.search(r"<dc:subject>(.*?)</dc:subject>", core).group(1)
+
+
+def test_the_word_chart_has_alternative_text_tables_mark_header_rows_and_no_empty_paragraphs(
+    report: ProgressReport,
+) -> None:
+    body = _docx_parts(render_docx(services.model_for(report), made_at=MADE_AT))["word/document.xml"]
+    descriptions = re.findall(r'<wp:docPr [^>]*descr="([^"]+)"', body)
+    assert descriptions and all(re.search(r"\d+ Red", text) for text in descriptions)
+    tables = re.findall(r"<w:tbl>.*?</w:tbl>", body, re.S)
+    with_header = [t for t in tables if "<w:tblHeader" in t]
+    assert len(with_header) >= len(tables) - 2  # the front page's two-column detail tables have no header row
+    for table in with_header:
+        first_row = re.search(r"<w:tr[ >].*?</w:tr>", table, re.S).group(0)
+        assert '<w:tblHeader w:val="true"/>' in first_row
+    top_level = re.sub(r"<w:tbl>.*?</w:tbl>", "", body, flags=re.S)
+    paragraphs = re.findall(r"<w:p[ >].*?</w:p>|<w:p/>", top_level, re.S)
+    empty = [p for p in paragraphs if "<w:t" not in p and "<w:sectPr" not in p and "<w:drawing" not in p]
+    assert empty == []
