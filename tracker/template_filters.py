@@ -1,4 +1,5 @@
-"""Jinja filters: dates as "9 September 2008", instants in Europe/London."""
+"""Jinja filters and globals: dates and words from the domain (tracker.domain.formatting and
+tracker.domain.vocabulary), instants shown in Europe/London."""
 
 from __future__ import annotations
 
@@ -8,23 +9,9 @@ from zoneinfo import ZoneInfo
 from flask import Flask
 
 from tracker import clock
-from tracker.domain.due_phrase import due_phrase
-
-
-def format_date(value: date | None, empty: str = "") -> str:
-    """GOV.UK date style: 9 September 2008."""
-    if value is None:
-        return empty
-    if isinstance(value, datetime):
-        value = value.date()
-    return f"{value.day} {value:%B %Y}"
-
-
-def format_short_date(value: date | None, empty: str = "") -> str:
-    """Tables: 9 Sep 2008."""
-    if value is None:
-        return empty
-    return f"{value.day} {value:%b %Y}"
+from tracker.domain.due_phrase import due_phrase, working_days_text
+from tracker.domain.formatting import format_date, format_date_time, format_long_date, format_short_date
+from tracker.domain.vocabulary import RAG_ORDER, RATING_KEYS, STATUS_LABELS, rag_label, rag_word
 
 
 def to_local(value: datetime, timezone: str) -> datetime:
@@ -38,10 +25,7 @@ def format_datetime(value: datetime | None, timezone: str = "Europe/London", emp
     """9 September 2008 at 10:42am, in local time."""
     if value is None:
         return empty
-    local = to_local(value, timezone)
-    hour = local.hour % 12 or 12
-    suffix = "am" if local.hour < 12 else "pm"
-    return f"{format_date(local)} at {hour}:{local:%M}{suffix}"
+    return format_date_time(to_local(value, timezone))
 
 
 def as_sentence(text: str | None) -> str:
@@ -64,11 +48,18 @@ def register(app: Flask) -> None:
     timezone = app.config["TRACKER_TIMEZONE"]
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_short_date, "short_date")
+    app.add_template_filter(format_long_date, "long_date")
+    app.add_template_filter(working_days_text, "working_days")
+    app.add_template_filter(rag_word, "rag_word")
+    app.add_template_filter(rag_label, "rag_label")
+    app.add_template_filter(STATUS_LABELS.__getitem__, "status_label")
     app.add_template_filter(as_sentence, "sentence")
     app.add_template_filter(lambda value, empty="": format_datetime(value, timezone, empty), "datetime")
     app.add_template_filter(lambda value: format_date(to_local(value, timezone)) if value else "", "local_date")
     app.add_template_filter(lambda value: value.isoformat() if value else "", "iso")
     app.add_template_global(_due_phrase, "due_phrase")
+    app.add_template_global(RAG_ORDER, "rag_order")
+    app.add_template_global(RATING_KEYS, "rating_keys")
 
     @app.context_processor
     def service_context() -> dict[str, object]:

@@ -10,13 +10,11 @@ from __future__ import annotations
 
 from datetime import date
 
-
-def long_date(day: date) -> str:
-    """Saturday 5 December 2026."""
-    return f"{day:%A} {day.day} {day:%B %Y}"
+from tracker.domain.formatting import format_date, format_long_date
 
 
-def _working_days(count: int) -> str:
+def working_days_text(count: int) -> str:
+    """ "1 working day", "3 working days"."""
     return f"{count} working day{'' if count == 1 else 's'}"
 
 
@@ -27,15 +25,15 @@ def due_phrase(due_on: date | None, working_days_to_due: int | None, today: date
     """
     if due_on is None or working_days_to_due is None:
         return "No due date"
-    shown = f"{due_on.day} {due_on:%B %Y}"
+    shown = format_date(due_on)
     if due_on == today:
         return f"Due today, {shown}" if dated else "Due today"
     if working_days_to_due == 0:
         if due_on > today:
-            return f"Due {long_date(due_on)} (not a working day)"
-        return f"Was due {long_date(due_on)}"
+            return f"Due {format_long_date(due_on)} (not a working day)"
+        return f"Was due {format_long_date(due_on)}"
     if working_days_to_due < 0:
-        overdue = f"{_working_days(-working_days_to_due)} overdue"
+        overdue = f"{working_days_text(-working_days_to_due)} overdue"
         return f"Due {shown}, {overdue}" if dated else overdue
-    left = _working_days(working_days_to_due)
+    left = working_days_text(working_days_to_due)
     return f"Due {shown}, in {left}" if dated else f"Due in {left}"

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Final
 
+from tracker.domain.due_phrase import working_days_text
 from tracker.domain.working_days import working_days_between
 
 DRAFT: Final = "draft"
@@ -62,8 +63,7 @@ class DeadlineOutcome:
     def label(self) -> str:
         if self.met:
             return "Met"
-        days = self.working_days_late
-        return f"Missed by {days} working day{'' if days == 1 else 's'}"
+        return f"Missed by {working_days_text(self.working_days_late)}"
 
 
 def publication_outcome(published_on: date, due_on: date, holidays: Container[date]) -> DeadlineOutcome:

@@ -1,6 +1,12 @@
-"""Enumerations stored as strings in the database."""
+"""Enumerations stored as strings in the database.
+
+An action's status, its RAG rating and a recommendation's timescale are the domain's vocabulary
+(tracker.domain.vocabulary): defined there once, with their order and words, and re-exported here.
+"""
 
 from enum import StrEnum
+
+from tracker.domain.vocabulary import OPEN_STATUSES, ActionStatus, Rag, Timescale
 
 
 class Role(StrEnum):
@@ -30,65 +36,11 @@ class Framework(StrEnum):
     OTHER = "other"
 
 
-class Timescale(StrEnum):
-    IMMEDIATE = "immediate"
-    THREE_MONTHS = "three_months"
-    SIX_MONTHS = "six_months"
-    LONGER_TERM = "longer_term"
-    IMPROVEMENT = "improvement"
-
-    @property
-    def label(self) -> str:
-        return TIMESCALE_LABELS[self]
-
-
-TIMESCALE_LABELS = {
-    Timescale.IMMEDIATE: "For immediate action",
-    Timescale.THREE_MONTHS: "Within three months",
-    Timescale.SIX_MONTHS: "Within six months",
-    Timescale.LONGER_TERM: "In the longer term",
-    Timescale.IMPROVEMENT: "Areas for improvement",
-}
-
-
 class PlanStatus(StrEnum):
     DRAFT = "draft"
     CONSULTATION = "consultation"
     PUBLISHED = "published"
     CLOSED = "closed"
-
-
-class ActionStatus(StrEnum):
-    NOT_STARTED = "not_started"
-    IN_PROGRESS = "in_progress"
-    COMPLETE = "complete"
-    NO_LONGER_REQUIRED = "no_longer_required"
-
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
-
-
-OPEN_STATUSES = (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS)
-
-
-class Rag(StrEnum):
-    RED = "red"
-    AMBER = "amber"
-    GREEN = "green"
-    BLUE = "blue"
-
-    @property
-    def label(self) -> str:
-        return RAG_LABELS[self]
-
-
-RAG_LABELS = {
-    Rag.RED: "Red – off track",
-    Rag.AMBER: "Amber – at risk",
-    Rag.GREEN: "Green – on track",
-    Rag.BLUE: "Blue – complete",
-}
 
 
 class DueDateRequestState(StrEnum):
@@ -132,3 +84,22 @@ class TokenPurpose(StrEnum):
 class ReportState(StrEnum):
     DRAFT = "draft"
     ISSUED = "issued"
+
+
+__all__ = [
+    "OPEN_STATUSES",
+    "ActionStatus",
+    "DeadlineAnchor",
+    "DeadlineCounting",
+    "DeadlineKind",
+    "DigestPreference",
+    "DueDateRequestState",
+    "EmailState",
+    "Framework",
+    "PlanStatus",
+    "Rag",
+    "ReportState",
+    "Role",
+    "Timescale",
+    "TokenPurpose",
+]
