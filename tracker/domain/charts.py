@@ -12,7 +12,9 @@ from datetime import date
 from html import escape
 from typing import Final
 
-from tracker.domain.report import RAG_MEANINGS, RAG_ORDER, RAG_WORDS, TimescaleRow, TrendPoint, format_short_day
+from tracker.domain.formatting import format_short_date
+from tracker.domain.report.model import TimescaleRow, TrendPoint
+from tracker.domain.vocabulary import RAG_MEANINGS, RAG_WORDS, RATING_KEYS
 
 FONT_FAMILY: Final = "Arial, 'Liberation Sans', 'DejaVu Sans', sans-serif"
 INK: Final = "#0b0c0c"
@@ -92,7 +94,7 @@ def _count_label(x_centre: float, y_centre: float, count: int) -> list[Shape]:
     ]
 
 
-def _legend(y: float, width: int, rags: tuple[str, ...] = RAG_ORDER) -> list[Shape]:
+def _legend(y: float, width: int, rags: tuple[str, ...] = RATING_KEYS) -> list[Shape]:
     """Swatches with their pattern and the rating's word and meaning, in two columns."""
     shapes: list[Shape] = []
     column_width = (width - 20) / 2
@@ -104,7 +106,7 @@ def _legend(y: float, width: int, rags: tuple[str, ...] = RAG_ORDER) -> list[Sha
     return shapes
 
 
-def _legend_height(rags: tuple[str, ...] = RAG_ORDER) -> int:
+def _legend_height(rags: tuple[str, ...] = RATING_KEYS) -> int:
     return ((len(rags) + 1) // 2) * 22
 
 
@@ -139,7 +141,7 @@ def rag_by_timescale_chart(rows: list[TimescaleRow], key: str = "rag-by-timescal
         shapes.append(Text(LABEL_WIDTH - 8, y + BAR_HEIGHT / 2 + 4, row.label, anchor="end", size=12))
         x = float(LABEL_WIDTH)
         outside: list[tuple[float, int]] = []
-        for rag in RAG_ORDER:
+        for rag in RATING_KEYS:
             count = row.counts.get(rag, 0)
             if not count:
                 continue
@@ -168,7 +170,7 @@ def rag_by_timescale_chart(rows: list[TimescaleRow], key: str = "rag-by-timescal
 
 
 def _describe_counts(counts: dict[str, int]) -> str:
-    return ", ".join(f"{counts.get(rag, 0)} {RAG_WORDS[rag]}" for rag in RAG_ORDER if counts.get(rag, 0))
+    return ", ".join(f"{counts.get(rag, 0)} {RAG_WORDS[rag]}" for rag in RATING_KEYS if counts.get(rag, 0))
 
 
 def _describe_rows(rows: list[TimescaleRow]) -> str:
@@ -193,7 +195,7 @@ def rag_over_time_chart(points: list[TrendPoint], key: str = "rag-over-time") ->
         y = float(plot_top + plot_height)
         # Counts of segments too short to hold them go beside the column, stacked upwards without overlapping.
         free_below = float("inf")
-        for rag in RAG_ORDER:
+        for rag in RATING_KEYS:
             count = point.counts.get(rag, 0)
             if not count:
                 continue
@@ -218,7 +220,7 @@ def rag_over_time_chart(points: list[TrendPoint], key: str = "rag-over-time") ->
 
 
 def _axis_date(day: date) -> str:
-    return format_short_day(day)
+    return format_short_date(day)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -235,7 +237,7 @@ def _pattern_defs(key: str) -> str:
         "outline": "",
     }
     parts = []
-    for rag in RAG_ORDER:
+    for rag in RATING_KEYS:
         parts.append(
             f'<pattern id="{key}-{rag}" patternUnits="userSpaceOnUse" width="8" height="8">'
             f'<rect width="8" height="8" fill="{RAG_FILL[rag]}"/>{tiles[RAG_PATTERN[rag]]}</pattern>'

@@ -11,7 +11,8 @@ from wtforms import DateField, RadioField, StringField, SubmitField, TextAreaFie
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from tracker import clock
-from tracker.domain.report import IMPLICATION_TOPICS, format_day
+from tracker.domain.formatting import format_date
+from tracker.domain.report import IMPLICATION_TOPICS
 from tracker.reports.services import TIMETABLE_ROWS
 
 PARAGRAPHS_HINT = (
@@ -102,7 +103,7 @@ class ReportForm(FlaskForm):
             raise ValidationError("The as-at date must be today or in the past")
         if field.data and self.published_on and field.data < self.published_on:
             raise ValidationError(
-                f"The as-at date must be on or after the report's publication date, {format_day(self.published_on)}"
+                f"The as-at date must be on or after the report's publication date, {format_date(self.published_on)}"
             )
 
     def timetable_fields(self) -> list[tuple[Any, Any]]:

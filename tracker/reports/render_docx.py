@@ -17,15 +17,9 @@ from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from tracker.domain.charts import Chart, alternative_text, rag_by_timescale_chart, rag_over_time_chart
-from tracker.domain.report import (
-    RAG_WORDS,
-    STATUS_LABELS,
-    Paragraph,
-    ReportModel,
-    format_day,
-    format_short_day,
-    rag_key,
-)
+from tracker.domain.formatting import format_date, format_short_date
+from tracker.domain.report import Paragraph, ReportModel
+from tracker.domain.vocabulary import RAG_WORDS, STATUS_LABELS, rag_key
 from tracker.reports.chart_png import chart_png
 from tracker.reports.render_html import MIN_TREND_POINTS
 
@@ -62,7 +56,7 @@ def _set_properties(document: Document, model: ReportModel, made_at: datetime) -
     """File > Info as the council would fill it in: not the template's 2013 dates, author and comments."""
     properties = document.core_properties
     properties.title = _property(model.title)
-    properties.subject = _property(f"{model.meeting} – as at {format_day(model.as_at)}")
+    properties.subject = _property(f"{model.meeting} – as at {format_date(model.as_at)}")
     properties.author = properties.last_modified_by = _property(model.council)
     properties.comments = ""
     properties.keywords = "inspection action plan; progress report"
@@ -117,7 +111,7 @@ def _header_and_footer(section, model: ReportModel, key: bool = False) -> None: 
     section.header.is_linked_to_previous = False
     section.footer.is_linked_to_previous = False
     header = section.header.paragraphs[0]
-    header.text = f"{model.council}\t\t{model.meeting} – as at {format_day(model.as_at)}"
+    header.text = f"{model.council}\t\t{model.meeting} – as at {format_date(model.as_at)}"
     header.style.font.size = Pt(8.5)
     footer = section.footer.paragraphs[0]
     footer.text = (KEY_TEXT + "\t") if key else "\t\t"
@@ -240,7 +234,7 @@ def _front_page(document: Document, model: ReportModel) -> None:
     _table(
         document,
         ["Committee", "Date"],
-        [[row.committee, format_day(row.meets_on)] for row in model.forward_timetable],
+        [[row.committee, format_date(row.meets_on)] for row in model.forward_timetable],
         widths=[9, 6],
         size=10,
     )
@@ -248,7 +242,7 @@ def _front_page(document: Document, model: ReportModel) -> None:
     if model.report_of:
         prefix = "" if model.report_of.lower().startswith("report of") else "Report of "
         document.add_paragraph(prefix + model.report_of).runs[0].bold = True
-    document.add_paragraph(f"{model.meeting}. Position as at {format_day(model.as_at)}.")
+    document.add_paragraph(f"{model.meeting}. Position as at {format_date(model.as_at)}.")
 
 
 def _summary(document: Document, model: ReportModel) -> None:
@@ -259,7 +253,7 @@ def _summary(document: Document, model: ReportModel) -> None:
     if figures.completed_since_previous is not None:
         key_rows.append(
             [
-                f"Completed since the previous report ({format_day(model.previous_as_at)})",
+                f"Completed since the previous report ({format_date(model.previous_as_at)})",
                 str(figures.completed_since_previous),
             ]
         )
@@ -273,7 +267,7 @@ def _summary(document: Document, model: ReportModel) -> None:
         ["Key figure", "Number"],
         key_rows,
         widths=[11, 3],
-        caption=f"Key figures as at {format_day(model.as_at)}",
+        caption=f"Key figures as at {format_date(model.as_at)}",
     )
     _key(document)
     headers = ["Timescale", *(word for _v, word, _m in rag_key()), "Total", "Overdue"]
@@ -284,10 +278,10 @@ def _summary(document: Document, model: ReportModel) -> None:
     rows.append(
         ["All actions", *(str(figures.by_rag[v]) for v, _w, _m in rag_key()), str(figures.total), str(figures.overdue)]
     )
-    _table(document, headers, rows, caption=f"Actions by RAG rating and timescale as at {format_day(model.as_at)}")
+    _table(document, headers, rows, caption=f"Actions by RAG rating and timescale as at {format_date(model.as_at)}")
     _picture(document, rag_by_timescale_chart(figures.by_timescale))
     document.add_paragraph(
-        f"Chart 1: actions by RAG rating and timescale as at {format_day(model.as_at)}. "
+        f"Chart 1: actions by RAG rating and timescale as at {format_date(model.as_at)}. "
         "Each rating has its own pattern; the figures are in the table above."
     )
 
@@ -305,7 +299,7 @@ def _exceptions(document: Document, model: ReportModel) -> None:
                     row.reference,
                     row.title,
                     row.lead_officer,
-                    format_short_day(row.due_on, "No due date"),
+                    format_short_date(row.due_on, "No due date"),
                     f"{row.working_days_overdue} working days"
                     if row.working_days_overdue is not None
                     else "Not overdue",
@@ -317,7 +311,7 @@ def _exceptions(document: Document, model: ReportModel) -> None:
             rag_column=5,
             rags=[row.rag for row in model.red_or_overdue],
             size=8.5,
-            caption=f"Actions rated Red or overdue as at {format_day(model.as_at)}",
+            caption=f"Actions rated Red or overdue as at {format_date(model.as_at)}",
         )
     else:
         document.add_paragraph("No action is rated Red or overdue.")
@@ -330,7 +324,7 @@ def _exceptions(document: Document, model: ReportModel) -> None:
             document,
             ["Ref", "Action", "Original due date", "Revised due date", "Reason"],
             [
-                [r.reference, r.title, format_short_day(r.original_due_on), format_short_day(r.due_on), r.reason]
+                [r.reference, r.title, format_short_date(r.original_due_on), format_short_date(r.due_on), r.reason]
                 for r in model.revised_due_dates
             ],
             size=8.5,
@@ -344,7 +338,7 @@ def _deadline_table(document: Document, rows: list, caption: str) -> None:  # no
     _table(
         document,
         ["Deadline", "Due", "Met", "Position"],
-        [[d.title, format_short_day(d.due_on, "Not set"), d.met_label, d.state_label] for d in rows],
+        [[d.title, format_short_date(d.due_on, "Not set"), d.met_label, d.state_label] for d in rows],
         size=9,
         caption=caption,
     )
@@ -358,7 +352,7 @@ def _report_section(document: Document, model: ReportModel) -> None:
     document.add_heading("Statutory deadlines", level=2)
     _numbered(document, [model.deadlines_paragraph])
     if model.deadlines:
-        _deadline_table(document, model.deadlines, f"Statutory deadlines as at {format_day(model.as_at)}")
+        _deadline_table(document, model.deadlines, f"Statutory deadlines as at {format_date(model.as_at)}")
     document.add_heading("Change since the previous report", level=2)
     _numbered(document, [model.change_paragraph])
     if figures.rag_change:
@@ -369,7 +363,7 @@ def _report_section(document: Document, model: ReportModel) -> None:
             [[RAG_WORDS[r.rag], str(r.previous), str(r.current), r.change_text] for r in figures.rag_change],
             rag_column=0,
             rags=[r.rag for r in figures.rag_change],
-            caption=f"Actions by RAG rating: {format_day(model.previous_as_at)} and {format_day(model.as_at)}",
+            caption=f"Actions by RAG rating: {format_date(model.previous_as_at)} and {format_date(model.as_at)}",
         )
     if len(model.trend) >= MIN_TREND_POINTS:
         _picture(document, rag_over_time_chart(model.trend))
@@ -414,10 +408,10 @@ def _appendix(document: Document, model: ReportModel) -> None:
     section.page_width, section.page_height = Mm(297), Mm(210)
     section.left_margin = section.right_margin = Mm(14)
     _header_and_footer(section, model, key=True)
-    document.add_heading(f"Appendix 1 – Action plan as at {format_day(model.as_at)}", level=1)
+    document.add_heading(f"Appendix 1 – Action plan as at {format_date(model.as_at)}", level=1)
     document.add_paragraph(
         f"{model.inspection_title}. Actions grouped by timescale and recommendation; progress, status and RAG "
-        f"rating as at {format_day(model.as_at)}."
+        f"rating as at {format_date(model.as_at)}."
     )
     _key(document)
     headers = [
@@ -426,7 +420,7 @@ def _appendix(document: Document, model: ReportModel) -> None:
         "Lead officer and agency",
         "Due date",
         "Success criteria",
-        f"Progress as at {format_short_day(model.as_at)}",
+        f"Progress as at {format_short_date(model.as_at)}",
         "Status",
         "RAG",
     ]
@@ -445,14 +439,14 @@ def _appendix(document: Document, model: ReportModel) -> None:
                     a.title,
                     [a.lead_officer or "Not assigned", a.lead_agency],
                     [
-                        format_short_day(a.due_on, "None set"),
-                        f"Originally {format_short_day(a.original_due_on)}" if a.original_due_on else "",
+                        format_short_date(a.due_on, "None set"),
+                        f"Originally {format_short_date(a.original_due_on)}" if a.original_due_on else "",
                         "Overdue" if a.overdue else "",
                     ],
                     a.success_criteria,
                     [
                         a.progress_text,
-                        f"Updated {format_short_day(a.progress_on)}" if a.progress and a.progress_on else "",
+                        f"Updated {format_short_date(a.progress_on)}" if a.progress and a.progress_on else "",
                     ],
                     STATUS_LABELS[a.status],
                     RAG_WORDS[a.rag],

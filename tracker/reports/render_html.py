@@ -10,14 +10,9 @@ from flask import current_app, render_template
 from markupsafe import Markup
 
 from tracker.domain.charts import rag_by_timescale_chart, rag_over_time_chart, to_svg
-from tracker.domain.report import (
-    RAG_MEANINGS,
-    RAG_WORDS,
-    STATUS_LABELS,
-    ReportModel,
-    format_day,
-    rag_key,
-)
+from tracker.domain.formatting import format_date
+from tracker.domain.report import ReportModel
+from tracker.domain.vocabulary import rag_key
 from tracker.security import CONTENT_SECURITY_POLICY
 
 STYLESHEET = "css/report.css"
@@ -42,9 +37,6 @@ def template_context(model: ReportModel) -> dict[str, object]:
         "model": model,
         "charts": chart_svgs(model),
         "rag_key": rag_key(),
-        "rag_words": RAG_WORDS,
-        "rag_meanings": RAG_MEANINGS,
-        "status_labels": STATUS_LABELS,
     }
 
 
@@ -68,7 +60,7 @@ def running_header_css(model: ReportModel) -> Markup:
     font = 'font-family: Arial, "Liberation Sans", "DejaVu Sans", sans-serif; font-size: 8.5pt; color: #0b0c0c;'
     css = (
         f"@page {{ @top-left {{ content: {_css_string(model.council)}; {font} }} "
-        f"@top-right {{ content: {_css_string(model.meeting + ' – as at ' + format_day(model.as_at))}; {font} }} }} "
+        f"@top-right {{ content: {_css_string(model.meeting + ' – as at ' + format_date(model.as_at))}; {font} }} }} "
         "@page :first { @top-left { content: none; } @top-right { content: none; } }"
     )
     # Every value is quoted by _css_string.
