@@ -20,9 +20,9 @@ from sqlalchemy.sql.elements import ColumnElement
 from tracker.actions import services
 from tracker.clock import BANK_HOLIDAYS, as_utc
 from tracker.domain.action_order import plan_pages
-from tracker.domain.due_dates import TIMESCALES
+from tracker.domain.formatting import format_date
 from tracker.domain.plan_lifecycle import DeadlineOutcome, publication_outcome
-from tracker.domain.rag import RAG_VALUES, STATUSES
+from tracker.domain.vocabulary import NOT_RATED, RAG_ORDER, STATUSES, TIMESCALES
 from tracker.domain.working_days import add_working_days, working_days_between
 from tracker.extensions import db
 from tracker.inspections.deadlines import no_date_text
@@ -42,7 +42,6 @@ from tracker.models import (
     Timescale,
     User,
 )
-from tracker.template_filters import format_date
 
 DUE_SOON_WORKING_DAYS = 10
 MY_ACTIONS_PER_PAGE = 25
@@ -58,8 +57,6 @@ SECTION_TITLES = {
     LATER: "Due later",
     CLOSED: "Complete or no longer required",
 }
-RAG_ORDER = (Rag.RED, Rag.AMBER, Rag.GREEN, Rag.BLUE)
-TIMESCALE_ORDER = tuple(Timescale)
 
 
 @dataclass(frozen=True)
@@ -265,7 +262,7 @@ class ActionFilters:
             inspection_id=number("inspection"),
             owner_id=number("owner"),
             agency=args.get("agency", "").strip()[:200],
-            rag=rag if rag in RAG_VALUES or rag == "none" else "",
+            rag=rag if rag in RAG_ORDER or rag == NOT_RATED else "",
             status=status if status in dict(STATUS_FILTER_CHOICES) else "",
             timescale=timescale if timescale in TIMESCALES else "",
             overdue=args.get("overdue") == "yes",
@@ -342,7 +339,7 @@ def _filter_clauses(filters: ActionFilters, today: date) -> list[ColumnElement[b
         clauses.append(Action.owner_id == filters.owner_id)
     if filters.agency:
         clauses.append(Action.lead_agency == filters.agency)
-    if filters.rag == "none":
+    if filters.rag == NOT_RATED:
         clauses.append(Action.rag.is_(None))
     elif filters.rag:
         clauses.append(Action.rag == Rag(filters.rag))
@@ -656,7 +653,7 @@ def _rag_grid(inspection_id: int) -> tuple[dict[Timescale, dict[str, int]], dict
     grid: dict[Timescale, dict[str, int]] = {}
     totals: dict[str, int] = defaultdict(int)
     for timescale, rag, count in rows:
-        key = rag.value if rag else "none"
+        key = rag.value if rag else NOT_RATED
         grid.setdefault(timescale, defaultdict(int))[key] += count
         grid[timescale]["total"] += count
         totals[key] += count
@@ -735,7 +732,7 @@ def build_dashboard(inspection: Inspection, today: date) -> DashboardPage:
             .order_by(ProgressUpdate.created_at, ProgressUpdate.id)
         )
     )
-    timescales = [timescale for timescale in TIMESCALE_ORDER if timescale in grid]
+    timescales = [timescale for timescale in TIMESCALES if timescale in grid]
     return DashboardPage(
         inspection=inspection,
         grid=grid,

@@ -513,9 +513,7 @@ def _assigned_message(name: str, assigned: services.Assigned) -> str:
 def view_dashboard(inspection_id: int) -> ResponseReturnValue:
     inspection = services.get_inspection_or_404(inspection_id)
     page = pages.build_dashboard(inspection, clock.today())
-    return render_template(
-        "actions/dashboard.html", page=page, rag_order=pages.RAG_ORDER, status_complete=ActionStatus.COMPLETE
-    )
+    return render_template("actions/dashboard.html", page=page, status_complete=ActionStatus.COMPLETE)
 
 
 # Spreadsheets ------------------------------------------------------------------------------------

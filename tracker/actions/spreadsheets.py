@@ -27,8 +27,6 @@ from tracker.actions.services import (
 from tracker.domain.plan_rows import (
     COLUMNS,
     HEADERS,
-    RAG_LABELS,
-    STATUS_LABELS,
     PlanContext,
     PlanRow,
     cell_text,
@@ -127,8 +125,8 @@ def _action_cells(action: Action, narrative: str | None) -> dict[str, Any]:
         "start_on": action.start_on,
         "due_on": action.due_on,
         "success_criteria": action.success_criteria,
-        "status": STATUS_LABELS[action.status.value],
-        "rag": RAG_LABELS[action.rag.value] if action.rag else "",
+        "status": action.status.label,
+        "rag": action.rag.word if action.rag else "",
         "latest_progress": narrative or "",
     }
 

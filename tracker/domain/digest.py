@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Final
 
+from tracker.domain.formatting import format_date, format_long_date
+from tracker.domain.vocabulary import NOT_RATED, OPEN_STATUSES, RATING_KEYS, ActionStatus
 from tracker.domain.working_days import add_working_days, is_working_day, working_days_between
 
 DAILY: Final = "daily"
@@ -19,7 +21,6 @@ WEEKLY: Final = "weekly"
 OFF: Final = "off"
 DIGEST_PREFERENCES: Final = (DAILY, WEEKLY, OFF)
 
-RAG_ORDER: Final = ("red", "amber", "green", "blue", "none")
 STATUTORY_ALERT_WORKING_DAYS: Final = (10, 5, 1)
 
 
@@ -53,7 +54,7 @@ class ActionFacts:
     inspection_title: str
     owner_id: int | None
     due_on: date | None
-    status: str = "in_progress"
+    status: str = ActionStatus.IN_PROGRESS
     rag: str | None = None
     timescale: str = ""
     # The day of the latest progress update, or the day the action was created when it has none.
@@ -68,7 +69,7 @@ class ActionFacts:
         2026)' for an action never updated: its creation day is not a day of progress."""
         if self.last_progress_on is None:
             return "No progress recorded yet"
-        shown = f"{self.last_progress_on.day} {self.last_progress_on:%B %Y}"
+        shown = format_date(self.last_progress_on)
         if not self.progress_recorded:
             return f"No progress recorded yet (added {shown})"
         return f"No progress recorded since {shown}"
@@ -126,7 +127,7 @@ def why_no_digest(person: Person, day: date, holidays: Container[date], *, first
     if not person.active:
         return "their account is inactive"
     if not is_working_day(day, holidays):
-        return f"{day:%A} {day.day} {day:%B %Y} is not a working day"
+        return f"{format_long_date(day)} is not a working day"
     if person.digest_preference == OFF:
         return "they have turned reminders off"
     if not is_digest_day(person.digest_preference, day, holidays, first_run_of_week=first_run_of_week):
@@ -340,9 +341,7 @@ class ProgrammeSummary:
     @property
     def subject(self) -> str:
         overdue = sum(len(inspection.overdue) for inspection in self.inspections)
-        return f"Weekly programme summary, week of {self.week_of.day} {self.week_of:%B %Y}: " + _count(
-            overdue, "overdue action"
-        )
+        return f"Weekly programme summary, week of {format_date(self.week_of)}: " + _count(overdue, "overdue action")
 
 
 def summarise_inspection(
@@ -360,14 +359,14 @@ def summarise_inspection(
 ) -> InspectionSummary:
     """Counts by RAG and timescale, the week's changes (newest first), the overdue list (most
     overdue first) and open statutory deadlines within the horizon or already passed."""
-    counts: dict[str, dict[str, int]] = {label: dict.fromkeys(RAG_ORDER, 0) for label in timescales}
-    totals = dict.fromkeys(RAG_ORDER, 0)
+    counts: dict[str, dict[str, int]] = {label: dict.fromkeys(RATING_KEYS, 0) for label in timescales}
+    totals = dict.fromkeys(RATING_KEYS, 0)
     overdue = []
     for action in actions:
-        rag = action.rag or "none"
-        counts.setdefault(action.timescale, dict.fromkeys(RAG_ORDER, 0))[rag] += 1
+        rag = action.rag or NOT_RATED
+        counts.setdefault(action.timescale, dict.fromkeys(RATING_KEYS, 0))[rag] += 1
         totals[rag] += 1
-        if action.status in ("not_started", "in_progress") and action.due_on and action.due_on < today:
+        if action.status in OPEN_STATUSES and action.due_on and action.due_on < today:
             overdue.append(DigestItem(action, working_days_between(today, action.due_on, holidays)))
     ordered_changes = sorted(changes, key=lambda change: change.occurred_at, reverse=True)
     horizon = add_working_days(today, deadline_horizon_working_days, holidays, counting="after")

@@ -13,16 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Final, Literal
 
+from tracker.domain.vocabulary import TIMESCALES, Timescale
 from tracker.domain.working_days import working_day_on_or_before
-
-Timescale = Literal["immediate", "three_months", "six_months", "longer_term", "improvement"]
-TIMESCALES: Final[tuple[Timescale, ...]] = (
-    "immediate",
-    "three_months",
-    "six_months",
-    "longer_term",
-    "improvement",
-)
 
 # "action_plan": immediate actions are due on the action plan's statutory date.
 # "three_months": they are due like the three-month timescale, for councils that set their own.
@@ -55,13 +47,13 @@ class DueDatePolicy:
 
     def months_after_publication(self, timescale: str) -> int | None:
         """Calendar months from publication for `timescale`; None when it follows the action plan."""
-        if timescale == "immediate":
+        if timescale == Timescale.IMMEDIATE:
             return None if self.immediate == "action_plan" else self.three_months_months
         months = {
-            "three_months": self.three_months_months,
-            "six_months": self.six_months_months,
-            "longer_term": self.longer_term_months,
-            "improvement": self.improvement_months,
+            Timescale.THREE_MONTHS: self.three_months_months,
+            Timescale.SIX_MONTHS: self.six_months_months,
+            Timescale.LONGER_TERM: self.longer_term_months,
+            Timescale.IMPROVEMENT: self.improvement_months,
         }
         if timescale not in months:
             raise ValueError(f"Unknown timescale {timescale!r}: expected one of {', '.join(TIMESCALES)}")
@@ -106,10 +98,8 @@ def default_due_on(
 
 __all__ = [
     "IMMEDIATE_DUE_CHOICES",
-    "TIMESCALES",
     "DueDatePolicy",
     "ImmediateDue",
-    "Timescale",
     "add_calendar_months",
     "default_due_on",
     "timescale_limit",

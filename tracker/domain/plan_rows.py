@@ -15,7 +15,7 @@ from typing import Final
 
 from tracker.domain.action_order import next_reference
 from tracker.domain.progress import narrative_reason, rating_mismatch
-from tracker.domain.rag import BLUE, CLOSED_STATUSES, NOT_STARTED, RAG_VALUES, STATUSES
+from tracker.domain.vocabulary import CLOSED_STATUSES, RAG_ORDER, STATUS_LABELS, STATUSES, ActionStatus, Rag
 
 
 @dataclass(frozen=True)
@@ -51,16 +51,9 @@ READ_ONLY_KEYS: Final = ("recommendation_text", "timescale", "owner_name")
 # What says which recommendation a row belongs to, rather than what the action is.
 _RECOMMENDATION_KEYS: Final = ("recommendation", "recommendation_text", "timescale")
 
-STATUS_WORDS: Final = {
-    "not started": "not_started",
-    "in progress": "in_progress",
-    "complete": "complete",
-    "completed": "complete",
-    "no longer required": "no_longer_required",
-}
-RAG_WORDS: Final = {"r": "red", "a": "amber", "g": "green", "b": "blue", "complete": "blue"}
-STATUS_LABELS: Final = {value: word.capitalize() for word, value in STATUS_WORDS.items() if word != "completed"}
-RAG_LABELS: Final = {"red": "Red", "amber": "Amber", "green": "Green", "blue": "Blue"}
+# What people type in a spreadsheet, besides the labels themselves ("In progress", "Red – off track").
+STATUS_ALIASES: Final = {"completed": ActionStatus.COMPLETE}
+RAG_ALIASES: Final = {"r": Rag.RED, "a": Rag.AMBER, "g": Rag.GREEN, "b": Rag.BLUE, "complete": Rag.BLUE}
 
 _MONTHS: Final = {
     name: number
@@ -193,7 +186,7 @@ class PlanRow:
     start_on: date | None = None
     due_on: date | None = None
     success_criteria: str = ""
-    status: str = "not_started"
+    status: str = ActionStatus.NOT_STARTED
     rag: str | None = None
     latest_progress: str = ""
     errors: list[str] = field(default_factory=list)
@@ -205,7 +198,7 @@ class PlanRow:
     @property
     def has_progress(self) -> bool:
         """Whether the row says anything about progress, so importing it records a progress update."""
-        return self.status != NOT_STARTED or bool(self.rag) or bool(self.latest_progress)
+        return self.status != ActionStatus.NOT_STARTED or bool(self.rag) or bool(self.latest_progress)
 
     @property
     def is_valid(self) -> bool:
@@ -252,7 +245,7 @@ def _status_and_rag(row: PlanRow, cells: Mapping[str, object]) -> None:
     status_text = cell_text(cells.get("status"))
     if status_text:
         words = status_text.lower()
-        status = STATUS_WORDS.get(words, words.replace(" ", "_"))
+        status = STATUS_ALIASES.get(words, words.replace(" ", "_"))
         if status in STATUSES:
             row.status = status
         else:
@@ -261,11 +254,11 @@ def _status_and_rag(row: PlanRow, cells: Mapping[str, object]) -> None:
     if rag_text:
         # "Red – off track" is how the tracker labels a rating; the colour word comes first.
         word = re.split(r"[\s–-]+", rag_text.lower())[0]
-        rag = RAG_WORDS.get(word, word)
-        if rag in RAG_VALUES:
+        rag = RAG_ALIASES.get(word, word)
+        if rag in RAG_ORDER:
             row.rag = rag
         else:
-            row.errors.append(f"RAG “{rag_text}” is not one of: Red, Amber, Green, Blue")
+            row.errors.append(f"RAG “{rag_text}” is not one of: {', '.join(r.word for r in RAG_ORDER)}")
     if len(row.errors) == problems:
         _check_progress(row)
 
@@ -280,7 +273,7 @@ def _check_progress(row: PlanRow) -> None:
     if row.rag and (mismatch := rating_mismatch(row.status, row.rag)):
         row.errors.append(mismatch)
         return
-    rag = row.rag or (BLUE if row.status in CLOSED_STATUSES else "")
+    rag = row.rag or (Rag.BLUE if row.status in CLOSED_STATUSES else "")
     reason = narrative_reason(row.status, rag, rag)
     if reason and not row.latest_progress:
         row.errors.append(f"{reason} in “Latest progress”")
@@ -369,8 +362,6 @@ def is_blank(cells: Mapping[str, object]) -> bool:
 __all__ = [
     "COLUMNS",
     "HEADERS",
-    "RAG_LABELS",
-    "STATUS_LABELS",
     "Column",
     "DateProblem",
     "PlanContext",

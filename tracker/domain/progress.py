@@ -12,14 +12,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Final
 
-from tracker.domain.rag import AMBER, BLUE, CLOSED_STATUSES, COMPLETE, NO_LONGER_REQUIRED, RAG_VALUES, RED, STATUSES
+from tracker.domain.vocabulary import CLOSED_STATUSES, RAG_ORDER, RAG_WORDS, STATUSES, ActionStatus, Rag
 
 NARRATIVE_LIMIT: Final = 2000
 REASON_LIMIT: Final = 1000
 EVIDENCE_LINK_LIMIT: Final = 10
 EVIDENCE_LINK_LENGTH: Final = 500
 
-RAG_WORDS: Final = {RED: "Red", AMBER: "Amber", "green": "Green", BLUE: "Blue"}
 _LINK = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
 
 
@@ -42,11 +41,11 @@ def evidence_links(text: str) -> list[str]:
 
 def narrative_reason(status: str, rag: str, suggested_rag: str) -> str | None:
     """Why a narrative is needed for this update, as the error to show when it is missing; None if optional."""
-    if status == COMPLETE:
+    if status == ActionStatus.COMPLETE:
         return "Enter a narrative saying what was done to complete the action"
-    if status == NO_LONGER_REQUIRED:
+    if status == ActionStatus.NO_LONGER_REQUIRED:
         return "Enter a narrative saying why the action is no longer required"
-    if rag in (RED, AMBER):
+    if rag in (Rag.RED, Rag.AMBER):
         return f"Enter a narrative explaining the {RAG_WORDS[rag]} rating"
     if rag != suggested_rag:
         return (
@@ -58,9 +57,9 @@ def narrative_reason(status: str, rag: str, suggested_rag: str) -> str | None:
 
 def rating_mismatch(status: str, rag: str) -> str | None:
     """Why this rating cannot go with this status (Blue with a closed status, and only then); None if it can."""
-    if rag == BLUE and status not in CLOSED_STATUSES:
+    if rag == Rag.BLUE and status not in CLOSED_STATUSES:
         return "Blue means complete: choose Complete or No longer required as the status, or another rating"
-    if rag != BLUE and status in CLOSED_STATUSES:
+    if rag != Rag.BLUE and status in CLOSED_STATUSES:
         return "A complete action or one no longer required is rated Blue"
     return None
 
@@ -69,7 +68,7 @@ def _rating_errors(update: ProgressInput) -> dict[str, str]:
     errors: dict[str, str] = {}
     if update.status not in STATUSES:
         errors["status"] = "Select a status"
-    if update.rag not in RAG_VALUES:
+    if update.rag not in RAG_ORDER:
         errors["rag"] = "Select a RAG rating"
     elif mismatch := rating_mismatch(update.status, update.rag):
         errors["rag"] = mismatch
@@ -139,7 +138,6 @@ def progress_errors(
 __all__ = [
     "EVIDENCE_LINK_LIMIT",
     "NARRATIVE_LIMIT",
-    "RAG_WORDS",
     "REASON_LIMIT",
     "ProgressInput",
     "evidence_links",

@@ -8,25 +8,9 @@ from __future__ import annotations
 from collections.abc import Container
 from dataclasses import dataclass
 from datetime import date
-from typing import Final
 
+from tracker.domain.vocabulary import CLOSED_STATUSES, STATUSES, ActionStatus, Rag
 from tracker.domain.working_days import working_days_between
-
-RED: Final = "red"
-AMBER: Final = "amber"
-GREEN: Final = "green"
-BLUE: Final = "blue"
-RAG_VALUES: Final = (RED, AMBER, GREEN, BLUE)
-
-NOT_STARTED: Final = "not_started"
-IN_PROGRESS: Final = "in_progress"
-COMPLETE: Final = "complete"
-NO_LONGER_REQUIRED: Final = "no_longer_required"
-STATUSES: Final = (NOT_STARTED, IN_PROGRESS, COMPLETE, NO_LONGER_REQUIRED)
-
-# An action that is no longer required needs no more work, so it rates blue like a complete one;
-# its status, not its colour, says which it was.
-CLOSED_STATUSES: Final = (COMPLETE, NO_LONGER_REQUIRED)
 
 
 @dataclass(frozen=True)
@@ -38,7 +22,7 @@ class RagRule:
     red_if_not_started_within_working_days: int | None = 20
 
 
-def suggest_rag(*, status: str, due_on: date | None, today: date, rule: RagRule, holidays: Container[date]) -> str:
+def suggest_rag(*, status: str, due_on: date | None, today: date, rule: RagRule, holidays: Container[date]) -> Rag:
     """Blue when closed; red when overdue, or not started and due within the red threshold; amber
     when due within the amber threshold; otherwise green (also when there is no due date).
 
@@ -49,31 +33,22 @@ def suggest_rag(*, status: str, due_on: date | None, today: date, rule: RagRule,
     if status not in STATUSES:
         raise ValueError(f"Unknown status {status!r}: expected one of {', '.join(STATUSES)}")
     if status in CLOSED_STATUSES:
-        return BLUE
+        return Rag.BLUE
     if due_on is None:
-        return GREEN
+        return Rag.GREEN
     if rule.red_when_overdue and today > due_on:
-        return RED
+        return Rag.RED
     working_days_left = working_days_between(today, due_on, holidays)
     red_threshold = rule.red_if_not_started_within_working_days
-    if status == NOT_STARTED and red_threshold is not None and working_days_left <= red_threshold:
-        return RED
+    if status == ActionStatus.NOT_STARTED and red_threshold is not None and working_days_left <= red_threshold:
+        return Rag.RED
     if working_days_left <= rule.amber_within_working_days:
-        return AMBER
-    return GREEN
+        return Rag.AMBER
+    return Rag.GREEN
 
 
+# STATUSES is the vocabulary's, re-exported for the callers that check a status before suggesting.
 __all__ = [
-    "AMBER",
-    "BLUE",
-    "CLOSED_STATUSES",
-    "COMPLETE",
-    "GREEN",
-    "IN_PROGRESS",
-    "NOT_STARTED",
-    "NO_LONGER_REQUIRED",
-    "RAG_VALUES",
-    "RED",
     "STATUSES",
     "RagRule",
     "suggest_rag",

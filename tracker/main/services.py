@@ -9,6 +9,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import joinedload
 
 from tracker.clock import BANK_HOLIDAYS
+from tracker.domain.vocabulary import NOT_RATED, RAG_ORDER
 from tracker.domain.working_days import add_working_days, working_days_between
 from tracker.extensions import db
 from tracker.models import (
@@ -110,7 +111,7 @@ def _inspection_lines(inspections: list[Inspection], today: date) -> list[Inspec
     )
     for inspection_id, rag, count, open_count, overdue_count in rows:
         line = lines[inspection_id]
-        line.rag_counts[rag.value if rag else "none"] = count
+        line.rag_counts[rag.value if rag else NOT_RATED] = count
         line.open_count += open_count
         line.overdue_count += overdue_count
     deadlines = db.session.scalars(
@@ -169,9 +170,6 @@ def build_home_page(user: User, today: date, now: datetime) -> HomePage:
         shows_own_actions=user.role in (Role.PROGRAMME_MANAGER, Role.SERVICE_MANAGER) or owns_open,
         admin=build_admin_summary(now) if user.role == Role.ADMIN else None,
     )
-
-
-RAG_ORDER = (Rag.RED, Rag.AMBER, Rag.GREEN, Rag.BLUE)
 
 
 def rag_summary(counts: dict[str, int]) -> list[tuple[Rag, int]]:

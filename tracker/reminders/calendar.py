@@ -17,6 +17,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from tracker.audit.services import record_change
+from tracker.domain.formatting import format_date
 from tracker.extensions import db
 from tracker.models import (
     OPEN_STATUSES,
@@ -129,7 +130,7 @@ def build_calendar(user: User, now: datetime) -> bytes:
         )
     for deadline in _deadlines_for(user):
         inspection = deadline.inspection
-        state = f"Met on {deadline.met_on:%d %B %Y}" if deadline.met_on else "Not yet met"
+        state = f"Met on {format_date(deadline.met_on)}" if deadline.met_on else "Not yet met"
         calendar.add_component(
             _all_day_event(
                 f"deadline-{deadline.id}@{host}",

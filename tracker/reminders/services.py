@@ -625,7 +625,6 @@ def queue_programme_summaries(today: date, *, dry_run: bool = False) -> QueueCou
             dedupe_key=keys[summary.person.user_id],
             summary=summary,
             today=today,
-            rag_order=rules.RAG_ORDER,
             deadline_horizon=current_app.config["SUMMARY_DEADLINE_WORKING_DAYS"],
             inspection_urls={
                 i.inspection_id: url("inspections.view_inspection", inspection_id=i.inspection_id)

@@ -9,6 +9,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from tracker import clock
+from tracker.domain.formatting import format_date
 from tracker.extensions import db
 from tracker.models import ProgressReport, ReportState
 from tracker.permissions import can_manage_inspection, require_manage_inspection, signed_in
@@ -114,7 +115,7 @@ def issue_report(report_id: int) -> ResponseReturnValue:
         return render_template("reports/issue.html", form=form, report=report, inspection=report.inspection)
     services.issue_report(report, issuer=current_user)
     db.session.commit()
-    flash(f"Report issued for {report.committee} on {report.meets_on.day} {report.meets_on:%B %Y}")
+    flash(f"Report issued for {report.committee} on {format_date(report.meets_on)}")
     return redirect(url_for("reports.view_report", report_id=report.id))
 
 

@@ -16,6 +16,7 @@ from tracker.inspections.deadlines import create_statutory_deadlines
 from tracker.models import ActionStatus, AuditEvent, DigestPreference, EmailState, OutboxEmail, Role, User
 from tracker.outbox.sender import send_due_emails
 from tracker.outbox.services import queue_rendered_email
+from tracker.reminders.calendar import build_calendar
 
 
 def test_people_choose_how_often_they_get_reminders(client, db_session, digest_time) -> None:
@@ -295,3 +296,17 @@ def test_without_a_mail_server_the_outbox_still_shows_the_links_to_pass_on(clien
     db_session.commit()
     text, html = _admin_reads(client, email)
     assert "/update/" not in text and "/update/" not in html
+
+
+def test_the_calendar_feed_writes_dates_without_a_leading_zero(db_session) -> None:
+    me = person(role=Role.PROGRAMME_MANAGER)
+    inspection = live_inspection(title="Joint Area Review 2008")
+    inspection.managers.append(me)
+    deadline = create_statutory_deadlines(inspection)[0]
+    deadline.due_on, deadline.met_on = date(2026, 12, 18), date(2026, 12, 3)
+    db_session.commit()
+
+    events = Calendar.from_ical(build_calendar(me, datetime(2026, 11, 24, 10, tzinfo=UTC))).walk("VEVENT")
+    description = next(str(e["description"]) for e in events if str(e["uid"]).startswith(f"deadline-{deadline.id}@"))
+    assert "Met on 3 December 2026" in description
+    assert "03 December" not in description

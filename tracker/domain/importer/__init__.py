@@ -1,8 +1,10 @@
 """The inspection report importer: bytes or text in, extracted recommendations and details out."""
 
+from tracker.domain.vocabulary import TIMESCALES
+
 from .documents import MAX_UPLOAD_BYTES, UnreadableDocument, extract_text
 from .reading import parse_report
-from .results import FRAMEWORKS, TIMESCALES, ExtractedJudgement, ExtractedRecommendation, ImportResult
+from .results import FRAMEWORKS, ExtractedJudgement, ExtractedRecommendation, ImportResult
 
 __all__ = [
     "FRAMEWORKS",

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-TIMESCALES = ("immediate", "three_months", "six_months", "longer_term", "improvement")
 FRAMEWORKS = ("JAR", "APA", "SIF", "ILACS", "LAC", "other")
 
 
