@@ -20,6 +20,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from tracker.actions import services
 from tracker.clock import BANK_HOLIDAYS, as_utc
 from tracker.domain.action_order import plan_pages
+from tracker.domain.due_phrase import working_days_text
 from tracker.domain.formatting import format_date
 from tracker.domain.plan_lifecycle import DeadlineOutcome, publication_outcome
 from tracker.domain.vocabulary import NOT_RATED, RAG_ORDER, STATUSES, TIMESCALES
@@ -43,7 +44,6 @@ from tracker.models import (
     User,
 )
 
-DUE_SOON_WORKING_DAYS = 10
 MY_ACTIONS_PER_PAGE = 25
 ACTIONS_PER_PAGE = 50
 ACTIONS_PER_PLAN_PAGE = 100
@@ -51,12 +51,7 @@ RECENT_UPDATES = 10
 OVERDUE_SHOWN = 10
 
 OVERDUE, DUE_SOON, LATER, CLOSED = 0, 1, 2, 3
-SECTION_TITLES = {
-    OVERDUE: "Overdue",
-    DUE_SOON: f"Due in the next {DUE_SOON_WORKING_DAYS} working days",
-    LATER: "Due later",
-    CLOSED: "Complete or no longer required",
-}
+SECTIONS = (OVERDUE, DUE_SOON, LATER, CLOSED)
 
 
 @dataclass(frozen=True)
@@ -99,9 +94,19 @@ def page_number(value: object) -> int:
         return 1
 
 
-def due_soon_limit(today: date) -> date:
-    """The last day that counts as due soon: 10 working days after today."""
-    return add_working_days(today, DUE_SOON_WORKING_DAYS, BANK_HOLIDAYS, counting="after")
+def due_soon_limit(today: date, due_soon_working_days: int) -> date:
+    """The last day that counts as due soon: the DUE_SOON_WORKING_DAYS setting's working days after today."""
+    return add_working_days(today, due_soon_working_days, BANK_HOLIDAYS, counting="after")
+
+
+def section_titles(due_soon_working_days: int) -> dict[int, str]:
+    """My actions' sections, in order, as their captions read."""
+    return {
+        OVERDUE: "Overdue",
+        DUE_SOON: f"Due in the next {working_days_text(due_soon_working_days)}",
+        LATER: "Due later",
+        CLOSED: "Complete or no longer required",
+    }
 
 
 def working_days_to_due(action: Action | ListedAction, today: date) -> int | None:
@@ -126,11 +131,11 @@ def _live() -> ColumnElement[bool]:
     return Action.archived_at.is_(None)
 
 
-def _section(today: date) -> ColumnElement[int]:
+def _section(today: date, due_soon_working_days: int) -> ColumnElement[int]:
     is_open = Action.status.in_(OPEN_STATUSES)
     return case(
         (and_(is_open, Action.due_on < today), OVERDUE),
-        (and_(is_open, Action.due_on <= due_soon_limit(today)), DUE_SOON),
+        (and_(is_open, Action.due_on <= due_soon_limit(today, due_soon_working_days)), DUE_SOON),
         (is_open, LATER),
         else_=CLOSED,
     )
@@ -175,6 +180,8 @@ class MyActionsPage:
     lines: list[ActionLine]
     pagination: Pagination
     inspections: list[Inspection]
+    # Section → caption; the due-soon one names the setting's number of working days.
+    sections: dict[int, str]
 
 
 def _status_clause(status: str) -> ColumnElement[bool] | None:
@@ -185,14 +192,16 @@ def _status_clause(status: str) -> ColumnElement[bool] | None:
     return None
 
 
-def build_my_actions(user: User, today: date, filters: MyActionsFilters) -> MyActionsPage:
-    """The person's actions: overdue (most overdue first), due in 10 working days, then the rest."""
+def build_my_actions(
+    user: User, today: date, filters: MyActionsFilters, *, due_soon_working_days: int
+) -> MyActionsPage:
+    """The person's actions: overdue (most overdue first), due soon, then the rest."""
     mine = [Action.owner_id == user.id, _live()]
     if filters.inspection_id:
         mine.append(Action.inspection_id == filters.inspection_id)
-    section = _section(today)
+    section = _section(today, due_soon_working_days)
     count_rows = db.session.execute(select(section, func.count()).where(*mine).group_by(section))
-    counts = dict.fromkeys(SECTION_TITLES, 0) | {int(key): value for key, value in count_rows}
+    counts = dict.fromkeys(SECTIONS, 0) | {int(key): value for key, value in count_rows}
     shown = list(mine)
     status_clause = _status_clause(filters.status)
     if status_clause is not None:
@@ -217,7 +226,7 @@ def build_my_actions(user: User, today: date, filters: MyActionsFilters) -> MyAc
             .order_by(Inspection.published_on.desc().nulls_last(), Inspection.id)
         )
     )
-    return MyActionsPage(filters, counts, lines, pagination, inspections)
+    return MyActionsPage(filters, counts, lines, pagination, inspections, section_titles(due_soon_working_days))
 
 
 # All actions -------------------------------------------------------------------------------------

@@ -98,10 +98,10 @@ def time_of_day(value: datetime) -> str:
 @signed_in
 def my_actions() -> ResponseReturnValue:
     filters = pages.MyActionsFilters.from_args(request.args)
-    page = pages.build_my_actions(current_user, clock.today(), filters)
-    return render_template(
-        "actions/my_actions.html", page=page, sections=pages.SECTION_TITLES, my_status_choices=pages.MY_STATUS_CHOICES
+    page = pages.build_my_actions(
+        current_user, clock.today(), filters, due_soon_working_days=current_app.config["DUE_SOON_WORKING_DAYS"]
     )
+    return render_template("actions/my_actions.html", page=page, my_status_choices=pages.MY_STATUS_CHOICES)
 
 
 @bp.get("/actions")

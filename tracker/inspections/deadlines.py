@@ -9,7 +9,8 @@ from datetime import date
 from tracker.audit.services import apply_changes, record_change
 from tracker.clock import BANK_HOLIDAYS
 from tracker.domain.deadline_rules import DeadlineRule, compute_due_on, no_date_phrase, rules_for_framework
-from tracker.domain.due_phrase import due_phrase
+from tracker.domain.due_phrase import due_phrase, working_days_text
+from tracker.domain.formatting import format_date
 from tracker.domain.working_days import add_working_days, working_days_between
 from tracker.extensions import db
 from tracker.models import (
@@ -21,13 +22,11 @@ from tracker.models import (
     StatutoryDeadline,
     User,
 )
-from tracker.template_filters import format_date
 
 ANCHOR_NAMES = {
     DeadlineAnchor.PUBLISHED_ON: "the date the report was published",
     DeadlineAnchor.RECEIVED_ON: "the date the council received the report",
 }
-DUE_SOON_WORKING_DAYS = 10
 
 
 def deadline_from_rule(inspection: Inspection, rule: DeadlineRule) -> StatutoryDeadline:
@@ -135,28 +134,28 @@ def no_date_text(deadline: StatutoryDeadline) -> str:
     return no_date_phrase(ANCHOR_NAMES.get(deadline.anchor, "") if deadline.anchor else "")
 
 
-def _plural(count: int) -> str:
-    return f"{count} working day{'' if count == 1 else 's'}"
+def deadline_status(deadline: StatutoryDeadline, today: date, *, due_soon_working_days: int) -> DeadlineStatus:
+    """ "Due in N working days", "Due today", "Missed by N working days", "Met on 9 September 2008"…
 
-
-def deadline_status(deadline: StatutoryDeadline, today: date) -> DeadlineStatus:
-    """ "Due in N working days", "Due today", "Missed by N working days", "Met on 9 September 2008"…"""
+    Due soon, as for actions, within the DUE_SOON_WORKING_DAYS setting's working days.
+    """
     if deadline.met_on is not None:
         if deadline.due_on is None or deadline.met_on <= deadline.due_on:
             return DeadlineStatus("met", f"Met on {format_date(deadline.met_on)}")
         late = working_days_between(deadline.due_on, deadline.met_on, BANK_HOLIDAYS)
-        return DeadlineStatus("met_late", f"Missed: done on {format_date(deadline.met_on)}, {_plural(late)} late", late)
+        text = f"Missed: done on {format_date(deadline.met_on)}, {working_days_text(late)} late"
+        return DeadlineStatus("met_late", text, late)
     if deadline.due_on is None:
         return DeadlineStatus("waiting", no_date_text(deadline))
     days = working_days_between(today, deadline.due_on, BANK_HOLIDAYS)
     if days < 0:
-        return DeadlineStatus("missed", f"Missed by {_plural(-days)}", days)
+        return DeadlineStatus("missed", f"Missed by {working_days_text(-days)}", days)
     if days == 0:
         if deadline.due_on != today:  # a date moved by hand to a weekend or bank holiday
             return DeadlineStatus("due_today", due_phrase(deadline.due_on, 0, today), 0)
         return DeadlineStatus("due_today", "Due today", 0)
-    state = "due_soon" if days <= DUE_SOON_WORKING_DAYS else "upcoming"
-    return DeadlineStatus(state, f"Due in {_plural(days)}", days)
+    state = "due_soon" if days <= due_soon_working_days else "upcoming"
+    return DeadlineStatus(state, due_phrase(deadline.due_on, days, today), days)
 
 
 # Changing deadlines (each change recorded in the inspection's history)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -226,7 +226,9 @@ def _add_error(form: ReviewForm, error: drafts.ReviewError) -> None:
 @signed_in
 def view_inspection(inspection_id: int) -> ResponseReturnValue:
     inspection = services.get_inspection_or_404(inspection_id)
-    page = services.build_inspection_page(inspection, clock.today())
+    page = services.build_inspection_page(
+        inspection, clock.today(), due_soon_working_days=current_app.config["DUE_SOON_WORKING_DAYS"]
+    )
     return render_template(
         "inspections/view.html",
         page=page,

@@ -339,7 +339,7 @@ def meeting_warnings(meetings: list[Meeting], deadlines: list[StatutoryDeadline]
     ]
 
 
-def build_inspection_page(inspection: Inspection, today: date) -> InspectionPage:
+def build_inspection_page(inspection: Inspection, today: date, *, due_soon_working_days: int) -> InspectionPage:
     """Everything the inspection page shows, in a fixed number of queries whatever the inspection's size."""
     deadlines = list_deadlines(inspection)
     meetings = list_meetings(inspection)
@@ -348,7 +348,12 @@ def build_inspection_page(inspection: Inspection, today: date) -> InspectionPage
         inspection=inspection,
         groups=timescale_groups(inspection, deadlines),
         deadlines=[
-            DeadlineLine(d, deadline_status(d, today), describe_basis(d, inspection), is_overridden(d))
+            DeadlineLine(
+                d,
+                deadline_status(d, today, due_soon_working_days=due_soon_working_days),
+                describe_basis(d, inspection),
+                is_overridden(d),
+            )
             for d in deadlines
         ],
         meetings=meetings,

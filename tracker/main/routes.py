@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -16,7 +16,9 @@ bp = Blueprint("main", __name__)
 @bp.get("/")
 @signed_in
 def home() -> ResponseReturnValue:
-    page = services.build_home_page(current_user, clock.today(), clock.now())
+    page = services.build_home_page(
+        current_user, clock.today(), clock.now(), due_soon_working_days=current_app.config["DUE_SOON_WORKING_DAYS"]
+    )
     return render_template("main/home.html", page=page, rag_summary=services.rag_summary)
 
 

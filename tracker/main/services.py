@@ -25,8 +25,6 @@ from tracker.models import (
     inspection_managers,
 )
 
-DUE_SOON_WORKING_DAYS = 10
-
 
 @dataclass
 class ActionLine:
@@ -55,6 +53,8 @@ class HomePage:
     later_count: int
     inspections: list[InspectionLine]
     inspections_heading: str
+    # The DUE_SOON_WORKING_DAYS setting the due-soon list was drawn with.
+    due_soon_working_days: int
     shows_own_actions: bool = True
     admin: AdminSummary | None = None
 
@@ -68,9 +68,9 @@ class AdminSummary:
     failed_emails: int
 
 
-def due_soon_limit(today: date) -> date:
-    """The last day that counts as "due soon": 10 working days after today."""
-    return add_working_days(today, DUE_SOON_WORKING_DAYS, BANK_HOLIDAYS, counting="after")
+def due_soon_limit(today: date, due_soon_working_days: int) -> date:
+    """The last day that counts as "due soon": the setting's working days after today."""
+    return add_working_days(today, due_soon_working_days, BANK_HOLIDAYS, counting="after")
 
 
 def _my_open_actions(user: User) -> list[Action]:
@@ -143,10 +143,10 @@ def build_admin_summary(now: datetime) -> AdminSummary:
     )
 
 
-def build_home_page(user: User, today: date, now: datetime) -> HomePage:
+def build_home_page(user: User, today: date, now: datetime, *, due_soon_working_days: int) -> HomePage:
     """The signed-in person's overdue and due-soon actions (not for viewers, who own none, nor for admins who own
     none open), the inspections that concern them and, for admins, what needs their attention."""
-    soon = due_soon_limit(today)
+    soon = due_soon_limit(today, due_soon_working_days)
     overdue: list[ActionLine] = []
     due_soon: list[ActionLine] = []
     later = 0
@@ -167,6 +167,7 @@ def build_home_page(user: User, today: date, now: datetime) -> HomePage:
         later_count=later,
         inspections=_inspection_lines(inspections, today),
         inspections_heading=heading,
+        due_soon_working_days=due_soon_working_days,
         shows_own_actions=user.role in (Role.PROGRAMME_MANAGER, Role.SERVICE_MANAGER) or owns_open,
         admin=build_admin_summary(now) if user.role == Role.ADMIN else None,
     )
