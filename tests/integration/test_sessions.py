@@ -152,3 +152,19 @@ def test_the_account_page_says_where_you_are_signed_in_and_signs_out_everywhere(
     assert db_session.scalar(select(func.count()).select_from(UserSession)) == 0
     assert client.submit("/sign-in", {"email": user.email, "password": PASSWORD}).status_code == 302
 
+
+def test_housekeeping_forgets_idle_sessions_and_counters_no_rule_remembers(app, client, db_session, now) -> None:
+    from tracker import jobs
+    from tracker.models import ThrottleCounter
+
+    user = UserFactory()
+    db_session.commit()
+    sign_in(client, user)
+    app.test_client().submit("/sign-in", {"email": "nobody@example.gov.uk", "password": "not the password"})
+    assert jobs.housekeeping(now + timedelta(hours=1)) == {
+        "links": 0, "sessions": 0, "throttle_counters": 0, "import_previews": 0
+    }  # fmt: skip
+    assert jobs.housekeeping(now + timedelta(days=1, minutes=1)) == {
+        "links": 0, "sessions": 1, "throttle_counters": 2, "import_previews": 0
+    }  # fmt: skip
+    assert db_session.scalar(select(func.count()).select_from(ThrottleCounter)) == 0
