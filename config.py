@@ -81,12 +81,10 @@ class Config:
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
-    PERMANENT_SESSION_LIFETIME = 8 * 60 * 60
+    PERMANENT_SESSION_LIFETIME = 8 * 60 * 60  # also the server-side idle limit (tracker/auth/sessions.py)
 
     INVITATION_DAYS = _int("INVITATION_DAYS", 7)
     PASSWORD_RESET_HOURS = _int("PASSWORD_RESET_HOURS", 2)
-    LOGIN_FAILURES_BEFORE_LOCK = _int("LOGIN_FAILURES_BEFORE_LOCK", 5)
-    LOGIN_LOCK_MINUTES = _int("LOGIN_LOCK_MINUTES", 15)
 
     # Reminders (DESIGN §6): when they go out and what they contain. Times are TRACKER_TIMEZONE.
     DIGEST_TIME = os.environ.get("DIGEST_TIME", "07:30")

@@ -80,7 +80,6 @@ def generate(database_url: str, today: date, scale: Scale, seed: int = 2008) -> 
             "line_manager_id": None if i <= 10 else 1 + (i % 10),
             "active": True,
             "digest_preference": "daily",
-            "failed_login_count": 0,
             "created_at": now,
             "updated_at": now,
         }

@@ -67,7 +67,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message = "Sign in to see this page"
     login_manager.session_protection = "strong"
 
-    from tracker.auth.services import load_user
+    from tracker.auth.sessions import load_user
 
     login_manager.user_loader(load_user)
 

@@ -18,7 +18,9 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
-from tracker import clock
+from tracker import clock, throttling
+from tracker.actions import services as action_services
+from tracker.auth import sessions
 from tracker.clock import BANK_HOLIDAYS
 from tracker.domain.digest import week_start
 from tracker.domain.working_days import is_working_day
@@ -166,8 +168,14 @@ def send_outbox() -> SendReport:
     return send_due_emails()
 
 
-def purge_old_links(now: datetime) -> int:
-    """Forget update links that expired months ago."""
-    count = links.purge_old_links(now)
+def housekeeping(now: datetime) -> dict[str, int]:
+    """Forget what is no longer needed: update links that expired months ago, sessions idle past the limit, throttle
+    counters no rule remembers and plan import previews a month old."""
+    counts = {
+        "links": links.purge_old_links(now),
+        "sessions": sessions.purge_idle(now),
+        "throttle_counters": throttling.purge(now),
+        "import_previews": action_services.purge_old_import_previews(now),
+    }
     db.session.commit()
-    return count
+    return counts

@@ -4,7 +4,7 @@ Each page is loaded once: axe-core checks it, its skip link is tried and, the fi
 is seen, the Tab key walks it from the top. Then every such form is sent empty and its error state
 checked, and the states only a POST (or a fault) reaches are gone through: a CSRF failure, a bad
 request, a sent reset link, a spreadsheet preview, two edit conflicts, a spent update link, the 413
-and 500 pages."""
+and 500 pages, and, last, the throttles' 429 answers (the sign-in form kept, and the 429 page)."""
 
 from __future__ import annotations
 
@@ -246,6 +246,25 @@ def _flow_error_template(template: str, status: int) -> Flow:
     return flow
 
 
+def _flow_sign_in_throttled(pages: dict, base: str, app: Flask, world: World) -> tuple[str, str, int]:
+    page = pages[ANONYMOUS]
+    for _ in range(6):  # five wrong passwords for an address, then a wait: the sixth is answered 429
+        page.goto(base + "/sign-in")
+        page.locator("input[name=email]").fill("someone@example.gov.uk")
+        page.locator("input[name=password]").fill("not the password")
+        status = _press_main_button(page)
+    return ANONYMOUS, "signs in again too soon after wrong passwords (429, the form kept)", status
+
+
+def _flow_too_many_bad_links(pages: dict, base: str, app: Flask, world: World) -> tuple[str, str, int]:
+    page = pages[ANONYMOUS]
+    for n in range(25):  # 20 links that do not work an hour from one address (some were opened by the visits)
+        response = page.goto(f"{base}/update/not-a-link-{n}")
+        if response.status == 429:
+            break
+    return ANONYMOUS, "opens too many links that do not work (429, errors/429.html)", response.status
+
+
 def _signature(visit: Visit, forms: list[dict]) -> tuple:
     """What makes two pages' forms the same (ids and row numbers aside), so each is walked and sent empty once."""
 
@@ -325,7 +344,8 @@ class Sweeper:
             self.result.walks.append(walk_with_tab(page))
 
 
-# In this order: the update link is spent after its form was sent empty, and last.
+# In this order: the update link is spent after its form was sent empty, and the throttles come last (the
+# sweep's browsers share one client address, which then waits).
 FLOWS: tuple[Flow, ...] = (
     _flow_csrf,
     _flow_bad_request,
@@ -339,6 +359,8 @@ FLOWS: tuple[Flow, ...] = (
     _flow_error_template("errors/500.html", 500),
     _flow_progress_from_link,
     _flow_spent_link,
+    _flow_sign_in_throttled,
+    _flow_too_many_bad_links,
 )
 
 

@@ -145,6 +145,8 @@ def test_pages_only_a_post_or_a_fault_shows_pass_axe(sweep: Sweep) -> None:
         "sees the 500 page (errors/500.html)": 500,
         "records progress from an email link (a success banner)": 200,
         "opens an update link that has been used (410)": 410,
+        "signs in again too soon after wrong passwords (429, the form kept)": 429,
+        "opens too many links that do not work (429, errors/429.html)": 429,
     }
     report = _report(sweep.other_states)
     assert not report, report

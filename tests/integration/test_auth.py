@@ -1,16 +1,19 @@
-"""Signing in and out, invitations, password resets, lock-out and CSRF."""
+"""Signing in and out, invitations, password resets and CSRF (throttles and sessions have files of their own)."""
 
 from __future__ import annotations
 
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import func, select
 
 from tests.conftest import sign_in, soup
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, PASSWORD_HASH, UserFactory
 from tracker.extensions import db
-from tracker.models import OutboxEmail, Role, User
+from tracker.models import OutboxEmail, Role, User, UserSession, UserToken
 
 
 def _link_in_latest_email(recipient: str) -> str:
@@ -44,14 +47,13 @@ def test_signed_out_visitors_are_sent_to_sign_in(client) -> None:
 
 
 def test_a_wrong_password_shows_an_error_and_keeps_the_email(client, db_session) -> None:
-    user = UserFactory(email="sam@example.gov.uk")
+    UserFactory(email="sam@example.gov.uk")
     db_session.commit()
     response = client.submit("/sign-in", {"email": "sam@example.gov.uk", "password": "wrong password here"})
     assert response.status_code == 400
     page = soup(response)
     assert "Enter a correct email address and password" in page.select_one(".govuk-error-summary").text
     assert page.select_one("input[name=email]")["value"] == "sam@example.gov.uk"
-    assert user.failed_login_count == 1
 
 
 def test_email_case_does_not_matter_when_signing_in(client, db_session) -> None:
@@ -59,18 +61,6 @@ def test_email_case_does_not_matter_when_signing_in(client, db_session) -> None:
     db_session.commit()
     response = client.submit("/sign-in", {"email": "SAM@Example.gov.uk", "password": PASSWORD})
     assert response.status_code == 302
-
-
-def test_repeated_failures_lock_the_account_for_a_while(app, client, db_session, now) -> None:
-    user = UserFactory()
-    db_session.commit()
-    for _ in range(app.config["LOGIN_FAILURES_BEFORE_LOCK"]):
-        client.submit("/sign-in", {"email": user.email, "password": "not the password"})
-    response = client.submit("/sign-in", {"email": user.email, "password": PASSWORD})
-    assert response.status_code == 400
-    assert "Too many failed attempts. Try again in 15 minutes" in soup(response).text
-    app.config["TRACKER_NOW"] = now + timedelta(minutes=16)
-    assert client.submit("/sign-in", {"email": user.email, "password": PASSWORD}).status_code == 302
 
 
 def test_a_deactivated_person_cannot_sign_in(client, db_session) -> None:
@@ -246,3 +236,43 @@ def test_setting_a_password_from_an_invitation_link_ends_other_sessions(app, cli
     password = "kettle orbit lantern"
     assert app.test_client().submit(link, {"password": password, "confirm": password}).status_code == 302
     assert client.get("/inspections").headers["Location"].startswith("/sign-in")
+
+
+def _submit_together(browsers, link: str, data: dict[str, str]) -> list[int]:  # noqa: ANN001
+    """The form at `link`, opened in each browser, then sent from all of them at the same moment."""
+    tokens = [browser.csrf_token(link) for browser in browsers]
+    start = threading.Barrier(len(browsers))
+
+    def send(i: int) -> int:
+        start.wait()
+        return browsers[i].post(link, data={"csrf_token": tokens[i], **data}).status_code
+
+    with ThreadPoolExecutor(max_workers=len(browsers)) as pool:
+        return list(pool.map(send, range(len(browsers))))
+
+
+@pytest.mark.parametrize("purpose", ["reset", "invitation"])
+def test_one_link_sent_from_five_sessions_at_once_signs_in_once(app, client, db_session, purpose: str) -> None:
+    from tracker.auth.services import send_invitation
+
+    admin = UserFactory(role=Role.ADMIN)
+    user = UserFactory(email="once@example.gov.uk", password_hash=None if purpose == "invitation" else PASSWORD_HASH)
+    db_session.commit()
+    if purpose == "reset":
+        client.submit("/forgot-password", {"email": user.email})
+    else:
+        with app.test_request_context():
+            send_invitation(user, invited_by=admin)
+        db_session.commit()
+    link = _link_in_latest_email(user.email)
+    browsers = [app.test_client() for _ in range(5)]
+    password = "kettle orbit lantern"
+
+    statuses = _submit_together(browsers, link, {"password": password, "confirm": password})
+
+    assert sorted(statuses) == [302, 404, 404, 404, 404]
+    assert db_session.scalar(select(func.count()).select_from(UserSession)) == 1
+    token = db_session.scalars(select(UserToken).where(UserToken.user_id == user.id)).one()
+    assert token.used_at is not None
+    signed_in = [browser for browser, status in zip(browsers, statuses, strict=True) if status == 302]
+    assert signed_in[0].get("/").status_code == 200

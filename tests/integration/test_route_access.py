@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 
 from tests.conftest import sign_in, soup
@@ -97,23 +95,26 @@ def test_the_home_page_counts_one_other_open_action_in_the_singular(client, db_s
     assert "1 other open action" in cards
 
 
-def test_an_admin_home_shows_invitations_lock_outs_and_failed_emails(client, db_session, now) -> None:
+def test_an_admin_home_shows_invitations_slowed_sign_ins_and_failed_emails(app, client, db_session, now) -> None:
     admin = UserFactory(role=Role.ADMIN)
     UserFactory(password_hash=None)
     UserFactory(password_hash=None)
     UserFactory(password_hash=None, active=False)
-    UserFactory(locked_until=now + timedelta(minutes=10))
-    UserFactory(locked_until=now - timedelta(minutes=10))
+    slowed, not_yet = UserFactory(), UserFactory()
     db_session.add(
         OutboxEmail(recipient="a@example.com", subject="Hi", text_body="Hi", dedupe_key="x", state=EmailState.FAILED)
     )
     db_session.commit()
+    guesser = app.test_client()
+    for person, attempts in ((slowed, 5), (not_yet, 4)):
+        for _ in range(attempts):
+            guesser.submit("/sign-in", {"email": person.email, "password": "not the password"})
     sign_in(client, admin)
     page = soup(client.get("/"))
     assert "Your actions" not in [heading.text.strip() for heading in page.select("h2")]
     cards = {link.get_text(" ", strip=True): link["href"] for link in page.select("#admin-summary a")}
     assert cards == {
         "2 people invited, not yet signed in": "/admin/people",
-        "1 locked account": "/admin/people",
+        "1 account with sign-in slowed down": "/admin/people",
         "1 email failed": "/admin/outbox?state=failed",
     }

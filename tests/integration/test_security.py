@@ -46,7 +46,8 @@ def test_signing_in_starts_a_fresh_session(client, db_session) -> None:
     sign_in(client, user)
     with client.session_transaction() as session:
         assert "planted" not in session
-        assert session["_user_id"] == f"{user.id}:{user.password_fingerprint}"
+        assert session["_user_id"] == str(user.id)
+        assert len(session["sid"]) >= 43  # the server-side session's token (tests/integration/test_sessions.py)
 
 
 def test_a_session_ends_eight_hours_after_its_last_request(client, db_session) -> None:

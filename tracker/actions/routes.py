@@ -553,10 +553,25 @@ def import_plan(inspection_id: int) -> ResponseReturnValue:
     confirm = ConfirmImportForm(formdata=None)
     confirm.rows.data = spreadsheets.rows_to_json(raw_rows)
     confirm.filename.data = upload.filename
-    confirm.import_token.data = services.new_import_token()
+    confirm.import_token.data = services.new_import_token(inspection, current_user)
+    db.session.commit()
     return render_template(
         "actions/import_preview.html", inspection=inspection, rows=rows, confirm=confirm, filename=upload.filename
     )
+
+
+def _already_imported(inspection: Inspection, token: str) -> ResponseReturnValue:
+    """The answer to a confirm whose preview token is spent (a double click, the form sent again) or unknown."""
+    earlier = services.earlier_import(inspection, token)
+    if earlier is None:
+        flash("The preview could not be read back: upload the spreadsheet again", "error")
+        return redirect(url_for("actions.import_plan", inspection_id=inspection.id))
+    who = earlier.actor.name if earlier.actor else "someone"
+    flash(
+        f"This preview was already imported by {who} at {time_of_day(earlier.occurred_at)}: "
+        f"{earlier.new_value}. Nothing was imported again"
+    )
+    return redirect(url_for("actions.view_plan", inspection_id=inspection.id))
 
 
 @bp.post("/inspections/<int:inspection_id>/plan/import/confirm")
@@ -577,17 +592,14 @@ def confirm_import(inspection_id: int) -> ResponseReturnValue:
     if not token:
         flash("The preview could not be read back: upload the spreadsheet again", "error")
         return redirect(url_for("actions.import_plan", inspection_id=inspection.id))
-    earlier = services.earlier_import(inspection, token)
-    if earlier is not None:
-        who = earlier.actor.name if earlier.actor else "someone"
-        flash(
-            f"This preview was already imported by {who} at {time_of_day(earlier.occurred_at)}: "
-            f"{earlier.new_value}. Nothing was imported again"
-        )
-        return redirect(url_for("actions.view_plan", inspection_id=inspection.id))
+    # Spent before the rows are checked, under the inspection's lock: the check sees the plan as the import will.
+    if not services.spend_import_token(inspection, token):
+        db.session.rollback()
+        return _already_imported(inspection, token)
     rows = spreadsheets.check_plan_rows(inspection, raw_rows)
     invalid = [row for row in rows if not row.is_valid]
     if invalid and not confirm.skip_invalid.data:
+        db.session.rollback()  # the token stays unspent: the person may still choose to skip the rows
         confirm.skip_invalid.errors = [
             f"{len(invalid)} row{'' if len(invalid) == 1 else 's'} {'has' if len(invalid) == 1 else 'have'} problems: "
             "fix the spreadsheet and upload it again, or choose to skip them"

@@ -4,14 +4,15 @@ lifecycle and imports. Every change goes through the audit trail; services flush
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import abort
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -33,6 +34,7 @@ from tracker.models import (
     DeadlineKind,
     DueDateRequestState,
     Inspection,
+    PlanImportPreview,
     PlanStatus,
     ProgressUpdate,
     Rag,
@@ -643,9 +645,19 @@ def existing_references(inspection: Inspection) -> frozenset[tuple[str, str]]:
 IMPORTED_FIELD = "plan_imported"
 
 
-def new_import_token() -> str:
-    """A preview's one-time token: the import it confirms is recorded under it (see `earlier_import`)."""
-    return secrets.token_urlsafe(12)
+def new_import_token(inspection: Inspection, user: User) -> str:
+    """A preview's one-time token, stored as a hash: the confirm that imports the preview spends it."""
+    token = secrets.token_urlsafe(16)
+    db.session.add(
+        PlanImportPreview(
+            inspection_id=inspection.id, user_id=user.id, token_hash=_hash_import_token(token), created_at=clock.now()
+        )
+    )
+    return token
+
+
+def _hash_import_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _token_note(token: str) -> str:
@@ -653,12 +665,7 @@ def _token_note(token: str) -> str:
 
 
 def earlier_import(inspection: Inspection, token: str) -> AuditEvent | None:
-    """The import already confirmed from the preview with `token`, if any.
-
-    Locks the inspection's row first, so two confirms sent at once (a double-click) take turns:
-    the second sees the first one's record.
-    """
-    db.session.execute(select(Inspection.id).where(Inspection.id == inspection.id).with_for_update())
+    """The import already confirmed from the preview with `token`, if any."""
     query = select(AuditEvent).where(
         AuditEvent.entity_type == Inspection.__tablename__,
         AuditEvent.entity_id == inspection.id,
@@ -666,6 +673,31 @@ def earlier_import(inspection: Inspection, token: str) -> AuditEvent | None:
         AuditEvent.note == _token_note(token),
     )
     return db.session.scalars(query.options(joinedload(AuditEvent.actor))).first()
+
+
+def spend_import_token(inspection: Inspection, token: str) -> bool:
+    """Spend the preview's token, once: one conditional update that only one of two confirms sent at once can
+    win (the other waits for the winner's transaction, then finds the token spent). False when it was already
+    spent, or never issued for this inspection. The inspection's row is locked first, so that imports into one
+    plan (of different previews too) take turns in numbering their actions."""
+    db.session.execute(select(Inspection.id).where(Inspection.id == inspection.id).with_for_update())
+    statement = (
+        update(PlanImportPreview)
+        .where(
+            PlanImportPreview.token_hash == _hash_import_token(token),
+            PlanImportPreview.inspection_id == inspection.id,
+            PlanImportPreview.used_at.is_(None),
+        )
+        .values(used_at=clock.now())
+        .execution_options(synchronize_session=False)
+    )
+    return db.session.execute(statement).rowcount == 1
+
+
+def purge_old_import_previews(now: datetime, *, keep_days: int = 30) -> int:
+    """Forget previews shown long ago: an unconfirmed one is uploaded again."""
+    statement = delete(PlanImportPreview).where(PlanImportPreview.created_at < now - timedelta(days=keep_days))
+    return db.session.execute(statement.execution_options(synchronize_session=False)).rowcount or 0
 
 
 def import_rows(inspection: Inspection, rows: Sequence[PlanRow], *, actor: User, filename: str, token: str) -> int:

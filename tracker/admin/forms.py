@@ -77,7 +77,7 @@ class EditUserForm(UserDetailsForm):
 
 
 class UnlockForm(FlaskForm):
-    submit = SubmitField("Unlock account", widget=GovSubmitInput())
+    submit = SubmitField("Let them sign in now", widget=GovSubmitInput())
 
 
 class ConfirmForm(FlaskForm):

@@ -7,10 +7,17 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from markupsafe import Markup
 
-from tracker import clock
+from tracker import throttling
 from tracker.admin import services
 from tracker.admin.forms import ConfirmForm, EditUserForm, InviteUserForm, UnlockForm
-from tracker.auth.services import invite_user, send_invitation
+from tracker.auth import sessions
+from tracker.auth.forms import SignOutEverywhereForm
+from tracker.auth.services import (
+    begin_invitation,
+    invitation_problem,
+    invite_user,
+    send_invitation,
+)
 from tracker.extensions import db
 from tracker.models import EmailState, OutboxEmail, Role, User
 from tracker.outbox import services as outbox
@@ -40,6 +47,11 @@ def invite_person() -> ResponseReturnValue:
     if not form.validate_on_submit():
         return render_template("admin/invite.html", form=form), 400 if form.is_submitted() else 200
     manager = db.session.get(User, form.line_manager_id.data) if form.line_manager_id.data else None
+    decision, reason = begin_invitation(form.email.data, throttling.client_address())
+    db.session.commit()
+    if not decision.allowed:
+        form.email.errors = [invitation_problem(decision, reason)]
+        return throttling.throttled(decision, render_template("admin/invite.html", form=form))
     user = invite_user(
         invited_by=current_user,
         name=form.name.data,
@@ -98,7 +110,9 @@ def _render_edit_person(form: EditUserForm, user: User, **context: object) -> st
         user=user,
         resend=ConfirmForm(),
         unlock=UnlockForm(),
-        locked_until=services.locked_until(user, clock.now()),
+        sign_in_delay=services.sign_in_delay(user),
+        sign_out=SignOutEverywhereForm(),
+        live_sessions=sessions.count_live(user),
         **context,
     )
 
@@ -135,6 +149,10 @@ def resend_invitation(user_id: int) -> ResponseReturnValue:
     user = _get_user_or_404(user_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    decision, reason = begin_invitation(user.email, throttling.client_address())
+    db.session.commit()
+    if not decision.allowed:
+        return throttling.throttled(decision, reason=reason)
     send_invitation(user, invited_by=current_user)
     db.session.commit()
     flash(f"A new invitation has been sent to {user.email}")
@@ -147,9 +165,25 @@ def unlock_person(user_id: int) -> ResponseReturnValue:
     user = _get_user_or_404(user_id)
     if not UnlockForm().validate_on_submit():
         abort(400)
-    services.unlock_account(user, actor=current_user)
+    services.clear_sign_in_delay(user, actor=current_user)
     db.session.commit()
-    flash(f"{user.name} can sign in again")
+    flash(f"{user.name}’s next sign-in is checked straight away")
+    return redirect(url_for("admin.edit_person", user_id=user.id))
+
+
+@bp.post("/people/<int:user_id>/sign-out-everywhere")
+@admin_only
+def sign_out_person_everywhere(user_id: int) -> ResponseReturnValue:
+    user = _get_user_or_404(user_id)
+    if not SignOutEverywhereForm().validate_on_submit():
+        abort(400)
+    count = services.sign_out_everywhere(user, actor=current_user)
+    db.session.commit()
+    if user.id == current_user.id:
+        return redirect(url_for("auth.login"))
+    flash(
+        f"{user.name} has been signed out on {_plural(count, 'browser')}" if count else f"{user.name} was not signed in"
+    )
     return redirect(url_for("admin.edit_person", user_id=user.id))
 
 

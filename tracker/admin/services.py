@@ -7,15 +7,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from tracker import clock
-from tracker.audit.services import apply_changes
+from tracker.audit.services import apply_changes, record_change
+from tracker.auth import services as auth_services
+from tracker.auth import sessions
 from tracker.auth.services import cancel_tokens
 from tracker.extensions import db
 from tracker.models import OPEN_STATUSES, Action, Inspection, Role, User, inspection_managers
 from tracker.permissions import ROLES_THAT_OWN_ACTIONS
+from tracker.template_filters import format_datetime
 
 
 def list_users() -> list[User]:
@@ -62,6 +65,7 @@ def update_user(user: User, data: dict[str, Any], *, actor: User) -> list[str]:
     changed = apply_changes(user, changes, actor=actor)
     if "active" in changed and not user.active:
         cancel_tokens(user)
+        sessions.end_all(user)
     return changed
 
 
@@ -103,14 +107,30 @@ def handover_before_role_change(user: User, new_role: Role) -> Handover:
     return Handover(owned, runs)
 
 
-def locked_until(user: User, now: datetime) -> datetime | None:
-    """When the person's lock-out after repeated wrong passwords ends, or None if they are not locked out."""
-    if user.locked_until is None or clock.as_utc(user.locked_until) <= now:
-        return None
-    return clock.as_utc(user.locked_until)
+def sign_in_delay(user: User) -> tuple[datetime, int] | None:
+    """Until when sign-in with the person's address must wait after wrong passwords, and after how many
+    attempts, or None when it need not."""
+    return auth_services.sign_in_delay(user)
 
 
-def unlock_account(user: User, *, actor: User) -> None:
-    """End a lock-out early (recorded in the history) and start the count of failures again."""
-    apply_changes(user, {"locked_until": None}, actor=actor, note="Unlocked by an administrator")
-    user.failed_login_count = 0
+def clear_sign_in_delay(user: User, *, actor: User) -> None:
+    """Let the next sign-in with the person's address be checked at once (recorded in the history); the count of
+    attempts starts again. Limits on the client address stay."""
+    delay = sign_in_delay(user)
+    if delay is not None:
+        until, attempts = delay
+        old = f"{attempts} attempts, next allowed from {format_datetime(until, current_app.config['TRACKER_TIMEZONE'])}"
+        record_change(
+            actor=actor, entity=user, field="sign_in_delay", old=old, new="cleared", note="Cleared by an administrator"
+        )
+    auth_services.clear_sign_in_delay(user)
+
+
+def sign_out_everywhere(user: User, *, actor: User) -> int:
+    """End every session of the person (recorded in the history); returns how many there were."""
+    count = sessions.end_all(user)
+    if count:
+        record_change(
+            actor=actor, entity=user, field="sessions", old=f"signed in on {count}", new="signed out everywhere"
+        )
+    return count

@@ -63,3 +63,7 @@ class SetPasswordForm(FlaskForm):
         problem = password_problem(field.data or "", email=self._email)
         if problem:
             raise ValidationError(problem)
+
+
+class SignOutEverywhereForm(FlaskForm):
+    submit = SubmitField("Sign out everywhere", widget=GovSubmitInput())

@@ -1,13 +1,15 @@
-"""Sign in, sign out, set and reset passwords."""
+"""Sign in, sign out (here or everywhere), your account, set and reset passwords."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
+from werkzeug.wrappers import Response
 
-from tracker.auth import services
-from tracker.auth.forms import ForgotPasswordForm, SetPasswordForm, SignInForm
+from tracker import throttling
+from tracker.auth import services, sessions
+from tracker.auth.forms import ForgotPasswordForm, SetPasswordForm, SignInForm, SignOutEverywhereForm
 from tracker.extensions import db
 from tracker.models import TokenPurpose, User
 from tracker.permissions import public, signed_in
@@ -23,34 +25,83 @@ def login() -> ResponseReturnValue:
     form = SignInForm()
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form), 400 if form.is_submitted() else 200
-    result = services.authenticate(form.email.data, form.password.data)
-    db.session.commit()
-    if result.user is None:
-        if result.locked_minutes:
-            message = f"Too many failed attempts. Try again in {result.locked_minutes} minutes, or reset your password"
-        else:
-            message = "Enter a correct email address and password"
-        form.email.errors = [message]
+    attempt = services.begin_sign_in(
+        form.email.data,
+        throttling.client_address(),
+        browser_cookie=request.cookies.get(services.KNOWN_BROWSER_COOKIE, ""),
+    )
+    db.session.commit()  # counted before the password is checked, so parallel attempts cannot pass the limit
+    if not attempt.allowed:
+        form.email.errors = [attempt.problem]
+        return throttling.throttled(attempt.decision, render_template("auth/login.html", form=form))
+    user = services.authenticate(form.email.data, form.password.data)
+    if user is None:
+        form.email.errors = ["Enter a correct email address and password"]
         return render_template("auth/login.html", form=form), 400
-    _start_session(result.user)
+    services.signed_in(user, attempt)
+    _start_session(user)
+    db.session.commit()
     # Never follow a user-supplied "next": always land on the home page.
-    return redirect(url_for("main.home"))
+    response = redirect(url_for("main.home"))
+    _remember_browser(response, user)
+    return response
 
 
 def _start_session(user: User) -> None:
-    """A fresh session, so nothing planted before sign-in survives, that ends after PERMANENT_SESSION_LIFETIME
-    (8 hours) without a request: the signed cookie is refused after that even if it was copied."""
+    """A fresh session, so nothing planted before sign-in survives, recorded on the server so that it can be ended
+    (sessions.py); the caller commits."""
     session.clear()
     session.permanent = True
     login_user(user)
+    session[sessions.SESSION_KEY] = sessions.begin(user)
+
+
+def _remember_browser(response: Response, user: User) -> None:
+    """Mark this browser as one that has signed in as `user`: its sign-ins are throttled on their own, so
+    someone else's wrong passwords for the address do not hold it up."""
+    config = current_app.config
+    response.set_cookie(
+        services.KNOWN_BROWSER_COOKIE,
+        services.known_browser_cookie(user.email),
+        max_age=services.KNOWN_BROWSER_DAYS * 86400,
+        secure=config["SESSION_COOKIE_SECURE"],
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def _end_session() -> None:
+    logout_user()
+    session.clear()
 
 
 @bp.post("/sign-out")
 @signed_in
 def logout() -> ResponseReturnValue:
-    logout_user()
-    session.clear()
+    sessions.end_current()
+    db.session.commit()
+    _end_session()
     flash("You have signed out")
+    return redirect(url_for("auth.login"))
+
+
+@bp.get("/account")
+@signed_in
+def account() -> ResponseReturnValue:
+    return render_template(
+        "auth/account.html", form=SignOutEverywhereForm(), live_sessions=sessions.count_live(current_user)
+    )
+
+
+@bp.post("/account/sign-out-everywhere")
+@signed_in
+def sign_out_everywhere() -> ResponseReturnValue:
+    if not SignOutEverywhereForm().validate_on_submit():
+        return redirect(url_for("auth.account"))
+    sessions.end_all(current_user)
+    db.session.commit()
+    _end_session()
+    flash("You have signed out on every device and browser")
     return redirect(url_for("auth.login"))
 
 
@@ -60,22 +111,40 @@ def forgot_password() -> ResponseReturnValue:
     form = ForgotPasswordForm()
     if not form.validate_on_submit():
         return render_template("auth/forgot_password.html", form=form), 400 if form.is_submitted() else 200
+    decision, problem = services.begin_password_reset(form.email.data, throttling.client_address())
+    if not decision.allowed:
+        db.session.commit()
+        form.email.errors = [problem]
+        return throttling.throttled(decision, render_template("auth/forgot_password.html", form=form))
+    # Counted and sent in one transaction: the count's row stays locked until the email is queued, so ten
+    # requests at once cannot queue ten emails, and an address without an account commits the same writes.
     services.send_password_reset(form.email.data)
     db.session.commit()
     return render_template("auth/reset_sent.html", email=form.email.data)
 
 
 def _token_page(token: str, purpose: TokenPurpose, template: str) -> ResponseReturnValue:
+    address = throttling.client_address()
+    waiting = throttling.peek(throttling.BAD_LINK_ADDRESS, address)
+    if not waiting.allowed:
+        return throttling.throttled(waiting, reason=throttling.BAD_LINKS_REASON)
     row = services.find_valid_token(token, purpose)
     if row is None:
+        counted = throttling.attempt(throttling.BAD_LINK_ADDRESS, address)
+        db.session.commit()
+        if not counted.allowed:
+            return throttling.throttled(counted, reason=throttling.BAD_LINKS_REASON)
         return render_template("auth/link_expired.html", purpose=purpose), 404
     form = SetPasswordForm(email=row.user.email)
     if not form.validate_on_submit():
         status = 400 if form.is_submitted() else 200
         return render_template(template, form=form, user=row.user), status
     user = services.use_token(row, form.password.data)
-    db.session.commit()
+    if user is None:  # the same link sent twice at once: the other request spent it
+        db.session.rollback()
+        return render_template("auth/link_expired.html", purpose=purpose), 404
     _start_session(user)
+    db.session.commit()
     flash("Your password has been saved")
     return redirect(url_for("main.home"))
 

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import hashlib
-import hmac
-import math
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import email_validator
-from flask import current_app, url_for
-from sqlalchemy import func, select
+from flask import current_app, render_template, url_for
+from itsdangerous import BadData, URLSafeTimedSerializer
+from sqlalchemy import func, insert, select, update
+from werkzeug.security import check_password_hash
 
-from tracker import clock
+from tracker import clock, throttling
+from tracker.auth import sessions
 from tracker.auth.passwords import is_common
+from tracker.domain.throttle import Decision, Rule
 from tracker.extensions import db
 from tracker.models import Role, TokenPurpose, User, UserToken
 from tracker.outbox.services import queue_email
@@ -25,49 +28,123 @@ NAME_LENGTH_MESSAGE = f"Full name must be {NAME_MAX_LENGTH} characters or fewer"
 EMAIL_FORMAT_MESSAGE = "Enter an email address in the correct format, like name@example.com"
 
 
-def load_user(session_id: str) -> User | None:
-    """The session's person, unless they are deactivated or their password changed since it began."""
-    user_id, _, fingerprint = session_id.partition(":")
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    if user is None or not user.active or not hmac.compare_digest(fingerprint, user.password_fingerprint):
-        return None
-    return user
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
 
 
 def find_user_by_email(email: str) -> User | None:
-    query = select(User).where(func.lower(User.email) == email.strip().lower())
+    query = select(User).where(func.lower(User.email) == normalise_email(email))
     return db.session.scalars(query).first()
 
 
-@dataclass(frozen=True)
-class SignInResult:
-    user: User | None
-    locked_minutes: int = 0
+# A scrypt hash (werkzeug's parameters, as set_password makes them) of a random password nobody kept. Checking a
+# password against it costs what checking a real one does, so an unknown address, a deactivated person and an
+# invited person who has not chosen a password take as long to refuse as a wrong password.
+_STAND_IN_HASH = (
+    "scrypt:32768:8:1$408eHwDN8axi3qwf$354f39666b2a74422619c3a177ed57aa56b324efb0e55561f4d00fff7af1f0d6"
+    "fa83adea1428b5f6ffad4704020f74f387c39aac770c9b4efd93492673693459"
+)
 
 
-def authenticate(email: str, password: str) -> SignInResult:
-    """Check the password; after repeated failures the account is locked for a while."""
+def authenticate(email: str, password: str) -> User | None:
+    """The active person with this address and password, or None; the same work either way."""
     user = find_user_by_email(email)
-    now = clock.now()
-    if user is None or not user.active:
-        # Spend the same time as a real check so response time does not reveal accounts.
-        User(email="nobody@example.invalid", name="").check_password(password)
-        return SignInResult(None)
-    if user.locked_until and clock.as_utc(user.locked_until) > now:
-        remaining = clock.as_utc(user.locked_until) - now
-        return SignInResult(None, locked_minutes=max(1, math.ceil(remaining.total_seconds() / 60)))
-    if not user.check_password(password):
-        user.failed_login_count += 1
-        if user.failed_login_count >= current_app.config["LOGIN_FAILURES_BEFORE_LOCK"]:
-            minutes = current_app.config["LOGIN_LOCK_MINUTES"]
-            user.locked_until = now + timedelta(minutes=minutes)
-            user.failed_login_count = 0
-            return SignInResult(None, locked_minutes=minutes)
-        return SignInResult(None)
-    user.failed_login_count = 0
-    user.locked_until = None
-    user.last_login_at = now
-    return SignInResult(user)
+    stored = user.password_hash if user is not None and user.active and user.password_hash else None
+    matches = check_password_hash(stored or _STAND_IN_HASH, password)
+    return user if stored is not None and matches else None
+
+
+# Sign-in throttling ---------------------------------------------------------------------------------------
+
+KNOWN_BROWSER_COOKIE = "known_browser"
+KNOWN_BROWSER_DAYS = 365
+
+
+@dataclass(frozen=True)
+class SignInAttempt:
+    """Who is trying (the typed address, or the browser that signed in with it before) and from where, and
+    whether the throttles let them; `problem` says why not."""
+
+    email: str
+    address: str
+    rule: Rule
+    subject: str
+    decision: Decision
+    problem: str = ""
+
+    @property
+    def allowed(self) -> bool:
+        return self.decision.allowed
+
+
+def _browser_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="known-browser")
+
+
+def known_browser_cookie(email: str) -> str:
+    """The cookie value that marks this browser as one that signed in with `email`."""
+    return _browser_serializer().dumps({"email": normalise_email(email), "nonce": secrets.token_urlsafe(16)})
+
+
+def _known_browser(cookie: str, email: str) -> str | None:
+    """The browser's own name (its nonce) when its cookie says it signed in with `email` before."""
+    try:
+        payload = _browser_serializer().loads(cookie, max_age=KNOWN_BROWSER_DAYS * 86400)
+    except BadData:
+        return None
+    if not isinstance(payload, dict) or payload.get("email") != normalise_email(email):
+        return None
+    nonce = payload.get("nonce")
+    return nonce if isinstance(nonce, str) else None
+
+
+def begin_sign_in(email: str, address: str, *, browser_cookie: str = "") -> SignInAttempt:
+    """Count the attempt against the client address, then the typed address (or the known browser), before the
+    password is checked; the caller commits at once. The same for addresses with and without accounts."""
+    email = normalise_email(email)
+    decision = throttling.attempt(throttling.SIGN_IN_ADDRESS, address)
+    if not decision.allowed:
+        problem = (
+            f"Too many attempts to sign in from your network. Wait {throttling.wait_for(decision)}, then try again"
+        )
+        return SignInAttempt(email, address, throttling.SIGN_IN_ADDRESS, address, decision, problem)
+    browser = _known_browser(browser_cookie, email) if browser_cookie else None
+    rule, subject = (throttling.SIGN_IN_BROWSER, browser) if browser else (throttling.SIGN_IN_ACCOUNT, email)
+    decision = throttling.attempt(rule, subject)
+    problem = (
+        ""
+        if decision.allowed
+        else f"Too many attempts to sign in with this email address. Wait {throttling.wait_for(decision)}, "
+        "then try again, or reset your password"
+    )
+    return SignInAttempt(email, address, rule, subject, decision, problem)
+
+
+def signed_in(user: User, attempt: SignInAttempt) -> None:
+    """A right password does not count against the client address, and the count it was made under (the
+    address's, or the known browser's) starts again."""
+    throttling.refund(throttling.SIGN_IN_ADDRESS, attempt.address)
+    throttling.clear(attempt.rule, attempt.subject)
+    user.last_login_at = clock.now()
+
+
+def sign_in_delay(user: User) -> tuple[datetime, int] | None:
+    """Until when sign-in with the person's address must wait, and after how many attempts, if it must."""
+    return throttling.waiting_until(throttling.SIGN_IN_ACCOUNT, normalise_email(user.email))
+
+
+def clear_sign_in_delay(user: User) -> None:
+    throttling.clear(throttling.SIGN_IN_ACCOUNT, normalise_email(user.email))
+
+
+def count_delayed(emails: Iterable[str]) -> int:
+    """How many of these addresses have sign-in delayed now."""
+    waiting = throttling.keys_waiting()
+    if not waiting:
+        return 0
+    return sum(
+        throttling.counter_key(throttling.SIGN_IN_ACCOUNT, normalise_email(email)) in waiting for email in emails
+    )
 
 
 def password_problem(password: str, *, email: str = "") -> str | None:
@@ -104,14 +181,15 @@ def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def cancel_tokens(user: User, purpose: TokenPurpose | None = None) -> None:
-    """Stop the person's unused links working (those for `purpose`, or all of them)."""
-    query = select(UserToken).where(UserToken.user_id == user.id, UserToken.used_at.is_(None))
+def cancel_tokens(user: User | None, purpose: TokenPurpose | None = None) -> None:
+    """Stop the person's unused links working (those for `purpose`, or all of them). With no person it changes
+    nothing, at the cost of the same statement (a reset for an address without an account)."""
+    statement = update(UserToken).where(
+        UserToken.user_id == (user.id if user is not None else None), UserToken.used_at.is_(None)
+    )
     if purpose is not None:
-        query = query.where(UserToken.purpose == purpose)
-    now = clock.now()
-    for old in db.session.scalars(query):
-        old.used_at = now
+        statement = statement.where(UserToken.purpose == purpose)
+    db.session.execute(statement.values(used_at=clock.now()).execution_options(synchronize_session=False))
 
 
 def issue_token(user: User, purpose: TokenPurpose, lifetime: timedelta) -> str:
@@ -119,8 +197,8 @@ def issue_token(user: User, purpose: TokenPurpose, lifetime: timedelta) -> str:
     now = clock.now()
     cancel_tokens(user, purpose)
     token = secrets.token_urlsafe(32)
-    db.session.add(
-        UserToken(
+    db.session.execute(
+        insert(UserToken).values(
             user_id=user.id,
             purpose=purpose,
             token_hash=_hash_token(token),
@@ -141,13 +219,25 @@ def find_valid_token(token: str, purpose: TokenPurpose) -> UserToken | None:
     return row
 
 
-def use_token(row: UserToken, password: str) -> User:
-    """Spend the token: set the password and unlock the account."""
-    row.used_at = clock.now()
+def use_token(row: UserToken, password: str) -> User | None:
+    """Spend the token, once, and set the password: every other session ends and sign-in is no longer delayed.
+
+    The token is spent by one conditional update that only one request can win: None when another request
+    (the same link sent twice at once) spent it first, or it expired meanwhile; the caller rolls back.
+    """
+    now = clock.now()
+    spend = (
+        update(UserToken)
+        .where(UserToken.id == row.id, UserToken.used_at.is_(None), UserToken.expires_at > now)
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if db.session.execute(spend).rowcount != 1:
+        return None
     user = row.user
     user.set_password(password)
-    user.failed_login_count = 0
-    user.locked_until = None
+    sessions.end_all(user)
+    clear_sign_in_delay(user)
     return user
 
 
@@ -180,6 +270,20 @@ def invite_user(
     return user
 
 
+def begin_invitation(email: str, address: str) -> tuple[Decision, str]:
+    """Count an invitation email to `email` sent from `address` (the caller commits at once), and why it is
+    refused, if it is (past INVITATION_ADDRESS or INVITATION_RECIPIENT)."""
+    decision = throttling.attempt(throttling.INVITATION_ADDRESS, address)
+    if not decision.allowed:
+        return decision, "Too many invitations have been sent from your network."
+    decision = throttling.attempt(throttling.INVITATION_RECIPIENT, normalise_email(email))
+    return decision, "" if decision.allowed else "Too many invitations have been sent to this address."
+
+
+def invitation_problem(decision: Decision, reason: str) -> str:
+    return f"{reason} Wait {throttling.wait_for(decision)}, then try again"
+
+
 def send_invitation(user: User, *, invited_by: User) -> None:
     days = current_app.config["INVITATION_DAYS"]
     token = issue_token(user, TokenPurpose.INVITATION, timedelta(days=days))
@@ -195,16 +299,46 @@ def send_invitation(user: User, *, invited_by: User) -> None:
     )
 
 
+def begin_password_reset(email: str, address: str) -> tuple[Decision, str]:
+    """Count a request for a reset email from `address` for `email`, and why it is refused, if it is. The same
+    for addresses with and without accounts."""
+    decision = throttling.attempt(throttling.RESET_EMAIL_ADDRESS, address)
+    if not decision.allowed:
+        return decision, (
+            f"Too many reset links have been asked for from your network. Wait {throttling.wait_for(decision)}, "
+            "then try again"
+        )
+    decision = throttling.attempt(throttling.RESET_EMAIL_RECIPIENT, normalise_email(email))
+    if not decision.allowed:
+        return decision, (
+            "A reset link has been asked for too many times for this email address. Use the link in the latest "
+            f"email, or wait {throttling.wait_for(decision)} and try again"
+        )
+    return decision, ""
+
+
 def send_password_reset(email: str) -> None:
-    """Email a reset link when the address belongs to an active account; say nothing either way."""
+    """Email a reset link when the address belongs to an active account; say nothing either way.
+
+    An address with no active account costs nearly the same work: the same statement to cancel earlier links (it
+    matches none), a token made and the email rendered for a stand-in, but nothing is stored or sent, so the time
+    taken does not tell the two apart (bench/sign_in_timing.py measures it).
+    """
     user = find_user_by_email(email)
-    if user is None or not user.active:
-        return
     hours = current_app.config["PASSWORD_RESET_HOURS"]
+    subject = f"Reset your password for the {current_app.config['SERVICE_NAME']}"
+    if user is None or not user.active:
+        cancel_tokens(None, TokenPurpose.PASSWORD_RESET)
+        token = secrets.token_urlsafe(32)
+        stand_in = User(name="", email=normalise_email(email))
+        context = {"user": stand_in, "link": _absolute_url("auth.reset_password", token=token), "hours": hours}
+        render_template("emails/password_reset.txt", subject=subject, **context)
+        render_template("emails/password_reset.html", subject=subject, **context)
+        return
     token = issue_token(user, TokenPurpose.PASSWORD_RESET, timedelta(hours=hours))
     queue_email(
         recipient=user.email,
-        subject=f"Reset your password for the {current_app.config['SERVICE_NAME']}",
+        subject=subject,
         template="password_reset",
         dedupe_key=f"password-reset:{user.id}:{_hash_token(token)[:16]}",
         user=user,

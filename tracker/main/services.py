@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import joinedload
 
+from tracker.auth.services import count_delayed
 from tracker.clock import BANK_HOLIDAYS
 from tracker.domain.vocabulary import NOT_RATED, RAG_ORDER
 from tracker.domain.working_days import add_working_days, working_days_between
@@ -64,7 +65,7 @@ class AdminSummary:
     """What needs an administrator's attention."""
 
     invited: int
-    locked: int
+    sign_in_delayed: int
     failed_emails: int
 
 
@@ -138,7 +139,7 @@ def build_admin_summary(now: datetime) -> AdminSummary:
     failed = select(func.count()).select_from(OutboxEmail).where(OutboxEmail.state == EmailState.FAILED)
     return AdminSummary(
         invited=count(User.password_hash.is_(None)),
-        locked=count(User.locked_until > now),
+        sign_in_delayed=count_delayed(db.session.scalars(select(User.email).where(User.active.is_(True)))),
         failed_emails=db.session.scalar(failed) or 0,
     )
 

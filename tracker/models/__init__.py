@@ -1,6 +1,6 @@
 """All models, importable from one place."""
 
-from tracker.models.action import Action, ActionLinkToken, ProgressUpdate
+from tracker.models.action import Action, ActionLinkToken, PlanImportPreview, ProgressUpdate
 from tracker.models.audit import AuditEvent
 from tracker.models.base import Base, utcnow
 from tracker.models.deadline import ChecklistItem, Meeting, StatutoryDeadline
@@ -26,7 +26,8 @@ from tracker.models.inspection import Inspection, Judgement, Recommendation, ins
 from tracker.models.outbox import OutboxEmail
 from tracker.models.report import ProgressReport
 from tracker.models.scheduling import JobRun, SchedulerLease
-from tracker.models.user import User, UserToken
+from tracker.models.throttle import ThrottleCounter
+from tracker.models.user import User, UserSession, UserToken
 
 __all__ = [
     "OPEN_STATUSES",
@@ -49,6 +50,7 @@ __all__ = [
     "Judgement",
     "Meeting",
     "OutboxEmail",
+    "PlanImportPreview",
     "PlanStatus",
     "ProgressReport",
     "ProgressUpdate",
@@ -59,8 +61,10 @@ __all__ = [
     "SchedulerLease",
     "StatutoryDeadline",
     "Timescale",
+    "ThrottleCounter",
     "TokenPurpose",
     "User",
+    "UserSession",
     "UserToken",
     "inspection_managers",
     "utcnow",

@@ -110,3 +110,16 @@ class ActionLinkToken(IdMixin, Base):
 
     action: Mapped[Action] = relationship()
     user: Mapped[User] = relationship()
+
+
+class PlanImportPreview(IdMixin, Base):
+    """A plan spreadsheet shown for confirmation: its one-time token (only the hash is kept) is spent by the
+    confirm that imports it, so two confirms of one preview import once."""
+
+    __tablename__ = "plan_import_previews"
+
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspections.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    used_at: Mapped[datetime | None]

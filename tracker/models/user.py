@@ -1,8 +1,7 @@
-"""People who use the tracker, and their single-use email tokens."""
+"""People who use the tracker, their sessions and their single-use email tokens."""
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -28,8 +27,6 @@ class User(UserMixin, IdMixin, TimestampMixin, Base):
     digest_preference: Mapped[DigestPreference] = mapped_column(
         enum_type(DigestPreference), default=DigestPreference.DAILY
     )
-    failed_login_count: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 
@@ -45,15 +42,6 @@ class User(UserMixin, IdMixin, TimestampMixin, Base):
 
     def check_password(self, password: str) -> bool:
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)
-
-    @property
-    def password_fingerprint(self) -> str:
-        """A short digest of the password hash: it changes whenever the password does."""
-        return hashlib.sha256((self.password_hash or "").encode()).hexdigest()[:16]
-
-    def get_id(self) -> str:
-        """The session's user id carries the password fingerprint, so a new password ends every other session."""
-        return f"{self.id}:{self.password_fingerprint}"
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
@@ -82,3 +70,16 @@ class UserToken(IdMixin, Base):
     used_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()
+
+
+class UserSession(IdMixin, Base):
+    """A signed-in browser. The session cookie carries a random token whose hash names this row; a request
+    whose row is gone (signed out, signed out everywhere, new password, deactivated) or idle past the limit
+    is signed out, even with a copied cookie."""
+
+    __tablename__ = "user_sessions"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)

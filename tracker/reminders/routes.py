@@ -7,7 +7,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from tracker import clock
+from tracker import clock, throttling
 from tracker.actions import pages as action_pages
 from tracker.actions import services as action_services
 from tracker.actions.forms import ProgressForm
@@ -108,12 +108,35 @@ def stop_email_links() -> ResponseReturnValue:
     return redirect(url_for("reminders.manage_reminders", _anchor="email-links"))
 
 
+def _bad_link_throttle() -> ResponseReturnValue | None:
+    """The 429 answer when this client address has opened too many links that do not work."""
+    decision = throttling.peek(throttling.BAD_LINK_ADDRESS, throttling.client_address())
+    return None if decision.allowed else throttling.throttled(decision, reason=throttling.BAD_LINKS_REASON)
+
+
+def _count_bad_link() -> ResponseReturnValue | None:
+    """Count a link that does not work against this client address; the 429 answer once there are too many."""
+    decision = throttling.attempt(throttling.BAD_LINK_ADDRESS, throttling.client_address())
+    db.session.commit()
+    return None if decision.allowed else throttling.throttled(decision, reason=throttling.BAD_LINKS_REASON)
+
+
 @bp.get("/calendar/<token>.ics")
 @public
 def calendar_feed(token: str) -> ResponseReturnValue:
+    # Every request counts against the client address: calendar services fetch many people's feeds from few
+    # addresses, and keep asking for feeds that were turned off, so unknown feeds are not counted apart.
+    decision = throttling.attempt(throttling.CALENDAR_ADDRESS, throttling.client_address())
+    db.session.commit()
+    if not decision.allowed:
+        return throttling.throttled(decision, reason="Too many calendars have been read from your network.")
     owner = calendar.find_calendar_owner(token)
     if owner is None:
         abort(404)
+    decision = throttling.attempt(throttling.CALENDAR_FEED, token)
+    db.session.commit()
+    if not decision.allowed:
+        return throttling.throttled(decision, reason="This calendar address has been read too many times.")
     body = calendar.build_calendar(owner, clock.now())
     return Response(
         body,
@@ -167,10 +190,18 @@ def _unusable(check: links.LinkCheck) -> ResponseReturnValue:
 @public
 def update_from_email(token: str) -> ResponseReturnValue:
     """The progress form for the one action a reminder-email link names; submitting it spends the link."""
+    if refused := _bad_link_throttle():
+        return refused
     check = links.check_link(token, clock.now())
     if check.link is None or check.problem is not None:
+        if check.problem == links.LinkProblem.UNKNOWN and (refused := _count_bad_link()):
+            return refused
         return _unusable(check)
     link = check.link
+    decision = throttling.attempt(throttling.EMAIL_LINK, link.token_hash)
+    db.session.commit()
+    if not decision.allowed:
+        return throttling.throttled(decision, reason="This link has been opened too many times.")
     form = _progress_form(link.action)
     if not form.is_submitted():
         form.status.data = link.action.status.value

@@ -49,7 +49,7 @@ def build_scheduler(app: Flask) -> BackgroundScheduler:
     # The catch-up: after a restart, a failed run or a database outage at DIGEST_TIME.
     add(CATCH_UP_JOB, jobs.run_due, IntervalTrigger(minutes=5, timezone=zone))
     add(OUTBOX_JOB, jobs.send_outbox, IntervalTrigger(minutes=1, timezone=zone), with_now=False)
-    add(HOUSEKEEPING_JOB, jobs.purge_old_links, CronTrigger(hour=3, minute=15, timezone=zone))
+    add(HOUSEKEEPING_JOB, jobs.housekeeping, CronTrigger(hour=3, minute=15, timezone=zone))
     return scheduler
 
 

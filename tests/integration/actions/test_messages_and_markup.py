@@ -47,6 +47,7 @@ def test_a_closed_plan_shows_the_day_it_was_closed(client, db_session, plan: Pla
     plan_page = f"/inspections/{plan.inspection.id}/plan"
     assert "Published on 9 September 2008" in soup(client.get(plan_page)).get_text(" ", strip=True)
     client.application.config["TRACKER_NOW"] = datetime(2026, 11, 26, 23, 30, tzinfo=UTC)  # 26th in London
+    sign_in(client, plan.manager)  # two days on, the session has been idle too long
     change(client, plan, "closed")
     text = soup(client.get(plan_page)).get_text(" ", strip=True)
     assert "Closed on 26 November 2026 (published 9 September 2008)" in text

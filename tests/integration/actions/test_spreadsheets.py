@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
 
 import pytest
@@ -273,11 +275,13 @@ def test_the_confirm_step_checks_again(client, db_session, plan: Plan) -> None:
     import json
 
     sign_in(client, plan.manager)
+    preview = soup(upload(client, plan, [HEADER, [1, "", "Fine row", "", ""]]))
+    token = preview.select_one("input[name=import_token]")["value"]
     rows = json.dumps([[2, {"recommendation": "1", "title": "Sneaky", "owner_email": "nobody@example.gov.uk"}]])
     url = f"/inspections/{plan.inspection.id}/plan/import/confirm"
-    response = client.submit(url, {"rows": rows, "filename": "x.csv", "import_token": "t"}, page_url="/")
+    response = client.submit(url, {"rows": rows, "filename": "x.csv", "import_token": token}, page_url="/")
     assert response.status_code == 400
-    for tampered in ({"rows": "{not json", "import_token": "t"}, {"rows": rows}):
+    for tampered in ({"rows": "{not json", "import_token": token}, {"rows": rows}, {"rows": rows, "import_token": "t"}):
         garbage = client.submit(url, {"filename": "x", **tampered}, page_url="/")
         assert garbage.status_code == 302
         assert "upload the spreadsheet again" in soup(client.get(garbage.headers["Location"])).text
@@ -301,6 +305,38 @@ def test_confirming_the_same_preview_twice_imports_once(client, db_session, plan
     # Uploading the file again is a new preview: the person meant it, so it imports.
     again = confirm(client, plan.inspection.id, upload(client, plan, rows), skip_invalid=True)
     assert "1 action imported from plan.xlsx; 1 skipped" in soup(client.get(again.headers["Location"])).text
+
+
+def test_one_preview_confirmed_from_five_sessions_at_once_imports_once(app, client, db_session, plan: Plan) -> None:
+    sign_in(client, plan.manager)
+    rows = [HEADER, [1, "", "Imported once", "", ""]]
+    preview = soup(upload(client, plan, rows))
+    fields = {field["name"]: field.get("value", "") for field in preview.select("form[action$='/confirm'] input")}
+    url = f"/inspections/{plan.inspection.id}/plan/import/confirm"
+    browsers = [app.test_client() for _ in range(5)]
+    for browser in browsers:
+        sign_in(browser, plan.manager)
+    tokens = [browser.csrf_token(f"/inspections/{plan.inspection.id}/plan/import") for browser in browsers]
+    start = threading.Barrier(5)
+
+    def send(i: int):  # noqa: ANN202
+        start.wait()
+        return browsers[i].post(url, data={**fields, "csrf_token": tokens[i]})
+
+    with ThreadPoolExecutor(max_workers=5) as pool:
+        responses = list(pool.map(send, range(5)))
+
+    assert [response.status_code for response in responses] == [302] * 5
+    titles = db_session.scalars(select(Action.title).where(Action.inspection_id == plan.inspection.id)).all()
+    assert titles.count("Imported once") == 1
+    messages = sorted(
+        soup(browser.get(response.headers["Location"]))
+        .select_one(".govuk-notification-banner")
+        .get_text(" ", strip=True)
+        for browser, response in zip(browsers, responses, strict=True)
+    )
+    assert sum("1 action imported from plan.xlsx" in message for message in messages) == 1
+    assert sum("This preview was already imported by Jo Clarke" in message for message in messages) == 4
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from urllib.parse import urlsplit
 
@@ -194,3 +196,20 @@ def test_the_weekly_summary_shows_an_update_came_from_an_email_link(client, db_s
         summary.text_body
     )
     assert "Email link" not in summary.text_body
+
+
+def test_one_link_sent_from_five_browsers_at_once_records_one_update(app, client, db_session, digest_time) -> None:
+    _subject, path = digest_for(db_session)
+    browsers = [app.test_client() for _ in range(5)]
+    tokens = [browser.csrf_token(path) for browser in browsers]
+    start = threading.Barrier(5)
+
+    def send(i: int) -> int:
+        start.wait()
+        return browsers[i].post(path, data={"csrf_token": tokens[i], **GOOD_UPDATE}).status_code
+
+    with ThreadPoolExecutor(max_workers=5) as pool:
+        statuses = sorted(pool.map(send, range(5)))
+
+    assert statuses == [302, 410, 410, 410, 410]
+    assert len(db_session.scalars(select(ProgressUpdate)).all()) == 1
