@@ -38,6 +38,7 @@ from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, StopV
 from tracker.domain.plan_lifecycle import PLAN_STATUS_LABELS, refused_move
 from tracker.domain.progress import NARRATIVE_LIMIT, REASON_LIMIT, ProgressInput, progress_errors
 from tracker.domain.rag import STATUSES
+from tracker.forms import single_line
 from tracker.models import ActionStatus, Rag, User
 from tracker.template_filters import format_date
 
@@ -121,6 +122,7 @@ class ActionForm(VersionedForm):
             DataRequired("Enter a reference, like 2.1"),
             Length(max=20, message="Reference must be 20 characters or fewer"),
         ],
+        filters=[single_line],
     )
     title = StringField(
         "Action",
@@ -129,6 +131,7 @@ class ActionForm(VersionedForm):
             DataRequired("Enter the action"),
             Length(max=300, message="Action must be 300 characters or fewer"),
         ],
+        filters=[single_line],
     )
     description = TextAreaField(
         "Description (optional)",
@@ -141,6 +144,7 @@ class ActionForm(VersionedForm):
         widget=GovTextInput(),
         description="For example, Leicester City Council, NHS Leicester, Leicestershire Constabulary",
         validators=[Length(max=200, message="Lead agency must be 200 characters or fewer")],
+        filters=[single_line],
     )
     start_on = GovDateField("Start date (optional)")
     due_on = GovDateField("Due date", validators=[date_required("Enter a due date")])
@@ -307,7 +311,7 @@ class DeleteActionForm(FlaskForm):
 
 
 class MoveActionForm(FlaskForm):
-    direction = StringField(validators=[AnyOf(["up", "down"])])
+    direction = StringField(validators=[AnyOf(["up", "down"])], filters=[single_line])
     # Where the action was when the button was shown: a second click of the same button moves nothing.
     position = IntegerField(validators=[InputRequired()])
 
@@ -322,6 +326,7 @@ class BulkAssignForm(FlaskForm):
         widget=GovTextInput(),
         description="Leave blank to keep each action's lead agency",
         validators=[Length(max=200, message="Lead agency must be 200 characters or fewer")],
+        filters=[single_line],
     )
     submit = SubmitField("Assign owner", widget=GovSubmitInput())
 

@@ -12,6 +12,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from tracker import clock
 from tracker.domain.report import IMPLICATION_TOPICS, format_day
+from tracker.forms import single_line
 from tracker.reports.services import TIMETABLE_ROWS
 
 PARAGRAPHS_HINT = (
@@ -53,7 +54,9 @@ def _text_area(label: str, description: str = PARAGRAPHS_HINT) -> TextAreaField:
 def _text(label: str, limit: int, description: str = "", required: str | None = None) -> StringField:
     validators: list[Any] = [DataRequired(required)] if required else [Optional()]
     validators.append(Length(max=limit, message=f"{label} must be {limit} characters or fewer"))
-    return StringField(label, widget=GovTextInput(), description=description, validators=validators)
+    return StringField(
+        label, widget=GovTextInput(), description=description, validators=validators, filters=[single_line]
+    )
 
 
 class ReportForm(FlaskForm):
