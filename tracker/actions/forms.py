@@ -40,6 +40,7 @@ from tracker.domain.progress import NARRATIVE_LIMIT, REASON_LIMIT, ProgressInput
 from tracker.domain.rag import STATUSES
 from tracker.forms import single_line
 from tracker.models import ActionStatus, Rag, User
+from tracker.numbers import whole_number
 from tracker.template_filters import format_date
 
 STATUS_CHOICES = [(status.value, status.label) for status in ActionStatus]
@@ -65,14 +66,14 @@ class GovDateField(DateField):
         name = self.label.text
         if len(parts) != 3 or not all(parts):
             raise ValueError(f"{name} must include a day, month and year")
-        if not all(part.isdigit() for part in parts):
+        if not all(part.isascii() and part.isdigit() for part in parts):
             raise ValueError(f"{name} must be a real date")
-        day, month, year = (int(part) for part in parts)
         if len(parts[2]) != 4:
             raise ValueError(f"{name} year must include 4 numbers")
+        day, month, year = parts
         try:
-            self.data = date(year, month, day)
-        except ValueError:
+            self.data = date(int(year), int(month), int(day))
+        except (ValueError, OverflowError):  # OverflowError: a day such as 10^23
             raise ValueError(f"{name} must be a real date") from None
 
 
@@ -111,7 +112,7 @@ class VersionedForm(FlaskForm):
 
     @property
     def expected_version(self) -> int | None:
-        return int(self.version.data) if (self.version.data or "").isdigit() else None
+        return whole_number(self.version.data)
 
 
 class ActionForm(VersionedForm):

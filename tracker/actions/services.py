@@ -41,6 +41,7 @@ from tracker.models import (
     StatutoryDeadline,
     User,
 )
+from tracker.numbers import whole_number
 from tracker.permissions import ROLES_THAT_OWN_ACTIONS, can_manage_inspection, can_own_actions
 from tracker.template_filters import format_date, format_short_date
 
@@ -473,7 +474,7 @@ def _submission(data: Mapping[str, Any]) -> ProgressSubmission:
             requested_due_on=data.get("requested_due_on"),
             request_reason=str(data.get("request_reason") or ""),
         ),
-        expected_version=int(version) if version not in (None, "") else None,
+        expected_version=whole_number(str(version)) if version not in (None, "") else None,
     )
 
 

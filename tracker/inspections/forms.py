@@ -92,13 +92,13 @@ class GovDateField(Field):
         missing = [name for name, part in (("day", day), ("month", month), ("year", year)) if not part]
         if missing:
             raise ValueError(f"{self.name_in_errors} must include a {' and a '.join(missing)}")
-        if not (day.isdigit() and month.isdigit() and year.isdigit()):
+        if not all(part.isascii() and part.isdigit() for part in (day, month, year)):
             raise ValueError(f"{self.name_in_errors} must be a real date")
         if len(year) != 4:
             raise ValueError("Year must include 4 numbers")
         try:
             return date(int(year), int(month), int(day))
-        except ValueError:
+        except (ValueError, OverflowError):  # OverflowError: a day such as 10^23
             raise ValueError(f"{self.name_in_errors} must be a real date") from None
 
     def pre_validate(self, form: Any) -> None:

@@ -35,6 +35,9 @@ class GovDateField(DateField):
         if len(valuelist) != 3 or not any(part.strip() for part in valuelist):
             self.data = None
             return
+        if not all(part.strip().isascii() and part.strip().isdigit() for part in valuelist):
+            self.data = None
+            raise ValueError(self.invalid_message)
         try:
             super().process_formdata([" ".join(part.strip() for part in valuelist)])
         except ValueError:
