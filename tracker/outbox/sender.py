@@ -117,7 +117,10 @@ def _deliver(connection: smtplib.SMTP, email: ClaimedEmail, report: SendReport) 
         message = build_message(email, current_app.config)
         # Written out here as send_message will: a header that cannot be written fails this email, not the run.
         message.as_bytes()
-    except Exception as error:  # whatever is wrong with this one email's data, the others still go
+    except UnbuildableEmail as error:
+        _record_failure(email, f"Not sent: this email could not be built ({error})", permanent=True, report=report)
+        return True
+    except Exception as error:  # whatever else is wrong with this one email's data, the others still go
         logger.warning("Outbox: email %s could not be built", email.id, exc_info=True)
         reason = f"Not sent: this email could not be built ({describe_error(error)})"
         _record_failure(email, reason, permanent=True, report=report)
@@ -132,11 +135,11 @@ def _deliver(connection: smtplib.SMTP, email: ClaimedEmail, report: SendReport) 
         )
         _record_failure(email, reason, permanent=True, report=report)
     except smtplib.SMTPRecipientsRefused as error:
-        code, message = next(iter(error.recipients.values()))
-        _record_failure(email, f"{code} {_text(message)}", permanent=code >= 500, report=report)
+        code, reply = next(iter(error.recipients.values()))
+        _record_failure(email, f"{code} {_text(reply)}", permanent=code >= 500, report=report)
     except smtplib.SMTPResponseException as error:
-        message = f"{error.smtp_code} {_text(error.smtp_error)}"
-        _record_failure(email, message, permanent=error.smtp_code >= 500, report=report)
+        reply = f"{error.smtp_code} {_text(error.smtp_error)}"
+        _record_failure(email, reply, permanent=error.smtp_code >= 500, report=report)
     except (smtplib.SMTPException, OSError) as error:
         _record_failure(email, f"Connection lost: {describe_error(error)}", permanent=False, report=report)
         return False
