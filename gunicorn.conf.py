@@ -17,6 +17,13 @@ graceful_timeout = 30
 control_socket_disable = True
 # The app logs one line per request itself, with its request id; gunicorn logs only its own events.
 accesslog = None
+# gunicorn itself believes X-Forwarded-Proto (and so tells the app the request came over HTTPS) from these
+# addresses. It must agree with the app's TRUSTED_PROXIES: with 0 no proxy is trusted, so gunicorn trusts none
+# either (its own default trusts 127.0.0.1); with a proxy, the one on this host (README, "The proxy"), or the
+# addresses in FORWARDED_ALLOW_IPS.
+forwarded_allow_ips = (
+    os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1") if int(os.environ.get("TRUSTED_PROXIES") or 0) else ""
+)
 
 # The web server never migrates the database (`flask db upgrade` does, before it starts): leaving out the migration
 # commands keeps Alembic out of every worker (about 11 MB each).

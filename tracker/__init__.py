@@ -106,6 +106,9 @@ def _feature_modules(name: str) -> list[ModuleType]:
 
 
 def _register_blueprints(app: Flask) -> None:
-    """Each feature folder's `routes.bp`: a new feature needs no edit here."""
+    """Each feature folder's `routes.bp`: a new feature needs no edit here. Route parameters are checked first."""
+    from tracker import routing
+
+    routing.register(app)
     for module in _feature_modules("routes"):
         app.register_blueprint(module.bp)

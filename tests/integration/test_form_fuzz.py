@@ -77,6 +77,10 @@ AWKWARD_VALUES = st.one_of(
             "\x00",
             "١٢",
             "𝟙𝟚",
+            "²",
+            "99999999999999999999999",
+            "2147483648",
+            "Cabinet\r\nBcc: intruder@example.com",
         ]
     ),  # fmt: skip
     st.text(min_size=2001, max_size=2100),

@@ -9,7 +9,11 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+import pytest
 
 from tests.postgres_cluster import free_port
 
@@ -52,18 +56,12 @@ def _get(port: int, path: str) -> int:
     return connection.getresponse().status
 
 
-def test_gunicorn_boots_the_app_with_the_production_settings(app, tmp_path) -> None:  # noqa: ANN001
-    import json
-
+def _production_env(app, tmp_path: Path) -> dict[str, str]:  # noqa: ANN001
     from tracker.extensions import db
 
     with app.app_context():
         database_url = db.engine.url.render_as_string(hide_password=False)
-    probe_file = tmp_path / "probe.jsonl"
-    config = tmp_path / "gunicorn.conf.py"
-    config.write_text((ROOT / "gunicorn.conf.py").read_text() + f"\nPROBE_FILE = {str(probe_file)!r}\n" + PROBE)
-    port = free_port()
-    env = {
+    return {
         **os.environ,
         "TRACKER_ENV": "production",
         "DATABASE_URL": database_url,
@@ -73,6 +71,16 @@ def test_gunicorn_boots_the_app_with_the_production_settings(app, tmp_path) -> N
         "SCHEDULER_ENABLED": "false",
         "TRACKER_INSTANCE_PATH": str(tmp_path / "instance"),
     }
+
+
+def test_gunicorn_boots_the_app_with_the_production_settings(app, tmp_path) -> None:  # noqa: ANN001
+    import json
+
+    probe_file = tmp_path / "probe.jsonl"
+    config = tmp_path / "gunicorn.conf.py"
+    config.write_text((ROOT / "gunicorn.conf.py").read_text() + f"\nPROBE_FILE = {str(probe_file)!r}\n" + PROBE)
+    port = free_port()
+    env = _production_env(app, tmp_path)
     server = subprocess.Popen(
         [str(GUNICORN), "--config", str(config), "--bind", f"127.0.0.1:{port}", "wsgi:app"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
@@ -104,3 +112,45 @@ def test_gunicorn_boots_the_app_with_the_production_settings(app, tmp_path) -> N
     assert all(worker["frozen"] >= master["frozen"] for worker in workers)
     assert all(worker["threshold"] == [20_000, 10, 10] for worker in workers)
     assert all(worker["pool"] != master["pool"] for worker in workers)
+
+
+@contextmanager
+def _gunicorn(env: dict[str, str]) -> Iterator[int]:
+    """The production gunicorn.conf.py with one worker, serving on a free port until the block ends."""
+    port = free_port()
+    server = subprocess.Popen(
+        [str(GUNICORN), "--workers", "1", "--bind", f"127.0.0.1:{port}", "wsgi:app"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                _get(port, "/healthz")
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise AssertionError("gunicorn did not start")
+        yield port
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=60)
+
+
+def _strict_transport_security(port: int) -> str | None:
+    """The HSTS header the app sends, which it does only for a request it believes came over HTTPS."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    connection.request("GET", "/accessibility", headers={"X-Forwarded-Proto": "https"})
+    return connection.getresponse().getheader("Strict-Transport-Security")
+
+
+@pytest.mark.parametrize(("trusted_proxies", "believed"), [("0", False), ("1", True)])
+def test_gunicorn_believes_x_forwarded_proto_only_when_trusted_proxies_says_so(
+    app, tmp_path, trusted_proxies: str, believed: bool
+) -> None:  # noqa: ANN001
+    env = _production_env(app, tmp_path) | {"TRUSTED_PROXIES": trusted_proxies}
+    env.pop("FORWARDED_ALLOW_IPS", None)
+    with _gunicorn(env) as port:
+        hsts = _strict_transport_security(port)
+    assert (hsts is not None) == believed, hsts

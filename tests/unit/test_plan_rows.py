@@ -232,3 +232,20 @@ def test_headers_are_found_in_any_case_and_with_aliases() -> None:
         "rag",
         "latest_progress",
     }
+
+
+def test_one_line_columns_are_read_as_one_line_and_paragraphs_keep_their_lines() -> None:
+    [checked] = check(
+        row(
+            reference="2.1\n",
+            title="Audit case\nfiles\r\nBcc: intruder@example.com",
+            lead_agency="NHS\tLeicester",
+            description="First line\nSecond line",
+            success_criteria="Fewer repeat referrals\nAudits every quarter",
+        )
+    )
+    assert (checked.reference, checked.title, checked.lead_agency) == (
+        "2.1", "Audit case files Bcc: intruder@example.com", "NHS Leicester"
+    )  # fmt: skip
+    assert checked.description == "First line\nSecond line"
+    assert checked.success_criteria == "Fewer repeat referrals\nAudits every quarter"

@@ -38,7 +38,9 @@ from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, StopV
 from tracker.domain.plan_lifecycle import PLAN_STATUS_LABELS, refused_move
 from tracker.domain.progress import NARRATIVE_LIMIT, REASON_LIMIT, ProgressInput, progress_errors
 from tracker.domain.rag import STATUSES
+from tracker.forms import single_line
 from tracker.models import ActionStatus, Rag, User
+from tracker.numbers import whole_number
 from tracker.template_filters import format_date
 
 STATUS_CHOICES = [(status.value, status.label) for status in ActionStatus]
@@ -64,14 +66,14 @@ class GovDateField(DateField):
         name = self.label.text
         if len(parts) != 3 or not all(parts):
             raise ValueError(f"{name} must include a day, month and year")
-        if not all(part.isdigit() for part in parts):
+        if not all(part.isascii() and part.isdigit() for part in parts):
             raise ValueError(f"{name} must be a real date")
-        day, month, year = (int(part) for part in parts)
         if len(parts[2]) != 4:
             raise ValueError(f"{name} year must include 4 numbers")
+        day, month, year = parts
         try:
-            self.data = date(year, month, day)
-        except ValueError:
+            self.data = date(int(year), int(month), int(day))
+        except (ValueError, OverflowError):  # OverflowError: a day such as 10^23
             raise ValueError(f"{name} must be a real date") from None
 
 
@@ -110,7 +112,7 @@ class VersionedForm(FlaskForm):
 
     @property
     def expected_version(self) -> int | None:
-        return int(self.version.data) if (self.version.data or "").isdigit() else None
+        return whole_number(self.version.data)
 
 
 class ActionForm(VersionedForm):
@@ -121,6 +123,7 @@ class ActionForm(VersionedForm):
             DataRequired("Enter a reference, like 2.1"),
             Length(max=20, message="Reference must be 20 characters or fewer"),
         ],
+        filters=[single_line],
     )
     title = StringField(
         "Action",
@@ -129,6 +132,7 @@ class ActionForm(VersionedForm):
             DataRequired("Enter the action"),
             Length(max=300, message="Action must be 300 characters or fewer"),
         ],
+        filters=[single_line],
     )
     description = TextAreaField(
         "Description (optional)",
@@ -141,6 +145,7 @@ class ActionForm(VersionedForm):
         widget=GovTextInput(),
         description="For example, Leicester City Council, NHS Leicester, Leicestershire Constabulary",
         validators=[Length(max=200, message="Lead agency must be 200 characters or fewer")],
+        filters=[single_line],
     )
     start_on = GovDateField("Start date (optional)")
     due_on = GovDateField("Due date", validators=[date_required("Enter a due date")])
@@ -307,7 +312,7 @@ class DeleteActionForm(FlaskForm):
 
 
 class MoveActionForm(FlaskForm):
-    direction = StringField(validators=[AnyOf(["up", "down"])])
+    direction = StringField(validators=[AnyOf(["up", "down"])], filters=[single_line])
     # Where the action was when the button was shown: a second click of the same button moves nothing.
     position = IntegerField(validators=[InputRequired()])
 
@@ -322,6 +327,7 @@ class BulkAssignForm(FlaskForm):
         widget=GovTextInput(),
         description="Leave blank to keep each action's lead agency",
         validators=[Length(max=200, message="Lead agency must be 200 characters or fewer")],
+        filters=[single_line],
     )
     submit = SubmitField("Assign owner", widget=GovSubmitInput())
 

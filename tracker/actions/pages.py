@@ -43,6 +43,7 @@ from tracker.models import (
     Timescale,
     User,
 )
+from tracker.numbers import page_number, whole_number
 
 MY_ACTIONS_PER_PAGE = 25
 ACTIONS_PER_PAGE = 50
@@ -85,13 +86,6 @@ class Pagination:
             elif numbers and numbers[-1] is not None:
                 numbers.append(None)
         return numbers
-
-
-def page_number(value: object) -> int:
-    try:
-        return max(1, min(int(str(value)), 100_000))
-    except ValueError:
-        return 1
 
 
 def due_soon_limit(today: date, due_soon_working_days: int) -> date:
@@ -161,9 +155,9 @@ class MyActionsFilters:
         status = args.get("status", "open")
         inspection = args.get("inspection", "")
         return cls(
-            inspection_id=int(inspection) if inspection.isdigit() else None,
+            inspection_id=whole_number(inspection),
             status=status if status in dict(MY_STATUS_CHOICES) else "open",
-            page=page_number(args.get("page", 1)),
+            page=page_number(args.get("page")),
         )
 
     def as_args(self) -> dict[str, Any]:
@@ -259,17 +253,13 @@ class ActionFilters:
 
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> ActionFilters:
-        def number(name: str) -> int | None:
-            value = args.get(name, "")
-            return int(value) if value.isdigit() else None
-
         rag = args.get("rag", "")
         status = args.get("status", "")
         timescale = args.get("timescale", "")
         sort = args.get("sort", "due")
         return cls(
-            inspection_id=number("inspection"),
-            owner_id=number("owner"),
+            inspection_id=whole_number(args.get("inspection")),
+            owner_id=whole_number(args.get("owner")),
             agency=args.get("agency", "").strip()[:200],
             rag=rag if rag in RAG_ORDER or rag == NOT_RATED else "",
             status=status if status in dict(STATUS_FILTER_CHOICES) else "",
@@ -277,7 +267,7 @@ class ActionFilters:
             overdue=args.get("overdue") == "yes",
             q=args.get("q", "").strip()[:200],
             sort=sort if sort in SORTS else "due",
-            page=page_number(args.get("page", 1)),
+            page=page_number(args.get("page")),
         )
 
     def as_args(self) -> dict[str, Any]:
@@ -887,7 +877,7 @@ def seen_marks(action_id: int) -> str:
 
 def _parse_marks(seen: str) -> tuple[int, int]:
     audit, _, update = (seen or "").partition(":")
-    return (int(audit) if audit.isdigit() else 0, int(update) if update.isdigit() else 0)
+    return (whole_number(audit) or 0, whole_number(update) or 0)
 
 
 def _progress_change(update: ProgressUpdate) -> OtherChange:

@@ -29,6 +29,7 @@ from tracker.domain.progress import NARRATIVE_LIMIT, REASON_LIMIT
 from tracker.domain.rag import STATUSES
 from tracker.extensions import db
 from tracker.models import Action, ActionStatus, Inspection, PlanStatus, Rag, Recommendation, Timescale
+from tracker.numbers import page_number
 from tracker.permissions import require_manage_inspection, signed_in
 from tracker.template_filters import format_date, to_local
 
@@ -431,7 +432,7 @@ def move_action(action_id: int) -> ResponseReturnValue:
 @signed_in
 def view_plan(inspection_id: int) -> ResponseReturnValue:
     inspection = services.get_inspection_or_404(inspection_id)
-    page = pages.build_plan(inspection, pages.page_number(request.args.get("page", 1)))
+    page = pages.build_plan(inspection, page_number(request.args.get("page")))
     return render_template("actions/plan.html", page=page, move_form=MoveActionForm())
 
 

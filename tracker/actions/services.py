@@ -43,6 +43,7 @@ from tracker.models import (
     StatutoryDeadline,
     User,
 )
+from tracker.numbers import whole_number
 from tracker.permissions import ROLES_THAT_OWN_ACTIONS, can_manage_inspection, can_own_actions
 from tracker.template_filters import format_date, format_short_date
 
@@ -195,11 +196,11 @@ def recommendations_without_actions(inspection_id: int) -> Unactioned:
         select(Action.id).where(Action.recommendation_id == Recommendation.id, Action.archived_at.is_(None)).exists()
     )
     rows = db.session.execute(
-        select(Recommendation.number, has_action)
+        select(Recommendation, has_action)
         .where(Recommendation.inspection_id == inspection_id)
         .order_by(Recommendation.position, Recommendation.id)
     ).all()
-    return Unactioned([number for number, answered in rows if not answered], len(rows))
+    return Unactioned([recommendation.shown_number for recommendation, answered in rows if not answered], len(rows))
 
 
 def default_due_for(recommendation: Recommendation, deadline: StatutoryDeadline | None) -> date | None:
@@ -269,7 +270,7 @@ def suggested_rag(action: Action, status: str, today: date) -> str:
 
 def recommendation_prefix(recommendation: Recommendation) -> str:
     """The number action references start with: the recommendation's own number, or its place in the list."""
-    return (recommendation.number or str(recommendation.position + 1)).strip()
+    return recommendation.shown_number
 
 
 def _sibling_references(recommendation_id: int) -> list[str]:
@@ -475,7 +476,7 @@ def _submission(data: Mapping[str, Any]) -> ProgressSubmission:
             requested_due_on=data.get("requested_due_on"),
             request_reason=str(data.get("request_reason") or ""),
         ),
-        expected_version=int(version) if version not in (None, "") else None,
+        expected_version=whole_number(str(version)) if version not in (None, "") else None,
     )
 
 

@@ -8,8 +8,9 @@ from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectFie
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from tracker.admin import services
-from tracker.auth.forms import email_address, strip_spaces
+from tracker.auth.forms import email_address
 from tracker.auth.services import NAME_LENGTH_MESSAGE, NAME_MAX_LENGTH
+from tracker.forms import single_line
 from tracker.models import DigestPreference, Role
 
 ROLE_CHOICES = [
@@ -29,19 +30,21 @@ class UserDetailsForm(FlaskForm):
     name = StringField(
         "Full name",
         widget=GovTextInput(),
-        filters=[strip_spaces],
+        filters=[single_line],
         validators=[DataRequired("Enter a name"), Length(max=NAME_MAX_LENGTH, message=NAME_LENGTH_MESSAGE)],
     )
     job_title = StringField(
         "Job title",
         widget=GovTextInput(),
         validators=[Length(max=200, message="Job title must be 200 characters or fewer")],
+        filters=[single_line],
     )
     organisation = StringField(
         "Organisation or agency",
         widget=GovTextInput(),
         description="For example, Leicester City Council, Leicestershire Constabulary, NHS Leicester",
         validators=[Length(max=200, message="Organisation must be 200 characters or fewer")],
+        filters=[single_line],
     )
     role = RadioField("Role", widget=GovRadioInput(), choices=ROLE_CHOICES, validators=[DataRequired("Select a role")])
     line_manager_id = SelectField("Line manager", widget=GovSelect(), coerce=int, choices=[])
@@ -55,7 +58,7 @@ class InviteUserForm(UserDetailsForm):
     email = EmailField(
         "Email address",
         widget=GovTextInput(),
-        filters=[strip_spaces],
+        filters=[single_line],
         validators=[DataRequired("Enter an email address"), Length(max=320), email_address],
     )
     submit = SubmitField("Send invitation", widget=GovSubmitInput())

@@ -20,6 +20,7 @@ from tracker.auth.services import (
 )
 from tracker.extensions import db
 from tracker.models import EmailState, OutboxEmail, Role, User
+from tracker.numbers import page_number
 from tracker.outbox import services as outbox
 from tracker.permissions import admin_only
 
@@ -192,7 +193,7 @@ def sign_out_person_everywhere(user_id: int) -> ResponseReturnValue:
 def list_outbox() -> ResponseReturnValue:
     state = request.args.get("state", "")
     chosen = EmailState(state) if state in {s.value for s in EmailState} else None
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = page_number(request.args.get("page"))
     emails = outbox.list_emails(state=chosen, limit=outbox.PAGE_SIZE + 1, offset=(page - 1) * outbox.PAGE_SIZE)
     return render_template(
         "admin/outbox.html",

@@ -15,6 +15,7 @@ from typing import Final
 
 from tracker.domain.action_order import next_reference
 from tracker.domain.progress import narrative_reason, rating_mismatch
+from tracker.domain.text import single_line
 from tracker.domain.vocabulary import CLOSED_STATUSES, RAG_ORDER, STATUS_LABELS, STATUSES, ActionStatus, Rag
 
 
@@ -48,6 +49,8 @@ REQUIRED_KEYS: Final = ("recommendation", "title")
 # Written for people reading the sheet; an import takes the owner from the email and the
 # recommendation's wording and timescale from the recommendation.
 READ_ONLY_KEYS: Final = ("recommendation_text", "timescale", "owner_name")
+# Paragraphs; every other text column is one line, as the action form's fields are (tracker.forms.single_line).
+MULTI_LINE_KEYS: Final = ("description", "success_criteria", "latest_progress")
 # What says which recommendation a row belongs to, rather than what the action is.
 _RECOMMENDATION_KEYS: Final = ("recommendation", "recommendation_text", "timescale")
 
@@ -222,6 +225,8 @@ def _text_cells(row: PlanRow, cells: Mapping[str, object]) -> None:
         if column.key in READ_ONLY_KEYS or column.key in ("start_on", "due_on", "status", "rag"):
             continue
         text = cell_text(cells.get(column.key))
+        if column.key not in MULTI_LINE_KEYS:
+            text = single_line(text)  # a cell typed with Alt+Enter
         if column.max_length is not None and len(text) > column.max_length:
             row.errors.append(f"{column.header} must be {column.max_length:,} characters or fewer")
             text = text[: column.max_length]

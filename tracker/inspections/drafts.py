@@ -24,6 +24,7 @@ from tracker.clock import as_utc
 from tracker.domain.importer import ImportResult, import_document, parse_report
 from tracker.extensions import db
 from tracker.models import AuditEvent, Framework, ImportDraft, Inspection, Timescale, User
+from tracker.numbers import whole_number
 
 DETAIL_FIELDS = ("authority", "title", "framework", "inspectorate", "overall_judgement")
 DATE_FIELDS = ("inspection_start_on", "inspection_end_on", "received_on", "published_on")
@@ -161,7 +162,7 @@ def _date_or_none(parts: list[str] | None) -> date | None:
     try:
         day, month, year = (int(part) for part in parts or [])
         return date(year, month, day)
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: a day such as 10^23
         return None
 
 
@@ -331,9 +332,9 @@ def apply_operation(fields: dict[str, Any], operation: str) -> EditOutcome:
         add_judgement(fields)
         return EditOutcome("judgements")
     name, _, position = operation.rpartition("-")
-    if not position.isdigit():
+    index = whole_number(position)
+    if index is None:
         return EditOutcome(None)
-    index = int(position)
     if name == "delete-judgement":
         if index < len(fields["judgements"]):
             delete_judgement(fields, index)

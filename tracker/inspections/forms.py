@@ -37,6 +37,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from tracker import clock
 from tracker.domain.importer import MAX_UPLOAD_BYTES
+from tracker.forms import single_line
 from tracker.models import DeadlineAnchor, DeadlineCounting, Framework, Timescale
 
 MAX_UPLOAD_MB = MAX_UPLOAD_BYTES // (1024 * 1024)
@@ -91,13 +92,13 @@ class GovDateField(Field):
         missing = [name for name, part in (("day", day), ("month", month), ("year", year)) if not part]
         if missing:
             raise ValueError(f"{self.name_in_errors} must include a {' and a '.join(missing)}")
-        if not (day.isdigit() and month.isdigit() and year.isdigit()):
+        if not all(part.isascii() and part.isdigit() for part in (day, month, year)):
             raise ValueError(f"{self.name_in_errors} must be a real date")
         if len(year) != 4:
             raise ValueError("Year must include 4 numbers")
         try:
             return date(int(year), int(month), int(day))
-        except ValueError:
+        except (ValueError, OverflowError):  # OverflowError: a day such as 10^23
             raise ValueError(f"{self.name_in_errors} must be a real date") from None
 
     def pre_validate(self, form: Any) -> None:
@@ -189,11 +190,13 @@ class InspectionDetailsMixin:
         "Local authority",
         widget=GovTextInput(),
         validators=[DataRequired("Enter the local authority"), _at_most(200, "Local authority")],
+        filters=[single_line],
     )
     title = StringField(
         "Title of the report",
         widget=GovTextInput(),
         validators=[DataRequired("Enter the title of the report"), _at_most(300, "Title")],
+        filters=[single_line],
     )
     framework = SelectField(
         "Inspection framework",
@@ -206,6 +209,7 @@ class InspectionDetailsMixin:
         widget=GovTextInput(),
         description="For example, Ofsted, or Ofsted with the Care Quality Commission",
         validators=[_at_most(200, "Inspectorate")],
+        filters=[single_line],
     )
     inspection_start_on = GovDateField("Inspection started", name_in_errors="The date the inspection started")
     inspection_end_on = GovDateField("Inspection ended", name_in_errors="The date the inspection ended")
@@ -214,7 +218,10 @@ class InspectionDetailsMixin:
     )
     published_on = GovDateField("Date the report was published", name_in_errors="The date the report was published")
     overall_judgement = StringField(
-        "Overall judgement", widget=GovTextInput(), validators=[Optional(), _at_most(200, "Overall judgement")]
+        "Overall judgement",
+        widget=GovTextInput(),
+        validators=[Optional(), _at_most(200, "Overall judgement")],
+        filters=[single_line],
     )
 
     def validate_inspection_end_on(self, field: GovDateField) -> None:
@@ -240,8 +247,10 @@ def _a_year_after(day: date) -> date:
 
 
 class JudgementRowForm(Form):
-    area = StringField("Area judged", widget=GovTextInput(), validators=[_at_most(300, "Area judged")])
-    grade = StringField("Grade", widget=GovTextInput(), validators=[_at_most(100, "Grade")])
+    area = StringField(
+        "Area judged", widget=GovTextInput(), validators=[_at_most(300, "Area judged")], filters=[single_line]
+    )
+    grade = StringField("Grade", widget=GovTextInput(), validators=[_at_most(100, "Grade")], filters=[single_line])
 
     def validate_grade(self, field: StringField) -> None:
         if (self.area.data or "").strip() and not (field.data or "").strip():
@@ -253,12 +262,14 @@ class JudgementRowForm(Form):
 
 
 class RecommendationItemForm(Form):
-    number = StringField("Number", widget=GovTextInput(), validators=[_at_most(20, "Number")])
+    number = StringField("Number", widget=GovTextInput(), validators=[_at_most(20, "Number")], filters=[single_line])
     timescale = SelectField(
         "Timescale", widget=GovSelect(), choices=TIMESCALE_CHOICES, validators=[DataRequired("Select a timescale")]
     )
-    addressee = StringField("Addressed to", widget=GovTextInput(), validators=[_at_most(300, "Addressee")])
-    theme = StringField("Theme", widget=GovTextInput(), validators=[_at_most(300, "Theme")])
+    addressee = StringField(
+        "Addressed to", widget=GovTextInput(), validators=[_at_most(300, "Addressee")], filters=[single_line]
+    )
+    theme = StringField("Theme", widget=GovTextInput(), validators=[_at_most(300, "Theme")], filters=[single_line])
     text = TextAreaField(
         "Recommendation",
         widget=GovTextArea(),
@@ -344,6 +355,7 @@ class NewDeadlineForm(FlaskForm):
         widget=GovTextInput(),
         description="For example, Send the action plan to the Secretary of State",
         validators=[DataRequired("Enter what must be done by the deadline"), _at_most(300, "What must be done")],
+        filters=[single_line],
     )
     due_on = GovDateField("Due date", name_in_errors="The due date", description="For example, 9 9 2008")
     working_days = IntegerField(
@@ -408,6 +420,7 @@ class MeetingForm(FlaskForm):
         widget=GovTextInput(),
         description="For example, Cabinet, or Overview and Scrutiny Management Board",
         validators=[DataRequired("Enter the name of the committee"), _at_most(200, "Committee")],
+        filters=[single_line],
     )
     meets_on = GovDateField(
         "Date of the meeting", name_in_errors="The date of the meeting", required="Enter the date of the meeting"
@@ -427,6 +440,7 @@ class RecommendationForm(FlaskForm):
         "Number as printed (optional)",
         widget=GovTextInput(),
         validators=[Optional(), Length(max=20, message="Number must be 20 characters or fewer")],
+        filters=[single_line],
     )
     timescale = SelectField(
         "Timescale", widget=GovSelect(), choices=TIMESCALE_CHOICES, validators=[DataRequired("Select a timescale")]
@@ -436,12 +450,14 @@ class RecommendationForm(FlaskForm):
         widget=GovTextInput(),
         description="For example, The local partnership",
         validators=[Optional(), Length(max=300, message="Addressee must be 300 characters or fewer")],
+        filters=[single_line],
     )
     theme = StringField(
         "Theme (optional)",
         widget=GovTextInput(),
         description="The sub-heading it sits under, for example Care leavers",
         validators=[Optional(), Length(max=300, message="Theme must be 300 characters or fewer")],
+        filters=[single_line],
     )
     text = TextAreaField(
         "Recommendation",

@@ -30,6 +30,7 @@ from tracker.inspections.forms import (
     ReviewForm,
 )
 from tracker.models import DeadlineAnchor, DeadlineCounting, DeadlineKind, ImportDraft, Inspection
+from tracker.numbers import page_number
 from tracker.permissions import (
     STAFF_WHO_MANAGE,
     can_manage_inspection,
@@ -63,7 +64,7 @@ def _back_to(inspection: Inspection, anchor: str | None = None) -> ResponseRetur
 @bp.get("")
 @signed_in
 def list_inspections() -> ResponseReturnValue:
-    listing = services.list_inspections(request.args.get("page", 1, type=int))
+    listing = services.list_inspections(page_number(request.args.get("page")))
     imports = drafts.list_drafts(current_user) if current_user.role in STAFF_WHO_MANAGE else []
     return render_template("inspections/list.html", listing=listing, imports=imports)
 
@@ -242,7 +243,7 @@ def view_inspection(inspection_id: int) -> ResponseReturnValue:
 @signed_in
 def inspection_history(inspection_id: int) -> ResponseReturnValue:
     inspection = services.get_inspection_or_404(inspection_id)
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_number(request.args.get("page"))
     lines, total = services.inspection_history(inspection, page=page, page_size=services.HISTORY_PAGE_SIZE)
     pages = max(1, -(-total // services.HISTORY_PAGE_SIZE))
     return render_template(

@@ -92,5 +92,10 @@ class Recommendation(IdMixin, TimestampMixin, Base):
     )
 
     @property
+    def shown_number(self) -> str:
+        """The number as printed in the report or, for a report that does not number them (ILACS), its place."""
+        return (self.number or "").strip() or str(self.position + 1)
+
+    @property
     def label(self) -> str:
-        return f"Recommendation {self.number}" if self.number else f"Recommendation {self.position + 1}"
+        return f"Recommendation {self.shown_number}"

@@ -3,7 +3,9 @@
 Each email is claimed in its own short transaction (which also records the previous email's
 outcome), so a sender that dies leaves at most one row "sending": the one in flight, which
 `fail_interrupted_sends` later marks failed for an administrator rather than risk a duplicate.
-A mail server that cannot be reached costs no attempts: the rows stay queued for the next run.
+A mail server that cannot be reached costs no attempts: the rows stay queued for the next run. One email that
+cannot be built (an address that is not one, text that cannot go in a header) or that the server can never take
+is marked failed with the reason, for an administrator on the Outbox page, and the sender goes on to the next.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from typing import Any
 from flask import current_app
 
 from tracker import clock
+from tracker.auth.services import email_format_problem
+from tracker.domain.text import single_line
 from tracker.extensions import db
 from tracker.models import EmailState
 from tracker.outbox.services import (
@@ -110,13 +114,32 @@ def _send_batch(connection: smtplib.SMTP, report: SendReport, limit: int, sender
 def _deliver(connection: smtplib.SMTP, email: ClaimedEmail, report: SendReport) -> bool:
     """Send one claimed email and record the outcome (uncommitted); False if the connection is lost."""
     try:
-        connection.send_message(build_message(email, current_app.config))
+        message = build_message(email, current_app.config)
+        # Written out here as send_message will: a header that cannot be written fails this email, not the run.
+        message.as_bytes()
+    except UnbuildableEmail as error:
+        _record_failure(email, f"Not sent: this email could not be built ({error})", permanent=True, report=report)
+        return True
+    except Exception as error:  # whatever else is wrong with this one email's data, the others still go
+        logger.warning("Outbox: email %s could not be built", email.id, exc_info=True)
+        reason = f"Not sent: this email could not be built ({describe_error(error)})"
+        _record_failure(email, reason, permanent=True, report=report)
+        return True
+    try:
+        connection.send_message(message)
+    except smtplib.SMTPNotSupportedError:
+        # Raised before anything is sent, on a connection that is still good.
+        reason = (
+            "Not sent: the mail server does not accept international email addresses (SMTPUTF8), "
+            f"and {email.recipient} is one"
+        )
+        _record_failure(email, reason, permanent=True, report=report)
     except smtplib.SMTPRecipientsRefused as error:
-        code, message = next(iter(error.recipients.values()))
-        _record_failure(email, f"{code} {_text(message)}", permanent=code >= 500, report=report)
+        code, reply = next(iter(error.recipients.values()))
+        _record_failure(email, f"{code} {_text(reply)}", permanent=code >= 500, report=report)
     except smtplib.SMTPResponseException as error:
-        message = f"{error.smtp_code} {_text(error.smtp_error)}"
-        _record_failure(email, message, permanent=error.smtp_code >= 500, report=report)
+        reply = f"{error.smtp_code} {_text(error.smtp_error)}"
+        _record_failure(email, reply, permanent=error.smtp_code >= 500, report=report)
     except (smtplib.SMTPException, OSError) as error:
         _record_failure(email, f"Connection lost: {describe_error(error)}", permanent=False, report=report)
         return False
@@ -151,13 +174,23 @@ def open_connection(config: Any) -> smtplib.SMTP:
     return connection
 
 
+class UnbuildableEmail(ValueError):
+    """An email whose own data cannot make a message (an address that is not one)."""
+
+
 def build_message(email: ClaimedEmail, config: Any) -> EmailMessage:
-    """A multipart/alternative message: the plain-text part first, then the HTML part."""
+    """A multipart/alternative message: the plain-text part first, then the HTML part.
+
+    The subject is made one line again here, whatever it was queued with: a line break in a header would start
+    another header (a Bcc) or the body. The recipient must be one valid address, as the forms require.
+    """
+    if email_format_problem(email.recipient):
+        raise UnbuildableEmail(f"the recipient {email.recipient!r} is not one valid email address")
     sender = config["MAIL_DEFAULT_SENDER"]
     message = EmailMessage()
     message["From"] = sender
     message["To"] = email.recipient
-    message["Subject"] = email.subject
+    message["Subject"] = single_line(email.subject)
     message["Date"] = format_datetime(clock.now())
     message["Message-ID"] = make_msgid(idstring=f"outbox.{email.id}", domain=sender.rpartition("@")[2] or None)
     # RFC 3834: out-of-office replies should not answer an automatic message.

@@ -22,6 +22,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from tracker import clock
 from tracker.audit.services import record_change
+from tracker.domain.text import shorten, single_line
 from tracker.extensions import db
 from tracker.models import EmailState, OutboxEmail, User
 
@@ -40,6 +41,12 @@ HIDDEN_LINK = "[personal link hidden]"
 
 def _insert_for_dialect(name: str) -> Any:
     return postgresql.insert if name == "postgresql" else sqlite.insert
+
+
+def subject_line(subject: str) -> str:
+    """A subject as the outbox keeps it: one line (titles typed by people go into subjects), and no longer than
+    its column, so that a long deadline title cannot stop a whole run of emails from being queued."""
+    return shorten(single_line(subject), OutboxEmail.__table__.c.subject.type.length)
 
 
 @dataclass(frozen=True)
@@ -93,7 +100,7 @@ def queue_rendered_email(
         insert_(OutboxEmail)
         .values(
             recipient=recipient,
-            subject=subject,
+            subject=subject_line(subject),
             text_body=text_body,
             html_body=html_body,
             dedupe_key=dedupe_key,
@@ -151,7 +158,7 @@ def queue_prepared_emails(emails: Sequence[PreparedEmail], *, send_after: dateti
     rows = [
         {
             "recipient": email.recipient,
-            "subject": email.subject,
+            "subject": subject_line(email.subject),
             "text_body": email.text_body,
             "html_body": email.html_body,
             "dedupe_key": email.dedupe_key,

@@ -13,6 +13,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from tracker import clock
 from tracker.domain.formatting import format_date
 from tracker.domain.report import IMPLICATION_TOPICS
+from tracker.forms import single_line
 from tracker.reports.services import TIMETABLE_ROWS
 
 PARAGRAPHS_HINT = (
@@ -35,6 +36,9 @@ class GovDateField(DateField):
         if len(valuelist) != 3 or not any(part.strip() for part in valuelist):
             self.data = None
             return
+        if not all(part.strip().isascii() and part.strip().isdigit() for part in valuelist):
+            self.data = None
+            raise ValueError(self.invalid_message)
         try:
             super().process_formdata([" ".join(part.strip() for part in valuelist)])
         except ValueError:
@@ -54,7 +58,9 @@ def _text_area(label: str, description: str = PARAGRAPHS_HINT) -> TextAreaField:
 def _text(label: str, limit: int, description: str = "", required: str | None = None) -> StringField:
     validators: list[Any] = [DataRequired(required)] if required else [Optional()]
     validators.append(Length(max=limit, message=f"{label} must be {limit} characters or fewer"))
-    return StringField(label, widget=GovTextInput(), description=description, validators=validators)
+    return StringField(
+        label, widget=GovTextInput(), description=description, validators=validators, filters=[single_line]
+    )
 
 
 class ReportForm(FlaskForm):

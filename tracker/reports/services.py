@@ -207,7 +207,7 @@ def load_plan_history(inspection: Inspection) -> PlanHistory:
         recommendations=tuple(
             RecommendationRecord(
                 id=r.id,
-                number=r.number or str(r.position + 1),
+                number=r.shown_number,
                 timescale=r.timescale.value,
                 timescale_label=r.timescale.label,
                 text=r.text,
