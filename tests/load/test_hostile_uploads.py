@@ -4,7 +4,8 @@ the 1.1 KB PDF of forms drawing forms at the same moment, and /healthz is asked 
 
 Before the bounds, both workers read the PDF themselves until gunicorn killed them at 120 s, and /healthz went
 unanswered for two minutes. Now each upload waits on a child process in one thread of a worker: the child is
-stopped at the CPU bound (20 s), the person is told on the form, and the workers' other threads answer.
+stopped at its bounds (20 s of CPU or 30 s on the clock, whichever comes first on a busy machine), the person is
+told on the form, and the workers' other threads answer.
 """
 
 from __future__ import annotations
