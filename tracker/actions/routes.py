@@ -3,16 +3,28 @@
 from __future__ import annotations
 
 import html
+import os
 from collections.abc import Iterable
 from datetime import datetime
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from markupsafe import Markup
 
 from tracker import clock
-from tracker.actions import pages, services, spreadsheets
+from tracker.actions import exports, pages, services, spreadsheets
 from tracker.actions.forms import (
     ActionForm,
     BulkAssignForm,
@@ -118,6 +130,21 @@ def list_actions() -> ResponseReturnValue:
         status_choices=pages.STATUS_FILTER_CHOICES[1:],
         timescale_choices=[(timescale.value, timescale.label) for timescale in Timescale],
     )
+
+
+@bp.get("/actions/download/<any(xlsx, csv):file_format>")
+@signed_in
+def download_actions(file_format: str) -> ResponseReturnValue:
+    """All actions as a spreadsheet, with the page's filters and order: sent as it is written (exports.py)."""
+    filters = pages.ActionFilters.from_args(request.args)
+    today = clock.today()
+    headers = {"Content-Disposition": f'attachment; filename="actions-{today.isoformat()}.{file_format}"'}
+    if file_format == "csv":
+        chunks = stream_with_context(exports.csv_chunks(filters, today))
+        return Response(chunks, mimetype="text/csv; charset=utf-8", headers=headers)
+    spool = exports.write_xlsx(filters, today, f"Actions at {format_date(today)}")
+    headers["Content-Length"] = str(os.fstat(spool.fileno()).st_size)
+    return Response(exports.file_chunks(spool), mimetype=spreadsheets.XLSX_MIMETYPE, headers=headers)
 
 
 # One action --------------------------------------------------------------------------------------
