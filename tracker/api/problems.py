@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from http import HTTPStatus
+from typing import Any
 
 from flask import Response, current_app, request
 
@@ -24,8 +26,14 @@ def is_api_request() -> bool:
     return request.path.startswith(API_PREFIX)
 
 
+def to_json(body: Any) -> str:
+    """Compact JSON with the keys in the order they were written (a reporting tool shows columns in that order);
+    the same body always gives the same text, so an ETag over it is stable."""
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+
+
 def problem(status: int, detail: str, headers: dict[str, str] | None = None) -> Response:
     body = {"type": "about:blank", "title": HTTPStatus(status).phrase, "status": status, "detail": detail}
-    response = current_app.response_class(current_app.json.dumps(body), status=status, mimetype=PROBLEM_MIMETYPE)
+    response = current_app.response_class(to_json(body), status=status, mimetype=PROBLEM_MIMETYPE)
     response.headers.update(headers or {})
     return response

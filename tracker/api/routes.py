@@ -17,7 +17,7 @@ from tracker import clock
 from tracker.api import openapi, resources
 from tracker.api.auth import token_required
 from tracker.api.paging import Paging, check_parameters, paging
-from tracker.api.problems import API_PREFIX
+from tracker.api.problems import API_PREFIX, to_json
 from tracker.extensions import csrf
 from tracker.permissions import public
 
@@ -43,7 +43,7 @@ def _sessions_without_the_api(state: Any) -> None:
 
 def json_response(body: dict[str, Any]) -> Response:
     """`body` as JSON with an ETag over it; 304 with no body when the client already has it."""
-    response = current_app.response_class(current_app.json.dumps(body), mimetype="application/json")
+    response = current_app.response_class(to_json(body), mimetype="application/json")
     response.set_etag(hashlib.sha256(response.get_data()).hexdigest()[:40])
     # Each token may see different data: caches may keep an answer for its caller only, and must ask again.
     response.headers["Cache-Control"] = "private, no-cache"

@@ -60,6 +60,7 @@ def test_every_list_and_item_answers_as_the_openapi_description_says(
 
     assert [a["reference"] for a in bodies["/actions"]["data"]] == ["1.1", "2.1", "1.2", "2.2", "2.3", "2.4"]
     action = bodies["/actions/{action_id}"]["data"]
+    assert list(action)[:4] == ["id", "reference", "title", "description"]  # columns in a reporting tool's order
     assert action["owner"] == {"id": plan.owner.id, "name": "Sam Patel", "email": plan.owner.email, "active": True}
     assert action["timescale"] == "immediate" and action["timescale_label"] == "For immediate action"
     assert (action["due_on"], action["is_overdue"], action["working_days_to_due"]) == ("2026-12-18", False, 18)
