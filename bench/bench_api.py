@@ -146,6 +146,9 @@ def export_benchmarks(port: int, browser: Client, master_pid: int, runs: int = 3
     download(port, browser.cookies, "xlsx")
     before = peak_rss_mb(master_pid)
     downloads = {fmt: [download(port, browser.cookies, fmt) for _ in range(runs)] for fmt in ("csv", "xlsx")}
+    for run in (run for runs in downloads.values() for run in runs):
+        print(f"Export {run.file_format}: first byte {run.first_byte_s:.2f} s, last {run.last_byte_s:.2f} s, "
+              f"{run.size_bytes:,} bytes", flush=True)  # fmt: skip
     return ExportFigures(downloads, before, peak_rss_mb(master_pid))
 
 
@@ -161,6 +164,7 @@ class HeapFigures:
 def heap_peaks(database_url: str, today: date) -> list[HeapFigures]:
     """The export's peak Python allocation in this process (tracemalloc), for every action and one inspection's."""
     os.environ["TRACKER_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="bench-api-")
+    os.environ["TEST_DATABASE_URL"] = database_url  # TestingConfig's database
     import config
     from tracker import create_app
     from tracker.actions import exports
@@ -170,7 +174,6 @@ def heap_peaks(database_url: str, today: date) -> list[HeapFigures]:
         pass
 
     app = create_app(BenchConfig)
-    app.config["SQLALCHEMY_DATABASE_URI"] = database_url
     figures = []
     for filters in (ActionFilters(), ActionFilters(inspection_id=1)):
         with app.test_request_context():
@@ -182,7 +185,7 @@ def heap_peaks(database_url: str, today: date) -> list[HeapFigures]:
             csv_peak = tracemalloc.get_traced_memory()[1]
             tracemalloc.reset_peak()
             started = time.perf_counter()
-            for _chunk in exports.file_chunks(exports.write_xlsx(filters, today, "Actions")):
+            for _chunk in exports.xlsx_chunks(filters, today, "Actions"):
                 pass
             xlsx_seconds = time.perf_counter() - started
             xlsx_peak = tracemalloc.get_traced_memory()[1]

@@ -1,25 +1,24 @@
 """Every action a person can see, across inspections, as .xlsx or .csv: All actions' filters and order, and the
 plan spreadsheet's columns with the inspection first.
 
-Written as the rows arrive from the database (500 at a time; a server-side cursor on PostgreSQL), so 10,000
-actions are never all in memory: the CSV goes out as it is written, and the workbook is written row by row to a
-temporary file (openpyxl's write-only mode) and then sent from it.
+Both are written as the rows arrive from the database (500 at a time; a server-side cursor on PostgreSQL) and
+sent as they are written, so 10,000 actions are never all in memory.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import tempfile
 from collections.abc import Iterator
 from datetime import date
-from typing import IO, Any
+from typing import Any
 
 from sqlalchemy import Row, select
 from sqlalchemy.orm import aliased
 
+from tracker.actions import xlsx_stream
 from tracker.actions.pages import ActionFilters, filter_clauses, sort_order
-from tracker.actions.spreadsheets import COLUMN_WIDTHS, RAG_FILLS
+from tracker.actions.spreadsheets import COLUMN_WIDTHS
 from tracker.domain.plan_rows import COLUMNS, RAG_LABELS, STATUS_LABELS, protect_from_formulas
 from tracker.extensions import db
 from tracker.models import Action, Inspection, ProgressUpdate, Recommendation, User
@@ -29,7 +28,10 @@ KEYS = ("inspection", *(column.key for column in COLUMNS))
 WIDTHS = {"inspection": 40, **COLUMN_WIDTHS}
 DATE_KEYS = frozenset({"start_on", "due_on"})
 BATCH = 500
-CHUNK_BYTES = 64 * 1024
+XLSX_COLUMNS = tuple(
+    xlsx_stream.Column(header, WIDTHS[key], "date" if key in DATE_KEYS else "rag" if key == "rag" else "text")
+    for header, key in zip(HEADERS, KEYS, strict=True)
+)
 
 _OWNER = aliased(User, name="export_owner")
 
@@ -114,62 +116,7 @@ def csv_chunks(filters: ActionFilters, today: date) -> Iterator[bytes]:
     yield buffer.getvalue().encode()
 
 
-def write_xlsx(filters: ActionFilters, today: date, title: str) -> IO[bytes]:
-    """The workbook in a temporary file (gone when closed), positioned at its start: bold headers, frozen panes,
-    a filter, real dates, RAG as its word on its colour, and text that starts with "=" kept as text."""
-    # openpyxl (with lxml and Pillow, about 10 MB) is loaded by the first spreadsheet, not by every web worker.
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    workbook = Workbook(write_only=True)
-    workbook.properties.title = title
-    sheet = workbook.create_sheet("Actions")
-    for index, key in enumerate(KEYS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = WIDTHS[key]
-    sheet.freeze_panes = "G2"
-    header_font, header_fill = Font(bold=True), PatternFill("solid", fgColor="E5E5E5")
-    wrap = Alignment(wrap_text=True, vertical="top")
-    rag_fills = {RAG_LABELS[value]: PatternFill("solid", fgColor=colour) for value, colour in RAG_FILLS.items()}
-    bold = Font(bold=True)
-
-    def cell(value: Any, **style: Any) -> WriteOnlyCell:
-        written = WriteOnlyCell(sheet, value=value)
-        for name, setting in style.items():
-            setattr(written, name, setting)
-        return written
-
-    sheet.append([cell(header, font=header_font, fill=header_fill, alignment=wrap) for header in HEADERS])
-    rag_index = KEYS.index("rag")
-    date_indexes = {KEYS.index(key) for key in DATE_KEYS}
-    count = 0
-    for count, values in enumerate(rows(filters, today), start=1):  # noqa: B007 - the count is the last row's
-        line: list[Any] = list(values)
-        for index in date_indexes:
-            if line[index] is not None:
-                line[index] = cell(line[index], number_format="dd/mm/yyyy")
-        for index, value in enumerate(values):
-            if isinstance(value, str) and value.startswith("="):
-                text = cell(value)
-                text.data_type = "s"  # text someone typed that starts with "=" is text, never a formula
-                line[index] = text
-            elif value == "":
-                line[index] = None
-        if values[rag_index]:
-            line[rag_index] = cell(values[rag_index], fill=rag_fills[values[rag_index]], font=bold)
-        sheet.append(line)
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(KEYS))}{count + 1}"
-    spool = tempfile.TemporaryFile()  # closed by file_chunks once sent
-    workbook.save(spool)
-    spool.seek(0)
-    return spool
-
-
-def file_chunks(spool: IO[bytes]) -> Iterator[bytes]:
-    """The file in 64 kB pieces, closed (and so deleted) at the end or when the download is abandoned."""
-    try:
-        while chunk := spool.read(CHUNK_BYTES):
-            yield chunk
-    finally:
-        spool.close()
+def xlsx_chunks(filters: ActionFilters, today: date, title: str) -> Iterator[bytes]:
+    """The workbook, sent as it is written (xlsx_stream.py): bold headers, the inspection to the action frozen, a
+    filter on every column, real dates, RAG as its word on its colour, and text that starts with "=" kept as text."""
+    return xlsx_stream.xlsx_chunks(rows(filters, today), XLSX_COLUMNS, sheet="Actions", title=title, frozen_columns=6)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import os
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -140,11 +139,13 @@ def download_actions(file_format: str) -> ResponseReturnValue:
     today = clock.today()
     headers = {"Content-Disposition": f'attachment; filename="actions-{today.isoformat()}.{file_format}"'}
     if file_format == "csv":
-        chunks = stream_with_context(exports.csv_chunks(filters, today))
-        return Response(chunks, mimetype="text/csv; charset=utf-8", headers=headers)
-    spool = exports.write_xlsx(filters, today, f"Actions at {format_date(today)}")
-    headers["Content-Length"] = str(os.fstat(spool.fileno()).st_size)
-    return Response(exports.file_chunks(spool), mimetype=spreadsheets.XLSX_MIMETYPE, headers=headers)
+        chunks, mimetype = exports.csv_chunks(filters, today), "text/csv; charset=utf-8"
+    else:
+        chunks, mimetype = (
+            exports.xlsx_chunks(filters, today, f"Actions at {format_date(today)}"),
+            spreadsheets.XLSX_MIMETYPE,
+        )
+    return Response(stream_with_context(chunks), mimetype=mimetype, headers=headers)
 
 
 # One action --------------------------------------------------------------------------------------

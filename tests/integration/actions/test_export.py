@@ -13,7 +13,7 @@ from tests.conftest import sign_in, soup
 from tests.factories import ActionFactory, InspectionFactory, ProgressUpdateFactory, RecommendationFactory
 from tests.integration.actions.conftest import Plan
 from tests.integration.actions.test_query_counts import add_actions, counting_queries
-from tracker.actions import exports
+from tracker.actions import exports, xlsx_stream
 from tracker.actions.pages import ActionFilters
 from tracker.models import ActionStatus, Rag, Timescale
 
@@ -32,7 +32,8 @@ def _world(plan: Plan) -> None:
                   owner=plan.owner, rag=Rag.RED, due_on=date(2026, 10, 1), start_on=date(2026, 1, 5),
                   lead_agency="NHS Leicester")  # fmt: skip
     ActionFactory(recommendation=plan.six_months, reference="2.2", owner=None, rag=None, due_on=None,
-                  original_due_on=None, status=ActionStatus.NOT_STARTED, lead_agency="")  # fmt: skip
+                  original_due_on=None, status=ActionStatus.NOT_STARTED, lead_agency="",
+                  description="Pasted from an old system\x07")  # fmt: skip
     ActionFactory(recommendation=plan.immediate, reference="1.9", archived_at=datetime(2026, 11, 1, tzinfo=UTC))
     ProgressUpdateFactory(action=plan.action, narrative="First", created_at=datetime(2026, 11, 1, tzinfo=UTC))
     ProgressUpdateFactory(
@@ -97,9 +98,10 @@ def test_the_xlsx_has_the_same_rows_with_real_dates_colours_and_text_kept_as_tex
     response = client.get("/actions/download/xlsx", buffered=True)
     assert response.status_code == 200
     assert response.headers["Content-Disposition"] == 'attachment; filename="actions-2026-11-24.xlsx"'
-    assert int(response.headers["Content-Length"]) == len(response.get_data())
-    sheet = load_workbook(io.BytesIO(response.get_data())).active
-    assert sheet.title == "Actions"
+    assert "Content-Length" not in response.headers  # sent as it is written, not built first
+    workbook = load_workbook(io.BytesIO(response.get_data()))
+    sheet = workbook.active
+    assert sheet.title == "Actions" and workbook.properties.title == "Actions at 24 November 2026"
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert values[0] == HEADERS
     assert [row[4] for row in values[1:]] == ["3.1", "1.1", "2.1", "2.2"]
@@ -108,16 +110,26 @@ def test_the_xlsx_has_the_same_rows_with_real_dates_colours_and_text_kept_as_tex
     assert sheet["O2"].value == "Red" and sheet["O2"].fill.fgColor.rgb.endswith("F6D7D2") and sheet["O2"].font.bold
     assert sheet["A1"].font.bold and sheet.freeze_panes == "G2" and sheet.auto_filter.ref == "A1:P5"
     assert values[4][7] is None  # no owner: an empty cell
+    assert values[4][6] == "Pasted from an old system"  # a control character XML cannot carry is dropped
     assert values[2][15] == "Newest: 3 of 5 done"
 
 
-def test_the_workbooks_temporary_file_is_gone_once_sent(app, db_session, plan: Plan, now) -> None:
+def test_the_workbook_is_sent_before_every_row_is_read(app, db_session, plan: Plan, now) -> None:
+    add_actions(plan, 1200, start=100)
+    read = []
+
+    def counted(filters: ActionFilters, today: date):  # noqa: ANN202
+        for values in exports.rows(filters, today):
+            read.append(values)
+            yield values
+
     with app.test_request_context():
-        spool = exports.write_xlsx(ActionFilters(), date(2026, 11, 24), "Actions")
-        chunks = exports.file_chunks(spool)
+        chunks = xlsx_stream.xlsx_chunks(
+            counted(ActionFilters(), date(2026, 11, 24)), exports.XLSX_COLUMNS, sheet="Actions", title="Actions"
+        )
         assert next(chunks).startswith(b"PK")
-        chunks.close()  # the download abandoned half way
-    assert spool.closed
+        assert len(read) == xlsx_stream.ROWS_PER_CHUNK - 1  # rows 2 to 500 of 1,203
+        assert len(b"".join(chunks)) > 0 and len(read) == 1202
 
 
 def test_the_download_runs_the_same_queries_for_10_and_1000_actions(client, db_session, plan: Plan) -> None:
