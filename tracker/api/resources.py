@@ -53,6 +53,16 @@ def _person(person_id: int | None, name: str | None) -> dict[str, Any] | None:
     return None if person_id is None or name is None else {"id": person_id, "name": name}
 
 
+_PLACEHOLDER = 987654321
+
+
+def page_url(endpoint: str, argument: str) -> Callable[[int], str]:
+    """id → the full address of that row's page in the app: url_for once a list, not once a row (a fifth of an
+    API page's time went on building 100 addresses)."""
+    template = url_for(endpoint, **{argument: _PLACEHOLDER}, _external=True)
+    return lambda row_id: template.replace(str(_PLACEHOLDER), str(row_id))
+
+
 def _page(query: Select, resource: str, paging: Paging, to_json: Callable[[Any], dict[str, Any]]) -> ListPage:
     """The `paging.limit` rows after `paging.after_id` in id order (one more is read to know if a page follows)."""
     id_column = query.selected_columns[0]
@@ -93,34 +103,39 @@ _INSPECTION_COLUMNS = (
 )
 
 
-def _inspection_json(row: Any) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "authority": row.authority,
-        "title": row.title,
-        "framework": row.framework.value,
-        "inspectorate": row.inspectorate,
-        "inspection_start_on": day(row.inspection_start_on),
-        "inspection_end_on": day(row.inspection_end_on),
-        "received_on": day(row.received_on),
-        "published_on": day(row.published_on),
-        "overall_judgement": row.overall_judgement,
-        "plan_status": row.plan_status.value,
-        "plan_published_on": day(row.plan_published_on),
-        "closed_at": instant(row.closed_at),
-        "created_at": instant(row.created_at),
-        "updated_at": instant(row.updated_at),
-        "html_url": url_for("inspections.view_inspection", inspection_id=row.id, _external=True),
-    }
+def _inspection_json() -> Callable[[Any], dict[str, Any]]:
+    html_url = page_url("inspections.view_inspection", "inspection_id")
+
+    def to_json(row: Any) -> dict[str, Any]:
+        return {
+            "id": row.id,
+            "authority": row.authority,
+            "title": row.title,
+            "framework": row.framework.value,
+            "inspectorate": row.inspectorate,
+            "inspection_start_on": day(row.inspection_start_on),
+            "inspection_end_on": day(row.inspection_end_on),
+            "received_on": day(row.received_on),
+            "published_on": day(row.published_on),
+            "overall_judgement": row.overall_judgement,
+            "plan_status": row.plan_status.value,
+            "plan_published_on": day(row.plan_published_on),
+            "closed_at": instant(row.closed_at),
+            "created_at": instant(row.created_at),
+            "updated_at": instant(row.updated_at),
+            "html_url": html_url(row.id),
+        }
+
+    return to_json
 
 
 def list_inspections(args: Mapping[str, str], paging: Paging) -> ListPage:
-    return _page(select(*_INSPECTION_COLUMNS), "inspections", paging, _inspection_json)
+    return _page(select(*_INSPECTION_COLUMNS), "inspections", paging, _inspection_json())
 
 
 def get_inspection(inspection_id: int) -> dict[str, Any]:
     query = select(*_INSPECTION_COLUMNS).where(Inspection.id == inspection_id)
-    return _one(query, _inspection_json, "inspection")
+    return _one(query, _inspection_json(), "inspection")
 
 
 # Recommendations ---------------------------------------------------------------------------------
@@ -218,6 +233,8 @@ def _actions() -> Select:
 
 
 def _action_json(today: date) -> Callable[[Any], dict[str, Any]]:
+    html_url = page_url("actions.view_action", "action_id")
+
     def to_json(row: Any) -> dict[str, Any]:
         is_open = row.status in OPEN_STATUSES
         dated = is_open and row.due_on is not None
@@ -249,7 +266,7 @@ def _action_json(today: date) -> Callable[[Any], dict[str, Any]]:
             "archived_at": instant(row.archived_at),
             "created_at": instant(row.created_at),
             "updated_at": instant(row.updated_at),
-            "html_url": url_for("actions.view_action", action_id=row.id, _external=True),
+            "html_url": html_url(row.id),
         }
 
     return to_json
