@@ -42,7 +42,7 @@ def _world(plan: Plan) -> None:
 
 
 def _csv(client, query: str = "") -> list[list[str]]:  # noqa: ANN001
-    response = client.get(f"/actions/download/csv?{query}", buffered=True)
+    response = client.get(f"/actions/download/csv?{query}")
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     assert "Content-Length" not in response.headers  # sent as it is written, not built first
@@ -57,7 +57,7 @@ def test_the_csv_has_every_live_action_across_inspections_in_the_pages_order(
     _world(plan)
     db_session.commit()
     sign_in(client, plan.viewer)
-    response = client.get("/actions/download/csv", buffered=True)
+    response = client.get("/actions/download/csv")
     assert response.headers["Content-Disposition"] == 'attachment; filename="actions-2026-11-24.csv"'
     rows = _csv(client)
     assert rows[0] == HEADERS
@@ -95,7 +95,7 @@ def test_the_xlsx_has_the_same_rows_with_real_dates_colours_and_text_kept_as_tex
     _world(plan)
     db_session.commit()
     sign_in(client, plan.viewer)
-    response = client.get("/actions/download/xlsx", buffered=True)
+    response = client.get("/actions/download/xlsx")
     assert response.status_code == 200
     assert response.headers["Content-Disposition"] == 'attachment; filename="actions-2026-11-24.xlsx"'
     assert "Content-Length" not in response.headers  # sent as it is written, not built first
@@ -137,7 +137,7 @@ def test_the_download_runs_the_same_queries_for_10_and_1000_actions(client, db_s
 
     def statements(file_format: str) -> int:
         with counting_queries() as sent:
-            response = client.get(f"/actions/download/{file_format}?sort=owner", buffered=True)
+            response = client.get(f"/actions/download/{file_format}?sort=owner")
         assert response.status_code == 200
         return len(sent)
 
