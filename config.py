@@ -100,6 +100,8 @@ class Config:
     UPDATE_REQUEST_WORKING_DAYS = _int("UPDATE_REQUEST_WORKING_DAYS", 5)
     SUMMARY_DEADLINE_WORKING_DAYS = _int("SUMMARY_DEADLINE_WORKING_DAYS", 20)
     ACTION_LINK_DAYS = _int("ACTION_LINK_DAYS", 14)
+    # The read-only API: requests a minute for each token (a Power BI refresh of 10,000 actions is 10 to 100).
+    API_REQUESTS_PER_MINUTE = _int("API_REQUESTS_PER_MINUTE", 300)
     # The outbox sender: retries back off exponentially from OUTBOX_RETRY_SECONDS.
     OUTBOX_MAX_ATTEMPTS = _int("OUTBOX_MAX_ATTEMPTS", 5)
     OUTBOX_RETRY_SECONDS = _int("OUTBOX_RETRY_SECONDS", 60)

@@ -43,9 +43,10 @@ class Client:
         self.port = port
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         self.cookies: dict[str, str] = {}
+        self.headers: dict[str, str] = {}  # sent with every request (an API token, say)
 
     def request(self, method: str, path: str, form: dict[str, str] | None = None) -> tuple[int, str]:
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        headers = {**self.headers, "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
         body = None
         if form is not None:
             body = urlencode(form)
@@ -213,6 +214,8 @@ def server_environment(database_url: str) -> dict[str, str]:
         "SESSION_COOKIE_SECURE": "false",
         "SCHEDULER_ENABLED": "false",
         "LOG_LEVEL": "WARNING",
+        # The API benchmark reads with one token far faster than a reporting tool would.
+        "API_REQUESTS_PER_MINUTE": "1000000",
     }
 
 

@@ -121,6 +121,9 @@ class FormClient(FlaskClient):
     def open(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
         from tracker.extensions import db
 
+        # A streamed response (a download sent as it is written) is read to its end in the request's thread, as a
+        # server does: left to the test's thread, its request context would end there, taking the test's session.
+        kwargs.setdefault("buffered", True)
         with ThreadPoolExecutor(max_workers=1) as pool:
             response = pool.submit(super().open, *args, **kwargs).result()
         if has_app_context():

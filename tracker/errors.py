@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template
+from flask import Flask, Response, render_template
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from tracker.api.problems import is_api_request, problem
 from tracker.extensions import db
 
 logger = logging.getLogger(__name__)
@@ -26,16 +27,21 @@ def register(app: Flask) -> None:
         return render_template("errors/413.html"), 413
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> tuple[str, int]:
+    def http_error(error: HTTPException) -> tuple[str, int] | Response:
         code = error.code or 500
+        if is_api_request():
+            allow = {"Allow": ", ".join(sorted(error.valid_methods))} if getattr(error, "valid_methods", None) else {}
+            return problem(code, error.description or "", allow)
         template = TEMPLATES.get(code, "errors/generic.html")
         return render_template(template, error=error), code
 
     @app.errorhandler(500)
-    def server_error(error: Exception) -> tuple[str, int]:
+    def server_error(error: Exception) -> tuple[str, int] | Response:
         logger.error("Unhandled error", exc_info=getattr(error, "original_exception", error))
         try:
             db.session.rollback()  # a failed transaction must not break the next request on this connection
         except SQLAlchemyError:
             logger.warning("Could not roll back after the error: the database may be unreachable")
+        if is_api_request():
+            return problem(500, "Something went wrong in the tracker: try again later")
         return render_template("errors/500.html"), 500

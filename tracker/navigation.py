@@ -29,6 +29,7 @@ NAVIGATION = (
     NavEntry("Reminders", "reminders.manage_reminders", EVERYONE),
     NavEntry("People", "admin.list_people", frozenset({Role.ADMIN})),
     NavEntry("Outbox", "admin.list_outbox", frozenset({Role.ADMIN})),
+    NavEntry("API tokens", "api_tokens.list_api_tokens", frozenset({Role.ADMIN})),
 )
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 from tests.conftest import FIXTURES
 from tracker import clock, jobs
 from tracker.actions import services as action_services
+from tracker.api_tokens import services as api_tokens
 from tracker.auth import services as auth_services
 from tracker.demo.data import DEMO_PASSWORD
 from tracker.demo.services import load_demo
@@ -55,6 +56,20 @@ NOT_HTML = {
     "reports.download_pdf": "a PDF download",
     "reports.download_docx": "a Word download",
     "reminders.calendar_feed": "an iCalendar feed (.ics)",
+    "actions.download_actions": "spreadsheet downloads of All actions (xlsx, csv)",
+    **dict.fromkeys(
+        [
+            "api.openapi_description",
+            "api.list_inspections",
+            "api.get_inspection",
+            "api.list_recommendations",
+            "api.list_actions",
+            "api.get_action",
+            "api.list_progress_updates",
+            "api.list_statutory_deadlines",
+        ],
+        "the read-only JSON API for reporting tools",
+    ),
 }
 
 
@@ -77,6 +92,7 @@ class World:
     invitation_token: str
     reset_token: str
     link_token: str
+    api_token_id: int  # the viewer's, for Power BI
 
 
 def _user(email: str) -> User:
@@ -127,6 +143,7 @@ def build_world(today: date) -> World:
     load_demo(today)
     inspection = db.session.scalars(select(Inspection)).one()
     admin, manager, owner = _user(EMAILS["admin"]), _user(EMAILS["programme_manager"]), _user(EMAILS["service_manager"])
+    viewer = _user(EMAILS["viewer"])
     actions = list(db.session.scalars(select(Action).where(Action.inspection_id == inspection.id).order_by(Action.id)))
     own = next(a for a in actions if a.owner_id == owner.id and a.status != ActionStatus.COMPLETE)
     other = next(a for a in actions if a.owner_id != owner.id and a.status != ActionStatus.COMPLETE)
@@ -150,6 +167,7 @@ def build_world(today: date) -> World:
     )
     emails = _emails(today)
     calendar.issue_calendar_token(owner, actor=owner)
+    api_token, _ = api_tokens.issue_token(name="Performance team Power BI", user=viewer, days=90, actor=admin)
     world = World(
         inspection_id=inspection.id,
         recommendation_id=own.recommendation_id,
@@ -166,6 +184,7 @@ def build_world(today: date) -> World:
         invitation_token=auth_services.issue_token(invited, TokenPurpose.INVITATION, timedelta(days=7)),
         reset_token=auth_services.issue_token(owner, TokenPurpose.PASSWORD_RESET, timedelta(hours=2)),
         link_token=links.issue_links([(own.id, owner.id)], clock.today(), clock.now())[(own.id, owner.id)],
+        api_token_id=api_token.id,
     )
     db.session.flush()
     return world
@@ -235,6 +254,7 @@ def _single_values(world: World) -> dict[str, object]:
         "report_id": world.draft_report_id,
         "email_id": world.emails["digest"],
         "user_id": world.person_id,
+        "token_id": world.api_token_id,
     }
 
 

@@ -208,6 +208,14 @@ def _flow_person_changed_meanwhile(pages: dict, base: str, app: Flask, world: Wo
     return "admin", "saves a person someone has just changed (409)", _press_main_button(page)
 
 
+def _flow_api_token_issued(pages: dict, base: str, app: Flask, world: World) -> tuple[str, str, int]:
+    page = pages["admin"]
+    page.goto(f"{base}/admin/api-tokens/new")
+    page.get_by_label("Name").fill("Scrutiny board's Excel")
+    page.get_by_label("Person it acts as").select_option(str(user_id(app, EMAILS["viewer"])))
+    return "admin", "creates an API token (shown once)", _press_main_button(page)
+
+
 def _flow_stale_import(pages: dict, base: str, app: Flask, world: World) -> tuple[str, str, int]:
     page = pages["programme_manager"]
     page.goto(f"{base}/inspections/imports/{world.import_drafts['programme_manager']}")
@@ -355,6 +363,7 @@ FLOWS: tuple[Flow, ...] = (
     _flow_edit_conflict,
     _flow_stale_import,
     _flow_person_changed_meanwhile,
+    _flow_api_token_issued,
     _flow_error_template("errors/413.html", 413),
     _flow_error_template("errors/500.html", 500),
     _flow_progress_from_link,

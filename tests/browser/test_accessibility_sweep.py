@@ -141,6 +141,7 @@ def test_pages_only_a_post_or_a_fault_shows_pass_axe(sweep: Sweep) -> None:
         "edits an action someone has just changed (409)": 409,
         "sends a review page whose import has gone (409)": 409,
         "saves a person someone has just changed (409)": 409,
+        "creates an API token (shown once)": 200,
         "sees the 413 page (errors/413.html)": 413,
         "sees the 500 page (errors/500.html)": 500,
         "records progress from an email link (a success banner)": 200,

@@ -6,6 +6,7 @@ import pytest
 
 from tests.conftest import sign_in, soup
 from tests.factories import ActionFactory, UserFactory
+from tracker.api_tokens.services import issue_token
 from tracker.models import EmailState, OutboxEmail, Role
 
 # Routes without a permission decorator must be listed here with the reason.
@@ -23,7 +24,7 @@ def test_every_route_has_a_permission_decorator(app) -> None:
     assert missing == [], "routes without a permission decorator: " + ", ".join(missing)
 
 
-ADMIN_PAGES = ["/admin/people", "/admin/people/invite", "/admin/outbox"]
+ADMIN_PAGES = ["/admin/people", "/admin/people/invite", "/admin/outbox", "/admin/api-tokens", "/admin/api-tokens/new"]
 
 
 @pytest.mark.parametrize("role", list(Role))
@@ -38,6 +39,36 @@ def test_admin_pages_are_for_administrators_only(client, db_session, role: Role,
     else:
         assert response.status_code == 403
         assert "You do not have permission" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_revoking_an_api_token_is_for_administrators_only(client, db_session, role: Role) -> None:
+    admin = UserFactory(role=Role.ADMIN)
+    api_token, _ = issue_token(name="Power BI", user=UserFactory(role=Role.VIEWER), days=30, actor=admin)
+    user = UserFactory(role=role)
+    db_session.commit()
+    sign_in(client, user)
+    url = f"/admin/api-tokens/{api_token.id}/revoke"
+    assert client.get(url).status_code == (200 if role == Role.ADMIN else 403)
+    assert client.submit(url, page_url="/").status_code == (302 if role == Role.ADMIN else 403)
+
+
+def test_every_api_route_but_its_description_needs_a_token_whoever_is_signed_in(app, client, db_session) -> None:
+    """Token routes carry the token decorator's mark; a signed-in administrator's cookie is not a token."""
+    admin = UserFactory(role=Role.ADMIN)
+    db_session.commit()
+    sign_in(client, admin)
+    api_rules = [rule for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/")]
+    assert len(api_rules) == 8
+    for rule in api_rules:
+        permission = app.view_functions[rule.endpoint].permission
+        url = rule.rule.replace("<int:inspection_id>", "1").replace("<int:action_id>", "1")
+        if rule.endpoint == "api.openapi_description":
+            assert permission == "public" and client.get(url).status_code == 200
+            continue
+        assert permission == "api-token:read", rule.endpoint
+        response = client.get(url)
+        assert (response.status_code, response.mimetype) == (401, "application/problem+json"), url
 
 
 @pytest.mark.parametrize("role", list(Role))

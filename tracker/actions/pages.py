@@ -330,7 +330,9 @@ class ActionListPage:
     inspections: list[Row[tuple[int, str]]]  # id and title
 
 
-def _filter_clauses(filters: ActionFilters, today: date) -> list[ColumnElement[bool]]:
+def filter_clauses(filters: ActionFilters, today: date) -> list[ColumnElement[bool]]:
+    """What All actions' filters ask for, as WHERE clauses on live actions (the timescale's needs the
+    recommendation joined). The API and the cross-inspection export filter with these too."""
     clauses: list[ColumnElement[bool]] = [_live()]
     if filters.inspection_id:
         clauses.append(Action.inspection_id == filters.inspection_id)
@@ -382,7 +384,8 @@ _ORDERS: dict[str, Callable[[Any], list[Any]]] = {
 }
 
 
-def _order_by(sort: str, owner: Any) -> list[Any]:
+def sort_order(sort: str, owner: Any) -> list[Any]:
+    """ORDER BY for one of SORTS, `owner` being the joined owner's alias; the action's id settles ties."""
     return [*_ORDERS[sort](owner), Action.id]
 
 
@@ -393,7 +396,7 @@ _OWNER = aliased(User, name="owner")
 
 def _matching(columns: list[Any], filters: ActionFilters, today: date, owner: Any) -> Any:
     """SELECT `columns` from the actions the filters match, joining only what the filters or sort read."""
-    query = select(*columns).select_from(Action).where(*_filter_clauses(filters, today))
+    query = select(*columns).select_from(Action).where(*filter_clauses(filters, today))
     if filters.timescale or filters.sort == "reference":
         query = query.join(Action.recommendation)
     if filters.sort == "owner":
@@ -448,7 +451,7 @@ def _action_page(filters: ActionFilters, today: date, page: int) -> tuple[list[L
     """
     chosen = (
         _matching([Action.id, func.count().over().label("total")], filters, today, _SORT_OWNER)
-        .order_by(*_order_by(filters.sort, _SORT_OWNER))
+        .order_by(*sort_order(filters.sort, _SORT_OWNER))
         .limit(ACTIONS_PER_PAGE)
         .offset((page - 1) * ACTIONS_PER_PAGE)
         .subquery("chosen")
@@ -460,7 +463,7 @@ def _action_page(filters: ActionFilters, today: date, page: int) -> tuple[list[L
         .join(Action.recommendation)
         .outerjoin(_OWNER, Action.owner_id == _OWNER.id)
         .join(Action.inspection)
-        .order_by(*_order_by(filters.sort, _OWNER))
+        .order_by(*sort_order(filters.sort, _OWNER))
     )
     rows = db.session.execute(query).all()
     return [ListedAction(*row[:-1]) for row in rows], rows[0][-1] if rows else 0

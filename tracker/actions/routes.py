@@ -6,13 +6,24 @@ import html
 from collections.abc import Iterable
 from datetime import datetime
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from markupsafe import Markup
 
 from tracker import clock
-from tracker.actions import pages, services, spreadsheets
+from tracker.actions import exports, pages, services, spreadsheets
 from tracker.actions.forms import (
     ActionForm,
     BulkAssignForm,
@@ -119,6 +130,23 @@ def list_actions() -> ResponseReturnValue:
         status_choices=pages.STATUS_FILTER_CHOICES[1:],
         timescale_choices=[(timescale.value, timescale.label) for timescale in Timescale],
     )
+
+
+@bp.get("/actions/download/<any(xlsx, csv):file_format>")
+@signed_in
+def download_actions(file_format: str) -> ResponseReturnValue:
+    """All actions as a spreadsheet, with the page's filters and order: sent as it is written (exports.py)."""
+    filters = pages.ActionFilters.from_args(request.args)
+    today = clock.today()
+    headers = {"Content-Disposition": f'attachment; filename="actions-{today.isoformat()}.{file_format}"'}
+    if file_format == "csv":
+        chunks, mimetype = exports.csv_chunks(filters, today), "text/csv; charset=utf-8"
+    else:
+        chunks, mimetype = (
+            exports.xlsx_chunks(filters, today, f"Actions at {format_date(today)}"),
+            spreadsheets.XLSX_MIMETYPE,
+        )
+    return Response(stream_with_context(chunks), mimetype=mimetype, headers=headers)
 
 
 # One action --------------------------------------------------------------------------------------

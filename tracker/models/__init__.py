@@ -1,6 +1,7 @@
 """All models, importable from one place."""
 
 from tracker.models.action import Action, ActionLinkToken, PlanImportPreview, ProgressUpdate
+from tracker.models.api_token import ApiRequestCounter, ApiToken
 from tracker.models.audit import AuditEvent
 from tracker.models.base import Base, utcnow
 from tracker.models.deadline import ChecklistItem, Meeting, StatutoryDeadline
@@ -34,6 +35,8 @@ __all__ = [
     "Action",
     "ActionLinkToken",
     "ActionStatus",
+    "ApiRequestCounter",
+    "ApiToken",
     "AuditEvent",
     "Base",
     "ChecklistItem",

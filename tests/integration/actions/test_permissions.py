@@ -45,6 +45,7 @@ ROUTES = (
     Route("actions.print_plan", "GET", READ, lambda p, x: f"/inspections/{p.inspection.id}/plan/print"),
     Route("actions.view_dashboard", "GET", READ, lambda p, x: f"/inspections/{p.inspection.id}/dashboard"),
     Route("actions.download_plan", "GET", READ, lambda p, x: f"/inspections/{p.inspection.id}/plan/download/xlsx"),
+    Route("actions.download_actions", "GET", READ, lambda p, x: "/actions/download/xlsx?rag=green"),
     Route("actions.record_progress", "GET", PROGRESS, lambda p, x: f"/actions/{p.action.id}/progress"),
     Route("actions.record_progress", "POST", PROGRESS, lambda p, x: f"/actions/{p.action.id}/progress"),
     Route("actions.edit_action", "GET", MANAGE, lambda p, x: f"/actions/{p.action.id}/edit"),
@@ -141,4 +142,4 @@ def test_permission_matrix(client, db_session, plan: Plan, persona: str) -> None
 
 def test_matrix_size() -> None:
     """The figure quoted in the issue note: routes × kinds of person."""
-    assert (len(ROUTES), len(PERSONAS)) == (24, 7)
+    assert (len(ROUTES), len(PERSONAS)) == (25, 7)
