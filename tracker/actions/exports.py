@@ -19,7 +19,8 @@ from sqlalchemy.orm import aliased
 from tracker.actions import xlsx_stream
 from tracker.actions.pages import ActionFilters, filter_clauses, sort_order
 from tracker.actions.spreadsheets import COLUMN_WIDTHS
-from tracker.domain.plan_rows import COLUMNS, RAG_LABELS, STATUS_LABELS, protect_from_formulas
+from tracker.domain.plan_rows import COLUMNS, protect_from_formulas
+from tracker.domain.vocabulary import RAG_WORDS, STATUS_LABELS
 from tracker.extensions import db
 from tracker.models import Action, Inspection, ProgressUpdate, Recommendation, User
 
@@ -85,7 +86,7 @@ def _values(row: Row) -> tuple[Any, ...]:
     return (
         inspection, (number or str(position + 1)).strip(), text, timescale.label, reference, title, description,
         owner_email or "", owner_name or "", agency, start_on, due_on, criteria, STATUS_LABELS[status.value],
-        RAG_LABELS[rag.value] if rag else "", narrative or "",
+        RAG_WORDS[rag.value] if rag else "", narrative or "",
     )  # fmt: skip
 
 

@@ -21,7 +21,7 @@ from tracker.api.paging import Paging, encode_cursor, one_of, text, whole_number
 from tracker.api.problems import ApiError
 from tracker.clock import BANK_HOLIDAYS, as_utc
 from tracker.domain.due_dates import TIMESCALES
-from tracker.domain.rag import RAG_VALUES
+from tracker.domain.vocabulary import RATING_KEYS
 from tracker.domain.working_days import working_days_between
 from tracker.extensions import db
 from tracker.models import (
@@ -178,7 +178,7 @@ def list_recommendations(args: Mapping[str, str], paging: Paging) -> ListPage:
 
 # The All actions page's filters, by the same names and values (sort aside: the API lists in id order).
 ACTION_FILTERS = ("inspection", "owner", "agency", "rag", "status", "timescale", "overdue", "q")
-RAG_FILTER_VALUES = (*RAG_VALUES, "none")
+RAG_FILTER_VALUES = RATING_KEYS
 STATUS_FILTER_VALUES = tuple(value for value, _label in STATUS_FILTER_CHOICES if value)
 _OWNER = aliased(User, name="api_owner")
 _ACTION_COLUMNS = (
