@@ -118,7 +118,8 @@ def test_word_second_level_bullets_belong_to_their_numbered_recommendation() -> 
     text = (
         "Recommendations\n1. Put in place a framework; this to include\no performance data\no audits.\n2. Ensure x.\n"
     )
-    assert _texts(text) == ["Put in place a framework; this to include performance data; audits.", "Ensure x."]
+    # Sub-items as printed, each after a space: the bullets are layout, not punctuation.
+    assert _texts(text) == ["Put in place a framework; this to include performance data audits.", "Ensure x."]
 
 
 def test_page_numbers_and_running_headers_between_items_are_dropped() -> None:
@@ -234,7 +235,7 @@ def test_focused_visit_lists_priority_actions_and_lettered_items() -> None:
         "Main findings\n1. Leaders know the service well.\n"
     )
     result = parse_report(text)
-    assert (result.framework, result.authority) == ("ILACS", "Anytown")
+    assert (result.framework, result.document_type, result.authority) == ("FOCUSED_VISIT", "focused_visit", "Anytown")
     assert [(r.number, r.timescale, r.addressee) for r in result.recommendations] == [
         (None, "immediate", None),
         ("a", "improvement", None),
@@ -266,15 +267,24 @@ def test_json_shape() -> None:
         "authority": "Anytown",
         "title": None,
         "framework": None,
+        "document_type": None,
         "published_on": "2024-01-30",
         "inspection_start_on": None,
         "inspection_end_on": None,
         "overall_judgement": None,
         "judgements": [{"area": "Overall", "grade": "Good"}],
         "recommendations": [
-            {"number": "1", "timescale": "immediate", "addressee": "LSCB", "theme": None, "text": "Ensure x."}
+            {
+                "number": "1",
+                "timescale": "immediate",
+                "addressee": "LSCB",
+                "theme": None,
+                "text": "Ensure x.",
+                "flags": [],
+            }
         ],
         "warnings": ["w"],
+        "flags": [],
     }
 
 

@@ -15,17 +15,22 @@ _NUMBER_GRADE = r"[1-4]"
 _GRADE_ONLY = re.compile(rf"^(?:{_WORD_GRADE}|[Tt]o [Bb]e [Gg]ood)\.?$")
 _ROW_NUMBER = re.compile(r"^\d(?:\.\d)?\.?\s+")
 _OVERALL_AREA = re.compile(r"^overall effectiveness\b", re.IGNORECASE)
-_SENTENCE_GRADE = r"(?P<grade>requires improvement(?: to be good)?|inadequate|good|outstanding|adequate)\b"
+_SENTENCE_GRADE = r"(?P<grade>requires? improvement(?: to be good)?|inadequate|good|outstanding|adequate)\b"
+# "... is good" or "... are inadequate", and "require(s) improvement" with no "is": services in a SIF report
+# are plural ("Children's services in Bedford Borough require improvement to be good").
+_VERB_AND_GRADE = rf"(?:(?:is|are) (?:judged (?:to be )?)?|(?=requires? improvement)){_SENTENCE_GRADE}"
 _OVERALL_SENTENCES = (
     re.compile(
-        rf"\bthe overall judgement is (?:that )?(?:children['’]s services (?:are|is) )?{_SENTENCE_GRADE}",
+        rf"\bthe overall judgement is (?:that )?(?:(?:the )?children['’]s services (?:in [^.]{{2,60}}? )?"
+        rf"(?:is|are) |(?:the )?children['’]s services (?:in [^.]{{2,60}}? )?(?=requires? improvement))?"
+        rf"{_SENTENCE_GRADE}",
         re.IGNORECASE,
     ),
-    re.compile(rf"\bchildren['’]s services in [^.]{{2,60}}? (?:are|is) {_SENTENCE_GRADE}", re.IGNORECASE),
+    re.compile(rf"\bchildren['’]s services in [^.]{{2,60}}? {_VERB_AND_GRADE}", re.IGNORECASE),
 )
 _LSCB_SENTENCE = re.compile(
-    r"\bthe (?:effectiveness of the )?(?:local safeguarding children board|lscb)(?: \(lscb\))? "
-    rf"(?:is|are) {_SENTENCE_GRADE}",
+    r"\b(?:the )?(?:effectiveness of the )?(?:local safeguarding children board|lscb)(?: \(lscb\))? "
+    rf"{_VERB_AND_GRADE}",
     re.IGNORECASE,
 )
 LSCB_AREA = "Local Safeguarding Children Board"
@@ -58,8 +63,11 @@ def lscb_judgement(text: str) -> ExtractedJudgement | None:
 
 
 def _as_printed_heading(grade: str) -> str:
-    grade = re.sub(r"\s+", " ", grade.strip())
-    return grade[:1].upper() + grade[1:].lower()
+    """The grade as a judgements table prints it: "require improvement" in a sentence is the grade "Requires
+    improvement"."""
+    grade = re.sub(r"\s+", " ", grade.strip()).lower()
+    grade = re.sub(r"^require improvement", "requires improvement", grade)
+    return grade[:1].upper() + grade[1:]
 
 
 def _ilacs_table(lines: list[str]) -> list[ExtractedJudgement]:

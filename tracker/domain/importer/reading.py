@@ -44,6 +44,7 @@ def _read_details(lines: list[str], result: ImportResult) -> None:
     result.authority = metadata.authority
     result.title = metadata.title
     result.framework = metadata.framework
+    result.document_type = metadata.document_type
     result.published_on = metadata.published_on
     result.inspection_start_on = metadata.inspection_start_on
     result.inspection_end_on = metadata.inspection_end_on
@@ -51,6 +52,12 @@ def _read_details(lines: list[str], result: ImportResult) -> None:
     if result.framework == "SIF":
         _add_sif_sentences(result)
     result.warnings.extend(_missing_details(result))
+    if result.authority and not metadata.authority_listed:
+        result.flag(
+            "authority_not_listed",
+            f"“{result.authority}” is not on the list of English councils with children’s services: check the name",
+            "authority",
+        )
 
 
 def _add_sif_sentences(result: ImportResult) -> None:
@@ -75,7 +82,11 @@ def _missing_details(result: ImportResult) -> list[str]:
 
 
 def _read_recommendations(lines: list[str], result: ImportResult) -> None:
-    reader = RecommendationReader(LineJoiner(lines))
+    reader = RecommendationReader(
+        LineJoiner(lines),
+        default_body="local authority" if result.framework == "SIF" else None,
+        paragraphs_are_items=result.document_type == "area_send",
+    )
     result.recommendations = reader.read(read_blocks(lines))
     if not result.recommendations:
         result.warnings.append(NO_RECOMMENDATIONS)
