@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from tracker.domain.importer import ExtractedJudgement, ExtractedRecommendation, ImportResult, parse_report
+from tracker.domain.importer import ExtractedJudgement, ExtractedRecommendation, Flag, ImportResult, parse_report
 from tracker.domain.importer.dates import parse_date, parse_date_range
 from tracker.domain.importer.headings import read_heading
 from tracker.domain.importer.pdf import strip_page_furniture
@@ -199,7 +199,10 @@ def test_instructions_whose_bullets_were_lost_are_items() -> None:
 def test_a_numbering_gap_is_reported() -> None:
     result = parse_report("Recommendations\n7. Ensure a.\n8. Ensure b.\n10. Ensure d.\n")
     assert [r.number for r in result.recommendations] == ["7", "8", "10"]
-    assert "Recommendation 9 may be missing: check it against the text below" in result.warnings
+    assert (
+        Flag("numbering_gap", "Recommendation 9 may be missing: check it against the text below", "recommendations")
+        in result.flags
+    )
 
 
 def test_unknown_layout_gives_the_text_and_a_warning() -> None:

@@ -2,14 +2,26 @@
 
 from .documents import MAX_UPLOAD_BYTES, UnreadableDocument, extract_text
 from .reading import parse_report
-from .results import FRAMEWORKS, TIMESCALES, ExtractedJudgement, ExtractedRecommendation, ImportResult
+from .results import (
+    DOCUMENT_TYPES,
+    FRAMEWORK_FAMILY,
+    FRAMEWORKS,
+    TIMESCALES,
+    ExtractedJudgement,
+    ExtractedRecommendation,
+    Flag,
+    ImportResult,
+)
 
 __all__ = [
+    "DOCUMENT_TYPES",
     "FRAMEWORKS",
+    "FRAMEWORK_FAMILY",
     "MAX_UPLOAD_BYTES",
     "TIMESCALES",
     "ExtractedJudgement",
     "ExtractedRecommendation",
+    "Flag",
     "ImportResult",
     "UnreadableDocument",
     "extract_text",

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from .cleaning import BULLETS
 from .headings import is_known_heading, read_heading
+from .wording import looks_like_recommendation
 
 _NUMBERED = re.compile(
     r"^\(?(?P<number>\d{1,3}(?:\.\d{1,3}){0,3}|[a-z]|[ivx]{1,4})(?P<mark>[.)]?)(?:[ \t]+)(?P<rest>\S.*)$"
@@ -17,6 +18,7 @@ _WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
 # A line this share of the column's width or longer filled the column: the text wrapped at its end.
 _FULL_LINE = 0.9
 _MIN_WRAPPED_LINES = 8
+_VERB = re.compile(r"\b(?:should|must|will|is|are|was|were|has|have|need to|needs to)\b", re.IGNORECASE)
 _MIN_COLUMN = 45
 
 
@@ -31,6 +33,7 @@ class Block:
     subitems: list[list[str]] = field(default_factory=list)
     glyph: str | None = None
     subitem_glyph: str | None = None
+    line: int = 0
 
     @property
     def last_line(self) -> str:
@@ -72,9 +75,12 @@ def read_blocks(lines: list[str]) -> list[Block]:
     """Blocks in document order; wrapped lines are joined to the block they continue."""
     builder = _BlockBuilder(_typical_width(lines), _column_width(lines))
     gap = 0
-    for line in lines:
+    for number, line in enumerate(lines):
         if line.strip():
+            count = len(builder.blocks)
             builder.feed(line, gap)
+            if len(builder.blocks) > count:
+                builder.blocks[-1].line = number
             gap = 0
         else:
             gap += 1
@@ -125,7 +131,9 @@ class _BlockBuilder:
             self._append(self.current, line)
         else:
             # A line as long as the column is the start of a wrapped sentence, whatever its first words.
-            heading = _heading_like(line) and (not self._fills_column(line) or is_known_heading(line))
+            # A line with the verb of a sentence opens a paragraph, unless it introduces a list ("... should:").
+            sentence = _sentence_like(line) and not line.endswith(":")
+            heading = _heading_like(line) and (not (self._fills_column(line) or sentence) or is_known_heading(line))
             kind = "heading" if heading else "para"
             self.blocks.append(Block(kind, [line], indent=indent))
 
@@ -135,7 +143,7 @@ class _BlockBuilder:
             self._start_numbered(numbered, indent)
             return
         current = self.current
-        if text and current and current.kind in ("item", "para") and self._is_subitem(current, text, indent, glyph):
+        if text and current and self._is_subitem(current, text, indent, glyph):
             current.subitems.append([text])
             current.subitem_glyph = glyph
             return
@@ -146,10 +154,16 @@ class _BlockBuilder:
         """Bullets under a numbered recommendation are its parts ("this to include: ..."); bullets under a
         bullet are parts when indented further, or when the bullet above ends "...: " and these are another
         shape of bullet or go on in lower case ("monitoring of: – the pre-proceedings process – permanence")."""
-        if current.kind == "para":
+        if current.kind in ("para", "heading"):
             # "Improve the arrangements ... by:" and "The local partnership should:" both take the bullets
-            # below as their parts; which of the two it is, is the reader's to say.
+            # below as their parts; which of the two it is, is the reader's to say. A heading ("Immediately:",
+            # "Care leavers:") does not: its bullets are items.
+            heading = " ".join(current.lines)
+            if current.kind == "heading" and (is_known_heading(heading) or not _sentence_like(heading)):
+                return False
             return current.lines[-1].endswith(":") and (not current.subitems or glyph == current.subitem_glyph)
+        if current.kind != "item":
+            return False
         if current.number is not None or indent > current.indent:
             return True
         if current.subitems:
@@ -199,11 +213,12 @@ class _BlockBuilder:
         if _ends_sentence(previous):
             # A bullet of several sentences: a full-width line that happens to end one is wrapped, not the end.
             # A short line without a full stop after it is a sub-heading ("Child protection medicals").
-            sub_heading = (
-                _heading_like(line) and ". " not in line and (len(line) < 0.6 * self.width or len(line.split()) <= 8)
-            )
+            # A line that opens another recommendation ("Leaders should ...") begins a new paragraph.
+            short = len(line) < 0.6 * self.width or len(line.split()) <= 8
+            sub_heading = _heading_like(line) and ". " not in line and short and not _sentence_like(line)
             full = self._fills_column(previous)
-            return current.kind in ("item", "para") and not current.subitems and gap == 0 and full and not sub_heading
+            wrapped = current.kind in ("item", "para") and not current.subitems and gap == 0 and full
+            return wrapped and not sub_heading and not looks_like_recommendation(line)
         return gap == 0 or len(previous) >= 0.75 * self.width
 
     def _continues_heading(self, line: str, previous: str, gap: int) -> bool:
@@ -214,6 +229,11 @@ class _BlockBuilder:
     @staticmethod
     def _append(current: Block, line: str) -> None:
         (current.subitems[-1] if current.subitems else current.lines).append(line)
+
+
+def _sentence_like(text: str) -> bool:
+    """Words only a sentence has: a sub-heading names a topic ("Care leavers"), it does not say anything of it."""
+    return bool(_VERB.search(text))
 
 
 def _heading_like(line: str) -> bool:

@@ -32,7 +32,8 @@ _COUNCIL_TAIL = re.compile(
 )
 # APA letters name the council in the title: "... services for children and young people in Anytown 2008".
 _AUTHORITY_IN_TITLE = re.compile(
-    r"\b(?:children and young people|children['’]s services) in (?P<authority>[A-Z][\w'’ &,-]{1,60}?)(?:,? \d{4})?$"
+    r"\b(?:children and young people|children['’]s services) in (?P<authority>[A-Z][\w'’ &,-]{1,60}?)(?:,? \d{4})?$",
+    re.IGNORECASE,
 )
 _JAR_AREA = re.compile(r"^(?P<authority>.+?) children['’]s services authority area$", re.IGNORECASE)
 _METADATA_LABEL = re.compile(
@@ -172,7 +173,9 @@ def _inspection_title(head: list[str]) -> tuple[str, str | None] | None:
         return None
     parts: list[str] = []
     for line in head[start : start + 6]:
-        if _METADATA_LABEL.match(line) or (parts and _COUNCIL.search(line)) or ":" in line:
+        # A council on the next line is not the title's, unless the title runs on to it ("... people in").
+        runs_on = bool(parts) and re.search(r"\b(?:in|of|for|to)$", parts[-1], re.IGNORECASE) is not None
+        if _METADATA_LABEL.match(line) or (parts and _COUNCIL.search(line) and not runs_on) or ":" in line:
             break
         parts.append(line)
         if line.endswith("."):

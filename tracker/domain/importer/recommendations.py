@@ -22,6 +22,17 @@ _LEADIN_SUBJECT = re.compile(rf"^(?P<subject>.+?)\s+{_LEADIN_MODAL}\b")
 _INTRODUCTORY = re.compile(r"^(?:in order to|to|in|with|as|following|for)\b", re.IGNORECASE)
 # A theme is a short sub-heading ("Leadership, management and governance", "Care leavers"), not a sentence.
 _THEME_WORDS = 10
+# "The inspection did not find any areas for priority and immediate action.": the list is empty on purpose.
+_NONE_FOUND = re.compile(
+    r"\b(?:did not|does not|do not|no)\b[^.]{0,60}\b(?:areas? for|recommendations?|priority|immediate actions?)\b",
+    re.IGNORECASE,
+)
+# Text every report of a kind ends with, never a recommendation: where the list has ended.
+_BOILERPLATE = re.compile(
+    r"\bcomplain to ofsted\b|\bif you are not happy with the inspection\b|^ofsted will take the findings\b"
+    r"|^yours (?:sincerely|faithfully)\b|^this publication is available\b|^if you would like a copy of this document",
+    re.IGNORECASE,
+)
 _MODAL = re.compile(r"\b(?:should|must|will|needs? to|has|have|is|are)\b", re.IGNORECASE)
 
 
@@ -34,6 +45,10 @@ class SectionRecord:
     last_block: int
     items: int = 0
     parts: int = 0
+    # Blocks read under it that were neither items nor lead-ins; and whether the report said it has none.
+    other_blocks: int = 0
+    leadins: int = 0
+    none_stated: bool = False
 
 
 @dataclass
@@ -134,8 +149,15 @@ class RecommendationReader:
         section.timescale = meaning.timescale or ("improvement" if meaning.starts_section else section.timescale)
         section.theme = None
         section.leadin_open = False
-        section.record = SectionRecord(_heading_text(heading), self.index, self.index)
-        self.sections.append(section.record)
+        previous = self.sections[-1] if self.sections else None
+        if previous is not None and section.record is previous and previous.items == previous.other_blocks == 0:
+            # Two headings in a row open one list ("What does the local authority need to improve?" then
+            # "Areas for improvement"; a heading printed twice).
+            previous.heading = _heading_text(heading)
+            previous.none_stated = False
+        else:
+            section.record = SectionRecord(_heading_text(heading), self.index, self.index)
+            self.sections.append(section.record)
         return section
 
     def _close(self) -> None:
@@ -149,6 +171,13 @@ class RecommendationReader:
 
     def _on_content(self, section: _Section, block: Block) -> None:
         lead = self.joiner.join(block.lines)
+        if _BOILERPLATE.search(lead):
+            self._close()
+            return
+        if _NONE_FOUND.search(lead) and not block.subitems:
+            if section.record is not None:
+                section.record.none_stated = True
+            return
         if self.pending:
             if not looks_like_recommendation(lead):
                 self._close()
@@ -164,6 +193,8 @@ class RecommendationReader:
             self.held = block
         elif self._is_item(section, block, lead):
             self._add(section, block.number, self._item_text(lead, block.subitems), parts=len(block.subitems))
+        elif section.record is not None:
+            section.record.other_blocks += 1
 
     def _is_item(self, section: _Section, block: Block, lead: str) -> bool:
         if block.kind == "item" or looks_like_recommendation(lead):
@@ -187,6 +218,8 @@ class RecommendationReader:
             self._add(section, None, self._item_text(text, held.subitems), parts=len(held.subitems))
 
     def _read_leadin(self, section: _Section, block: Block, lead: str) -> None:
+        if section.record is not None:
+            section.record.leadins += 1
         addressee = _leadin_addressee(lead)
         if addressee:
             section.leadin_addressee = addressee
