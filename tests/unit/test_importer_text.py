@@ -175,9 +175,14 @@ def test_lead_in_names_the_addressee_after_an_introductory_clause() -> None:
         "following action.\n"
         "Within three months:\n\u2022 review the 16+ service\n"
     )
-    assert parse_report(text).recommendations == [
-        ExtractedRecommendation(None, "three_months", "local authority", None, "review the 16+ service")
-    ]
+    [found] = parse_report(text).recommendations
+    assert (found.number, found.timescale, found.addressee, found.theme, found.text) == (
+        None,
+        "three_months",
+        "local authority",
+        None,
+        "review the 16+ service",
+    )
 
 
 def test_a_lead_in_on_its_own_introduces_recommendations() -> None:
