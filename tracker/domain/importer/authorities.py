@@ -29,6 +29,9 @@ _SUFFIXES = re.compile(
     r"|area partnership|local area|area|borough|city|county|city of|county of)$"
 )
 _SALUTATION = re.compile(r"^(?:dear|yours|mr|mrs|ms|miss|dr|sir|madam)\b", re.IGNORECASE)
+_GENERIC = frozenset(
+    {"council", "borough", "county", "city", "district", "metropolitan", "local authority", "authority", "the"}
+)
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,12 @@ def _by_key() -> dict[str, tuple[Authority, ...]]:
             if authority not in keyed:
                 keyed.append(authority)
     return {key: tuple(authorities) for key, authorities in found.items()}
+
+
+def names_no_place(name: str) -> bool:
+    """True for words that name no council in particular: "Council", "the Borough Council", "Dear Mr Smith"."""
+    key = place_key(name)
+    return bool(_SALUTATION.match(name.strip())) or not key or key in _GENERIC
 
 
 def recognise(name: str | None, on: date | None = None) -> Authority | None:

@@ -167,7 +167,7 @@ class _BlockBuilder:
         if current.number is not None or indent > current.indent:
             return True
         if current.subitems:
-            return glyph == current.subitem_glyph and glyph != current.glyph
+            return glyph == current.subitem_glyph and (glyph != current.glyph or text[:1].islower())
         return current.lines[-1].endswith(":") and (glyph != current.glyph or text[:1].islower())
 
     def _numbered(self, line: str) -> re.Match[str] | None:

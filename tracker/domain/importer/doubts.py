@@ -26,6 +26,8 @@ EXPECTED_JUDGEMENTS: dict[str, tuple[tuple[str, str], ...]] = {
     "sif": (
         ("Children who need help and protection", r"help and protection"),
         ("Children looked after and achieving permanence", r"looked after"),
+        ("Adoption performance", r"adoption"),
+        ("Experiences and progress of care leavers", r"care leavers"),
         ("Leadership, management and governance", r"leadership"),
     ),
     "apa": (
@@ -42,6 +44,9 @@ EXPECTED_JUDGEMENTS["ilacs_short"] = EXPECTED_JUDGEMENTS["ilacs"]
 HAS_OVERALL = frozenset({"ilacs", "ilacs_short", "sif", "lac", "area_send", "apa"})
 # The care leavers judgement became a judgement of its own in ILACS reports from 2023.
 _CARE_LEAVERS_FROM_YEAR = 2023
+# A SIF report that reviews the LSCB says so in its title, and then judges the board.
+_LSCB_REVIEW = re.compile(r"review of the effectiveness of the local safeguarding children", re.IGNORECASE)
+_OPENING_CHARACTERS = 1500
 
 _DANGLING = frozenset(
     "a an and as at but by for from in including into of on or such than that the their to which while with".split()
@@ -76,6 +81,8 @@ def flag_judgements(result: ImportResult) -> None:
     year = result.inspection_start_on or result.published_on
     if kind in {"ilacs", "ilacs_short"} and year is not None and year.year >= _CARE_LEAVERS_FROM_YEAR:
         expected.append(("The experiences and progress of care leavers", r"care leavers"))
+    if kind == "sif" and _LSCB_REVIEW.search(" ".join(result.text[:_OPENING_CHARACTERS].split())):
+        expected.append(("Local Safeguarding Children Board", r"safeguarding children board|lscb"))
     areas = " | ".join(judgement.area.lower() for judgement in result.judgements)
     for area, pattern in expected:
         if not re.search(pattern, areas):

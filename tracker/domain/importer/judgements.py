@@ -13,6 +13,11 @@ _WORD_GRADE = (
 )
 _NUMBER_GRADE = r"[1-4]"
 _GRADE_ONLY = re.compile(rf"^(?:{_WORD_GRADE}|[Tt]o [Bb]e [Gg]ood)\.?$")
+# The first and last words of a grade that wrapped in its column.
+_GRADE_HEAD = re.compile(r"^(?:[Rr]equires?|[Rr]equires? [Ii]mprovement [Tt]o|[Nn]ot)$")
+_GRADE_TAIL = re.compile(
+    r"^(?:[Ii]mprovement(?: [Tt]o [Bb]e [Gg]ood)?|[Tt]o [Bb]e [Gg]ood|[Bb]e [Gg]ood|[Jj]udged)\.?$"
+)
 _ROW_NUMBER = re.compile(r"^\d(?:\.\d)?\.?\s+")
 _OVERALL_AREA = re.compile(r"^overall effectiveness\b", re.IGNORECASE)
 _SENTENCE_GRADE = r"(?P<grade>requires? improvement(?: to be good)?|inadequate|good|outstanding|adequate)\b"
@@ -120,13 +125,20 @@ def _find(lines: list[str], pattern: re.Pattern[str], limit: int | None = None) 
 
 
 def _logical_rows(lines: list[str]) -> list[str]:
-    """Table rows whose cells wrapped over several lines, joined back together."""
+    """Table rows whose cells wrapped over several lines, joined back together. A grade that wrapped in its
+    own column comes out around its area: "Requires" on the line above, "improvement" on the line below."""
     rows: list[str] = []
+    grade_head: str | None = None
     for raw in lines:
         line = re.sub(r"\s+", " ", raw.strip())
         if not line:
             continue
-        if rows and (line[0].islower() or _GRADE_ONLY.match(line)):
+        if _GRADE_HEAD.match(line):
+            grade_head = line
+        elif rows and grade_head and _GRADE_TAIL.match(line):
+            rows[-1] = f"{rows[-1]} {grade_head} {line}"
+            grade_head = None
+        elif rows and (line[0].islower() or _GRADE_ONLY.match(line)):
             rows[-1] = f"{rows[-1]} {line}"
         else:
             rows.append(line)

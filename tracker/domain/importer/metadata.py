@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from .authorities import Authority, find_in, recognise
+from .authorities import Authority, find_in, names_no_place, recognise
 from .dates import parse_date, parse_date_range
 
 _HEAD_LINES = 60
@@ -117,6 +117,8 @@ def read_metadata(lines: list[str]) -> Metadata:
         document_type = "ilacs_short"
     published_on = _published_on(head, lines, document_type)
     title, printed = _title_and_authority(head, document_type)
+    if printed and names_no_place(printed):
+        printed = None  # "Council" or a salutation is nobody's name
     authority = _recognised(printed, head, published_on or start)
     return Metadata(
         authority=authority.name if authority else printed,
