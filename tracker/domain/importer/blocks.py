@@ -222,7 +222,7 @@ class _BlockBuilder:
         return gap == 0 or len(previous) >= 0.75 * self.width
 
     def _continues_heading(self, line: str, previous: str, gap: int) -> bool:
-        if gap or previous.endswith((":", "?", ".")):
+        if gap or previous.endswith((":", "?", ".")) or is_known_heading(previous):
             return False
         return line[0].islower() or len(previous) >= 0.6 * self.width
 

@@ -102,7 +102,7 @@ def flag_items(items: Sequence[ExtractedRecommendation]) -> None:
                 _flag_item(item, "mid_sentence")
             if len(words) < _SHORT_WORDS:
                 _flag_item(item, "short")
-            if len(words) > max(_LONG_WORDS, 3 * typical):
+            if len(words) > _LONG_WORDS and (len(items) < 3 or len(words) > 2 * typical):
                 _flag_item(item, "long")
             if item.text[:1].islower() and not lower_case_list:
                 _flag_item(item, "lower_case")

@@ -44,7 +44,7 @@ _ENDS = re.compile(
     r"|^summary for children|^information about|^progress since|^inspection judgements?\b"
     r"|^(?:the )?experiences and progress|^key (?:strengths|findings|judgements?)|^inspection findings"
     r"|^what the inspection judgements mean|^next steps|^equality and diversity|^contents$"
-    r"|^overall effectiveness|^record of main findings|^summary of (?:key )?findings"
+    r"|^overall effectiveness|^(?:\w+ )?findings$|^record of main findings|^summary of (?:key )?findings"
     r"|^executive summary|^main findings|^headline findings|^grades$|^about this inspection"
     r"|^the inspection judgements|^service information|^capacity to improve"
 )

@@ -179,7 +179,10 @@ class RecommendationReader:
                 section.record.none_stated = True
             return
         if self.pending:
-            if not looks_like_recommendation(lead):
+            # Bullets after a sub-heading in a list of bullets go on with the list ("Care leavers" in a list
+            # of "What needs to improve"); a paragraph that is not a recommendation ends it.
+            bullets_go_on = block.glyph is not None and bool(section.run) and section.run[-1].number is None
+            if not (looks_like_recommendation(lead) or bullets_go_on):
                 self._close()
                 return
             section.theme = _heading_text(self.joiner.join(self.pending[-1].lines))
@@ -269,6 +272,10 @@ def _is_leadin(text: str) -> bool:
     an item whose parts follow ("The quality of oversight and monitoring of:")."""
     if starts_with_instruction(text):
         return False
+    if _LEADIN_WITH_MODAL.search(text):
+        # "The local partnership should:", not a paragraph whose last sentence says what its parts are
+        # ("Leaders should ensure reviews are on time. This should include:").
+        return ". " not in text.rstrip(". ")
     return bool(_LEADIN_ENDINGS.search(text))
 
 
