@@ -41,7 +41,7 @@ EXPECTED_JUDGEMENTS: dict[str, tuple[tuple[str, str], ...]] = {
 }
 EXPECTED_JUDGEMENTS["ilacs_short"] = EXPECTED_JUDGEMENTS["ilacs"]
 # Kinds of report that always state an overall judgement (an area SEND report, its outcome).
-HAS_OVERALL = frozenset({"ilacs", "ilacs_short", "sif", "lac", "area_send", "apa"})
+HAS_OVERALL = frozenset({"ilacs", "ilacs_short", "sif", "lac", "safeguarding", "area_send", "apa"})
 # The care leavers judgement became a judgement of its own in ILACS reports from 2023.
 _CARE_LEAVERS_FROM_YEAR = 2023
 # A SIF report that reviews the LSCB says so in its title, and then judges the board.
