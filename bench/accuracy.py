@@ -10,13 +10,15 @@ after whitespace normalisation: precision (found items that are real), recall (r
 matched items whether the addressee, timescale and theme agree. Then the same per document type, and the
 seconds each document took. `--details` lists every difference, document by document.
 
-Exits with status 1 when a document takes 2 seconds or more, or the whole run a minute or more.
+Exits with status 1 when a document takes 2 seconds of CPU or more, or the whole run a minute of CPU or more (the wall
+clock is printed too; on a shared machine it counts the neighbours' work).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 import time
@@ -184,6 +186,7 @@ class DocumentScore:
     name: str
     document_type: str
     seconds: float
+    cpu_seconds: float = 0.0
     fields: dict[str, tuple[bool, bool]] = field(default_factory=dict)
     judgements: Tally = field(default_factory=Tally)
     items: Items = field(default_factory=Items)
@@ -298,7 +301,7 @@ def run(expected_dirs: list[Path], documents: Path) -> list[DocumentScore]:
             print(f"skipped, document not found: {document}", file=sys.stderr)
             continue
         data = document.read_bytes()
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         try:
             result = import_document(data, document.name)
         except UnreadableDocument as refused:
@@ -306,7 +309,9 @@ def run(expected_dirs: list[Path], documents: Path) -> list[DocumentScore]:
             score.refused = str(refused)
             scores.append(score)
             continue
-        scores.append(score_document(expected, result, time.perf_counter() - started))
+        score = score_document(expected, result, time.perf_counter() - started)
+        score.cpu_seconds = time.process_time() - cpu_started
+        scores.append(score)
     return scores
 
 
@@ -352,7 +357,7 @@ def item_lines(scores: list[DocumentScore]) -> list[str]:
 def type_table(scores: list[DocumentScore]) -> list[str]:
     lines = [
         "| document type | documents | fields right | fields wrong (silent) | judgements right / all"
-        " | items precision | items recall | addressee right / matched | slowest s |",
+        " | items precision | items recall | addressee right / matched | slowest, s of CPU |",
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     by_type: dict[str, list[DocumentScore]] = defaultdict(list)
@@ -375,7 +380,7 @@ def type_table(scores: list[DocumentScore]) -> list[str]:
         lines.append(
             f"| {document_type} | {len(group)} | {fields['right']} | {fields['wrong']} ({fields['silent']})"
             f" | {sum(s.judgements.right for s in group)} / {judged} | {precision} | {recall}"
-            f" | {items.addressee.right} / {addressed} | {max(s.seconds for s in group):.2f} |"
+            f" | {items.addressee.right} / {addressed} | {max(s.cpu_seconds for s in group):.2f} |"
         )
     return lines
 
@@ -388,23 +393,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--documents", type=Path, default=FIXTURES, help="where the documents are (tests/fixtures)")
     parser.add_argument("--details", action="store_true", help="list every difference, document by document")
     args = parser.parse_args(argv)
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     scores = run(args.expected or [FIXTURES / "expected"], args.documents)
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     if not scores:
         print("No expected files with their documents found.")
         return 1
-    print(f"{len(scores)} documents, {elapsed:.1f} s in all.\n")
+    load = " / ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"{len(scores)} documents, {elapsed:.1f} s in all ({cpu:.1f} s of CPU; load average {load}).\n")
     print("\n".join(field_table(scores)))
     print()
     print("\n".join(item_lines(scores)))
     print()
     print("\n".join(type_table(scores)))
-    slow = [score for score in scores if score.seconds >= DOCUMENT_SECONDS]
-    slowest = max(scores, key=lambda score: score.seconds)
+    # On a shared machine the wall clock counts the neighbours' work too: the limits are held to CPU time.
+    slow = [score for score in scores if score.cpu_seconds >= DOCUMENT_SECONDS]
+    slowest = max(scores, key=lambda score: score.cpu_seconds)
     print(
-        f"\nSlowest document: {slowest.name}, {slowest.seconds:.2f} s;"
-        f" {len(slow)} took {DOCUMENT_SECONDS:.0f} s or more."
+        f"\nSlowest document: {slowest.name}, {slowest.cpu_seconds:.2f} s of CPU ({slowest.seconds:.2f} s);"
+        f" {len(slow)} took {DOCUMENT_SECONDS:.0f} s of CPU or more."
     )
     for score in scores:
         if score.refused:
@@ -414,7 +421,7 @@ def main(argv: list[str] | None = None) -> int:
             if score.differences:
                 print(f"\n## {score.name} ({score.document_type}, {score.seconds:.2f} s)")
                 print("\n".join(f"- {difference}" for difference in score.differences))
-    return 1 if slow or elapsed >= RUN_SECONDS else 0
+    return 1 if slow or cpu >= RUN_SECONDS else 0
 
 
 if __name__ == "__main__":
