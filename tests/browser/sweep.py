@@ -153,10 +153,14 @@ def build_world(today: date) -> World:
             StatutoryDeadline.inspection_id == inspection.id, StatutoryDeadline.kind == DeadlineKind.PUBLISH_REPORT
         )
     ).one()
-    # The admin's JAR (8 items and an importer's warning) is walked by keyboard; the SIF has 33 items under themes.
+    # The admin's JAR (8 items, an importer's warning, and an item cut short so the page shows what to check
+    # beside it) is walked by keyboard; the SIF has 33 items under themes.
     reports = FIXTURES / "reports"
+    jar = (
+        (reports / "leicestershire-jar-2008.txt").read_text().replace("well-being, including CAMHS.", "well-being, and")
+    )
     import_drafts = {
-        "admin": drafts.import_pasted_text((reports / "leicestershire-jar-2008.txt").read_text(), user=admin).id,
+        "admin": drafts.import_pasted_text(jar, user=admin).id,
         "programme_manager": drafts.import_pasted_text(
             (reports / "leicester-sif-2015.txt").read_text(), user=manager
         ).id,

@@ -31,7 +31,7 @@ def test_a_programme_manager_imports_a_report_pdf_and_saves_it(page, live_server
     with page.expect_navigation():
         page.get_by_role("button", name="Read the report").click()
     assert page.locator("h1").inner_text() == "Check the report before saving it"
-    assert page.get_by_label("Local authority").input_value() == "Bury"
+    assert page.get_by_label("Local authority").input_value() == "Bury Metropolitan Borough Council"
     assert "No publication date found" in page.locator(".app-import-warnings").inner_text()
     assert "What needs to improve" in page.locator(".app-source-text").inner_text()
     assert_accessible(page)

@@ -67,8 +67,12 @@ def test_compute_due_on_waits_for_the_anchor_date(
         ("SIF", ["sif_publish_report", "sif_written_statement"]),
         ("ILACS", ["sif_publish_report", "sif_written_statement"]),
         ("ilacs", ["sif_publish_report", "sif_written_statement"]),
+        ("LAC", ["sif_publish_report", "sif_written_statement"]),
         ("SEND", ["send_written_statement"]),
-        ("Area SEND", ["send_written_statement"]),
+        # "Area SEND" is the 2023 framework, with its priority action plan (issue 13).
+        ("Area SEND", ["area_send_priority_action_plan"]),
+        ("AREA_SEND", ["area_send_priority_action_plan"]),
+        ("FOCUSED_VISIT", ["focused_visit_draft_plan", "focused_visit_action_plan"]),
         ("APA", []),
         ("other", []),
     ],
@@ -77,12 +81,26 @@ def test_rules_for_framework(framework: str, codes: list[str]) -> None:
     assert [rule.code for rule in rules_for_framework(framework)] == codes
 
 
+@pytest.mark.parametrize("framework", ["FOCUSED_VISIT", "AREA_SEND"])
+def test_a_report_without_areas_for_priority_action_sets_no_priority_action_plan(framework: str) -> None:
+    assert rules_for_framework(framework, priority_actions=False) == []
+
+
+def test_focused_visit_plan_is_due_70_working_days_after_the_letter_is_received() -> None:
+    rule = _rule("focused_visit_action_plan")
+    # Received Monday 5 November 2018: 70 working days from the next working day, past Christmas, Boxing
+    # Day and New Year’s Day.
+    due_on = compute_due_on(rule, received_on=date(2018, 11, 5), published_on=None, holidays=BANK_HOLIDAYS)
+    assert due_on == date(2019, 2, 14)
+
+
 def test_rules_are_complete_data() -> None:
     codes = [rule.code for rule in STATUTORY_RULES]
     assert len(codes) == len(set(codes))
     for rule in STATUTORY_RULES:
         assert rule.title
-        assert "SI 20" in rule.source
+        # Each rule cites the regulations or the inspectorate's published guidance it comes from.
+        assert "SI 20" in rule.source or "Ofsted" in rule.source
         assert rule.kind != "publish_report" or rule.checklist == PUBLICATION_CHECKLIST
 
 

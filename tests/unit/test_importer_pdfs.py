@@ -73,7 +73,7 @@ EXPECTED = {
         judgements={**dict.fromkeys(SIF_AREAS, "Good"), "Adoption performance": "Requires improvement"},
     ),
     "london-corporation-2016-09-20.pdf": Expected(
-        authority="City of London",
+        authority="City of London Corporation",
         framework="SIF",
         timescales={"improvement": 7},
         numbers=[*range(1, 7), 84],
@@ -88,7 +88,7 @@ EXPECTED = {
         },
     ),
     "bracknell-forest-2017-07-14.pdf": Expected(
-        authority="Bracknell Forest",
+        authority="Bracknell Forest Council",
         framework="SIF",
         timescales={"improvement": 7},
         numbers=[*range(1, 6), 84, 85],
@@ -101,14 +101,24 @@ EXPECTED = {
             "Local Safeguarding Children Board": "Good",
         },
     ),
-    "haringey-2018-12-14.pdf": Expected(authority="Haringey", framework="ILACS", timescales={"improvement": 9}),
-    "cambridgeshire-2019-02-18.pdf": Expected(
-        authority="Cambridgeshire", framework="ILACS", timescales={"improvement": 4}
+    "haringey-2018-12-14.pdf": Expected(
+        authority="London Borough of Haringey", framework="ILACS", timescales={"improvement": 9}
     ),
-    "bury-2021-12-17.pdf": Expected(authority="Bury", framework="ILACS", timescales={"improvement": 9}),
-    "lincolnshire-2023-06-14.pdf": Expected(authority="Lincolnshire", framework="ILACS", timescales={"improvement": 2}),
-    "peterborough-2024-01-30.pdf": Expected(authority="Peterborough", framework="ILACS", timescales={"improvement": 8}),
-    "solihull-2026-01-12.pdf": Expected(authority="Solihull", framework="ILACS", timescales={"improvement": 7}),
+    "cambridgeshire-2019-02-18.pdf": Expected(
+        authority="Cambridgeshire County Council", framework="ILACS", timescales={"improvement": 4}
+    ),
+    "bury-2021-12-17.pdf": Expected(
+        authority="Bury Metropolitan Borough Council", framework="ILACS", timescales={"improvement": 9}
+    ),
+    "lincolnshire-2023-06-14.pdf": Expected(
+        authority="Lincolnshire County Council", framework="ILACS", timescales={"improvement": 2}
+    ),
+    "peterborough-2024-01-30.pdf": Expected(
+        authority="Peterborough City Council", framework="ILACS", timescales={"improvement": 8}
+    ),
+    "solihull-2026-01-12.pdf": Expected(
+        authority="Solihull Metropolitan Borough Council", framework="ILACS", timescales={"improvement": 7}
+    ),
 }
 # labels.csv judgement columns and the ILACS table rows they read.
 LABEL_AREAS = {

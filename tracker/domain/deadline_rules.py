@@ -15,7 +15,7 @@ from typing import Final, Literal
 from tracker.domain.working_days import COUNTINGS, Counting, add_working_days
 
 Anchor = Literal["received_on", "published_on"]
-Kind = Literal["publish_report", "action_plan"]
+Kind = Literal["publish_report", "action_plan", "other"]
 ANCHORS: Final[tuple[Anchor, ...]] = ("received_on", "published_on")
 
 
@@ -37,6 +37,9 @@ class DeadlineRule:
     counting: Counting
     source: str
     checklist: tuple[str, ...] = ()
+    # A duty that follows only when the report sets areas for priority action (a focused visit; an area
+    # SEND inspection with outcome 3, the only outcome that sets them).
+    only_with_priority_actions: bool = False
 
     def __post_init__(self) -> None:
         if self.anchor not in ANCHORS:
@@ -61,6 +64,16 @@ PUBLICATION_CHECKLIST: Final[tuple[str, ...]] = (
 JAR_SOURCE: Final = "Children Act 2004 (Joint Area Reviews) Regulations 2005, SI 2005/1973"
 SIF_SOURCE: Final = "Education and Inspections Act 2006 s.137 and SI 2007/462"
 SEND_SOURCE: Final = "Children Act 2004 (Joint Area Reviews) Regulations 2015, SI 2015/1792"
+FOCUSED_VISIT_SOURCE: Final = (
+    "Education and Inspections Act 2006 s.137 and SI 2007/462, as Ofsted applies them to focused visits: "
+    "Inspecting local authority children's services (ILACS framework), focused visits, from September 2018 "
+    "(Ofsted's statement of 16 August 2018: a final action plan within 70 working days of receiving the "
+    "letter, an early draft within 20)"
+)
+AREA_SEND_SOURCE: Final = (
+    "Ofsted and CQC, Area SEND inspections: framework and handbook (updated 6 June 2025), after the "
+    "inspection; DfE, Area SEND inspections: support and challenge following inspection (16 May 2023)"
+)
 
 STATUTORY_RULES: Final[tuple[DeadlineRule, ...]] = (
     # JAR: the regulations run the 30 days from receipt, but councils counted both periods from
@@ -128,17 +141,66 @@ STATUTORY_RULES: Final[tuple[DeadlineRule, ...]] = (
         counting="after",
         source=SEND_SOURCE,
     ),
+    # A focused visit (a letter under the ILACS framework) sets no deadline unless it finds areas for
+    # priority action; then the local authority sends Ofsted an action plan. Counted after receipt, as
+    # for ILACS reports.
+    DeadlineRule(
+        code="focused_visit_draft_plan",
+        framework="FOCUSED_VISIT",
+        kind="other",
+        title="Share an early draft of the priority action plan with Ofsted",
+        working_days=20,
+        anchor="received_on",
+        counting="after",
+        source=FOCUSED_VISIT_SOURCE,
+        only_with_priority_actions=True,
+    ),
+    DeadlineRule(
+        code="focused_visit_action_plan",
+        framework="FOCUSED_VISIT",
+        kind="action_plan",
+        title="Submit the priority action plan to Ofsted",
+        working_days=70,
+        anchor="received_on",
+        counting="after",
+        source=FOCUSED_VISIT_SOURCE,
+        only_with_priority_actions=True,
+    ),
+    # Area SEND (2023 framework): with outcome 3 the local area partnership prepares and submits a priority
+    # action plan (area SEND) for the areas for priority action. The 30 working days from publication are
+    # as councils have described the deadline; the handbook's own wording of the period was not available
+    # when this rule was written: check it there. With outcomes 1 and 2 the partnership updates and
+    # publishes its strategic plan, for which no period is set: a programme manager adds that by hand.
+    DeadlineRule(
+        code="area_send_priority_action_plan",
+        framework="AREA_SEND",
+        kind="action_plan",
+        title="Submit the priority action plan (area SEND)",
+        working_days=30,
+        anchor="published_on",
+        counting="after",
+        source=AREA_SEND_SOURCE,
+        only_with_priority_actions=True,
+    ),
 )
 
-# Frameworks that follow another framework's rules.
-FRAMEWORK_RULES_FROM: Final[dict[str, str]] = {"ILACS": "SIF", "AREA_SEND": "SEND"}
+# Frameworks that follow another framework's rules. The 2012–13 inspections of looked after children and of
+# arrangements for the protection of children were "carried out under section 136 of the Education and
+# Inspections Act 2006" (as their reports say), so section 137 applies to them as to SIF and ILACS. APA
+# letters carry no statutory follow-up: none is listed for them.
+FRAMEWORK_RULES_FROM: Final[dict[str, str]] = {"ILACS": "SIF", "LAC": "SIF"}
 
 
-def rules_for_framework(framework: str) -> list[DeadlineRule]:
-    """The statutory rules an inspection under `framework` starts with; none for unknown frameworks."""
+def rules_for_framework(framework: str, *, priority_actions: bool = True) -> list[DeadlineRule]:
+    """The statutory rules an inspection under `framework` starts with; none for unknown frameworks. Rules
+    that follow only areas for priority action are left out when the report sets none."""
     key = framework.strip().upper().replace(" ", "_").replace("-", "_")
     key = FRAMEWORK_RULES_FROM.get(key, key)
-    return [rule for rule in STATUTORY_RULES if rule.framework == key]
+    return [
+        rule
+        for rule in STATUTORY_RULES
+        if rule.framework == key and (priority_actions or not rule.only_with_priority_actions)
+    ]
 
 
 def rule_by_code(code: str) -> DeadlineRule | None:

@@ -51,7 +51,9 @@ def _summary(result: ImportResult) -> str:
     for item in result.recommendations:
         number = f"{item.number}. " if item.number else ""
         lines.append(f"  [{item.timescale}] {number}{item.text}")
+        lines.extend(f"    Check: {flag.message}" for flag in item.flags)
     lines.extend(f"Warning: {warning}" for warning in result.warnings)
+    lines.extend(f"Check: {flag.message}" for flag in result.flags)
     return "\n".join(lines)
 
 
@@ -59,6 +61,7 @@ _DETAILS = (
     ("authority", "Authority"),
     ("title", "Title"),
     ("framework", "Framework"),
+    ("document_type", "Kind of report"),
     ("published_on", "Published"),
     ("inspection_start_on", "Inspection started"),
     ("inspection_end_on", "Inspection ended"),

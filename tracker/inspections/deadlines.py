@@ -20,6 +20,7 @@ from tracker.models import (
     DeadlineKind,
     Inspection,
     StatutoryDeadline,
+    Timescale,
     User,
 )
 
@@ -49,9 +50,18 @@ def deadline_from_rule(inspection: Inspection, rule: DeadlineRule) -> StatutoryD
     )
 
 
+def has_priority_actions(inspection: Inspection) -> bool:
+    """Whether the report sets areas for priority (immediate) action: some duties follow only those."""
+    return any(recommendation.timescale == Timescale.IMMEDIATE for recommendation in inspection.recommendations)
+
+
+def _rules(inspection: Inspection) -> list[DeadlineRule]:
+    return rules_for_framework(inspection.framework.value, priority_actions=has_priority_actions(inspection))
+
+
 def create_statutory_deadlines(inspection: Inspection) -> list[StatutoryDeadline]:
     """Add the deadlines the inspection's framework sets (none for frameworks without rules)."""
-    deadlines = [deadline_from_rule(inspection, rule) for rule in rules_for_framework(inspection.framework.value)]
+    deadlines = [deadline_from_rule(inspection, rule) for rule in _rules(inspection)]
     db.session.add_all(deadlines)
     return deadlines
 
@@ -187,7 +197,7 @@ def recalculate_deadlines(inspection: Inspection, deadlines: list[StatutoryDeadl
 
 def sync_rule_deadlines(inspection: Inspection, deadlines: list[StatutoryDeadline], *, actor: User) -> None:
     """After a change of framework: add the new framework's deadlines and drop untouched ones it does not set."""
-    codes = {rule.code for rule in rules_for_framework(inspection.framework.value)}
+    codes = {rule.code for rule in _rules(inspection)}
     existing = {deadline.rule_code for deadline in deadlines if deadline.rule_code}
     for deadline in deadlines:
         if deadline.rule_code and deadline.rule_code not in codes and not _touched(deadline):
@@ -201,7 +211,7 @@ def sync_rule_deadlines(inspection: Inspection, deadlines: list[StatutoryDeadlin
                 note=f"Not a {inspection.framework.value} deadline",
             )
             db.session.delete(deadline)
-    for rule in rules_for_framework(inspection.framework.value):
+    for rule in _rules(inspection):
         if rule.code not in existing:
             deadline = deadline_from_rule(inspection, rule)
             db.session.add(deadline)

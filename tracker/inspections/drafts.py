@@ -17,13 +17,14 @@ from pathlib import PureWindowsPath
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm.attributes import flag_modified
 from werkzeug.datastructures import MultiDict
 
 from tracker import sandbox
 from tracker.clock import as_utc
 from tracker.domain.importer import ImportResult, UnreadableDocument
+from tracker.domain.importer.authorities import place_key, recognise
 from tracker.extensions import db
 from tracker.models import AuditEvent, Framework, ImportDraft, Inspection, Timescale, User
 from tracker.numbers import whole_number
@@ -86,13 +87,87 @@ def fields_from_result(result: ImportResult) -> dict[str, Any]:
     }
 
 
+def notes_from_result(result: ImportResult) -> list[str | dict[str, str | None]]:
+    """What the review page shows first: what the report did not say (plain messages), then what was read but
+    may be wrong, each with the field it is about and, for an item, the item's text as read (so the note
+    follows the item when it is moved, and goes once the reviewer has changed it)."""
+    notes: list[str | dict[str, str | None]] = list(result.warnings)
+    notes.extend({"code": flag.code, "message": flag.message, "field": flag.field} for flag in result.flags)
+    notes.extend(
+        {"code": flag.code, "message": flag.message, "field": "item", "item_text": item.text}
+        for item in result.recommendations
+        for flag in item.flags
+    )
+    return notes
+
+
+@dataclass(frozen=True)
+class ReviewNote:
+    """One thing for the reviewer to check, and where on the review page it is (an element id)."""
+
+    message: str
+    anchor: str | None = None
+    item: int | None = None
+    # Read but may be wrong (a flag), rather than not found at all.
+    flagged: bool = False
+
+
+# Where on the review page each field's note points.
+_NOTE_ANCHORS = {
+    "authority": "authority",
+    "framework": "framework",
+    "overall_judgement": "overall_judgement",
+    "published_on": "published_on",
+    "inspection_start_on": "inspection_start_on",
+    "inspection_end_on": "inspection_start_on",
+    "judgements": "judgements",
+    "recommendations": "recommendations",
+}
+# The importer's own words for what it did not find, to point each at its field.
+_WARNING_FIELDS = (
+    ("local authority", "authority"),
+    ("publication date", "published_on"),
+    ("inspection dates", "inspection_start_on"),
+    ("framework", "framework"),
+    ("recommendations", "recommendations"),
+)
+
+
+def review_notes(draft: ImportDraft, fields: dict[str, Any]) -> list[ReviewNote]:
+    """The draft's notes in page order, item notes attached to the item that still reads as it did."""
+    items = fields.get("recommendations", [])
+    positions = {_one_line(item.get("text", "")): index for index, item in reversed(list(enumerate(items)))}
+    notes: list[ReviewNote] = []
+    for note in draft.warnings or []:
+        if isinstance(note, str):
+            field = next((name for words, name in _WARNING_FIELDS if words in note.lower()), None)
+            notes.append(ReviewNote(note, _NOTE_ANCHORS.get(field or "")))
+        elif note.get("field") == "item":
+            index = positions.get(_one_line(note.get("item_text") or ""))
+            if index is not None:
+                notes.append(ReviewNote(note["message"], f"item-{index}", index, flagged=True))
+        else:
+            notes.append(ReviewNote(note["message"], _NOTE_ANCHORS.get(note.get("field") or ""), flagged=True))
+    return sorted(notes, key=_page_order)
+
+
+_PAGE_ORDER = list(dict.fromkeys(_NOTE_ANCHORS.values()))
+
+
+def _page_order(note: ReviewNote) -> tuple[int, int]:
+    """Details and lists in the order the page shows them, then items in their order."""
+    if note.item is not None:
+        return len(_PAGE_ORDER), note.item
+    return (_PAGE_ORDER.index(note.anchor) if note.anchor in _PAGE_ORDER else 0), 0
+
+
 def create_draft(result: ImportResult, *, user: User, source_filename: str | None, source_sha256: str) -> ImportDraft:
     draft = ImportDraft(
         user_id=user.id,
         source_filename=source_filename,
         source_sha256=source_sha256,
         source_text=result.text,
-        warnings=list(result.warnings),
+        warnings=notes_from_result(result),
         fields=fields_from_result(result),
     )
     db.session.add(draft)
@@ -142,21 +217,35 @@ def same_document(draft: ImportDraft) -> list[Inspection]:
     """Inspections this report may already be: the same file or text (sha256), or a report of the same
     authority under the same framework published the same day — or, with no publication date, inspected on
     the same days — since a Word copy or a re-saved PDF of a report has other bytes."""
-    matches = [Inspection.source_sha256 == draft.source_sha256]
+    same_file = select(Inspection).where(Inspection.source_sha256 == draft.source_sha256)
+    found = {inspection.id: inspection for inspection in db.session.scalars(same_file)}
     fields = draft.fields or {}
-    authority, framework = _one_line(fields.get("authority", "")).lower(), fields.get("framework", "")
+    authority, framework = _one_line(fields.get("authority", "")), fields.get("framework", "")
     if authority and framework in FRAMEWORK_VALUES:
-        same_report = (func.lower(Inspection.authority) == authority) & (Inspection.framework == Framework(framework))
+        same_report = Inspection.framework == Framework(framework)
         published_on = _date_or_none(fields.get("published_on"))
         start_on, end_on = (_date_or_none(fields.get(name)) for name in ("inspection_start_on", "inspection_end_on"))
         if published_on:
-            matches.append(same_report & (Inspection.published_on == published_on))
+            same_report &= Inspection.published_on == published_on
         elif start_on or end_on:
-            matches.append(
-                same_report & (Inspection.inspection_start_on == start_on) & (Inspection.inspection_end_on == end_on)
-            )
-    query = select(Inspection).where(or_(*matches)).order_by(Inspection.id)
-    return list(db.session.scalars(query))
+            same_report &= (Inspection.inspection_start_on == start_on) & (Inspection.inspection_end_on == end_on)
+        else:
+            same_report = None
+        if same_report is not None:
+            # "Leicestershire" saved before and "Leicestershire County Council" now are one council.
+            for inspection in db.session.scalars(select(Inspection).where(same_report)):
+                if same_authority(inspection.authority, authority):
+                    found.setdefault(inspection.id, inspection)
+    return [found[key] for key in sorted(found)]
+
+
+def same_authority(one: str, other: str) -> bool:
+    """Two names of one council: the same council on the list, or the same words once "Council" and the like
+    are set aside."""
+    first, second = recognise(one), recognise(other)
+    if first is not None and second is not None:
+        return first.code == second.code
+    return place_key(one) == place_key(other)
 
 
 def _date_or_none(parts: list[str] | None) -> date | None:

@@ -47,8 +47,10 @@ FRAMEWORK_CHOICES = [
     SelectChoice(Framework.APA.value, "Annual performance assessment (APA)"),
     SelectChoice(Framework.SIF.value, "Single inspection framework (SIF)"),
     SelectChoice(Framework.ILACS.value, "Inspection of local authority children's services (ILACS)"),
-    SelectChoice(Framework.LAC.value, "Inspection of looked after children services"),
-    SelectChoice(Framework.SEND.value, "Area SEND inspection"),
+    SelectChoice(Framework.FOCUSED_VISIT.value, "ILACS focused visit"),
+    SelectChoice(Framework.LAC.value, "Inspection of looked after children or child protection services (2012–13)"),
+    SelectChoice(Framework.SEND.value, "Area SEND inspection (2016 to 2022)"),
+    SelectChoice(Framework.AREA_SEND.value, "Area SEND inspection (from 2023)"),
     SelectChoice(Framework.OTHER.value, "Other"),
 ]
 TIMESCALE_CHOICES = [SelectChoice(timescale.value, timescale.label) for timescale in Timescale]

@@ -29,7 +29,7 @@ from tracker.inspections.forms import (
     RecommendationForm,
     ReviewForm,
 )
-from tracker.models import DeadlineAnchor, DeadlineCounting, DeadlineKind, ImportDraft, Inspection
+from tracker.models import DeadlineAnchor, DeadlineCounting, DeadlineKind, ImportDraft, Inspection, Timescale
 from tracker.numbers import page_number
 from tracker.permissions import (
     STAFF_WHO_MANAGE,
@@ -133,7 +133,10 @@ def _stale_import(key: str) -> ResponseReturnValue:
 
 def _render_review(draft: ImportDraft, form: ReviewForm, status: int = 200) -> ResponseReturnValue:
     preview = services.preview_dates(
-        form.framework.data or "", received_on=form.received_on.data, published_on=form.published_on.data
+        form.framework.data or "",
+        received_on=form.received_on.data,
+        published_on=form.published_on.data,
+        priority_actions=any(entry.form.timescale.data == Timescale.IMMEDIATE for entry in form.recommendations),
     )
     return (
         render_template(
@@ -141,6 +144,7 @@ def _render_review(draft: ImportDraft, form: ReviewForm, status: int = 200) -> R
             draft=draft,
             draft_key=drafts.draft_key(draft),
             form=form,
+            notes=drafts.review_notes(draft, draft.fields or {}),
             preview=preview,
             duplicates=drafts.same_document(draft),
         ),

@@ -223,11 +223,16 @@ class ReviewDates:
 
 
 def preview_dates(
-    framework: str, *, received_on: date | None, published_on: date | None, policy: DueDatePolicy | None = None
+    framework: str,
+    *,
+    received_on: date | None,
+    published_on: date | None,
+    priority_actions: bool = True,
+    policy: DueDatePolicy | None = None,
 ) -> ReviewDates:
     """The statutory deadlines and default action due dates the draft's current details would give."""
     policy = policy or DueDatePolicy()
-    rules = rules_for_framework(framework) if framework else []
+    rules = rules_for_framework(framework, priority_actions=priority_actions) if framework else []
     previews = []
     action_plan_due_on = None
     for rule in rules:

@@ -31,8 +31,13 @@ class Framework(StrEnum):
     APA = "APA"
     SIF = "SIF"
     ILACS = "ILACS"
+    # An ILACS focused visit: a letter, with its own follow-up when it sets areas for priority action.
+    FOCUSED_VISIT = "FOCUSED_VISIT"
     LAC = "LAC"
+    # Area SEND inspections: SEND is the 2016–2022 framework (written statement of action), AREA_SEND the
+    # 2023 one (outcomes 1–3, priority action plan).
     SEND = "SEND"
+    AREA_SEND = "AREA_SEND"
     OTHER = "other"
 
 

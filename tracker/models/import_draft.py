@@ -20,8 +20,9 @@ class ImportDraft(IdMixin, TimestampMixin, Base):
     source_filename: Mapped[str | None] = mapped_column(String(300))
     source_sha256: Mapped[str] = mapped_column(String(64))
     source_text: Mapped[str] = mapped_column(Text)
-    # Warnings from the importer, shown on the review page until the draft is saved.
-    warnings: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The importer's notes, shown first on the review page until the draft is saved: what the report did not say
+    # (strings) and what was read but may be wrong ({"code", "message", "field", "item_text"}).
+    warnings: Mapped[list[Any]] = mapped_column(JSON, default=list)
     # The review form's values as typed (strings, dates as day/month/year parts), replaced whole on each edit.
     fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 

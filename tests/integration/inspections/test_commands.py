@@ -14,6 +14,7 @@ KEYS = [
     "authority",
     "title",
     "framework",
+    "document_type",
     "published_on",
     "inspection_start_on",
     "inspection_end_on",
@@ -21,6 +22,7 @@ KEYS = [
     "judgements",
     "recommendations",
     "warnings",
+    "flags",
 ]
 
 
@@ -31,13 +33,13 @@ def test_extract_prints_the_json_of_a_readable_report(app) -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert list(data) == KEYS
-    assert data["authority"] == "Leicestershire"
+    assert data["authority"] == "Leicestershire County Council"
     assert data["framework"] == "JAR"
     assert data["published_on"] == "2008-02-19"
     assert data["inspection_start_on"] is None
     assert data["judgements"][0] == {"area": "Safeguarding", "grade": "3"}
     assert len(data["recommendations"]) == 8
-    assert list(data["recommendations"][0]) == ["number", "timescale", "addressee", "theme", "text"]
+    assert list(data["recommendations"][0]) == ["number", "timescale", "addressee", "theme", "text", "flags"]
     assert data["recommendations"][0]["timescale"] == "immediate"
     assert data["recommendations"][0]["addressee"] == "The local partnership"
 
@@ -55,7 +57,7 @@ def test_extract_exits_0_with_warnings_for_a_report_missing_details(app) -> None
 def test_extract_without_json_prints_a_summary(app) -> None:
     result = app.test_cli_runner().invoke(args=["inspections", "extract", str(REPORTS / "leicestershire-jar-2008.txt")])
     assert result.exit_code == 0
-    assert "Authority: Leicestershire" in result.stdout
+    assert "Authority: Leicestershire County Council" in result.stdout
     assert "Recommendations: 8" in result.stdout
 
 

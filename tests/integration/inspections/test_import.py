@@ -61,7 +61,7 @@ def test_the_upload_page(client, manager) -> None:
 def test_a_real_pdf_goes_to_the_review_page(client, manager, db_session) -> None:
     review_url = import_fixture(client, PDFS / "bury-2021-12-17.pdf")
     page = soup(client.get(review_url))
-    assert page.select_one("#authority")["value"] == "Bury"
+    assert page.select_one("#authority")["value"] == "Bury Metropolitan Borough Council"
     assert page.select_one("#framework option[selected]")["value"] == "ILACS"
     assert len(page.select("textarea[name$='-text']")) > 0
     # ILACS reports print no publication date: it is asked for, not guessed.

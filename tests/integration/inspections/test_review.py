@@ -34,7 +34,7 @@ def test_the_review_page_shows_what_the_importer_found_beside_the_text(client, m
     page = soup(client.get(review_url))
 
     assert page.select_one("h1").text == "Check the report before saving it"
-    assert page.select_one("#authority")["value"] == "Leicestershire"
+    assert page.select_one("#authority")["value"] == "Leicestershire County Council"
     assert page.select_one("#framework option[selected]")["value"] == "JAR"
     assert [page.select_one(f"#published_on-{part}")["value"] for part in ("day", "month", "year")] == [
         "19",
@@ -170,7 +170,7 @@ def test_saving_creates_the_inspection_recommendations_in_order_and_deadlines(cl
     inspection = db_session.scalars(select(Inspection)).one()
     assert response.headers["Location"].endswith(f"/inspections/{inspection.id}")
     assert inspection.title == "Joint area review of Leicestershire"
-    assert inspection.authority == "Leicestershire"
+    assert inspection.authority == "Leicestershire County Council"
     assert inspection.published_on == date(2008, 6, 3)
     assert inspection.received_on == date(2008, 5, 20)
     assert inspection.source_filename == "leicestershire-jar-2008.txt"

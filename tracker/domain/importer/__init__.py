@@ -4,14 +4,25 @@ from tracker.domain.vocabulary import TIMESCALES
 
 from .documents import MAX_UPLOAD_BYTES, UnreadableDocument, extract_text
 from .reading import parse_report
-from .results import FRAMEWORKS, ExtractedJudgement, ExtractedRecommendation, ImportResult
+from .results import (
+    DOCUMENT_TYPES,
+    FRAMEWORK_FAMILY,
+    FRAMEWORKS,
+    ExtractedJudgement,
+    ExtractedRecommendation,
+    Flag,
+    ImportResult,
+)
 
 __all__ = [
+    "DOCUMENT_TYPES",
     "FRAMEWORKS",
+    "FRAMEWORK_FAMILY",
     "MAX_UPLOAD_BYTES",
     "TIMESCALES",
     "ExtractedJudgement",
     "ExtractedRecommendation",
+    "Flag",
     "ImportResult",
     "UnreadableDocument",
     "extract_text",

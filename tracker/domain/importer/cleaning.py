@@ -6,12 +6,22 @@ import re
 from collections import Counter
 
 BULLET = "•"
+DASH_BULLET = "–"
+CIRCLE_BULLET = "◦"
+# Every bullet becomes one of three marks, by the shape of its glyph, so a list's levels stay apart: a dash
+# or a circle under a dot is a part of the item above ("... including: – sufficiency – assessment").
+BULLETS = (BULLET, DASH_BULLET, CIRCLE_BULLET)
 
 # Word and PDF writers use many glyphs for bullets; PDFs set in Symbol/Wingdings fonts come out as
 # private-use code points (U+F0A7, U+F0B7, U+F06E ...).
-_BULLET_LINE = re.compile(r"^(\s*)(?:[•◦▪▫■□◼◻◾●○►▶▸➢➤✓✔·]|[\ue000-\uf8ff])+\s*(.*)$")
-# Word's second-level bullet is a Courier "o"; no line of English prose starts with a lone "o".
-_ASCII_BULLET_LINE = re.compile(r"^(\s*)(?:[-*]|o(?=[ \t]+[A-Za-z]))\s+(.*)$")
+_BULLET_LINE = re.compile(r"^(\s*)(?P<glyph>(?:[•◦▪▫■□◼◻◾●○►▶▸➢➤✓✔·]|[\ue000-\uf8ff])+)\s*(.*)$")
+# Word's second-level bullet is a Courier "o"; no line of English prose starts with a lone "o". Dashes
+# (hyphen, minus, en and em dash, a combining long stroke) are bullets when a word follows.
+_ASCII_BULLET_LINE = re.compile(
+    r"^(\s*)(?P<glyph>[-*]|[\u2212\u2013\u2014\u0336]|o(?=[ \t]+[A-Za-z]))\s+(?=[A-Za-z‘“'\"(]|\d{1,3}[.)]\s)(.*)$"
+)
+_DASH_GLYPHS = frozenset("-\u2212\u2013\u2014\u0336")
+_CIRCLE_GLYPHS = frozenset("o◦○▫□◻")
 _PRIVATE_USE = re.compile(r"[\ue000-\uf8ff]")
 _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
 _ODD_SPACES = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000]")
@@ -57,11 +67,18 @@ def _clean_line(line: str) -> str:
     line = line.rstrip()
     bullet = _BULLET_LINE.match(line) or _ASCII_BULLET_LINE.match(line)
     if bullet:
-        line = f"{bullet.group(1)}{BULLET} {bullet.group(2)}".rstrip()
+        line = f"{bullet.group(1)}{_bullet_mark(bullet.group('glyph'))} {bullet.group(3)}".rstrip()
     line = _PRIVATE_USE.sub("", line)
     if len(line) <= 80 and not line.endswith(_SENTENCE_END):
         line = _GLUED_FOOTNOTE.sub("", line)
     return line
+
+
+def _bullet_mark(glyph: str) -> str:
+    first = glyph[0]
+    if first in _DASH_GLYPHS:
+        return DASH_BULLET
+    return CIRCLE_BULLET if first in _CIRCLE_GLYPHS else BULLET
 
 
 def _digits_blind(line: str) -> str:

@@ -26,7 +26,7 @@ _TIMESCALE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^longer[- ]term(?: actions?)?$", "longer_term"),
         (r"^areas? for (?:further )?(?:improvement|development)$", "improvement"),
         (r"^(?:key )?areas? for (?:further )?(?:improvement|development) for the .{2,40}$", "improvement"),
-        (r"^what needs to improve(?: further)?$", "improvement"),
+        (r"^what needs to improve(?: further)?(?: in this area(?: of (?:social work )?practice)?)?$", "improvement"),
     )
 )
 _MONTHS_PATTERN = re.compile(
@@ -36,21 +36,28 @@ _MONTHS_PATTERN = re.compile(
 _WHAT_DOES = re.compile(r"^what (?:does|do) (?:the )?(?P<body>.{2,60}?) need to improve(?: further)?$")
 _RECOMMENDATIONS = re.compile(
     r"^(?:(?:jar|key|main|our|the|ofsted|inspection|inspectors'?) )?recommendations?"
-    r"(?: for (?:further )?(?:improvement|development|action))?$"
+    r"(?: for (?:further )?(?:improvement|development|action))?"
+    r"(?: (?:for|to) (?:the )?(?P<body>lscb|local safeguarding children board|local authority))?$"
 )
 _ENDS = re.compile(
-    r"strengths\b|^summary for children|^information about|^progress since|^inspection judgements?\b"
-    r"|^the experiences and progress|^key (?:strengths|findings|judgements?)|^inspection findings"
+    r"^(?:(?:key|main|major|particular|areas? of) )?strengths?\b|\bstrengths?$|\bstrengths and (?:weaknesses|areas)"
+    r"|^summary for children|^information about|^progress since|^inspection judgements?\b"
+    r"|^(?:the )?experiences and progress|^key (?:strengths|findings|judgements?)|^inspection findings"
     r"|^what the inspection judgements mean|^next steps|^equality and diversity|^contents$"
-    r"|^overall effectiveness|^outcomes for|^record of main findings|^summary of (?:key )?findings"
+    r"|^overall effectiveness|^(?:\w+ )?findings$|^record of main findings|^summary of (?:key )?findings"
     r"|^executive summary|^main findings|^headline findings|^grades$|^about this inspection"
     r"|^the inspection judgements|^service information|^capacity to improve"
 )
 _ANNEX = re.compile(r"^(?:annex|appendix|appendices)\b")
+# A heading about the board itself ("Section 2: The effectiveness of the LSCB", "The Local Safeguarding Children
+# Board (LSCB)"), not a title that names its review among other things ("Review of the effectiveness of the
+# local safeguarding children board" heads a SIF report whose first lists are the local authority's).
 _LSCB = re.compile(
-    r"\blscb\b|safeguarding children (?:board|partnership)|\blocal safeguarding\b|safeguarding partnership",
+    r"^(?:section \d+:?\s*)?(?:inspection findings\s*[–-]\s*)?(?:recommendations? (?:for|to) )?(?:the )?"
+    r"(?:effectiveness of the )?(?:lscb|[\w ]{0,40}safeguarding children (?:board|partnership)|[\w ]{0,40}"
+    r"safeguarding partnership|local safeguarding)"
 )
-_LOCAL_AUTHORITY = re.compile(r"^(?:section \d+: )?(?:the )?local authority$")
+_LOCAL_AUTHORITY = re.compile(r"^(?:section \d+: )?(?:recommendations? (?:for|to) )?(?:the )?local authority$")
 _LEADING_NUMBER = re.compile(r"^\d{1,3}(?:\.\d{1,3}){0,3}\.?\s+")
 
 
@@ -93,8 +100,10 @@ def read_heading(text: str) -> HeadingMeaning:
     if what_does:
         body = normalise_body(what_does.group("body"))
         return HeadingMeaning(starts_section=True, sets_body=True, body=body)
-    if _RECOMMENDATIONS.match(key):
-        return HeadingMeaning(starts_section=True)
+    recommendations = _RECOMMENDATIONS.match(key)
+    if recommendations:
+        body = recommendations.group("body")
+        return HeadingMeaning(starts_section=True, sets_body=body is not None, body=body and normalise_body(body))
     return HeadingMeaning(ends_section=bool(_ENDS.search(key)))
 
 
@@ -129,7 +138,7 @@ def _timescale_for_months(word: str) -> str:
 def body_named_by(text: str) -> str | None:
     """The body a section heading is about ('LSCB', 'local authority'), if it names one."""
     key = heading_key(text)
-    if _LSCB.search(key):
+    if _LSCB.match(key):
         return "LSCB"
     if _LOCAL_AUTHORITY.match(key):
         return "local authority"

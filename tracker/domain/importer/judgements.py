@@ -13,19 +13,29 @@ _WORD_GRADE = (
 )
 _NUMBER_GRADE = r"[1-4]"
 _GRADE_ONLY = re.compile(rf"^(?:{_WORD_GRADE}|[Tt]o [Bb]e [Gg]ood)\.?$")
+# The first and last words of a grade that wrapped in its column.
+_GRADE_HEAD = re.compile(r"^(?:[Rr]equires?|[Rr]equires? [Ii]mprovement [Tt]o|[Nn]ot)$")
+_GRADE_TAIL = re.compile(
+    r"^(?:[Ii]mprovement(?: [Tt]o [Bb]e [Gg]ood)?|[Tt]o [Bb]e [Gg]ood|[Bb]e [Gg]ood|[Jj]udged)\.?$"
+)
 _ROW_NUMBER = re.compile(r"^\d(?:\.\d)?\.?\s+")
 _OVERALL_AREA = re.compile(r"^overall effectiveness\b", re.IGNORECASE)
-_SENTENCE_GRADE = r"(?P<grade>requires improvement(?: to be good)?|inadequate|good|outstanding|adequate)\b"
+_SENTENCE_GRADE = r"(?P<grade>requires? improvement(?: to be good)?|inadequate|good|outstanding|adequate)\b"
+# "... is good" or "... are inadequate", and "require(s) improvement" with no "is": services in a SIF report
+# are plural ("Children's services in Bedford Borough require improvement to be good").
+_VERB_AND_GRADE = rf"(?:(?:is|are) (?:judged (?:to be )?)?|(?=requires? improvement)){_SENTENCE_GRADE}"
 _OVERALL_SENTENCES = (
     re.compile(
-        rf"\bthe overall judgement is (?:that )?(?:children['’]s services (?:are|is) )?{_SENTENCE_GRADE}",
+        rf"\bthe overall judgement is (?:that )?(?:(?:the )?children['’]s services (?:in [^.]{{2,60}}? )?"
+        rf"(?:is|are) |(?:the )?children['’]s services (?:in [^.]{{2,60}}? )?(?=requires? improvement))?"
+        rf"{_SENTENCE_GRADE}",
         re.IGNORECASE,
     ),
-    re.compile(rf"\bchildren['’]s services in [^.]{{2,60}}? (?:are|is) {_SENTENCE_GRADE}", re.IGNORECASE),
+    re.compile(rf"\bchildren['’]s services in [^.]{{2,60}}? {_VERB_AND_GRADE}", re.IGNORECASE),
 )
 _LSCB_SENTENCE = re.compile(
-    r"\bthe (?:effectiveness of the )?(?:local safeguarding children board|lscb)(?: \(lscb\))? "
-    rf"(?:is|are) {_SENTENCE_GRADE}",
+    r"\b(?:the )?(?:effectiveness of the )?(?:local safeguarding children board|lscb)(?: \(lscb\))? "
+    rf"{_VERB_AND_GRADE}",
     re.IGNORECASE,
 )
 LSCB_AREA = "Local Safeguarding Children Board"
@@ -58,8 +68,11 @@ def lscb_judgement(text: str) -> ExtractedJudgement | None:
 
 
 def _as_printed_heading(grade: str) -> str:
-    grade = re.sub(r"\s+", " ", grade.strip())
-    return grade[:1].upper() + grade[1:].lower()
+    """The grade as a judgements table prints it: "require improvement" in a sentence is the grade "Requires
+    improvement"."""
+    grade = re.sub(r"\s+", " ", grade.strip()).lower()
+    grade = re.sub(r"^require improvement", "requires improvement", grade)
+    return grade[:1].upper() + grade[1:]
 
 
 def _ilacs_table(lines: list[str]) -> list[ExtractedJudgement]:
@@ -112,13 +125,20 @@ def _find(lines: list[str], pattern: re.Pattern[str], limit: int | None = None) 
 
 
 def _logical_rows(lines: list[str]) -> list[str]:
-    """Table rows whose cells wrapped over several lines, joined back together."""
+    """Table rows whose cells wrapped over several lines, joined back together. A grade that wrapped in its
+    own column comes out around its area: "Requires" on the line above, "improvement" on the line below."""
     rows: list[str] = []
+    grade_head: str | None = None
     for raw in lines:
         line = re.sub(r"\s+", " ", raw.strip())
         if not line:
             continue
-        if rows and (line[0].islower() or _GRADE_ONLY.match(line)):
+        if _GRADE_HEAD.match(line):
+            grade_head = line
+        elif rows and grade_head and _GRADE_TAIL.match(line):
+            rows[-1] = f"{rows[-1]} {grade_head} {line}"
+            grade_head = None
+        elif rows and (line[0].islower() or _GRADE_ONLY.match(line)):
             rows[-1] = f"{rows[-1]} {line}"
         else:
             rows.append(line)
