@@ -175,6 +175,20 @@ def test_a_dry_run_changes_nothing(db_session, digest_time) -> None:
     assert db_session.scalar(select(ActionLinkToken.id)) is None
 
 
+def test_a_job_stamps_its_links_emails_and_run_with_the_now_it_is_given(db_session, digest_time) -> None:
+    action(person(), date(2026, 11, 2))
+    db_session.commit()
+    given = datetime(2026, 11, 24, 11, 5, tzinfo=UTC)  # not the clock's 07:30: the job must not read the clock
+
+    assert jobs.daily_digests(TODAY, given).outcome == "done"
+
+    email = outbox(db_session)[0]
+    link = db_session.scalars(select(ActionLinkToken)).one()
+    run = db_session.scalars(select(JobRun)).one()
+    stamps = [email.created_at, email.send_after, link.created_at, run.started_at]
+    assert [clock.as_utc(stamp) for stamp in stamps] == [given] * 4
+
+
 def _count_queries(app, work) -> int:  # noqa: ANN001
     statements: list[str] = []
 
