@@ -123,7 +123,7 @@ def measure(database_url: str, scale_factor: float, runs: int, instance: Path) -
     from sqlalchemy import func, select
 
     from bench.dataset import Scale, generate
-    from tracker import jobs
+    from tracker import clock, jobs
     from tracker.extensions import db
     from tracker.models import Action, ActionLinkToken, OutboxEmail
 
@@ -142,7 +142,7 @@ def measure(database_url: str, scale_factor: float, runs: int, instance: Path) -
             statements.clear()
             started_cpu, started_wall = time.process_time(), time.perf_counter()
             with _counting(statements):
-                result = jobs.daily_digests(TODAY)
+                result = jobs.daily_digests(TODAY, clock.now())
             wall.append(time.perf_counter() - started_wall)
             cpu.append(time.process_time() - started_cpu)
             assert result.outcome == "done", result

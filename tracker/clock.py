@@ -28,4 +28,9 @@ def as_utc(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-__all__ = ["BANK_HOLIDAYS", "as_utc", "now", "today"]
+def local(value: datetime) -> datetime:
+    """An instant in the council's time zone (TRACKER_TIMEZONE), for showing it or taking its day."""
+    return as_utc(value).astimezone(ZoneInfo(current_app.config["TRACKER_TIMEZONE"]))
+
+
+__all__ = ["BANK_HOLIDAYS", "as_utc", "local", "now", "today"]

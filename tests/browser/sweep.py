@@ -126,7 +126,7 @@ def _reports(inspection: Inspection, author: User) -> tuple[int, int]:
 
 def _emails(today: date) -> dict[str, int]:
     """The day's reminders queued for real, one of them failed after retries; the first email of each kind."""
-    jobs.run_reminders(today)
+    jobs.run_reminders(today, clock.now())
     firsts: dict[str, int] = {}
     for email in db.session.scalars(select(OutboxEmail).order_by(OutboxEmail.id)):
         firsts.setdefault(email.dedupe_key.split(":")[0], email.id)

@@ -25,7 +25,7 @@ def demo_with_digests(app: Flask) -> OutboxEmail:
     app.config["TRACKER_NOW"] = MORNING
     load_demo(clock.today())
     db.session.commit()
-    jobs.run_reminders(clock.today())
+    jobs.run_reminders(clock.today(), clock.now())
     return db.session.scalars(select(OutboxEmail).where(OutboxEmail.recipient == "service.manager@demo.test")).one()
 
 

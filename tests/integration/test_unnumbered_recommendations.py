@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from tests.conftest import sign_in, soup
 from tests.factories import ActionFactory, InspectionFactory, ProgressUpdateFactory, RecommendationFactory, UserFactory
-from tracker import jobs
+from tracker import clock, jobs
 from tracker.models import (
     Action,
     Framework,
@@ -166,7 +166,10 @@ def test_the_digest_and_the_weekly_summary_cope_with_unnumbered_recommendations(
     db_session.commit()
     app.config["TRACKER_NOW"] = datetime(2026, 11, 23, 7, 30, tzinfo=UTC)
 
-    results = [jobs.daily_digests(date(2026, 11, 23)), jobs.programme_summaries(date(2026, 11, 23))]
+    results = [
+        jobs.daily_digests(date(2026, 11, 23), clock.now()),
+        jobs.programme_summaries(date(2026, 11, 23), clock.now()),
+    ]
 
     assert [result.outcome for result in results] == ["done", "done"]
     db_session.expire_all()

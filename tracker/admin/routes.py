@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from markupsafe import Markup
 
-from tracker import throttling
+from tracker import clock, throttling
 from tracker.admin import services
 from tracker.admin.forms import ConfirmForm, EditUserForm, InviteUserForm, UnlockForm
 from tracker.auth import sessions
@@ -252,7 +252,7 @@ def retry_email(email_id: int) -> ResponseReturnValue:
     email = _get_email_or_404(email_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    if outbox.retry_email(email, actor=current_user._get_current_object()):
+    if outbox.retry_email(email, actor=current_user._get_current_object(), now=clock.now()):
         db.session.commit()
         flash(f"The email to {email.recipient} is back in the queue and will be sent again")
     else:

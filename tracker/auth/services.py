@@ -20,7 +20,7 @@ from tracker.auth.passwords import is_common
 from tracker.domain.throttle import Decision, Rule
 from tracker.extensions import db
 from tracker.models import Role, TokenPurpose, User, UserToken
-from tracker.outbox.services import queue_email
+from tracker.outbox.queueing import queue_email
 
 MIN_PASSWORD_LENGTH = 12
 NAME_MAX_LENGTH = 200

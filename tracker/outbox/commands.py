@@ -36,14 +36,15 @@ def send_command(limit: int | None, dry_run: bool) -> None:
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
 def list_command(state: str | None, limit: int) -> None:
     """The latest emails, newest first, with their state and any error."""
+    from tracker import clock
+    from tracker.domain.formatting import format_date_time
     from tracker.outbox.services import counts_by_state, list_emails
-    from tracker.template_filters import format_datetime
 
     counts = counts_by_state()
     click.echo(", ".join(f"{s.value} {counts[s]}" for s in EmailState))
     for email in list_emails(state=EmailState(state) if state else None, limit=limit):
         line = (
-            f"{email.id:>6}  {format_datetime(email.created_at):<34} {email.state.value:<8} "
+            f"{email.id:>6}  {format_date_time(clock.local(email.created_at)):<34} {email.state.value:<8} "
             f"{email.attempts} {email.recipient:<32} {email.subject}"
         )
         click.echo(line)

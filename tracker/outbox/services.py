@@ -1,4 +1,5 @@
-"""The outbox: email rendered and queued in the caller's transaction, claimed and settled by the sender.
+"""The outbox: email queued in the caller's transaction (`tracker.outbox.queueing`), claimed and settled by the
+sender, and read and retried on the admin pages.
 
 States (EmailState): queued → sending (claimed by one sender) → sent, or back to queued with a
 later `send_after` after a temporary failure, or failed (permanent refusal, too many attempts,
@@ -11,18 +12,15 @@ the mailbox.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import current_app, render_template
+from flask import current_app
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
-from tracker import clock
 from tracker.audit.services import record_change
-from tracker.domain.text import shorten, single_line
 from tracker.extensions import db
 from tracker.models import EmailState, OutboxEmail, User
 
@@ -37,141 +35,6 @@ PERSONAL_LINK_ENDPOINTS = (
     "auth.reset_password",
 )
 HIDDEN_LINK = "[personal link hidden]"
-
-
-def _insert_for_dialect(name: str) -> Any:
-    return postgresql.insert if name == "postgresql" else sqlite.insert
-
-
-def subject_line(subject: str) -> str:
-    """A subject as the outbox keeps it: one line (titles typed by people go into subjects), and no longer than
-    its column, so that a long deadline title cannot stop a whole run of emails from being queued."""
-    return shorten(single_line(subject), OutboxEmail.__table__.c.subject.type.length)
-
-
-@dataclass(frozen=True)
-class PreparedEmail:
-    """A rendered email waiting to be queued."""
-
-    recipient: str
-    subject: str
-    text_body: str
-    html_body: str
-    dedupe_key: str
-
-
-def queue_email(
-    *,
-    recipient: str,
-    subject: str,
-    template: str,
-    dedupe_key: str,
-    send_after: datetime | None = None,
-    **context: Any,
-) -> bool:
-    """Queue `emails/<template>.txt` and `.html`; returns False when `dedupe_key` was already queued.
-
-    The insert ignores a conflicting key, so two processes deciding the same email queue it once.
-    """
-    text_body = render_template(f"emails/{template}.txt", subject=subject, **context)
-    html_body = render_template(f"emails/{template}.html", subject=subject, **context)
-    return queue_rendered_email(
-        recipient=recipient,
-        subject=subject,
-        text_body=text_body,
-        html_body=html_body,
-        dedupe_key=dedupe_key,
-        send_after=send_after,
-    )
-
-
-def queue_rendered_email(
-    *,
-    recipient: str,
-    subject: str,
-    text_body: str,
-    html_body: str,
-    dedupe_key: str,
-    send_after: datetime | None = None,
-) -> bool:
-    """Queue an already-rendered email; False when `dedupe_key` exists."""
-    insert_ = _insert_for_dialect(db.session.get_bind().dialect.name)
-    statement = (
-        insert_(OutboxEmail)
-        .values(
-            recipient=recipient,
-            subject=subject_line(subject),
-            text_body=text_body,
-            html_body=html_body,
-            dedupe_key=dedupe_key,
-            state=EmailState.QUEUED,
-            attempts=0,
-            last_error="",
-            created_at=clock.now(),
-            send_after=send_after or clock.now(),
-        )
-        .on_conflict_do_nothing(index_elements=["dedupe_key"])
-        .returning(OutboxEmail.id)
-    )
-    # RETURNING, not rowcount: PostgreSQL drivers report -1 for an INSERT that returns rows.
-    return db.session.execute(statement).first() is not None
-
-
-class EmailRenderer:
-    """Renders many emails from one template pair without looking the templates up each time."""
-
-    def __init__(self, template: str) -> None:
-        environment = current_app.jinja_env
-        self._text = environment.get_template(f"emails/{template}.txt")
-        self._html = environment.get_template(f"emails/{template}.html")
-        self._base = {
-            "service_name": current_app.config["SERVICE_NAME"],
-            "organisation_name": current_app.config["ORGANISATION_NAME"],
-        }
-
-    def render(self, *, recipient: str, subject: str, dedupe_key: str, **context: Any) -> PreparedEmail:
-        values = {**self._base, "subject": subject, **context}
-        return PreparedEmail(
-            recipient=recipient,
-            subject=subject,
-            text_body=self._text.render(values),
-            html_body=self._html.render(values),
-            dedupe_key=dedupe_key,
-        )
-
-
-def existing_dedupe_keys(keys: Iterable[str]) -> set[str]:
-    """Which of `keys` are already in the outbox (one query)."""
-    wanted = list(keys)
-    if not wanted:
-        return set()
-    return set(db.session.scalars(select(OutboxEmail.dedupe_key).where(OutboxEmail.dedupe_key.in_(wanted))))
-
-
-def queue_prepared_emails(emails: Sequence[PreparedEmail], *, send_after: datetime | None = None) -> int:
-    """Queue many emails in one statement; keys already queued are skipped. Returns how many were new."""
-    if not emails:
-        return 0
-    moment = send_after or clock.now()
-    insert_ = _insert_for_dialect(db.session.get_bind().dialect.name)
-    statement = insert_(OutboxEmail.__table__).on_conflict_do_nothing(index_elements=["dedupe_key"])
-    rows = [
-        {
-            "recipient": email.recipient,
-            "subject": subject_line(email.subject),
-            "text_body": email.text_body,
-            "html_body": email.html_body,
-            "dedupe_key": email.dedupe_key,
-            "state": EmailState.QUEUED,
-            "attempts": 0,
-            "last_error": "",
-            "created_at": moment,
-            "send_after": moment,
-        }
-        for email in emails
-    ]
-    result = db.session.execute(statement, rows)
-    return result.rowcount if result.rowcount is not None and result.rowcount >= 0 else len(rows)
 
 
 # The sender's side --------------------------------------------------------------------------------
@@ -381,14 +244,14 @@ def counts_by_state() -> dict[EmailState, int]:
     return counts
 
 
-def retry_email(email: OutboxEmail, *, actor: User) -> bool:
-    """Put a failed email back in the queue with a fresh set of attempts; recorded in the history."""
+def retry_email(email: OutboxEmail, *, actor: User, now: datetime) -> bool:
+    """Put a failed email back in the queue, due from `now`, with a fresh set of attempts; recorded in the history."""
     if email.state != EmailState.FAILED:
         return False
     record_change(actor=actor, entity=email, field="state", old=email.state, new=EmailState.QUEUED, note="Retry")
     email.state = EmailState.QUEUED
     email.attempts = 0
-    email.send_after = clock.now()
+    email.send_after = now
     email.claimed_at = None
     email.claimed_by = None
     return True

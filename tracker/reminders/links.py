@@ -26,10 +26,10 @@ from sqlalchemy import delete, func, insert, select, update
 from tracker import clock
 from tracker.actions.services import record_progress
 from tracker.audit.services import record_change
+from tracker.domain.formatting import format_date
 from tracker.extensions import db
 from tracker.models import ActionLinkToken, ProgressUpdate, User
 from tracker.permissions import can_own_actions
-from tracker.template_filters import format_date
 
 SALT = "action-update-link"
 
@@ -51,10 +51,6 @@ class LinkCheck:
 
 def _serializer() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.secret_key, salt=SALT)
-
-
-def _council_time(value: datetime) -> datetime:
-    return clock.as_utc(value).astimezone(ZoneInfo(current_app.config["TRACKER_TIMEZONE"]))
 
 
 def hash_token(token: str) -> str:
@@ -158,7 +154,7 @@ def spend_link(link: ActionLinkToken, now: datetime) -> bool:
         actor=link.user,
         entity=link.action,
         field="email_link",
-        old=f"sent {format_date(_council_time(link.created_at))}",
+        old=f"sent {format_date(clock.local(link.created_at))}",
         new="used to record progress without signing in",
         inspection_id=link.action.inspection_id,
         note="From the link in a reminder email",

@@ -16,7 +16,7 @@ from tracker.domain.rag import STATUSES
 from tracker.extensions import db
 from tracker.models import Action, ActionLinkToken, Rag, User
 from tracker.permissions import public, signed_in
-from tracker.reminders import calendar, links, services
+from tracker.reminders import calendar, digests, links
 from tracker.reminders.forms import ConfirmForm, DigestPreferenceForm
 
 bp = Blueprint("reminders", __name__)
@@ -35,7 +35,7 @@ def _render_settings(form: DigestPreferenceForm, status: int = 200) -> ResponseR
             confirm=ConfirmForm(),
             calendar_url=calendar.calendar_url(current_user),
             active_links=links.active_link_count(current_user, clock.now()),
-            preference_text=services.PREFERENCE_TEXT[current_user.digest_preference.value],
+            preference_text=digests.PREFERENCE_TEXT[current_user.digest_preference.value],
         ),
         status,
     )
@@ -49,7 +49,7 @@ def manage_reminders() -> ResponseReturnValue:
         form.digest_preference.data = current_user.digest_preference.value
     if not form.validate_on_submit():
         return _render_settings(form, 400 if form.is_submitted() else 200)
-    changed = services.set_digest_preference(_me(), form.digest_preference.data, actor=_me())
+    changed = digests.set_digest_preference(_me(), form.digest_preference.data, actor=_me())
     db.session.commit()
     flash("Your reminder emails have been changed" if changed else "Nothing was changed")
     return redirect(url_for("reminders.manage_reminders"))
@@ -59,8 +59,8 @@ def manage_reminders() -> ResponseReturnValue:
 @signed_in
 def preview_digest() -> ResponseReturnValue:
     today = clock.today()
-    preview = services.preview_digest(current_user, today)
-    preference_text = services.PREFERENCE_TEXT[preview.person.digest_preference]
+    preview = digests.preview_digest(current_user, today)
+    preference_text = digests.PREFERENCE_TEXT[preview.person.digest_preference]
     return render_template("reminders/preview.html", preview=preview, today=today, preference_text=preference_text)
 
 

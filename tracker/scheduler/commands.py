@@ -38,17 +38,18 @@ def run_command() -> None:
 def status_command() -> None:
     """Which process holds the scheduler lease, its last heartbeat, and the latest job runs."""
     from tracker import clock
+    from tracker.domain.formatting import format_date_time
+    from tracker.jobs.runs import recent_runs
     from tracker.scheduler.lease import current_holder
-    from tracker.scheduler.runs import recent_runs
-    from tracker.template_filters import format_datetime
 
+    now = clock.now()
     holder = current_holder()
     if holder is None:
         click.echo("No scheduler has run against this database.")
     else:
-        age = (clock.now() - holder.heartbeat_at).total_seconds()
-        state = "active" if holder.expires_at > clock.now() else "not running (lease expired)"
+        age = (now - holder.heartbeat_at).total_seconds()
+        state = "active" if holder.expires_at > now else "not running (lease expired)"
         click.echo(f"Scheduler {holder.holder}: {state}; last heartbeat {age:.0f} s ago")
     for run in recent_runs():
-        finished = format_datetime(run.finished_at) if run.finished_at else "not finished"
+        finished = format_date_time(clock.local(run.finished_at)) if run.finished_at else "not finished"
         click.echo(f"  {run.job:<18} {run.run_on.isoformat()}  finished {finished}  {run.counts}")

@@ -23,7 +23,9 @@ from flask import Flask
 
 from tests.factories import ActionFactory, InspectionFactory, RecommendationFactory, UserFactory
 from tests.postgres_cluster import free_port
+from tracker import clock
 from tracker.models import Action, Inspection, PlanStatus, Role, User
+from tracker.outbox.queueing import PreparedEmail, queue_prepared_emails
 
 ROOT = Path(__file__).resolve().parents[3]
 # Tuesday 24 November 2026 at 07:30 in London (GMT) is 07:30 UTC.
@@ -157,6 +159,12 @@ def action(owner: User | None, due_on: date | None, inspection: Inspection | Non
     return ActionFactory(
         owner=owner, due_on=due_on, recommendation=RecommendationFactory(inspection=inspection), **values
     )
+
+
+def queue_rendered_email(*, recipient: str, subject: str, text_body: str, html_body: str, dedupe_key: str) -> bool:
+    """Queue an email with the bodies given (no templates), due now; False when its key was already queued."""
+    email = PreparedEmail(recipient, subject, text_body, html_body, dedupe_key)
+    return queue_prepared_emails([email], clock.now()) == 1
 
 
 def flask_command(*args: str) -> list[str]:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from tests.factories import ProgressUpdateFactory
 from tests.integration.reminders.conftest import action, live_inspection, manager, person
-from tracker import jobs
+from tracker import clock, jobs
 from tracker.audit.services import record_change
 from tracker.models import (
     ActionStatus,
@@ -42,7 +42,7 @@ def test_statutory_alerts_at_ten_five_and_one_working_days(db_session, digest_ti
     db_session.commit()
 
     for day in (date(2026, 11, 24), date(2026, 11, 25), date(2026, 11, 26), date(2026, 12, 2), date(2026, 12, 8)):
-        jobs.statutory_alerts(day)
+        jobs.statutory_alerts(day, clock.now())
 
     alerts = emails(db_session, "statutory:")
     assert [(e.recipient, e.subject) for e in alerts] == [
@@ -59,8 +59,8 @@ def test_a_missed_alert_is_sent_late_once_with_the_real_count(db_session, digest
     manager(inspection)
     db_session.add(deadline(inspection, date(2026, 12, 9)))
     db_session.commit()
-    jobs.statutory_alerts(date(2026, 12, 4))  # 3 working days left: the 5-day alert was missed
-    jobs.statutory_alerts(date(2026, 12, 7))  # 2 left: nothing new
+    jobs.statutory_alerts(date(2026, 12, 4), clock.now())  # 3 working days left: the 5-day alert was missed
+    jobs.statutory_alerts(date(2026, 12, 7), clock.now())  # 2 left: nothing new
     assert [e.subject for e in emails(db_session, "statutory:")] == [
         "Statutory deadline in 3 working days: Publish the action plan"
     ]
@@ -82,8 +82,8 @@ def test_update_requests_five_working_days_before_a_meeting(db_session, digest_t
     action(person(), date(2027, 3, 1), inspection, status=ActionStatus.COMPLETE, last_progress_at=None)
     db_session.commit()
 
-    assert jobs.update_requests(date(2026, 11, 25)).counts["decided"] == 0  # 6 working days before
-    result = jobs.update_requests(date(2026, 11, 26))
+    assert jobs.update_requests(date(2026, 11, 25), clock.now()).counts["decided"] == 0  # 6 working days before
+    result = jobs.update_requests(date(2026, 11, 26), clock.now())
     assert result.counts["queued"] == 2
     requests = {e.recipient: e for e in emails(db_session, "update-request:")}
     assert set(requests) == {stale_owner.email, never_updated.email}
@@ -99,7 +99,7 @@ def test_update_requests_five_working_days_before_a_meeting(db_session, digest_t
         assert "No progress has been recorded yet on this action that you own." in body
         assert "No progress recorded yet (added 1 June 2026)." in body
         assert "since 5 October" not in body and "since 1 June" not in body
-    jobs.update_requests(date(2026, 11, 27))
+    jobs.update_requests(date(2026, 11, 27), clock.now())
     assert len(emails(db_session, "update-request:")) == 2  # once per meeting and owner
 
 
@@ -122,7 +122,7 @@ def test_weekly_programme_summary(db_session, digest_time) -> None:
     change.occurred_at = datetime(2026, 11, 19, 15, tzinfo=UTC)
     db_session.commit()
 
-    result = jobs.programme_summaries(date(2026, 11, 23))
+    result = jobs.programme_summaries(date(2026, 11, 23), clock.now())
     assert result.run_on == date(2026, 11, 23)
     summaries = emails(db_session, "summary:")
     assert {e.recipient for e in summaries} == {jo.email, other.managers[0].email}
@@ -135,7 +135,7 @@ def test_weekly_programme_summary(db_session, digest_time) -> None:
     assert "Progress update: In progress, Red – off track (Ruth Allen)" in text
     assert "Due date changed from 2026-10-30 to 2026-11-02 (Jo Clarke)" in text
     assert "Not Jo's" not in text
-    assert jobs.programme_summaries(date(2026, 11, 24)).outcome == "already ran"  # once a week
+    assert jobs.programme_summaries(date(2026, 11, 24), clock.now()).outcome == "already ran"  # once a week
 
 
 def test_before_the_first_meeting_owners_without_progress_for_six_weeks_are_asked(db_session, digest_time) -> None:
@@ -145,7 +145,7 @@ def test_before_the_first_meeting_owners_without_progress_for_six_weeks_are_aske
     action(quiet, date(2027, 3, 1), inspection, last_progress_at=datetime(2026, 10, 21, 12, tzinfo=UTC))
     action(busy, date(2027, 3, 1), inspection, last_progress_at=datetime(2026, 10, 22, 12, tzinfo=UTC))
     db_session.commit()
-    jobs.update_requests(date(2026, 11, 26))
+    jobs.update_requests(date(2026, 11, 26), clock.now())
     [request] = emails(db_session, "update-request:")
     assert request.recipient == quiet.email
     assert "No progress has been recorded since 22 October 2026" in request.text_body

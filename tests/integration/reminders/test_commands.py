@@ -107,3 +107,19 @@ def test_outbox_commands(app, db_session, digest_time) -> None:
 def test_scheduler_status(app, db_session, digest_time) -> None:
     runner = app.test_cli_runner()
     assert "No scheduler has run against this database." in runner.invoke(args=["scheduler", "status"]).output
+
+
+def test_outbox_list_and_scheduler_status_show_times_in_the_councils_time_zone(app, db_session, digest_time) -> None:
+    action(person(email="ruth@example.gov.uk"), date(2026, 11, 2))
+    db_session.commit()
+    runner = app.test_cli_runner()
+    runner.invoke(args=["reminders", "digests"])  # at 07:30 UTC, 07:30 in London in November
+    assert "24 November 2026 at 7:30am" in runner.invoke(args=["outbox", "list"]).output
+    assert (
+        "daily_digest       2026-11-24  finished 24 November 2026 at 7:30am"
+        in runner.invoke(args=["scheduler", "status"]).output
+    )
+
+    app.config["TRACKER_TIMEZONE"] = "Asia/Tokyo"
+    assert "24 November 2026 at 4:30pm" in runner.invoke(args=["outbox", "list"]).output
+    assert "finished 24 November 2026 at 4:30pm" in runner.invoke(args=["scheduler", "status"]).output

@@ -18,16 +18,16 @@ from tests.integration.reminders.conftest import (
     action,
     flask_command,
     person,
+    queue_rendered_email,
     set_now,
     start_process,
     subprocess_env,
 )
 from tests.waiting import wait_for
-from tracker import jobs
+from tracker import clock, jobs
 from tracker.extensions import db
 from tracker.models import ActionLinkToken, EmailState, JobRun, OutboxEmail
 from tracker.outbox.sender import send_due_emails
-from tracker.outbox.services import queue_rendered_email
 
 LONG_AGO = datetime(2000, 1, 1, tzinfo=UTC)  # due whatever the machine's clock says
 
@@ -167,7 +167,7 @@ def test_two_senders_at_once_send_each_email_once(app, db_session, digest_time, 
 def test_jobs_rerun_in_process_after_a_crash_are_idempotent(db_session, digest_time) -> None:
     action(person(), date(2026, 11, 2))
     db_session.commit()
-    first = jobs.run_reminders(TODAY)
-    second = jobs.run_reminders(TODAY)
+    first = jobs.run_reminders(TODAY, clock.now())
+    second = jobs.run_reminders(TODAY, clock.now())
     assert [r.outcome for r in first] == ["done"] * 4
     assert [r.outcome for r in second] == ["already ran"] * 4

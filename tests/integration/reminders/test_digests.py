@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import event, select
 
 from tests.integration.reminders.conftest import TODAY, action, live_inspection, person
-from tracker import jobs
+from tracker import clock, jobs
 from tracker.extensions import db
 from tracker.models import ActionLinkToken, ActionStatus, DigestPreference, EmailState, JobRun, OutboxEmail, PlanStatus
 from tracker.outbox.sender import send_due_emails
@@ -29,7 +29,7 @@ def test_one_digest_per_person_with_overdue_first_and_due_soon(db_session, diges
     action(nobody_to_chase, date(2027, 3, 1), inspection)
     db_session.commit()
 
-    result = jobs.daily_digests(TODAY)
+    result = jobs.daily_digests(TODAY, clock.now())
 
     assert result.outcome == "done"
     assert result.counts["queued"] == 1
@@ -49,8 +49,8 @@ def test_running_again_queues_nothing_more(db_session, digest_time) -> None:
     sam = person()
     action(sam, date(2026, 11, 2))
     db_session.commit()
-    assert jobs.daily_digests(TODAY).counts["queued"] == 1
-    again = jobs.daily_digests(TODAY)
+    assert jobs.daily_digests(TODAY, clock.now()).counts["queued"] == 1
+    again = jobs.daily_digests(TODAY, clock.now())
     assert again.outcome == "already ran"
     assert again.counts["queued"] == 1  # what the first run did
     assert len(outbox(db_session)) == 1
@@ -61,7 +61,7 @@ def test_nothing_to_say_means_no_email(db_session, digest_time) -> None:
     action(person(), date(2027, 6, 1))
     action(person(), None)
     db_session.commit()
-    assert jobs.daily_digests(TODAY).counts == {
+    assert jobs.daily_digests(TODAY, clock.now()).counts == {
         "decided": 0, "already_queued": 0, "queued": 0, "overdue_actions": 0, "due_soon_actions": 0,
         "needs_update_actions": 0, "escalated_actions": 0,
     }  # fmt: skip
@@ -77,9 +77,9 @@ def test_inactive_people_and_preferences(db_session, digest_time) -> None:
         action(owner, date(2026, 11, 2))
     db_session.commit()
 
-    jobs.daily_digests(date(2026, 11, 23))  # Monday: the week's first run
+    jobs.daily_digests(date(2026, 11, 23), clock.now())  # Monday: the week's first run
     assert sorted(e.recipient for e in outbox(db_session)) == sorted([weekly.email, daily.email])
-    jobs.daily_digests(TODAY)  # Tuesday
+    jobs.daily_digests(TODAY, clock.now())  # Tuesday
     assert [e.recipient for e in outbox(db_session)][2:] == [daily.email]
 
 
@@ -87,15 +87,15 @@ def test_weekly_people_get_theirs_on_tuesday_when_monday_was_missed(db_session, 
     weekly = person(digest_preference=DigestPreference.WEEKLY)
     action(weekly, date(2026, 11, 2))
     db_session.commit()
-    jobs.daily_digests(TODAY)  # no run on Monday 23rd
-    jobs.daily_digests(date(2026, 11, 25))
+    jobs.daily_digests(TODAY, clock.now())  # no run on Monday 23rd
+    jobs.daily_digests(date(2026, 11, 25), clock.now())
     assert [e.dedupe_key for e in outbox(db_session)] == [f"digest:{weekly.id}:2026-11-24"]
 
 
 def test_no_digests_on_a_bank_holiday(db_session, digest_time) -> None:
     action(person(), date(2026, 11, 2))
     db_session.commit()
-    assert jobs.daily_digests(date(2026, 12, 25)).outcome == "not a working day"
+    assert jobs.daily_digests(date(2026, 12, 25), clock.now()).outcome == "not a working day"
     assert outbox(db_session) == []
 
 
@@ -105,7 +105,7 @@ def test_draft_and_closed_plans_are_not_chased(db_session, digest_time) -> None:
     action(owner, date(2026, 11, 2), live_inspection(plan_status=PlanStatus.CLOSED))
     action(owner, date(2026, 11, 2), archived_at=datetime(2026, 11, 1, tzinfo=UTC))
     db_session.commit()
-    assert jobs.daily_digests(TODAY).counts["queued"] == 0
+    assert jobs.daily_digests(TODAY, clock.now()).counts["queued"] == 0
 
 
 def test_escalation_to_the_line_manager_under_its_own_heading(db_session, digest_time) -> None:
@@ -115,7 +115,7 @@ def test_escalation_to_the_line_manager_under_its_own_heading(db_session, digest
     action(owner, date(2026, 11, 6), inspection, reference="7.1", title="Long overdue")  # 12 working days
     action(owner, date(2026, 11, 20), inspection, reference="7.2", title="Just overdue")  # 2
     db_session.commit()
-    jobs.daily_digests(TODAY)
+    jobs.daily_digests(TODAY, clock.now())
     [to_boss] = [e for e in outbox(db_session) if e.recipient == boss.email]
     assert to_boss.subject == "Your actions: 1 overdue action in your team"
     assert "OVERDUE IN YOUR TEAM (1)" in to_boss.text_body
@@ -130,7 +130,7 @@ def test_stale_actions_need_an_update(db_session, digest_time) -> None:
     action(owner, date(2027, 6, 1), reference="8.1", last_progress_at=datetime(2026, 10, 1, 9, tzinfo=UTC))
     action(owner, date(2027, 6, 1), reference="8.2", last_progress_at=datetime(2026, 11, 1, 9, tzinfo=UTC))
     db_session.commit()
-    jobs.daily_digests(TODAY)
+    jobs.daily_digests(TODAY, clock.now())
     [email] = outbox(db_session)
     assert email.subject == "Your actions: 1 action needs an update"
     assert "NEEDS AN UPDATE (1)" in email.text_body
@@ -143,7 +143,7 @@ def test_an_action_never_updated_says_so_with_the_day_it_was_added(db_session, d
     action(owner, date(2027, 6, 1), reference="12.3", last_progress_at=None,
            created_at=datetime(2026, 7, 29, 9, tzinfo=UTC))  # fmt: skip
     db_session.commit()
-    jobs.daily_digests(TODAY)
+    jobs.daily_digests(TODAY, clock.now())
     [email] = outbox(db_session)
     for body in (email.text_body, email.html_body):
         assert "No progress recorded yet (added 29 July 2026)." in body
@@ -156,7 +156,7 @@ def test_each_own_action_gets_its_own_update_link(db_session, digest_time) -> No
     first = action(owner, date(2026, 11, 2))
     second = action(owner, date(2026, 12, 1))
     db_session.commit()
-    jobs.daily_digests(TODAY)
+    jobs.daily_digests(TODAY, clock.now())
     tokens = db_session.scalars(select(ActionLinkToken)).all()
     assert sorted((t.action_id, t.user_id) for t in tokens) == sorted([(first.id, owner.id), (second.id, owner.id)])
     assert all(len(t.token_hash) == 64 for t in tokens)
@@ -167,12 +167,26 @@ def test_each_own_action_gets_its_own_update_link(db_session, digest_time) -> No
 def test_a_dry_run_changes_nothing(db_session, digest_time) -> None:
     action(person(), date(2026, 11, 2))
     db_session.commit()
-    result = jobs.daily_digests(TODAY, dry_run=True)
+    result = jobs.daily_digests(TODAY, clock.now(), dry_run=True)
     assert result.outcome == "dry run"
     assert result.counts["decided"] == 1 and result.counts["queued"] == 0
     assert outbox(db_session) == []
     assert db_session.scalar(select(JobRun.id)) is None
     assert db_session.scalar(select(ActionLinkToken.id)) is None
+
+
+def test_a_job_stamps_its_links_emails_and_run_with_the_now_it_is_given(db_session, digest_time) -> None:
+    action(person(), date(2026, 11, 2))
+    db_session.commit()
+    given = datetime(2026, 11, 24, 11, 5, tzinfo=UTC)  # not the clock's 07:30: the job must not read the clock
+
+    assert jobs.daily_digests(TODAY, given).outcome == "done"
+
+    email = outbox(db_session)[0]
+    link = db_session.scalars(select(ActionLinkToken)).one()
+    run = db_session.scalars(select(JobRun)).one()
+    stamps = [email.created_at, email.send_after, link.created_at, run.started_at]
+    assert [clock.as_utc(stamp) for stamp in stamps] == [given] * 4
 
 
 def _count_queries(app, work) -> int:  # noqa: ANN001
@@ -201,10 +215,10 @@ def test_queuing_digests_takes_the_same_number_of_queries_for_3_or_30_people(app
         db_session.commit()
 
     make(3)
-    jobs.daily_digests(date(2026, 11, 23))  # so that both measured runs withdraw yesterday's digests
-    few = _count_queries(app, lambda: jobs.daily_digests(TODAY))
+    jobs.daily_digests(date(2026, 11, 23), clock.now())  # so that both measured runs withdraw yesterday's digests
+    few = _count_queries(app, lambda: jobs.daily_digests(TODAY, clock.now()))
     make(30)
-    many = _count_queries(app, lambda: jobs.daily_digests(date(2026, 11, 25)))
+    many = _count_queries(app, lambda: jobs.daily_digests(date(2026, 11, 25), clock.now()))
     assert len(outbox(db_session)) == 6 + 6 + 66
     assert sum(email.state == EmailState.WITHDRAWN for email in outbox(db_session)) == 6 + 6
     assert few == many, (few, many)
@@ -219,7 +233,7 @@ def test_digests_arrive_by_smtp_with_text_and_html_parts(db_session, digest_time
     action(ruth, date(2026, 12, 1), reference="2.1", title="Train staff")
     db_session.commit()
 
-    jobs.run_reminders(TODAY)
+    jobs.run_reminders(TODAY, clock.now())
     report = send_due_emails()
 
     assert report.sent == 2
@@ -240,7 +254,7 @@ def test_an_action_due_on_a_saturday_is_not_due_today_on_the_friday(app, db_sess
     owner = person()
     action(owner, date(2026, 12, 5), reference="4.1", title="Publish the plan")  # Saturday
     db_session.commit()
-    jobs.daily_digests(date(2026, 12, 4))
+    jobs.daily_digests(date(2026, 12, 4), clock.now())
     email = db_session.scalars(select(OutboxEmail)).one()
     for body in (email.text_body, email.html_body):
         assert "Due today" not in body

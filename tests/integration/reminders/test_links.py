@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from tests.conftest import sign_in, soup
 from tests.integration.reminders.conftest import TODAY, action, manager, person, set_now
-from tracker import jobs
+from tracker import clock, jobs
 from tracker.models import (
     Action,
     ActionLinkToken,
@@ -36,7 +36,7 @@ def digest_for(db_session, **action_values) -> tuple[Action, str]:  # noqa: ANN0
     owner = person(name="Aisha Khan")
     subject = action(owner, date(2026, 11, 2), reference="3.1", title="Audit case files", **action_values)
     db_session.commit()
-    jobs.daily_digests(TODAY)
+    jobs.daily_digests(TODAY, clock.now())
     path = update_links(db_session, owner.email)["3.1"]
     return subject, path
 
@@ -105,7 +105,7 @@ def test_a_job_run_for_another_day_dates_its_links_from_that_day(app, client, db
     owner = person()
     action(owner, date(2026, 11, 2), reference="3.1")
     db_session.commit()
-    jobs.daily_digests(date(2027, 6, 1))  # run by hand with --date, months after the clock's today
+    jobs.daily_digests(date(2027, 6, 1), clock.now())  # run by hand with --date, months after the clock's today
     email = db_session.scalars(select(OutboxEmail)).one()
     assert "It works once, until 15 June 2027." in email.text_body
     path = {m["reference"]: urlsplit(m["url"]).path for m in LINK.finditer(email.text_body)}["3.1"]
@@ -190,7 +190,7 @@ def test_the_weekly_summary_shows_an_update_came_from_an_email_link(client, db_s
     jo = manager(subject.inspection, name="Jo Clarke")
     db_session.commit()
     client.submit(path, GOOD_UPDATE)
-    jobs.programme_summaries(date(2026, 11, 30))
+    jobs.programme_summaries(date(2026, 11, 30), clock.now())
     summary = db_session.scalars(select(OutboxEmail).where(OutboxEmail.recipient == jo.email)).one()
     assert "action 3.1: Progress update: In progress, Red – off track (from an email link) (Aisha Khan)" in (
         summary.text_body

@@ -10,12 +10,11 @@ from sqlalchemy import select, update
 
 from tests.conftest import sign_in, soup
 from tests.factories import UserFactory
-from tests.integration.reminders.conftest import SmtpServer, live_inspection, manager
+from tests.integration.reminders.conftest import SmtpServer, live_inspection, manager, queue_rendered_email
 from tests.waiting import wait_for
-from tracker import jobs
+from tracker import clock, jobs
 from tracker.models import DeadlineKind, EmailState, OutboxEmail, PlanStatus, Role, StatutoryDeadline
 from tracker.outbox.sender import send_due_emails
-from tracker.outbox.services import queue_rendered_email
 from tracker.scheduler.wiring import OUTBOX_JOB, REMINDERS_JOB, build_scheduler, run_soon
 
 INJECTED = "Publish the action plan\r\nBcc: intruder@example.com\r\n\r\nForged body"
@@ -169,7 +168,7 @@ def test_a_deadline_title_as_long_as_the_form_allows_still_queues_every_alert(db
         )
     db_session.commit()
 
-    result = jobs.statutory_alerts(date(2026, 11, 24))
+    result = jobs.statutory_alerts(date(2026, 11, 24), clock.now())
 
     assert result.outcome == "done" and result.counts["queued"] == 2
     rows = by_recipient(db_session)

@@ -11,11 +11,17 @@ import pytest
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from sqlalchemy import select
 
-from tests.integration.reminders.conftest import DIGEST_MOMENT, SmtpServer, action, person, set_now
-from tracker import jobs
+from tests.integration.reminders.conftest import (
+    DIGEST_MOMENT,
+    SmtpServer,
+    action,
+    person,
+    queue_rendered_email,
+    set_now,
+)
+from tracker import clock, jobs
 from tracker.models import EmailState, OutboxEmail
 from tracker.outbox.sender import send_due_emails
-from tracker.outbox.services import queue_rendered_email
 
 
 def queue(db_session, count: int, *, prefix: str = "r") -> None:
@@ -239,7 +245,7 @@ def test_mail_server_down_for_days_delivers_one_digest_each_when_it_returns(
     days = [datetime(2026, 11, 30, 7, 30, tzinfo=UTC) + timedelta(days=n) for n in range(4)]  # Monday to Thursday
     for moment in days:
         set_now(app, moment)
-        jobs.daily_digests(moment.date())
+        jobs.daily_digests(moment.date(), clock.now())
         assert send_due_emails().waiting == 1  # the older digest is withdrawn, not left to go late
 
     smtp_server.start()

@@ -10,12 +10,11 @@ from sqlalchemy import select
 
 from tests.conftest import sign_in, soup
 from tests.factories import UserFactory
-from tests.integration.reminders.conftest import TODAY, action, live_inspection, manager, person
-from tracker import jobs
+from tests.integration.reminders.conftest import TODAY, action, live_inspection, manager, person, queue_rendered_email
+from tracker import clock, jobs
 from tracker.inspections.deadlines import create_statutory_deadlines
 from tracker.models import ActionStatus, AuditEvent, DigestPreference, EmailState, OutboxEmail, Role, User
 from tracker.outbox.sender import send_due_emails
-from tracker.outbox.services import queue_rendered_email
 from tracker.reminders.calendar import build_calendar
 
 
@@ -189,7 +188,7 @@ def test_the_days_emails_are_listed_in_the_outbox(client, db_session, digest_tim
     action(owner, date(2026, 11, 2), inspection)
     admin = UserFactory(role=Role.ADMIN)
     db_session.commit()
-    jobs.run_reminders(TODAY)
+    jobs.run_reminders(TODAY, clock.now())
     sign_in(client, admin)
     subjects = [row.select("td")[2].text.strip() for row in soup(client.get("/admin/outbox")).select("tbody tr")]
     assert "Your actions: 1 overdue action" in subjects
@@ -213,8 +212,8 @@ def test_withdrawn_digests_show_why_on_the_outbox_pages(client, db_session, dige
     action(owner, date(2026, 11, 2))
     admin = UserFactory(role=Role.ADMIN)
     db_session.commit()
-    jobs.daily_digests(date(2026, 11, 23))
-    jobs.daily_digests(TODAY)
+    jobs.daily_digests(date(2026, 11, 23), clock.now())
+    jobs.daily_digests(TODAY, clock.now())
     sign_in(client, admin)
     page = soup(client.get("/admin/outbox?state=withdrawn"))
     [row] = page.select("tbody tr")
@@ -251,7 +250,7 @@ def _digest_with_a_link(db_session) -> OutboxEmail:
     owner = person()
     action(owner, date(2026, 11, 2))
     db_session.commit()
-    jobs.daily_digests(TODAY)
+    jobs.daily_digests(TODAY, clock.now())
     email = db_session.scalars(select(OutboxEmail)).one()
     assert "/update/" in email.text_body and "/update/" in email.html_body
     return email

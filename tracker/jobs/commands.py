@@ -1,4 +1,8 @@
-"""`flask reminders …`: each scheduled reminder job by hand, for any day, with a dry run."""
+"""`flask reminders …`: each scheduled reminder job by hand, for any day, with a dry run; and a digest's preview.
+
+The clock is read here, once per command, and passed to the job (`--date` sets the day, not the instant). Unlike
+the other commands modules this one imports its work at the top: importing it imports `tracker.jobs` anyway.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,10 @@ from datetime import date, datetime
 
 import click
 from flask.cli import AppGroup
+
+from tracker import clock, jobs
+from tracker.auth.services import find_user_by_email
+from tracker.reminders.digests import preview_digest
 
 cli = AppGroup("reminders", help="Reminder emails: digests, alerts, update requests and summaries.")
 
@@ -27,10 +35,10 @@ def _options(command: Callable) -> Callable:
     )(command)
 
 
-def _today(day: date | None) -> date:
-    from tracker import clock
-
-    return day or clock.today()
+def _clock(day: date | None) -> tuple[date, datetime]:
+    """The day to run for (`--date`, or the council's today) and the instant it runs at."""
+    now = clock.now()
+    return day or clock.local(now).date(), now
 
 
 def _report(results: list) -> None:
@@ -42,45 +50,35 @@ def _report(results: list) -> None:
 @_options
 def run_command(day: date | None, dry_run: bool) -> None:
     """Everything the scheduler does at DIGEST_TIME: digests, statutory alerts, update requests, summary."""
-    from tracker import jobs
-
-    _report(jobs.run_reminders(_today(day), dry_run=dry_run))
+    _report(jobs.run_reminders(*_clock(day), dry_run=dry_run))
 
 
 @cli.command("digests")
 @_options
 def digests_command(day: date | None, dry_run: bool) -> None:
     """The daily digests, with escalations to line managers."""
-    from tracker import jobs
-
-    _report([jobs.daily_digests(_today(day), dry_run=dry_run)])
+    _report([jobs.daily_digests(*_clock(day), dry_run=dry_run)])
 
 
 @cli.command("statutory-alerts")
 @_options
 def statutory_alerts_command(day: date | None, dry_run: bool) -> None:
     """Alerts 10, 5 and 1 working days before open statutory deadlines."""
-    from tracker import jobs
-
-    _report([jobs.statutory_alerts(_today(day), dry_run=dry_run)])
+    _report([jobs.statutory_alerts(*_clock(day), dry_run=dry_run)])
 
 
 @cli.command("update-requests")
 @_options
 def update_requests_command(day: date | None, dry_run: bool) -> None:
     """Requests to update actions before a meeting."""
-    from tracker import jobs
-
-    _report([jobs.update_requests(_today(day), dry_run=dry_run)])
+    _report([jobs.update_requests(*_clock(day), dry_run=dry_run)])
 
 
 @cli.command("programme-summary")
 @_options
 def programme_summary_command(day: date | None, dry_run: bool) -> None:
     """The weekly programme summary to programme managers."""
-    from tracker import jobs
-
-    _report([jobs.programme_summaries(_today(day), dry_run=dry_run)])
+    _report([jobs.programme_summaries(*_clock(day), dry_run=dry_run)])
 
 
 @cli.command("preview")
@@ -89,13 +87,10 @@ def programme_summary_command(day: date | None, dry_run: bool) -> None:
 @click.option("--html", is_flag=True, help="Print the HTML part instead of the plain text.")
 def preview_command(email: str, day: date | None, html: bool) -> None:
     """Print someone's digest for a day, as it would be sent (no links are issued, nothing is queued)."""
-    from tracker.auth.services import find_user_by_email
-    from tracker.reminders.services import preview_digest
-
     user = find_user_by_email(email)
     if user is None:
         raise click.ClickException(f"Nobody has the email address {email}")
-    today = _today(day)
+    today, _now = _clock(day)
     preview = preview_digest(user, today)
     if preview.email is None:
         click.echo(

@@ -1,10 +1,11 @@
-"""The scheduled jobs, as plain functions taking `today` or `now`.
+"""The scheduled jobs, as plain functions taking the clock from their caller.
 
-The scheduler calls them at their times; `flask reminders …` and `flask outbox send` call the
-same functions by hand. Each reminder job records a JobRun for its day in the same transaction
-as the emails it queues, so a job that dies mid-run is redone on restart and a finished one is
-never redone: after downtime the scheduler runs today's jobs once (catch-up), and days that
-were missed are not sent late, because today's digest already lists everything still owed.
+The scheduler (`tracker.scheduler`) calls them at their times with its `now`; `flask reminders …`
+(`tracker.jobs.commands`) calls the same functions by hand, for `--date` or the clock's today. Each
+reminder job records a JobRun (`tracker.jobs.runs`) for its day in the same transaction as the emails
+it queues, so a job that dies mid-run is redone on restart and a finished one is never redone: after
+downtime the scheduler runs today's jobs once (catch-up), and days that were missed are not sent
+late, because today's digest already lists everything still owed.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 
@@ -25,14 +25,14 @@ from tracker.clock import BANK_HOLIDAYS
 from tracker.domain.digest import week_start
 from tracker.domain.working_days import is_working_day
 from tracker.extensions import db
+from tracker.jobs import runs
 from tracker.outbox.sender import SendReport, send_due_emails
-from tracker.reminders import links
-from tracker.reminders import services as reminders
-from tracker.scheduler import runs
+from tracker.reminders import alerts, digests, links, summaries
+from tracker.reminders.update_requests import queue_update_requests
 
 logger = logging.getLogger(__name__)
 
-DAILY_DIGEST = reminders.DIGEST_JOB
+DAILY_DIGEST = digests.DIGEST_JOB
 STATUTORY_ALERTS = "statutory_alerts"
 UPDATE_REQUESTS = "update_requests"
 PROGRAMME_SUMMARY = "programme_summary"
@@ -52,7 +52,9 @@ class JobResult:
         )
 
 
-def _run_once(job: str, run_on: date, work: Callable[[bool], dict[str, Any]], *, dry_run: bool) -> JobResult:
+def _run_once(
+    job: str, run_on: date, now: datetime, work: Callable[[bool], dict[str, Any]], *, dry_run: bool
+) -> JobResult:
     """Do `work` once for (`job`, `run_on`), its JobRun and its emails in one transaction."""
     if dry_run:
         previous = runs.find_run(job, run_on)
@@ -60,11 +62,12 @@ def _run_once(job: str, run_on: date, work: Callable[[bool], dict[str, Any]], *,
         db.session.rollback()
         return JobResult(job, run_on, "dry run, already ran" if previous else "dry run", counts)
     try:
-        if not runs.claim_run(job, run_on, clock.now()):
+        if not runs.claim_run(job, run_on, now):
             db.session.rollback()
             previous = runs.find_run(job, run_on)
             return JobResult(job, run_on, "already ran", dict(previous.counts) if previous else {})
         counts = work(False)
+        # The clock again: when the run finished is a moment of its own (a long run shows in `flask scheduler status`).
         runs.finish_run(job, run_on, counts, clock.now())
         db.session.commit()
     except Exception:
@@ -74,61 +77,59 @@ def _run_once(job: str, run_on: date, work: Callable[[bool], dict[str, Any]], *,
     return JobResult(job, run_on, "done", counts)
 
 
-def daily_digests(today: date, *, dry_run: bool = False) -> JobResult:
-    """Each person's digest for `today` (working days only)."""
+def daily_digests(today: date, now: datetime, *, dry_run: bool = False) -> JobResult:
+    """Each person's digest for `today` (working days only); its update links are issued at `now`."""
     if not is_working_day(today, BANK_HOLIDAYS):
         return JobResult(DAILY_DIGEST, today, "not a working day")
 
     def work(dry: bool) -> dict[str, Any]:
-        first_run = reminders.first_digest_run_of_week(today)
-        digests = reminders.plan_digests(today, first_run_of_week=first_run)
-        return reminders.queue_digests(digests, today, clock.now(), dry_run=dry).as_dict()
+        first_run = digests.first_digest_run_of_week(today)
+        planned = digests.plan_digests(today, first_run_of_week=first_run)
+        return digests.queue_digests(planned, today, now, dry_run=dry).as_dict()
 
-    return _run_once(DAILY_DIGEST, today, work, dry_run=dry_run)
+    return _run_once(DAILY_DIGEST, today, now, work, dry_run=dry_run)
 
 
-def statutory_alerts(today: date, *, dry_run: bool = False) -> JobResult:
+def statutory_alerts(today: date, now: datetime, *, dry_run: bool = False) -> JobResult:
     """Alerts 10, 5 and 1 working days before each open statutory deadline."""
     if not is_working_day(today, BANK_HOLIDAYS):
         return JobResult(STATUTORY_ALERTS, today, "not a working day")
-    return _run_once(
-        STATUTORY_ALERTS,
-        today,
-        lambda dry: reminders.queue_statutory_alerts(today, dry_run=dry).as_dict(),
-        dry_run=dry_run,
-    )
+
+    def work(dry: bool) -> dict[str, Any]:
+        return alerts.queue_statutory_alerts(today, now, dry_run=dry).as_dict()
+
+    return _run_once(STATUTORY_ALERTS, today, now, work, dry_run=dry_run)
 
 
-def update_requests(today: date, *, dry_run: bool = False) -> JobResult:
+def update_requests(today: date, now: datetime, *, dry_run: bool = False) -> JobResult:
     """Requests to update before each meeting UPDATE_REQUEST_WORKING_DAYS away."""
     if not is_working_day(today, BANK_HOLIDAYS):
         return JobResult(UPDATE_REQUESTS, today, "not a working day")
 
     def work(dry: bool) -> dict[str, Any]:
-        return reminders.queue_update_requests(today, clock.now(), dry_run=dry).as_dict()
+        return queue_update_requests(today, now, dry_run=dry).as_dict()
 
-    return _run_once(UPDATE_REQUESTS, today, work, dry_run=dry_run)
+    return _run_once(UPDATE_REQUESTS, today, now, work, dry_run=dry_run)
 
 
-def programme_summaries(today: date, *, dry_run: bool = False) -> JobResult:
+def programme_summaries(today: date, now: datetime, *, dry_run: bool = False) -> JobResult:
     """The weekly summary to programme managers: at the week's first run, recorded against its Monday."""
     if not is_working_day(today, BANK_HOLIDAYS):
         return JobResult(PROGRAMME_SUMMARY, today, "not a working day")
-    return _run_once(
-        PROGRAMME_SUMMARY,
-        week_start(today),
-        lambda dry: reminders.queue_programme_summaries(today, dry_run=dry).as_dict(),
-        dry_run=dry_run,
-    )
+
+    def work(dry: bool) -> dict[str, Any]:
+        return summaries.queue_programme_summaries(today, now, dry_run=dry).as_dict()
+
+    return _run_once(PROGRAMME_SUMMARY, week_start(today), now, work, dry_run=dry_run)
 
 
-def run_reminders(today: date, *, dry_run: bool = False) -> list[JobResult]:
+def run_reminders(today: date, now: datetime, *, dry_run: bool = False) -> list[JobResult]:
     """Everything the scheduler does at DIGEST_TIME on `today`."""
     return [
-        daily_digests(today, dry_run=dry_run),
-        statutory_alerts(today, dry_run=dry_run),
-        update_requests(today, dry_run=dry_run),
-        programme_summaries(today, dry_run=dry_run),
+        daily_digests(today, now, dry_run=dry_run),
+        statutory_alerts(today, now, dry_run=dry_run),
+        update_requests(today, now, dry_run=dry_run),
+        programme_summaries(today, now, dry_run=dry_run),
     ]
 
 
@@ -139,7 +140,7 @@ def digest_time() -> time:
 
 def reminders_due_on(now: datetime) -> date | None:
     """The council's today if it is a working day and DIGEST_TIME has passed there, else None."""
-    local = now.astimezone(ZoneInfo(current_app.config["TRACKER_TIMEZONE"]))
+    local = clock.local(now)
     if not is_working_day(local.date(), BANK_HOLIDAYS) or local.time() < digest_time():
         return None
     return local.date()
@@ -160,11 +161,12 @@ def run_due(now: datetime) -> list[JobResult]:
     db.session.rollback()
     if len(done) == len(keys):
         return []
-    return run_reminders(today)
+    return run_reminders(today, now)
 
 
 def send_outbox() -> SendReport:
-    """The outbox sender, every minute."""
+    """The outbox sender, every minute. It reads the clock as it goes: each email is claimed, sent and settled
+    at its own moment."""
     return send_due_emails()
 
 
