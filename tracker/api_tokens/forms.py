@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from tracker.api_tokens.services import EXPIRY_DAYS, NAME_MAX_LENGTH
-from tracker.auth.forms import strip_spaces
+from tracker.forms import single_line
 from tracker.models import User
 
 EXPIRY_LABELS = {30: "30 days", 90: "90 days", 365: "1 year"}
@@ -19,7 +19,7 @@ class IssueTokenForm(FlaskForm):
     name = StringField(
         "Name",
         widget=GovTextInput(),
-        filters=[strip_spaces],
+        filters=[single_line],
         description="What uses it, so you know it later. For example, Performance team Power BI",
         validators=[
             DataRequired("Enter a name for the token"),
