@@ -118,14 +118,14 @@ def test_with_the_database_down_pages_show_the_styled_500_and_healthz_says_so(tm
 
 
 def test_a_logged_error_with_its_traceback_is_one_line() -> None:
-    from tracker.logs import LOG_FORMAT, OneLineFormatter
+    from tracker.logs import TEXT_FORMAT, OneLineFormatter
 
     try:
         raise ValueError("first line\nsecond line")
     except ValueError:
         record = logging.LogRecord("tracker", logging.ERROR, __file__, 1, "Unhandled error", None, sys.exc_info())
     record.request_id = "abc123def456"
-    line = OneLineFormatter(LOG_FORMAT).format(record)
+    line = OneLineFormatter(TEXT_FORMAT).format(record)
     assert "\n" not in line
     assert "request_id=abc123def456 Unhandled error | Traceback" in line
     assert "ValueError: first line | second line" in line
