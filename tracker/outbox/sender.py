@@ -196,7 +196,7 @@ def _authenticate_xoauth2(connection: smtplib.SMTP, mailbox: str, credentials: o
     try:
         _xoauth2(connection, mailbox, token)
     except smtplib.SMTPAuthenticationError:
-        logger.info("Outbox: the mail server refused the cached access token; asking for a new one")
+        logger.info("Outbox: the mail server refused the access token; asking for a new one")
         _xoauth2(connection, mailbox, oauth.access_token(credentials, now=clock.now(), timeout=timeout, fresh=True))
 
 
