@@ -42,7 +42,7 @@ EVENTS: tuple[tuple[str, str], ...] = (
     ("sign_in_delay_cleared", "user_id, email, was_delayed (command line)"),
     ("sessions_ended", "user_id, sessions_ended"),
     ("update_link_used", "user_id, action_id, progress_update_id"),
-    ("spreadsheet_imported", "inspection_id, filename, actions, skipped"),
+    ("spreadsheet_imported", "inspection_id, file (its name), actions, skipped"),
     ("report_issued", "report_id, inspection_id, committee, meets_on, as_at"),
     ("backup_made", "path, bytes, database"),
 )

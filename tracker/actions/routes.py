@@ -611,7 +611,7 @@ def confirm_import(inspection_id: int) -> ResponseReturnValue:
     count = services.import_rows(inspection, rows, actor=current_user, filename=filename, token=token)
     db.session.commit()
     security_log.event(
-        "spreadsheet_imported", inspection_id=inspection.id, filename=filename, actions=count, skipped=len(invalid)
+        "spreadsheet_imported", inspection_id=inspection.id, file=filename, actions=count, skipped=len(invalid)
     )
     skipped = f"; {len(invalid)} skipped" if invalid else ""
     flash(f"{count} action{'' if count == 1 else 's'} imported from {filename}{skipped}")

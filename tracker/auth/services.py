@@ -7,9 +7,10 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 import email_validator
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template
 from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import func, insert, select, update
 from werkzeug.security import check_password_hash
@@ -260,7 +261,10 @@ def use_token(row: UserToken, password: str) -> User | None:
 
 
 def _absolute_url(endpoint: str, **values: object) -> str:
-    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)
+    """The address under BASE_URL, with or without a request (`flask users invite` has none)."""
+    base = urlsplit(current_app.config["BASE_URL"])
+    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "http")
+    return adapter.build(endpoint, values, force_external=True)
 
 
 def invite_user(

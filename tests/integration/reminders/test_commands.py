@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from tests.integration.reminders.conftest import action, live_inspection, manager, person
 from tracker.models import DigestPreference, JobRun, OutboxEmail, User
+from tracker.outbox.services import queue_rendered_email
 
 
 def test_reminders_run_prints_counts_and_a_dry_run_changes_nothing(app, db_session, digest_time) -> None:
@@ -107,3 +108,19 @@ def test_outbox_commands(app, db_session, digest_time) -> None:
 def test_scheduler_status(app, db_session, digest_time) -> None:
     runner = app.test_cli_runner()
     assert "No scheduler has run against this database." in runner.invoke(args=["scheduler", "status"]).output
+
+
+def test_outbox_send_exits_1_when_the_mail_server_cannot_be_reached(app, db_session, digest_time, smtp_server, mail_to):
+    mail_to(smtp_server)
+    queue_rendered_email(recipient="a@example.gov.uk", subject="s", text_body="t", html_body="", dedupe_key="k")
+    db_session.commit()
+    smtp_server.stop()
+    runner = app.test_cli_runner()
+    down = runner.invoke(args=["outbox", "send"])
+    assert down.exit_code == 1
+    assert "Could not reach the mail server (ConnectionRefusedError" in down.output and "1 left queued" in down.output
+    smtp_server.start()
+    assert runner.invoke(args=["outbox", "send"]).exit_code == 0
+    assert len(smtp_server.mailbox.messages) == 1
+    app.config["MAIL_SERVER"] = ""  # no mail server: the outbox is the mailbox, nothing is wrong
+    assert runner.invoke(args=["outbox", "send"]).exit_code == 0
