@@ -84,6 +84,12 @@ class Config:
     MAX_FORM_MEMORY_SIZE = 30 * 1024 * 1024
     # Werkzeug's limit on fields in one post (1,000 unless set): the review page posts 5 for each recommendation.
     MAX_FORM_PARTS = 5000
+    # Reading an uploaded report or plan, or pasted report text, happens in a child process with these bounds
+    # (tracker.sandbox): CPU seconds, memory in MB (address space) and seconds on the clock. The 48-page report
+    # in tests/fixtures takes about 1 s of CPU and 80 MB; a file past a bound is refused with a sentence.
+    FILE_READ_CPU_SECONDS = _int("FILE_READ_CPU_SECONDS", 20)
+    FILE_READ_MEMORY_MB = _int("FILE_READ_MEMORY_MB", 512)
+    FILE_READ_SECONDS = _int("FILE_READ_SECONDS", 30)
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead, so a long review page still submits
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -6,10 +6,19 @@ and bench/results.md for what they were measured with.
 import gc
 import os
 
-# Sync workers, one per CPU core (WEB_CONCURRENCY to change it): a page is mostly Python and PostgreSQL work, so
-# more processes than cores only queue, and threads (gthread) measured slower because of the GIL.
+# One worker per CPU core (WEB_CONCURRENCY to change it): a page is mostly Python and PostgreSQL work, so more
+# processes than cores only queue. Each worker has a few threads (gthread) because a request may spend up to
+# 30 s waiting for the child process that reads an upload (tracker.sandbox, FILE_READ_SECONDS): with sync
+# workers two such uploads would leave no worker for anyone else, /healthz included. A worker reads at most two
+# files at once (tracker.sandbox.READS_AT_ONCE), so at least two of its threads are always free for pages.
 workers = int(os.environ.get("WEB_CONCURRENCY", 2))
-# A request that takes longer than this (a long PDF report, a large upload) is killed and its worker replaced.
+worker_class = "gthread"
+threads = 4
+# Each connection closes after its response, as with sync workers: the proxy in front keeps the browsers'
+# connections, and an idle one kept open here could be closed by gunicorn just as the next request is sent on it.
+keepalive = 0
+# A worker whose main loop stops answering for this long is killed and replaced. (A slow request on one of its
+# threads does not count: threaded workers keep answering while a request runs.)
 timeout = 120
 graceful_timeout = 30
 # gunicorn's control socket (gunicorn 24+) is not used: systemd starts, stops and restarts the server, and the

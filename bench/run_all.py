@@ -309,7 +309,7 @@ def write_results(
         f"- Dataset (PostgreSQL): {', '.join(f'{v:,} {k}' for k, v in counts.items())}; {web.overdue_actions:,} "
         f"open actions overdue ({-(-web.overdue_actions // 50)} pages of 50); each inspection keeps a real report's "
         "text (66–117 kB)",
-        f"- Server: `gunicorn --config gunicorn.conf.py {' '.join(GUNICORN_OPTIONS)} wsgi:app` (sync workers, "
+        f"- Server: `gunicorn --config gunicorn.conf.py {' '.join(GUNICORN_OPTIONS)} wsgi:app` (threaded workers, "
         "production configuration); clients on localhost, keep-alive, signed in",
         "",
         "## Targets (issue 7)",

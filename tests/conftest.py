@@ -90,6 +90,12 @@ def app_context(app: Flask) -> Iterator[None]:
 
 
 @pytest.fixture
+def quick_read_limits(app: Flask, app_context: None) -> None:
+    """Reading an upload stops after 2 s of CPU and 10 s on the clock, not 20 and 30: the same bounds, sooner."""
+    app.config.update(FILE_READ_CPU_SECONDS=2, FILE_READ_SECONDS=10)
+
+
+@pytest.fixture
 def db_session(app_context: None):  # noqa: ANN201 - the scoped session type is private
     from tracker.extensions import db
 

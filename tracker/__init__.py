@@ -7,19 +7,25 @@ import importlib.util
 import pkgutil
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
 
-from flask import Flask
-from govuk_frontend_wtf.main import WTFormsHelpers
-from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
-from werkzeug.middleware.proxy_fix import ProxyFix
+if TYPE_CHECKING:
+    from flask import Flask
 
-from config import Config, config_from_environment
+    from config import Config
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(config_class: type[Config] | None = None) -> Flask:
     """Config → extensions → Jinja loaders → blueprints → error handlers → CLI."""
+    # Imported here, not above: the child process that reads an upload (tracker.sandbox) imports this package
+    # too, and starts a third of a second sooner without Flask.
+    from flask import Flask
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from config import config_from_environment
+
     app = Flask(
         __name__,
         static_url_path="/assets",
@@ -73,6 +79,9 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _init_templates(app: Flask) -> None:
+    from govuk_frontend_wtf.main import WTFormsHelpers
+    from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
     app.jinja_loader = ChoiceLoader(
         [
             FileSystemLoader(str(ROOT / "templates")),

@@ -1,5 +1,6 @@
-"""What a web worker holds: the heavy document libraries load with the first document, not with the app, and
-lists leave large stored documents (an issued report's PDF) in the database."""
+"""What a web worker holds: the heavy document libraries load with the first document that needs them, not with
+the app (uploads are parsed in a child process, never in the worker), and lists leave large stored documents
+(an issued report's PDF) in the database."""
 
 from __future__ import annotations
 
@@ -19,26 +20,28 @@ from tracker.models import ProgressReport, ReportState, Role
 
 ROOT = Path(__file__).resolve().parents[2]
 HEAVY = ("weasyprint", "pypdf", "openpyxl", "docx", "alembic")
-# Builds the app as gunicorn does, then reads a plain-text report and writes a CSV plan (no heavy library needed),
-# then a PDF: prints which of HEAVY were loaded after each step.
+# Builds the app as gunicorn does, then reads a PDF report and a CSV plan as an upload is read: prints which of
+# HEAVY were loaded after each step. Uploads are read in a child process (tracker.sandbox), so the worker never
+# loads the parsers at all.
 SCRIPT = f"""
 import json, sys
 from tracker import create_app
-from tracker.domain.importer import import_document
 heavy = {HEAVY!r}
 loaded = lambda: [name for name in heavy if name in sys.modules]
 app = create_app()
 steps = {{"app": loaded()}}
-import_document(b"Recommendations\\nFor immediate action\\n- improve the quality of plans", "report.txt")
-steps["text upload"] = loaded()
-pdf = open("tests/fixtures/pdfs/bury-2021-12-17.pdf", "rb").read()
-import_document(pdf, "bury.pdf")
-steps["pdf upload"] = loaded()
+with app.app_context():
+    from tracker.actions.spreadsheets import read_upload
+    from tracker.inspections.drafts import read_report
+    read_report(open("tests/fixtures/pdfs/bury-2021-12-17.pdf", "rb").read(), "bury.pdf")
+    steps["pdf upload"] = loaded()
+    read_upload("plan.csv", b"Recommendation,Action\\n1,Audit every file\\n")
+    steps["plan upload"] = loaded()
 print(json.dumps(steps))
 """
 
 
-def test_the_app_loads_pdf_word_and_spreadsheet_libraries_only_when_a_document_needs_them(tmp_path) -> None:  # noqa: ANN001
+def test_the_worker_never_loads_the_parsers_of_uploads_and_the_rest_only_when_needed(tmp_path) -> None:  # noqa: ANN001
     env = {
         **os.environ,
         "TRACKER_ENV": "development",
@@ -51,7 +54,7 @@ def test_the_app_loads_pdf_word_and_spreadsheet_libraries_only_when_a_document_n
         [sys.executable, "-c", SCRIPT], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=True
     )
     steps = json.loads(completed.stdout.strip().splitlines()[-1])
-    assert steps == {"app": [], "text upload": [], "pdf upload": ["pypdf"]}
+    assert steps == {"app": [], "pdf upload": [], "plan upload": []}
 
 
 def test_the_list_of_reports_leaves_issued_documents_in_the_database(client, db_session) -> None:  # noqa: ANN001

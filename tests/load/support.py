@@ -166,7 +166,8 @@ def server_environment(database_url: str, instance: Path) -> dict[str, str]:
 
 @contextmanager
 def gunicorn(database_url: str, directory: Path, *, workers: int) -> Iterator[Server]:
-    """Start gunicorn (sync workers) on a free port; stop it, and every process it started, afterwards."""
+    """Start gunicorn (threaded workers, as gunicorn.conf.py says) on a free port; stop it, and every process it
+    started, afterwards."""
     port = free_port()
     log = directory / f"gunicorn-{port}.log"
     # gunicorn.conf.py (the production settings) applies; no control socket, which is one path per user and

@@ -8,14 +8,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-import zipfile
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from tracker import sandbox
 from tracker.actions.services import (
     action_plan_deadline,
     default_due_for,
@@ -24,25 +24,18 @@ from tracker.actions.services import (
     recommendation_prefix,
     recommendations_by_number,
 )
+from tracker.domain.plan_files import MAX_ROWS, MAX_UPLOAD_BYTES, UnreadableSpreadsheet
 from tracker.domain.plan_rows import (
     COLUMNS,
     HEADERS,
     PlanContext,
     PlanRow,
-    cell_text,
     check_rows,
-    header_map,
-    is_blank,
-    missing_headers,
     protect_from_formulas,
 )
 from tracker.extensions import db
 from tracker.models import Action, Inspection, ProgressUpdate, Recommendation
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 2000
-MAX_UNPACKED_BYTES = 50 * 1024 * 1024
-HEADER_SEARCH_ROWS = 10
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RAG_FILLS = {"red": "F6D7D2", "amber": "FCD6C3", "green": "CCE2D8", "blue": "D2E2F1"}
 COLUMN_WIDTHS = {
@@ -64,10 +57,6 @@ COLUMN_WIDTHS = {
 }
 DATE_KEYS = ("start_on", "due_on")
 ACTION_KEYS = tuple(c.key for c in COLUMNS if c.key not in ("recommendation", "recommendation_text", "timescale"))
-
-
-class UnreadableSpreadsheet(ValueError):
-    """An upload we cannot read as a plan; the message says why, for the person who uploaded it."""
 
 
 # Export ------------------------------------------------------------------------------------------
@@ -197,92 +186,15 @@ def _csv_cell(value: Any) -> str:
 
 
 def read_upload(filename: str, data: bytes) -> list[tuple[int, dict[str, str]]]:
-    """(line number, {column key: text}) for each non-blank row under the header row."""
+    """(line number, {column key: text}) for each non-blank row under the header row, read in a child process
+    within the file-reading bounds (tracker.sandbox); raises UnreadableSpreadsheet with the reason to show."""
     if len(data) > MAX_UPLOAD_BYTES:
         raise UnreadableSpreadsheet(f"The selected file must be smaller than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
-    if not data:
-        raise UnreadableSpreadsheet("The selected file is empty")
-    lines = _xlsx_lines(data) if filename.lower().endswith(".xlsx") else _csv_lines(data)
-    return _rows_under_header(lines)
-
-
-def _check_unpacked_size(data: bytes) -> None:
-    """Refuse an .xlsx (a ZIP) that unpacks to far more than any action plan: a "zip bomb"."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(member.file_size for member in archive.infolist())
-    except zipfile.BadZipFile as error:
-        raise UnreadableSpreadsheet("The selected file is not an .xlsx spreadsheet we can read") from error
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise UnreadableSpreadsheet(
-            "The selected spreadsheet is too large to read: save a smaller copy with only the plan"
-        )
-
-
-def _xlsx_lines(data: bytes) -> Iterator[tuple[int, list[Any]]]:
-    from openpyxl import load_workbook
-
-    _check_unpacked_size(data)
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise UnreadableSpreadsheet("The selected file is not an .xlsx spreadsheet we can read") from error
-    sheet = workbook["Action plan"] if "Action plan" in workbook.sheetnames else workbook.worksheets[0]
-    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-        yield number, list(values)
-    workbook.close()
-
-
-def _csv_lines(data: bytes) -> Iterator[tuple[int, list[Any]]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Excel on Windows saves "CSV" in the Windows code page.
-        text = data.decode("cp1252", errors="replace")
-    if "\x00" in text:
-        raise UnreadableSpreadsheet("The selected file is not a CSV spreadsheet we can read")
-    delimiter = _delimiter(text)
-    try:
-        yield from enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1)
-    except csv.Error as error:
-        raise UnreadableSpreadsheet(f"The selected file is not a CSV spreadsheet we can read: {error}") from error
-
-
-def _delimiter(text: str) -> str:
-    """Comma, or the semicolon or tab that European Excel uses: whichever finds the most of our headers."""
-    lines = text.splitlines()[:HEADER_SEARCH_ROWS]
-
-    def headers_found(delimiter: str) -> int:
-        return max((len(header_map(row)) for row in csv.reader(lines, delimiter=delimiter)), default=0)
-
-    return max((",", ";", "\t"), key=headers_found)
-
-
-def _rows_under_header(lines: Iterator[tuple[int, list[Any]]]) -> list[tuple[int, dict[str, str]]]:
-    mapping: dict[int, str] | None = None
-    rows: list[tuple[int, dict[str, str]]] = []
-    for number, values in lines:
-        if mapping is None:
-            candidate = header_map(values)
-            if not missing_headers(candidate):
-                mapping = candidate
-            elif number >= HEADER_SEARCH_ROWS:
-                break
-            continue
-        cells = {key: cell_text(values[index]) if index < len(values) else "" for index, key in mapping.items()}
-        if is_blank(cells):
-            continue
-        rows.append((number, cells))
-        if len(rows) > MAX_ROWS:
-            raise UnreadableSpreadsheet(
-                f"The spreadsheet has more than {MAX_ROWS:,} actions: split it into smaller files"
-            )
-    if mapping is None:
-        needed = ", ".join(f"“{column.header}”" for column in COLUMNS if column.key in ("recommendation", "title"))
-        raise UnreadableSpreadsheet(f"The spreadsheet needs a header row with the columns {needed}")
-    if not rows:
-        raise UnreadableSpreadsheet("The spreadsheet has a header row but no actions under it")
-    return rows
+        rows = sandbox.read_untrusted("plan", data, filename, sandbox.limits_from(current_app.config))
+    except sandbox.Refused as refusal:
+        raise UnreadableSpreadsheet(str(refusal)) from None
+    return [(int(line), {str(key): str(value) for key, value in cells.items()}) for line, cells in rows]
 
 
 def check_plan_rows(inspection: Inspection, raw_rows: list[tuple[int, dict[str, str]]]) -> list[PlanRow]:

@@ -9,7 +9,8 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from tracker.domain.importer import ImportResult, UnreadableDocument, import_document
+from tracker.domain.importer import ImportResult, UnreadableDocument
+from tracker.inspections.drafts import read_report
 
 cli = AppGroup("inspections", help="Inspection reports.")
 
@@ -21,9 +22,10 @@ UNREADABLE = 2
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def extract_command(file: Path, as_json: bool) -> None:
-    """Read FILE (PDF, Word .docx or text) and print what the importer found."""
+    """Read FILE (PDF, Word .docx or text) and print what the importer found, within the same bounds as an
+    upload (FILE_READ_CPU_SECONDS, FILE_READ_MEMORY_MB, FILE_READ_SECONDS)."""
     try:
-        result = import_document(file.read_bytes(), file.name)
+        result = read_report(file.read_bytes(), file.name)
     except OSError as error:
         _fail(f"{file}: {error.strerror or error}")
     except UnreadableDocument as error:

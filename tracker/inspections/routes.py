@@ -82,7 +82,8 @@ def new_inspection() -> ResponseReturnValue:
         else:
             draft = drafts.import_pasted_text(form.pasted_text(), user=current_user)
     except UnreadableDocument as error:
-        form.report_file.errors.append(str(error))
+        # Shown on what was sent; the pasted text stays in its box.
+        (form.report_file if upload is not None else form.report_text).errors.append(str(error))
         return render_template("inspections/new.html", form=form), 400
     db.session.commit()
     return redirect(url_for("inspections.review_import", draft_id=draft.id))

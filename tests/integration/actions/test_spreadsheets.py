@@ -6,7 +6,6 @@ import csv
 import io
 import logging
 import threading
-import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
 
@@ -14,6 +13,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
+from tests import hostile_files
 from tests.conftest import security_events, sign_in, soup
 from tests.factories import ActionFactory, InspectionFactory, ProgressUpdateFactory, RecommendationFactory
 from tests.integration.actions.conftest import Plan
@@ -460,15 +460,12 @@ def test_a_row_without_a_due_date_gets_the_default_from_its_timescale(client, db
 
 def test_a_spreadsheet_that_unpacks_to_gigabytes_is_refused_before_reading(client, db_session, plan: Plan) -> None:
     """A "zip bomb": a few kilobytes that unpack to 60 MB of shared strings."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("xl/sharedStrings.xml", b"<sst>" + b"A" * (60 * 1024 * 1024) + b"</sst>")
-    assert len(buffer.getvalue()) < 200_000
+    data = hostile_files.xlsx_zip_bomb()
+    assert len(data) < 200_000
     sign_in(client, plan.manager)
     response = client.submit(
         f"/inspections/{plan.inspection.id}/plan/import",
-        {"spreadsheet": (io.BytesIO(buffer.getvalue()), "plan.xlsx")},
+        {"spreadsheet": (io.BytesIO(data), "plan.xlsx")},
         content_type="multipart/form-data",
     )
     assert response.status_code == 400

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import hostile_files
 from tests.integration.inspections.conftest import PDFS, REPORTS
 
 KEYS = [
@@ -78,6 +79,15 @@ def test_extract_exits_2_with_one_line_on_stderr_when_unreadable(
     assert reason in result.stderr
     assert "selected" not in result.stderr  # nothing was selected: the file was named on the command line
     assert result.stderr.count("\n") == 1
+
+
+@pytest.mark.timeout(90, method="thread")
+def test_extract_reads_within_the_same_bounds_as_an_upload(app, tmp_path: Path, quick_read_limits) -> None:
+    hostile = tmp_path / "report.pdf"
+    hostile.write_bytes(hostile_files.pdf_nested_forms())
+    result = app.test_cli_runner().invoke(args=["inspections", "extract", str(hostile)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"{hostile}: This file took too long to read, so it was not read")
 
 
 def test_extract_a_missing_file(app, tmp_path: Path) -> None:

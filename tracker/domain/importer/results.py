@@ -68,6 +68,27 @@ class ImportResult:
             "warnings": list(self.warnings),
         }
 
+    @classmethod
+    def from_json_dict(cls, data: dict[str, Any]) -> ImportResult:
+        """The result back from to_json_dict's data (and the text, under "text", if given)."""
+        return cls(
+            authority=data["authority"],
+            title=data["title"],
+            framework=data["framework"],
+            published_on=_date(data["published_on"]),
+            inspection_start_on=_date(data["inspection_start_on"]),
+            inspection_end_on=_date(data["inspection_end_on"]),
+            overall_judgement=data["overall_judgement"],
+            judgements=[ExtractedJudgement(**judgement) for judgement in data["judgements"]],
+            recommendations=[ExtractedRecommendation(**item) for item in data["recommendations"]],
+            warnings=list(data["warnings"]),
+            text=data.get("text", ""),
+        )
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
 
 def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import logging
-import zipfile
 from collections import defaultdict
 from collections.abc import Iterator
 
@@ -15,37 +14,46 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from lxml.etree import _Element
 
+from tracker.domain.archives import DamagedArchive, declares_doctype, unpacked_size
+
 from .cleaning import BULLET
 from .errors import UnreadableDocument
 
 logger = logging.getLogger(__name__)
 
-# A .docx is a ZIP; refuse archives that unpack to far more than any report (a "zip bomb"). A long report
-# with pictures unpacks to a few megabytes.
+# A .docx is a ZIP of XML; refuse archives that unpack to far more than any report (a "zip bomb"), and XML
+# with a document type declaration (entities). A long report with pictures unpacks to a few megabytes.
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 DAMAGED = "The Word document is damaged and cannot be read: save it again and upload the new copy"
 
 
 def read_docx_text(data: bytes) -> str:
     """The text of a .docx file; raises UnreadableDocument with the reason if it cannot be read."""
-    _check_unpacked_size(data)
+    _check_archive(data)
     try:
         document = docx.Document(io.BytesIO(data))
         return "\n".join(_body_lines(document))
+    except MemoryError:
+        raise  # the reader's bound (tracker.sandbox), not a damaged file
     except Exception as error:  # python-docx and lxml raise many types on malformed files
         logger.info("Word document could not be read: %r", error)
         raise UnreadableDocument(DAMAGED) from error
 
 
-def _check_unpacked_size(data: bytes) -> None:
+def _check_archive(data: bytes) -> None:
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(member.file_size for member in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
+        too_large = unpacked_size(data) > MAX_UNPACKED_BYTES
+        doctype = not too_large and declares_doctype(data)
+    except DamagedArchive as error:
         raise UnreadableDocument(DAMAGED) from error
-    if unpacked > MAX_UNPACKED_BYTES:
+    if too_large:
         raise UnreadableDocument(
             "The Word document was not read because it unpacks to far more data than any report holds"
+        )
+    if doctype:
+        raise UnreadableDocument(
+            "The Word document holds XML declarations that Word never writes: open it in Word, "
+            "save it as a new .docx and upload that"
         )
 
 
