@@ -6,7 +6,8 @@ Every record says how the thing was done (`via`: web, command_line or system) an
 address (after ProxyFix) and the signed-in person's id; the request id comes from the log handler.
 
 Call it after the change is committed. Never pass a password, a token or a link: a field whose name says it
-holds one is refused (tests/integration/test_security_log.py checks the log of whole flows for secrets).
+holds one is refused (tests/integration/test_security_log.py checks the log of whole flows for secrets), and so is
+one named like a LogRecord attribute (`name`, `filename`, `process` …).
 """
 
 from __future__ import annotations
