@@ -51,6 +51,8 @@ class Config:
     SCHEDULER_ENABLED = _bool("SCHEDULER_ENABLED", True)
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    # `text` (one line per event) or `json` (one JSON object per line, for a log collector or an auditor).
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").strip().lower()
     # How many reverse proxies in front of the app to believe about the client's address, scheme and host
     # (X-Forwarded-For, -Proto, -Host). 0 trusts none: set 1 behind one TLS-terminating proxy.
     TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
@@ -66,6 +68,13 @@ class Config:
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "inspection-tracker@localhost")
+    # OAuth 2.0 (XOAUTH2) instead of a password, as Exchange Online wants: with a token endpoint set, the sender
+    # gets an access token by the client-credentials flow and authenticates as MAIL_USERNAME (the mailbox; the
+    # sender's address if empty). README, "Mail through Exchange Online".
+    MAIL_OAUTH2_TOKEN_URL = os.environ.get("MAIL_OAUTH2_TOKEN_URL", "")
+    MAIL_OAUTH2_CLIENT_ID = os.environ.get("MAIL_OAUTH2_CLIENT_ID", "")
+    MAIL_OAUTH2_CLIENT_SECRET = os.environ.get("MAIL_OAUTH2_CLIENT_SECRET", "")
+    MAIL_OAUTH2_SCOPE = os.environ.get("MAIL_OAUTH2_SCOPE", "https://outlook.office365.com/.default")
 
     # A 20 MB upload and 20 MB of pasted text (a little over either is still read, so the form can say which
     # is too big and keep the text); anything bigger is refused before it is read, with a 413 page.

@@ -157,3 +157,10 @@ def sign_in(client: FormClient, user, password: str | None = None):  # noqa: ANN
     response = client.submit("/sign-in", {"email": user.email, "password": password or PASSWORD})
     assert response.status_code == 302, soup(response).get_text(" ", strip=True)[:500]
     return response
+
+
+def security_events(caplog, name: str | None = None) -> list[dict]:  # noqa: ANN001
+    """The security events caplog caught (set its level with `caplog.set_level(logging.INFO)`), as dicts of their
+    fields, `event` included; only those named `name` if given."""
+    records = [vars(r) for r in caplog.records if r.name == "tracker.security"]
+    return [r for r in records if name is None or r["event"] == name]

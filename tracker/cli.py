@@ -1,4 +1,4 @@
-"""Commands for administrators and scripts: `flask users …`, `flask demo …`."""
+"""`flask demo …` (the people commands, `flask users …`, are in tracker/admin/commands.py)."""
 
 from __future__ import annotations
 
@@ -9,45 +9,7 @@ from flask.cli import AppGroup
 from tracker import clock
 from tracker.extensions import db
 
-users_cli = AppGroup("users", help="Manage people who can sign in.")
 demo_cli = AppGroup("demo", help="The demonstration data.")
-
-
-def _checked_name(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
-    from tracker.auth.services import name_problem
-
-    problem = name_problem(value)
-    if problem:
-        raise click.ClickException(problem)
-    return value.strip()
-
-
-def _checked_email(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
-    from tracker.auth.services import email_format_problem
-
-    problem = email_format_problem(value.strip())
-    if problem:
-        raise click.ClickException(problem)
-    return value.strip()
-
-
-@users_cli.command("create-admin")
-@click.option("--name", prompt="Full name", callback=_checked_name)
-@click.option("--email", prompt="Email address", callback=_checked_email)
-@click.password_option("--password", prompt="Password")
-def create_admin_command(name: str, email: str, password: str) -> None:
-    """Create an administrator who can then invite everyone else."""
-    from tracker.admin.services import email_in_use
-    from tracker.auth.services import create_admin, password_problem
-
-    if email_in_use(email):
-        raise click.ClickException(f"Someone already has an account with {email}")
-    problem = password_problem(password, email=email)
-    if problem:
-        raise click.ClickException(problem)
-    user = create_admin(name=name, email=email, password=password)
-    db.session.commit()
-    click.echo(f"Created administrator {user.name} <{user.email}>")
 
 
 @demo_cli.command("load")
@@ -76,5 +38,4 @@ def load_demo_command(if_empty: bool) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)

@@ -9,6 +9,7 @@ from datetime import timedelta
 from bs4 import BeautifulSoup
 from sqlalchemy import create_engine, select
 
+from tests.conftest import security_events
 from tracker import clock
 from tracker.backup.services import table_counts
 from tracker.demo.services import load_demo
@@ -54,7 +55,10 @@ def test_every_response_carries_a_request_id_that_the_log_line_repeats(client, d
     assert len(generated) == 32 and generated.isalnum()
 
 
-def test_backup_restored_into_a_fresh_database_has_the_same_rows(app, db_session, scratch_database_url, tmp_path, now):
+def test_backup_restored_into_a_fresh_database_has_the_same_rows(
+    app, db_session, scratch_database_url, tmp_path, now, caplog
+):
+    caplog.set_level(logging.INFO, logger="tracker.security")
     load_demo(clock.today())
     db_session.commit()
     source_url = app.config["SQLALCHEMY_DATABASE_URI"]
@@ -63,6 +67,9 @@ def test_backup_restored_into_a_fresh_database_has_the_same_rows(app, db_session
     created = runner.invoke(args=["backup", "create", "-o", str(backup_file)])
     assert created.exit_code == 0, created.output
     assert backup_file.stat().st_size > 10_000
+    [logged] = security_events(caplog, "backup_made")
+    assert (logged["path"], logged["bytes"]) == (str(backup_file), backup_file.stat().st_size)
+    assert logged["via"] == "command_line"
 
     restored = runner.invoke(args=["backup", "restore", str(backup_file), "--database-url", scratch_database_url])
     assert restored.exit_code == 0, restored.output
@@ -118,14 +125,14 @@ def test_with_the_database_down_pages_show_the_styled_500_and_healthz_says_so(tm
 
 
 def test_a_logged_error_with_its_traceback_is_one_line() -> None:
-    from tracker.logs import LOG_FORMAT, OneLineFormatter
+    from tracker.logs import TEXT_FORMAT, OneLineFormatter
 
     try:
         raise ValueError("first line\nsecond line")
     except ValueError:
         record = logging.LogRecord("tracker", logging.ERROR, __file__, 1, "Unhandled error", None, sys.exc_info())
     record.request_id = "abc123def456"
-    line = OneLineFormatter(LOG_FORMAT).format(record)
+    line = OneLineFormatter(TEXT_FORMAT).format(record)
     assert "\n" not in line
     assert "request_id=abc123def456 Unhandled error | Traceback" in line
     assert "ValueError: first line | second line" in line

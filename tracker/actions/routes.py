@@ -22,7 +22,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from markupsafe import Markup
 
-from tracker import clock
+from tracker import clock, security_log
 from tracker.actions import exports, pages, services, spreadsheets
 from tracker.actions.forms import (
     ActionForm,
@@ -638,6 +638,9 @@ def confirm_import(inspection_id: int) -> ResponseReturnValue:
         ), 400
     count = services.import_rows(inspection, rows, actor=current_user, filename=filename, token=token)
     db.session.commit()
+    security_log.event(
+        "spreadsheet_imported", inspection_id=inspection.id, file=filename, actions=count, skipped=len(invalid)
+    )
     skipped = f"; {len(invalid)} skipped" if invalid else ""
     flash(f"{count} action{'' if count == 1 else 's'} imported from {filename}{skipped}")
     return redirect(url_for("actions.view_plan", inspection_id=inspection.id))

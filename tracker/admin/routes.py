@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from markupsafe import Markup
 
-from tracker import clock, throttling
+from tracker import clock, security_log, throttling
 from tracker.admin import services
 from tracker.admin.forms import ConfirmForm, EditUserForm, InviteUserForm, UnlockForm
 from tracker.auth import sessions
@@ -63,6 +63,7 @@ def invite_person() -> ResponseReturnValue:
         line_manager=manager,
     )
     db.session.commit()
+    security_log.event("invitation_sent", user_id=user.id, email=user.email, role=user.role.value)
     flash(f"Invitation sent to {user.email}")
     return redirect(url_for("admin.list_people"))
 
@@ -96,8 +97,10 @@ def edit_person(user_id: int) -> ResponseReturnValue:
     if handover:
         form.role.errors = [_handover_message(user, Role(form.role.data), handover)]
         return _render_edit_person(form, user, handover=handover), 400
+    old_role = user.role
     changed = services.update_user(user, form.data, actor=current_user)
     db.session.commit()
+    services.log_person_changes(user, changed, old_role=old_role)
     flash(f"Saved changes to {user.name}" if changed else "Nothing was changed")
     if "active" in changed and not user.active:
         _warn_of_orphaned_actions(user)
@@ -156,6 +159,7 @@ def resend_invitation(user_id: int) -> ResponseReturnValue:
         return throttling.throttled(decision, reason=reason)
     send_invitation(user, invited_by=current_user)
     db.session.commit()
+    security_log.event("invitation_sent", user_id=user.id, email=user.email, role=user.role.value)
     flash(f"A new invitation has been sent to {user.email}")
     return redirect(url_for("admin.edit_person", user_id=user.id))
 
@@ -168,6 +172,7 @@ def unlock_person(user_id: int) -> ResponseReturnValue:
         abort(400)
     services.clear_sign_in_delay(user, actor=current_user)
     db.session.commit()
+    security_log.event("sign_in_delay_cleared", user_id=user.id, email=user.email)
     flash(f"{user.name}’s next sign-in is checked straight away")
     return redirect(url_for("admin.edit_person", user_id=user.id))
 
@@ -180,6 +185,7 @@ def sign_out_person_everywhere(user_id: int) -> ResponseReturnValue:
         abort(400)
     count = services.sign_out_everywhere(user, actor=current_user)
     db.session.commit()
+    security_log.event("sessions_ended", user_id=user.id, sessions_ended=count)
     if user.id == current_user.id:
         return redirect(url_for("auth.login"))
     flash(

@@ -11,6 +11,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from tracker import clock, security_log, throttling
 from tracker.audit.services import apply_changes, record_change
 from tracker.auth import services as auth_services
 from tracker.auth import sessions
@@ -24,6 +25,34 @@ from tracker.template_filters import format_datetime
 def list_users() -> list[User]:
     query = select(User).options(joinedload(User.line_manager)).order_by(User.active.desc(), User.name)
     return list(db.session.scalars(query))
+
+
+def people_for_export() -> list[dict[str, Any]]:
+    """Everyone with an account as plain values, for `flask users list` (two queries, and one more
+    for each person whose sign-in is slowed down now)."""
+    waiting = throttling.keys_waiting()
+    people = []
+    for user in db.session.scalars(select(User).order_by(User.email)):
+        delay = (
+            auth_services.sign_in_delay(user)
+            if throttling.counter_key(throttling.SIGN_IN_ACCOUNT, user.email) in waiting
+            else None
+        )
+        people.append(
+            {
+                "id": user.id,
+                "email": user.email,
+                "name": user.name,
+                "role": user.role.value,
+                "active": user.active,
+                "invited": user.password_hash is None,
+                "job_title": user.job_title,
+                "organisation": user.organisation,
+                "last_sign_in_at": clock.as_utc(user.last_login_at).isoformat() if user.last_login_at else None,
+                "sign_in_delayed_until": delay[0].isoformat() if delay else None,
+            }
+        )
+    return people
 
 
 def line_manager_choices(exclude_user_id: int | None) -> list[User]:
@@ -67,6 +96,35 @@ def update_user(user: User, data: dict[str, Any], *, actor: User) -> list[str]:
         cancel_tokens(user)
         sessions.end_all(user)
     return changed
+
+
+def log_person_changes(user: User, changed: list[str], *, old_role: Role) -> None:
+    """The security events for a saved change of role or active flag (after the commit)."""
+    if "role" in changed:
+        security_log.event("role_changed", user_id=user.id, old_role=old_role.value, new_role=user.role.value)
+    if "active" in changed:
+        security_log.event(
+            "active_changed", user_id=user.id, active=user.active, open_actions=count_open_actions_owned(user)
+        )
+
+
+def set_role(user: User, role: Role, *, actor: User | None, note: str = "") -> bool:
+    """Change the person's role, recorded in the history; the caller has checked the handover."""
+    return bool(apply_changes(user, {"role": role}, actor=actor, note=note))
+
+
+def deactivate(user: User, *, actor: User | None, note: str = "") -> bool:
+    """Stop the person signing in: their links stop working and every session ends (recorded in the history)."""
+    if not apply_changes(user, {"active": False}, actor=actor, note=note):
+        return False
+    cancel_tokens(user)
+    sessions.end_all(user)
+    return True
+
+
+def count_active_admins() -> int:
+    query = select(func.count()).select_from(User).where(User.role == Role.ADMIN, User.active.is_(True))
+    return db.session.scalar(query) or 0
 
 
 @dataclass(frozen=True)
@@ -113,17 +171,16 @@ def sign_in_delay(user: User) -> tuple[datetime, int] | None:
     return auth_services.sign_in_delay(user)
 
 
-def clear_sign_in_delay(user: User, *, actor: User) -> None:
+def clear_sign_in_delay(user: User, *, actor: User | None, note: str = "Cleared by an administrator") -> bool:
     """Let the next sign-in with the person's address be checked at once (recorded in the history); the count of
-    attempts starts again. Limits on the client address stay."""
+    attempts starts again. Limits on the client address stay. True if sign-in was being held up."""
     delay = sign_in_delay(user)
     if delay is not None:
         until, attempts = delay
         old = f"{attempts} attempts, next allowed from {format_datetime(until, current_app.config['TRACKER_TIMEZONE'])}"
-        record_change(
-            actor=actor, entity=user, field="sign_in_delay", old=old, new="cleared", note="Cleared by an administrator"
-        )
+        record_change(actor=actor, entity=user, field="sign_in_delay", old=old, new="cleared", note=note)
     auth_services.clear_sign_in_delay(user)
+    return delay is not None
 
 
 def sign_out_everywhere(user: User, *, actor: User) -> int:

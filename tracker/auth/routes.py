@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from tracker import throttling
+from tracker import clock, security_log, throttling
 from tracker.auth import services, sessions
 from tracker.auth.forms import ForgotPasswordForm, SetPasswordForm, SignInForm, SignOutEverywhereForm
 from tracker.extensions import db
@@ -32,19 +32,34 @@ def login() -> ResponseReturnValue:
     )
     db.session.commit()  # counted before the password is checked, so parallel attempts cannot pass the limit
     if not attempt.allowed:
+        security_log.event(
+            "sign_in_throttled",
+            email=attempt.email,
+            rule=attempt.rule.name,
+            retry_after_seconds=attempt.decision.retry_after_seconds(clock.now()),
+        )
         form.email.errors = [attempt.problem]
         return throttling.throttled(attempt.decision, render_template("auth/login.html", form=form))
-    user = services.authenticate(form.email.data, form.password.data)
-    if user is None:
+    check = services.authenticate(form.email.data, form.password.data)
+    if check.user is None:
+        _log_refusal(attempt.email, check)
         form.email.errors = ["Enter a correct email address and password"]
         return render_template("auth/login.html", form=form), 400
+    user = check.user
     services.signed_in(user, attempt)
     _start_session(user)
     db.session.commit()
+    security_log.event("sign_in_succeeded", user_id=user.id, email=user.email, method="password")
     # Never follow a user-supplied "next": always land on the home page.
     response = redirect(url_for("main.home"))
     _remember_browser(response, user)
     return response
+
+
+def _log_refusal(email: str, check: services.PasswordCheck) -> None:
+    account = {"user_id": check.account.id} if check.account is not None else {}
+    name = "sign_in_refused" if check.reason == "deactivated" else "sign_in_failed"
+    security_log.event(name, email=email, reason=check.reason, **account)
 
 
 def _start_session(user: User) -> None:
@@ -78,8 +93,10 @@ def _end_session() -> None:
 @bp.post("/sign-out")
 @signed_in
 def logout() -> ResponseReturnValue:
+    user_id = current_user.id
     sessions.end_current()
     db.session.commit()
+    security_log.event("signed_out", user_id=user_id, everywhere=False, sessions_ended=1)
     _end_session()
     flash("You have signed out")
     return redirect(url_for("auth.login"))
@@ -98,8 +115,9 @@ def account() -> ResponseReturnValue:
 def sign_out_everywhere() -> ResponseReturnValue:
     if not SignOutEverywhereForm().validate_on_submit():
         return redirect(url_for("auth.account"))
-    sessions.end_all(current_user)
+    ended = sessions.end_all(current_user)
     db.session.commit()
+    security_log.event("signed_out", user_id=current_user.id, everywhere=True, sessions_ended=ended)
     _end_session()
     flash("You have signed out on every device and browser")
     return redirect(url_for("auth.login"))
@@ -114,12 +132,16 @@ def forgot_password() -> ResponseReturnValue:
     decision, problem = services.begin_password_reset(form.email.data, throttling.client_address())
     if not decision.allowed:
         db.session.commit()
+        security_log.event("password_reset_requested", email=services.normalise_email(form.email.data),
+                           outcome="throttled")  # fmt: skip
         form.email.errors = [problem]
         return throttling.throttled(decision, render_template("auth/forgot_password.html", form=form))
     # Counted and sent in one transaction: the count's row stays locked until the email is queued, so ten
     # requests at once cannot queue ten emails, and an address without an account commits the same writes.
-    services.send_password_reset(form.email.data)
+    user = services.send_password_reset(form.email.data)
     db.session.commit()
+    account = {"user_id": user.id, "outcome": "sent"} if user is not None else {"outcome": "no_account"}
+    security_log.event("password_reset_requested", email=services.normalise_email(form.email.data), **account)
     return render_template("auth/reset_sent.html", email=form.email.data)
 
 
@@ -145,6 +167,8 @@ def _token_page(token: str, purpose: TokenPurpose, template: str) -> ResponseRet
         return render_template("auth/link_expired.html", purpose=purpose), 404
     _start_session(user)
     db.session.commit()
+    used = "invitation_used" if purpose == TokenPurpose.INVITATION else "password_reset_used"
+    security_log.event(used, user_id=user.id)
     flash("Your password has been saved")
     return redirect(url_for("main.home"))
 

@@ -7,9 +7,10 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 import email_validator
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template
 from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import func, insert, select, update
 from werkzeug.security import check_password_hash
@@ -46,12 +47,30 @@ _STAND_IN_HASH = (
 )
 
 
-def authenticate(email: str, password: str) -> User | None:
-    """The active person with this address and password, or None; the same work either way."""
+@dataclass(frozen=True)
+class PasswordCheck:
+    """The outcome of checking a typed address and password: `user` when they sign in, otherwise why not (for the
+    security log only: the person is told the same whatever the reason)."""
+
+    user: User | None
+    account: User | None = None
+    reason: str = ""
+
+
+def authenticate(email: str, password: str) -> PasswordCheck:
+    """The active person with this address and password, or why not; the same work either way."""
     user = find_user_by_email(email)
     stored = user.password_hash if user is not None and user.active and user.password_hash else None
     matches = check_password_hash(stored or _STAND_IN_HASH, password)
-    return user if stored is not None and matches else None
+    if stored is not None and matches:
+        return PasswordCheck(user, user)
+    if user is None:
+        reason = "unknown_email"
+    elif not user.active:
+        reason = "deactivated"
+    else:
+        reason = "no_password_yet" if not user.password_hash else "wrong_password"
+    return PasswordCheck(None, user, reason)
 
 
 # Sign-in throttling ---------------------------------------------------------------------------------------
@@ -242,12 +261,15 @@ def use_token(row: UserToken, password: str) -> User | None:
 
 
 def _absolute_url(endpoint: str, **values: object) -> str:
-    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)
+    """The address under BASE_URL, with or without a request (`flask users invite` has none)."""
+    base = urlsplit(current_app.config["BASE_URL"])
+    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "http")
+    return adapter.build(endpoint, values, force_external=True)
 
 
 def invite_user(
     *,
-    invited_by: User,
+    invited_by: User | None,
     name: str,
     email: str,
     role: Role,
@@ -284,7 +306,8 @@ def invitation_problem(decision: Decision, reason: str) -> str:
     return f"{reason} Wait {throttling.wait_for(decision)}, then try again"
 
 
-def send_invitation(user: User, *, invited_by: User) -> None:
+def send_invitation(user: User, *, invited_by: User | None) -> None:
+    """Email a set-password link; `invited_by` is None when the command line invites."""
     days = current_app.config["INVITATION_DAYS"]
     token = issue_token(user, TokenPurpose.INVITATION, timedelta(days=days))
     queue_email(
@@ -317,8 +340,9 @@ def begin_password_reset(email: str, address: str) -> tuple[Decision, str]:
     return decision, ""
 
 
-def send_password_reset(email: str) -> None:
-    """Email a reset link when the address belongs to an active account; say nothing either way.
+def send_password_reset(email: str) -> User | None:
+    """Email a reset link when the address belongs to an active account (returned, for the log); say nothing
+    either way.
 
     An address with no active account costs nearly the same work: the same statement to cancel earlier links (it
     matches none), a token made and the email rendered for a stand-in, but nothing is stored or sent, so the time
@@ -334,7 +358,7 @@ def send_password_reset(email: str) -> None:
         context = {"user": stand_in, "link": _absolute_url("auth.reset_password", token=token), "hours": hours}
         render_template("emails/password_reset.txt", subject=subject, **context)
         render_template("emails/password_reset.html", subject=subject, **context)
-        return
+        return None
     token = issue_token(user, TokenPurpose.PASSWORD_RESET, timedelta(hours=hours))
     queue_email(
         recipient=user.email,
@@ -345,6 +369,7 @@ def send_password_reset(email: str) -> None:
         link=_absolute_url("auth.reset_password", token=token),
         hours=hours,
     )
+    return user
 
 
 def create_admin(*, name: str, email: str, password: str) -> User:

@@ -9,6 +9,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from tracker import security_log
 from tracker.backup.services import BackupError, create_backup, restore_backup, table_counts
 
 cli = AppGroup("backup", help="Back up the database and restore a backup.")
@@ -27,6 +28,8 @@ def create_command(output: Path | None) -> None:
         result = create_backup(url, output)
     except BackupError as error:
         raise click.ClickException(str(error)) from error
+    database = "sqlite" if url.startswith("sqlite") else "postgresql"
+    security_log.event("backup_made", path=str(result.path), bytes=result.size_bytes, database=database)
     click.echo(f"Backup written to {result.path} ({result.size_bytes:,} bytes)")
 
 

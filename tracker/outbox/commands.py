@@ -10,13 +10,16 @@ from tracker.models import EmailState
 cli = AppGroup("outbox", help="The outgoing email queue.")
 
 STATES = [state.value for state in EmailState]
+# `flask outbox send` exits with this when it could not reach the mail server: nothing was sent, all stays queued.
+EXIT_UNREACHABLE = 1
 
 
 @cli.command("send")
 @click.option("--limit", type=click.IntRange(min=1), help="Send at most this many (default OUTBOX_BATCH_SIZE).")
 @click.option("--dry-run", is_flag=True, help="List what is due; send nothing.")
 def send_command(limit: int | None, dry_run: bool) -> None:
-    """Send the emails that are due now, as the scheduler does every minute."""
+    """Send the emails that are due now, as the scheduler does every minute. Exits 1 if the mail server (or the
+    OAuth token endpoint) cannot be reached; everything stays queued."""
     from tracker import clock
     from tracker.outbox.sender import send_due_emails
     from tracker.outbox.services import due_count, list_due_emails
@@ -29,6 +32,8 @@ def send_command(limit: int | None, dry_run: bool) -> None:
         return
     report = send_due_emails(limit=limit)
     click.echo(report.summary())
+    if report.error:  # scripts and monitoring see it: the mail server (or its token endpoint) could not be reached
+        raise SystemExit(EXIT_UNREACHABLE)
 
 
 @cli.command("list")

@@ -27,6 +27,7 @@ from tracker.auth.services import email_format_problem
 from tracker.domain.text import single_line
 from tracker.extensions import db
 from tracker.models import EmailState
+from tracker.outbox import oauth
 from tracker.outbox.services import (
     ClaimedEmail,
     claim_next_email,
@@ -83,7 +84,7 @@ def send_due_emails(*, limit: int | None = None, sender: str | None = None) -> S
         return report
     try:
         connection = open_connection(config)
-    except (OSError, smtplib.SMTPException) as error:
+    except (OSError, smtplib.SMTPException, oauth.TokenError) as error:
         report.error = describe_error(error)
         note_connection_failure(clock.now(), report.error)
         db.session.commit()
@@ -159,7 +160,8 @@ def _record_failure(email: ClaimedEmail, error: str, *, permanent: bool, report:
 
 
 def open_connection(config: Any) -> smtplib.SMTP:
-    """One SMTP connection as configured: implicit TLS (MAIL_USE_SSL), STARTTLS (MAIL_USE_TLS), login."""
+    """One SMTP connection as configured: implicit TLS (MAIL_USE_SSL), STARTTLS (MAIL_USE_TLS), then AUTH XOAUTH2
+    with an access token (MAIL_OAUTH2_*), a login (MAIL_USERNAME and MAIL_PASSWORD), or neither (a relay)."""
     server, port, timeout = config["MAIL_SERVER"], config["MAIL_PORT"], config["MAIL_TIMEOUT_SECONDS"]
     context = ssl.create_default_context()
     connection: smtplib.SMTP
@@ -167,11 +169,42 @@ def open_connection(config: Any) -> smtplib.SMTP:
         connection = smtplib.SMTP_SSL(server, port, timeout=timeout, context=context)
     else:
         connection = smtplib.SMTP(server, port, timeout=timeout)
-        if config["MAIL_USE_TLS"]:
+    try:
+        if config["MAIL_USE_TLS"] and not config["MAIL_USE_SSL"]:
             connection.starttls(context=context)
-    if config["MAIL_USERNAME"]:
-        connection.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+        if credentials := oauth.ClientCredentials.from_config(config):
+            _authenticate_xoauth2(connection, config["MAIL_USERNAME"] or config["MAIL_DEFAULT_SENDER"], credentials)
+        elif config["MAIL_USERNAME"]:
+            connection.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+    except BaseException:
+        connection.close()
+        raise
     return connection
+
+
+def _authenticate_xoauth2(connection: smtplib.SMTP, mailbox: str, credentials: oauth.ClientCredentials) -> None:
+    """AUTH XOAUTH2 as `mailbox` with the cached access token; if the server refuses it (expired or revoked sooner
+    than its lifetime said, or the clocks disagree), once more with a new one."""
+    connection.ehlo_or_helo_if_needed()
+    offered = connection.esmtp_features.get("auth", "").upper().split()
+    if "XOAUTH2" not in offered:
+        raise smtplib.SMTPNotSupportedError(
+            "the mail server does not offer AUTH XOAUTH2 (Exchange Online offers it after STARTTLS: MAIL_USE_TLS)"
+        )
+    timeout = current_app.config["MAIL_TIMEOUT_SECONDS"]
+    token = oauth.access_token(credentials, now=clock.now(), timeout=timeout)
+    try:
+        _xoauth2(connection, mailbox, token)
+    except smtplib.SMTPAuthenticationError:
+        logger.info("Outbox: the mail server refused the access token; asking for a new one")
+        _xoauth2(connection, mailbox, oauth.access_token(credentials, now=clock.now(), timeout=timeout, fresh=True))
+
+
+def _xoauth2(connection: smtplib.SMTP, mailbox: str, token: str) -> None:
+    # The response goes with the AUTH command; to a 334 challenge (the server's error details) the client answers
+    # with an empty line, and the server then says 535.
+    response = oauth.xoauth2_response(mailbox, token)
+    connection.auth("XOAUTH2", lambda challenge=None: response if challenge is None else "")
 
 
 class UnbuildableEmail(ValueError):
@@ -202,6 +235,8 @@ def build_message(email: ClaimedEmail, config: Any) -> EmailMessage:
 
 
 def describe_error(error: BaseException) -> str:
+    if isinstance(error, oauth.TokenError):
+        return f"No access token: {error}"
     if isinstance(error, smtplib.SMTPResponseException):
         return f"{error.smtp_code} {_text(error.smtp_error)}"
     return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__

@@ -7,7 +7,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from tracker import clock, throttling
+from tracker import clock, security_log, throttling
 from tracker.actions import pages as action_pages
 from tracker.actions import services as action_services
 from tracker.actions.forms import ProgressForm
@@ -212,13 +212,14 @@ def update_from_email(token: str) -> ResponseReturnValue:
     if not form.validate_on_submit():
         return _render_link_form(link, form, 400)
     try:
-        links.record_progress_from_link(link, form.progress_data(), clock.now())
+        update = links.record_progress_from_link(link, form.progress_data(), clock.now())
     except links.LinkAlreadyUsed:
         db.session.rollback()
         return _unusable(links.check_link(token, clock.now()))
     except action_services.ActionConflict:
         return _link_conflict(token, form)
     db.session.commit()
+    security_log.event("update_link_used", user_id=link.user_id, action_id=link.action_id, progress_update_id=update.id)
     flash(f"Progress recorded for {link.action.reference} {link.action.title}")
     return redirect(url_for("reminders.progress_recorded"))
 

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from tracker import clock
+from tracker import clock, security_log
 from tracker.domain.formatting import format_date
 from tracker.extensions import db
 from tracker.models import ProgressReport, ReportState
@@ -115,6 +115,14 @@ def issue_report(report_id: int) -> ResponseReturnValue:
         return render_template("reports/issue.html", form=form, report=report, inspection=report.inspection)
     services.issue_report(report, issuer=current_user)
     db.session.commit()
+    security_log.event(
+        "report_issued",
+        report_id=report.id,
+        inspection_id=report.inspection_id,
+        committee=report.committee,
+        meets_on=report.meets_on.isoformat(),
+        as_at=report.as_at.isoformat(),
+    )
     flash(f"Report issued for {report.committee} on {format_date(report.meets_on)}")
     return redirect(url_for("reports.view_report", report_id=report.id))
 

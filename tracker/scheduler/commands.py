@@ -17,10 +17,10 @@ cli = AppGroup("scheduler", help="The process that sends reminders and email on 
 @cli.command("run")
 def run_command() -> None:
     """Run the scheduler until stopped. A second one started against the same database waits as standby."""
-    from tracker.logs import configure_logging
+    from tracker.logs import configure_from
     from tracker.scheduler.runner import SchedulerProcess
 
-    configure_logging(logging.getLevelName(current_app.config.get("LOG_LEVEL", "INFO")))
+    configure_from(current_app)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     logging.getLogger("tracker.scheduler").setLevel(logging.INFO)
     stop = threading.Event()

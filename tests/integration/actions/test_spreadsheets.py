@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
@@ -13,7 +14,7 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
 from tests import hostile_files
-from tests.conftest import sign_in, soup
+from tests.conftest import security_events, sign_in, soup
 from tests.factories import ActionFactory, InspectionFactory, ProgressUpdateFactory, RecommendationFactory
 from tests.integration.actions.conftest import Plan
 from tracker.models import Action, ActionStatus, AuditEvent, ProgressUpdate, Rag, Timescale
@@ -469,3 +470,15 @@ def test_a_spreadsheet_that_unpacks_to_gigabytes_is_refused_before_reading(clien
     )
     assert response.status_code == 400
     assert "too large to read" in soup(response).select_one(".govuk-error-summary").text
+
+
+def test_an_import_is_a_security_event(client, db_session, plan: Plan, caplog) -> None:
+    caplog.set_level(logging.INFO, logger="tracker.security")
+    sign_in(client, plan.manager)
+    rows = [HEADER, [1, "", "Imported action", "", ""], [9, "", "No such recommendation", "", ""]]
+    preview = upload(client, plan, rows)
+    assert confirm(client, plan.inspection.id, preview, skip_invalid=True).status_code == 302
+    [logged] = security_events(caplog, "spreadsheet_imported")
+    assert (logged["inspection_id"], logged["file"], logged["actions"], logged["skipped"], logged["actor_id"]) == (
+        plan.inspection.id, "plan.xlsx", 1, 1, plan.manager.id
+    )  # fmt: skip

@@ -116,6 +116,18 @@ def smtp_server() -> Iterator[SmtpServer]:
 
 
 @pytest.fixture
+def certificate(tmp_path: Path) -> tuple[Path, Path]:
+    """A self-signed key and certificate for 127.0.0.1 (trust it with SSL_CERT_FILE)."""
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+         "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return key, cert
+
+
+@pytest.fixture
 def mail_to(app: Flask, app_context: None) -> Callable[[SmtpServer], None]:
     """Point the app's mail settings at a test server (the app_context fixture restores them)."""
 

@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from tests.integration.reminders.conftest import action, live_inspection, manager, person
+from tests.integration.reminders.conftest import action, live_inspection, manager, person, queue_rendered_email
 from tracker.models import DigestPreference, JobRun, OutboxEmail, User
 
 
@@ -123,3 +123,19 @@ def test_outbox_list_and_scheduler_status_show_times_in_the_councils_time_zone(a
     app.config["TRACKER_TIMEZONE"] = "Asia/Tokyo"
     assert "24 November 2026 at 4:30pm" in runner.invoke(args=["outbox", "list"]).output
     assert "finished 24 November 2026 at 4:30pm" in runner.invoke(args=["scheduler", "status"]).output
+
+
+def test_outbox_send_exits_1_when_the_mail_server_cannot_be_reached(app, db_session, digest_time, smtp_server, mail_to):
+    mail_to(smtp_server)
+    queue_rendered_email(recipient="a@example.gov.uk", subject="s", text_body="t", html_body="", dedupe_key="k")
+    db_session.commit()
+    smtp_server.stop()
+    runner = app.test_cli_runner()
+    down = runner.invoke(args=["outbox", "send"])
+    assert down.exit_code == 1
+    assert "Could not reach the mail server (ConnectionRefusedError" in down.output and "1 left queued" in down.output
+    smtp_server.start()
+    assert runner.invoke(args=["outbox", "send"]).exit_code == 0
+    assert len(smtp_server.mailbox.messages) == 1
+    app.config["MAIL_SERVER"] = ""  # no mail server: the outbox is the mailbox, nothing is wrong
+    assert runner.invoke(args=["outbox", "send"]).exit_code == 0

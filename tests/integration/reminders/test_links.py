@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -10,7 +11,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
-from tests.conftest import sign_in, soup
+from tests.conftest import security_events, sign_in, soup
 from tests.integration.reminders.conftest import TODAY, action, manager, person, set_now
 from tracker import clock, jobs
 from tracker.models import (
@@ -213,3 +214,17 @@ def test_one_link_sent_from_five_browsers_at_once_records_one_update(app, client
 
     assert statuses == [302, 410, 410, 410, 410]
     assert len(db_session.scalars(select(ProgressUpdate)).all()) == 1
+
+
+def test_using_a_link_is_a_security_event_and_the_log_never_shows_its_secret(client, db_session, digest_time, caplog):
+    caplog.set_level(logging.INFO, logger="tracker")
+    subject, path = digest_for(db_session)
+    assert client.submit(path, GOOD_UPDATE).status_code == 302
+    [logged] = security_events(caplog, "update_link_used")
+    update = db_session.scalars(select(ProgressUpdate)).one()
+    assert (logged["user_id"], logged["action_id"], logged["progress_update_id"]) == (
+        subject.owner_id, subject.id, update.id
+    )  # fmt: skip
+    secret = path.removeprefix("/update/")
+    assert secret not in caplog.text
+    assert "/update/[redacted]" in caplog.text

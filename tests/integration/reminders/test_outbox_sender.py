@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import ssl
-import subprocess
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-import pytest
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from sqlalchemy import select
 
@@ -155,17 +153,6 @@ def test_a_send_interrupted_long_ago_is_failed_not_resent(app, db_session, diges
     row = rows(db_session)[0]
     assert row.state == EmailState.FAILED and "may or may not have been delivered" in row.last_error
     assert smtp_server.mailbox.messages == []
-
-
-@pytest.fixture
-def certificate(tmp_path: Path) -> tuple[Path, Path]:
-    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
-         "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
-        check=True, capture_output=True,
-    )  # fmt: skip
-    return key, cert
 
 
 def _authenticator(server, session, envelope, mechanism: str, data: LoginPassword) -> AuthResult:  # noqa: ANN001

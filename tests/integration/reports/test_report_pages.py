@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 
 import pytest
 
-from tests.conftest import sign_in, soup
+from tests.conftest import security_events, sign_in, soup
 from tests.factories import UserFactory
 from tests.integration.reports.conftest import AS_AT, REPORT_FORM, Plan, at
 from tracker.models import ActionStatus, ProgressReport, ProgressUpdate, Rag, ReportState, Role
@@ -294,3 +295,14 @@ def test_missing_reports_and_inspections_are_404(client, plan: Plan) -> None:
     sign_in(client, plan.manager)
     assert client.get("/reports/999999").status_code == 404
     assert client.get("/inspections/999999/reports").status_code == 404
+
+
+def test_issuing_a_report_is_a_security_event(client, plan: Plan, caplog) -> None:
+    caplog.set_level(logging.INFO, logger="tracker.security")
+    sign_in(client, plan.manager)
+    report = create_report(client, plan)
+    assert client.submit(f"/reports/{report.id}/issue", {}).status_code == 302
+    [logged] = security_events(caplog, "report_issued")
+    assert (logged["report_id"], logged["inspection_id"], logged["as_at"], logged["actor_id"]) == (
+        report.id, plan.inspection.id, AS_AT.isoformat(), plan.manager.id
+    )  # fmt: skip
