@@ -1,0 +1,40 @@
+"""My actions and all actions."""
+
+from __future__ import annotations
+
+from flask import current_app, render_template, request
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from tracker import clock
+from tracker.actions.queries import action_list
+from tracker.actions.queries import my_actions as mine
+from tracker.actions.routes.blueprint import bp
+from tracker.models import Rag, Timescale
+from tracker.permissions import signed_in
+
+
+@bp.get("/my-actions")
+@signed_in
+def my_actions() -> ResponseReturnValue:
+    filters = mine.MyActionsFilters.from_args(request.args)
+    page = mine.build_my_actions(
+        current_user, clock.today(), filters, due_soon_working_days=current_app.config["DUE_SOON_WORKING_DAYS"]
+    )
+    return render_template("actions/my_actions.html", page=page, my_status_choices=mine.MY_STATUS_CHOICES)
+
+
+@bp.get("/actions")
+@signed_in
+def list_actions() -> ResponseReturnValue:
+    filters = action_list.ActionFilters.from_args(request.args)
+    page = action_list.build_action_list(filters, clock.today())
+    return render_template(
+        "actions/list_actions.html",
+        page=page,
+        sorts=action_list.SORTS,
+        sort_choices=action_list.SORTS,
+        rag_choices=[*((rag.value, rag.label) for rag in Rag), ("none", "Not rated")],
+        status_choices=action_list.STATUS_FILTER_CHOICES[1:],
+        timescale_choices=[(timescale.value, timescale.label) for timescale in Timescale],
+    )
