@@ -59,6 +59,8 @@ class Pagination:
 
 
 class HasDueDate(Protocol):
+    """An action, or a row of the action list."""
+
     @property
     def due_on(self) -> date | None: ...
 
@@ -82,10 +84,12 @@ class ActionLine:
 
 
 def live() -> ColumnElement[bool]:
+    """Actions that are not archived."""
     return Action.archived_at.is_(None)
 
 
 def status_clause(status: str) -> ColumnElement[bool] | None:
+    """The status filter as a WHERE clause: "open", one status, or None for any status."""
     if status == "open":
         return Action.status.in_(OPEN_STATUSES)
     if status in STATUSES:
@@ -94,6 +98,7 @@ def status_clause(status: str) -> ColumnElement[bool] | None:
 
 
 def updates_query() -> Any:
+    """Progress updates with their action and the people who wrote and decided them, joined."""
     return select(ProgressUpdate).options(
         joinedload(ProgressUpdate.action), joinedload(ProgressUpdate.author), joinedload(ProgressUpdate.decided_by)
     )
