@@ -168,7 +168,7 @@ def heap_peaks(database_url: str, today: date) -> list[HeapFigures]:
     import config
     from tracker import create_app
     from tracker.actions import exports
-    from tracker.actions.pages import ActionFilters
+    from tracker.actions.queries.action_list import ActionFilters
 
     class BenchConfig(config.TestingConfig):
         pass

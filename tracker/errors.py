@@ -6,8 +6,8 @@ import logging
 
 from flask import Flask, Response, render_template
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import SQLAlchemyError
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from sqlalchemy.exc import NoResultFound, SQLAlchemyError
+from werkzeug.exceptions import HTTPException, NotFound, RequestEntityTooLarge
 
 from tracker.api.problems import is_api_request, problem
 from tracker.extensions import db
@@ -34,6 +34,11 @@ def register(app: Flask) -> None:
             return problem(code, error.description or "", allow)
         template = TEMPLATES.get(code, "errors/generic.html")
         return render_template(template, error=error), code
+
+    @app.errorhandler(NoResultFound)
+    def no_such_record(_error: NoResultFound) -> tuple[str, int]:
+        """The record a URL names is not there (tracker.loaders): the same 404 page as an unknown URL."""
+        return http_error(NotFound())
 
     @app.errorhandler(500)
     def server_error(error: Exception) -> tuple[str, int] | Response:

@@ -3,15 +3,20 @@ tracker.domain.vocabulary), instants shown in Europe/London."""
 
 from __future__ import annotations
 
+import html
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask
+from flask import Flask, current_app
+from markupsafe import Markup
 
 from tracker import clock
 from tracker.domain.due_phrase import due_phrase, working_days_text
 from tracker.domain.formatting import format_date, format_date_time, format_long_date, format_short_date
+from tracker.domain.plan_lifecycle import PLAN_STATUS_LABELS
 from tracker.domain.vocabulary import RAG_ORDER, RATING_KEYS, STATUS_LABELS, rag_label, rag_word
+from tracker.permissions import manages_inspection
 
 
 def to_local(value: datetime, timezone: str) -> datetime:
@@ -44,6 +49,50 @@ def _due_phrase(due_on: date | None, days: int | None, today: date | None = None
     return due_phrase(due_on, days, today or clock.today(), dated=dated)
 
 
+def time_of_day(value: datetime) -> str:
+    """10:42 for a time today, 10:42 on 23 November 2026 otherwise (local time)."""
+    local = to_local(value, current_app.config["TRACKER_TIMEZONE"])
+    return f"{local:%H:%M}" if local.date() == clock.today() else f"{local:%H:%M} on {format_date(local)}"
+
+
+def select_items(first: str | None, values: list, texts: list, selected: object) -> list[dict[str, object]]:
+    """govukSelect items from parallel lists of values and texts, `first` (if any) meaning "no filter"."""
+    items: list[dict[str, object]] = [{"value": "", "text": first}] if first is not None else []
+    for value, text in zip(values, texts, strict=True):
+        items.append({"value": value, "text": text, "selected": str(value) == str(selected)})
+    return items
+
+
+_HTML_SPECIAL = frozenset("&<>\"'")
+
+
+def _escape(text: str) -> str:
+    """html.escape, skipped for the usual name or number with nothing to escape."""
+    return text if _HTML_SPECIAL.isdisjoint(text) else html.escape(text)
+
+
+def select_options(first: str | None, rows: Iterable[tuple[object, str] | str], selected: object) -> Markup:
+    """The <option> tags govukSelect would write for `rows` ((value, text) pairs, or texts that are their own
+    values), `first` (if any) meaning "no filter". Built in Python: a select with an option per person through
+    the govukSelect macro cost more than the rest of the page."""
+    chosen = str(selected)
+    options = [] if first is None else [f'<option value="">{_escape(first)}</option>']
+    for row in rows:
+        value, text = (row, row) if isinstance(row, str) else row
+        value = str(value)
+        mark = " selected" if value == chosen else ""
+        # An id (the usual value) is digits: nothing to escape.
+        attribute = value if value.isdigit() else _escape(value)
+        options.append(f'<option value="{attribute}"{mark}>{_escape(text)}</option>')
+    # Every value and text is escaped above.
+    return Markup("\n".join(options))  # nosec B704
+
+
+def choice_items(first: str | None, choices: object, selected: object) -> list[dict[str, object]]:
+    pairs = list(choices.items()) if isinstance(choices, dict) else list(choices)
+    return select_items(first, [value for value, _ in pairs], [text for _, text in pairs], selected)
+
+
 def register(app: Flask) -> None:
     timezone = app.config["TRACKER_TIMEZONE"]
     app.add_template_filter(format_date, "date")
@@ -60,6 +109,12 @@ def register(app: Flask) -> None:
     app.add_template_global(_due_phrase, "due_phrase")
     app.add_template_global(RAG_ORDER, "rag_order")
     app.add_template_global(RATING_KEYS, "rating_keys")
+    app.add_template_filter(time_of_day, "time_of_day")
+    app.add_template_global(select_items, "select_items")
+    app.add_template_global(choice_items, "choice_items")
+    app.add_template_global(select_options, "select_options")
+    app.add_template_global(manages_inspection, "manages_inspection")
+    app.add_template_global(PLAN_STATUS_LABELS, "plan_status_labels")
 
     @app.context_processor
     def service_context() -> dict[str, object]:

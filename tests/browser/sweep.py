@@ -12,7 +12,9 @@ from sqlalchemy import select, update
 
 from tests.conftest import FIXTURES
 from tracker import clock, jobs
-from tracker.actions import services as action_services
+from tracker.actions.due_dates import suggested_rag
+from tracker.actions.services.editing import update_action
+from tracker.actions.services.progress import record_progress
 from tracker.api_tokens import services as api_tokens
 from tracker.auth import services as auth_services
 from tracker.demo.data import DEMO_PASSWORD
@@ -103,12 +105,12 @@ def _ask_for_a_later_due_date(action: Action, today: date) -> None:
     """The owner asks for a later due date, as from the progress form; it waits for a manager's decision."""
     owner = action.owner
     assert owner is not None and action.due_on is not None
-    action_services.record_progress(
+    record_progress(
         action,
         owner,
         {
             "status": ActionStatus.IN_PROGRESS.value,
-            "rag": action_services.suggested_rag(action, ActionStatus.IN_PROGRESS.value, today),
+            "rag": suggested_rag(action, ActionStatus.IN_PROGRESS.value, today),
             "narrative": "Recruitment to the two social work posts has slipped: interviews are now in January.",
             "requested_due_on": action.due_on + timedelta(days=42),
             "request_reason": "The posts could not be filled before the new year.",
@@ -200,7 +202,7 @@ def bump_action(app: Flask, action_id: int) -> None:
         action = db.session.get(Action, action_id)
         assert action is not None
         manager = _user(EMAILS["programme_manager"])
-        action_services.update_action(action, {"title": f"{action.title} (revised)"}, actor=manager)
+        update_action(action, {"title": f"{action.title} (revised)"}, actor=manager)
         db.session.commit()
 
 

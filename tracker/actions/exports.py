@@ -17,7 +17,7 @@ from sqlalchemy import Row, select
 from sqlalchemy.orm import aliased
 
 from tracker.actions import xlsx_stream
-from tracker.actions.pages import ActionFilters, filter_clauses, sort_order
+from tracker.actions.queries.action_list import ActionFilters, filter_clauses, sort_order
 from tracker.actions.spreadsheets import COLUMN_WIDTHS
 from tracker.domain.plan_rows import COLUMNS, protect_from_formulas
 from tracker.domain.vocabulary import RAG_WORDS, STATUS_LABELS

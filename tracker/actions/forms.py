@@ -1,4 +1,6 @@
-"""Forms for building the plan and recording progress."""
+"""Forms for building the plan: actions, their order and owners, the plan's status and spreadsheet imports.
+
+The progress form is tracker.actions.progress_forms."""
 
 from __future__ import annotations
 
@@ -9,7 +11,6 @@ from typing import Any
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCharacterCount,
     GovCheckboxesInput,
     GovCheckboxInput,
     GovDateInput,
@@ -36,15 +37,11 @@ from wtforms import (
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, StopValidation
 
 from tracker.domain.plan_lifecycle import PLAN_STATUS_LABELS, refused_move
-from tracker.domain.progress import NARRATIVE_LIMIT, REASON_LIMIT, ProgressInput, progress_errors
-from tracker.domain.rag import STATUSES
 from tracker.forms import single_line
-from tracker.models import ActionStatus, Rag, User
+from tracker.models import User
 from tracker.numbers import whole_number
 from tracker.template_filters import format_date
 
-STATUS_CHOICES = [(status.value, status.label) for status in ActionStatus]
-RAG_CHOICES = [(rag.value, rag.label) for rag in Rag]
 NOT_AN_OWNER = "Select an owner from the list: viewers and deactivated people cannot own actions"
 
 
@@ -161,19 +158,30 @@ class ActionForm(VersionedForm):
     )
     submit = SubmitField("Save action", widget=GovSubmitInput())
 
-    published_on: date | None = None
-    references_in_use: frozenset[str] = frozenset()
-    # Set when editing an action of an agreed plan: a new due date there is a revision and needs its reason.
-    revised_from: date | None = None
-    asks_reason: bool = False
+    def __init__(
+        self,
+        *args: Any,
+        people: list[User],
+        published_on: date | None,
+        references_in_use: frozenset[str],
+        revised_from: date | None,
+        asks_reason: bool,
+        **kwargs: Any,
+    ) -> None:
+        """`people` who may own it, `references_in_use` under its recommendation (its own left out), and, when
+        editing an action of an agreed plan (`asks_reason`), the due date it is `revised_from`: a new due date
+        there is a revision and needs its reason."""
+        super().__init__(*args, **kwargs)
+        self.owner_id.choices = [(0, "No owner yet")] + [(person.id, _owner_label(person)) for person in people]
+        self._people = {person.id: person for person in people}
+        self.published_on = published_on
+        self.references_in_use = references_in_use
+        self.revised_from = revised_from
+        self.asks_reason = asks_reason
 
     def validate_reference(self, field: StringField) -> None:
         if (field.data or "").strip().lower() in self.references_in_use:
             raise StopValidation(f"Reference {field.data.strip()} is already used in this recommendation")
-
-    def set_owner_choices(self, people: list[User]) -> None:
-        self.owner_id.choices = [(0, "No owner yet")] + [(person.id, _owner_label(person)) for person in people]
-        self._people = {person.id: person for person in people}
 
     def validate_owner_id(self, field: SelectField) -> None:
         if field.data and field.data not in self._people:
@@ -224,89 +232,6 @@ class ActionForm(VersionedForm):
         }
 
 
-class ProgressForm(VersionedForm):
-    """A progress update; the rules (narrative when needed, Blue only when closed) are tracker.domain.progress."""
-
-    status = RadioField("Status", widget=GovRadioInput(), choices=STATUS_CHOICES, validate_choice=False)
-    rag = RadioField("RAG rating", widget=GovRadioInput(), choices=RAG_CHOICES, validate_choice=False)
-    narrative = TextAreaField(
-        "Progress narrative",
-        widget=GovCharacterCount(),
-        description=(
-            f"What has been done and what happens next. Needed for Red, Amber, Complete, No longer required, "
-            f"or a rating other than the suggested one. You can enter up to {NARRATIVE_LIMIT:,} characters."
-        ),
-    )
-    evidence_links = TextAreaField(
-        "Evidence links (optional)",
-        widget=GovTextArea(),
-        description="One link per line, starting https://. For example, a report on the council's document system.",
-    )
-    requested_due_on = GovDateField("Revised due date")
-    request_reason = TextAreaField(
-        "Reason for the revised due date",
-        widget=GovCharacterCount(),
-        description=f"You can enter up to {REASON_LIMIT:,} characters.",
-    )
-    submit = SubmitField("Save progress", widget=GovSubmitInput())
-
-    suggest: Callable[[str], str] = staticmethod(lambda _status: "green")
-    current_due_on: date | None = None
-    published_on: date | None = None
-    today: date | None = None
-
-    def validate(self, extra_validators: Any = None) -> bool:
-        valid = super().validate(extra_validators)
-        update = ProgressInput(
-            status=self.status.data or "",
-            rag=self.rag.data or "",
-            narrative=self.narrative.data or "",
-            evidence_links=self.evidence_links.data or "",
-            requested_due_on=self.requested_due_on.data,
-            request_reason=self.request_reason.data or "",
-        )
-        suggested = self.suggest(update.status) if update.status in STATUSES else ""
-        errors = progress_errors(
-            update,
-            suggested_rag=suggested,
-            current_due_on=self.current_due_on,
-            published_on=self.published_on,
-            today=self.today,
-        )
-        for name, message in errors.items():
-            field = getattr(self, name)
-            if not field.errors:  # a date that is not a real date already says so
-                field.errors = [message]
-        return valid and not errors
-
-    def progress_data(self) -> dict[str, Any]:
-        """What services.record_progress takes."""
-        return {
-            "status": self.status.data,
-            "rag": self.rag.data,
-            "narrative": self.narrative.data or "",
-            "evidence_links": self.evidence_links.data or "",
-            "requested_due_on": self.requested_due_on.data,
-            "request_reason": self.request_reason.data or "",
-            "version": self.expected_version,
-        }
-
-
-class DecisionForm(FlaskForm):
-    decision = RadioField(
-        "Decision",
-        widget=GovRadioInput(),
-        choices=[("approve", "Approve the revised due date"), ("decline", "Decline it and keep the current due date")],
-        validators=[DataRequired("Select approve or decline")],
-    )
-    note = TextAreaField(
-        "Note to the owner (optional)",
-        widget=GovTextArea(),
-        validators=[Length(max=1000, message="Note must be 1,000 characters or fewer")],
-    )
-    submit = SubmitField("Save decision", widget=GovSubmitInput())
-
-
 class DeleteActionForm(FlaskForm):
     submit = SubmitField("Yes, delete this action", widget=GovSubmitInput())
 
@@ -331,7 +256,9 @@ class BulkAssignForm(FlaskForm):
     )
     submit = SubmitField("Assign owner", widget=GovSubmitInput())
 
-    def set_choices(self, people: list[User], action_ids: list[int]) -> None:
+    def __init__(self, *args: Any, people: list[User], action_ids: list[int], **kwargs: Any) -> None:
+        """`people` who may own actions, and the plan's `action_ids` that may be chosen."""
+        super().__init__(*args, **kwargs)
         self.owner_id.choices = [(0, "Choose someone")] + [(person.id, _owner_label(person)) for person in people]
         self._people = {person.id: person for person in people}
         self._action_ids = set(action_ids)
@@ -361,21 +288,32 @@ class PlanStatusForm(FlaskForm):
     )
     submit = SubmitField("Change status", widget=GovSubmitInput())
 
-    report_published_on: date | None = None
-    today: date | None = None
-    asks_for_date: bool = False
-    current_status: str = ""
-    # Numbers of recommendations with no live action; publishing or consulting on such a plan needs a tick.
-    unactioned: list[str] = []
+    def __init__(
+        self,
+        *args: Any,
+        current_status: str,
+        next_statuses: tuple[str, ...],
+        report_published_on: date | None,
+        today: date,
+        asks_for_date: bool,
+        unactioned: list[str],
+        **kwargs: Any,
+    ) -> None:
+        """The plan's `current_status` and the `next_statuses` it can move to; `asks_for_date` when publishing
+        from here records the publication date; `unactioned`: the numbers of recommendations with no live
+        action (publishing or consulting on such a plan needs a tick)."""
+        super().__init__(*args, **kwargs)
+        self.current_status = current_status
+        self.status.choices = [(status, PLAN_STATUS_LABELS[status]) for status in next_statuses]
+        self.status.validators = [DataRequired("Select the plan's new status")]
+        self.report_published_on = report_published_on
+        self.today = today
+        self.asks_for_date = asks_for_date
+        self.unactioned = unactioned
 
     @property
     def asks_to_confirm_unactioned(self) -> bool:
         return self.asks_for_date and bool(self.unactioned)
-
-    def set_choices(self, current: str, statuses: tuple[str, ...]) -> None:
-        self.current_status = current
-        self.status.choices = [(status, PLAN_STATUS_LABELS[status]) for status in statuses]
-        self.status.validators = [DataRequired("Select the plan's new status")]
 
     def validate_status(self, field: RadioField) -> None:
         if field.data not in dict(self.status.choices):

@@ -16,14 +16,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from tracker import sandbox
-from tracker.actions.services import (
-    action_plan_deadline,
-    default_due_for,
-    existing_references,
-    known_owner_emails,
-    recommendation_prefix,
-    recommendations_by_number,
-)
+from tracker.actions.due_dates import action_plan_deadline, default_due_for
+from tracker.actions.services.editing import recommendation_prefix
+from tracker.actions.services.plan_import import existing_references, known_owner_emails, recommendations_by_number
 from tracker.domain.plan_files import MAX_ROWS, MAX_UPLOAD_BYTES, UnreadableSpreadsheet
 from tracker.domain.plan_rows import (
     COLUMNS,

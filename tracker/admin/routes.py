@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from markupsafe import Markup
 
-from tracker import clock, security_log, throttling
+from tracker import clock, loaders, security_log, throttling
 from tracker.admin import services
 from tracker.admin.forms import ConfirmForm, EditUserForm, InviteUserForm, UnlockForm
 from tracker.auth import sessions
@@ -19,19 +19,12 @@ from tracker.auth.services import (
     send_invitation,
 )
 from tracker.extensions import db
-from tracker.models import EmailState, OutboxEmail, Role, User
+from tracker.models import EmailState, Role, User
 from tracker.numbers import page_number
 from tracker.outbox import services as outbox
 from tracker.permissions import admin_only
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-
-def _get_user_or_404(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    return user
 
 
 @bp.get("/people")
@@ -71,7 +64,7 @@ def invite_person() -> ResponseReturnValue:
 @bp.route("/people/<int:user_id>", methods=["GET", "POST"])
 @admin_only
 def edit_person(user_id: int) -> ResponseReturnValue:
-    user = _get_user_or_404(user_id)
+    user = loaders.load_user(user_id)
     form = EditUserForm(obj=user)
     form.set_line_manager_choices(exclude_user_id=user.id)
     if not form.is_submitted():
@@ -150,7 +143,7 @@ def _handover_message(user: User, role: Role, handover: services.Handover) -> st
 @bp.post("/people/<int:user_id>/resend-invitation")
 @admin_only
 def resend_invitation(user_id: int) -> ResponseReturnValue:
-    user = _get_user_or_404(user_id)
+    user = loaders.load_user(user_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     decision, reason = begin_invitation(user.email, throttling.client_address())
@@ -167,7 +160,7 @@ def resend_invitation(user_id: int) -> ResponseReturnValue:
 @bp.post("/people/<int:user_id>/unlock")
 @admin_only
 def unlock_person(user_id: int) -> ResponseReturnValue:
-    user = _get_user_or_404(user_id)
+    user = loaders.load_user(user_id)
     if not UnlockForm().validate_on_submit():
         abort(400)
     services.clear_sign_in_delay(user, actor=current_user)
@@ -180,7 +173,7 @@ def unlock_person(user_id: int) -> ResponseReturnValue:
 @bp.post("/people/<int:user_id>/sign-out-everywhere")
 @admin_only
 def sign_out_person_everywhere(user_id: int) -> ResponseReturnValue:
-    user = _get_user_or_404(user_id)
+    user = loaders.load_user(user_id)
     if not SignOutEverywhereForm().validate_on_submit():
         abort(400)
     count = services.sign_out_everywhere(user, actor=current_user)
@@ -213,17 +206,10 @@ def list_outbox() -> ResponseReturnValue:
     )
 
 
-def _get_email_or_404(email_id: int) -> OutboxEmail:
-    email = db.session.get(OutboxEmail, email_id)
-    if email is None:
-        abort(404)
-    return email
-
-
 @bp.get("/outbox/<int:email_id>")
 @admin_only
 def view_email(email_id: int) -> ResponseReturnValue:
-    email = _get_email_or_404(email_id)
+    email = loaders.load_outbox_email(email_id)
     return render_template(
         "admin/email.html",
         email=email,
@@ -244,7 +230,7 @@ EMAIL_PREVIEW_POLICY = (
 @bp.get("/outbox/<int:email_id>/html")
 @admin_only
 def email_html(email_id: int) -> ResponseReturnValue:
-    email = _get_email_or_404(email_id)
+    email = loaders.load_outbox_email(email_id)
     response = make_response(outbox.readable_email(email).html_body or "<p>This email has no HTML part.</p>")
     response.headers["Content-Type"] = "text/html; charset=utf-8"
     response.headers["Content-Security-Policy"] = EMAIL_PREVIEW_POLICY
@@ -255,7 +241,7 @@ def email_html(email_id: int) -> ResponseReturnValue:
 @bp.post("/outbox/<int:email_id>/retry")
 @admin_only
 def retry_email(email_id: int) -> ResponseReturnValue:
-    email = _get_email_or_404(email_id)
+    email = loaders.load_outbox_email(email_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     if outbox.retry_email(email, actor=current_user._get_current_object(), now=clock.now()):

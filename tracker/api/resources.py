@@ -16,7 +16,7 @@ from flask import url_for
 from sqlalchemy import Select, select
 from sqlalchemy.orm import aliased
 
-from tracker.actions.pages import STATUS_FILTER_CHOICES, ActionFilters, filter_clauses
+from tracker.actions.queries.action_list import STATUS_FILTER_CHOICES, ActionFilters, filter_clauses
 from tracker.api.paging import Paging, encode_cursor, one_of, text, whole_number
 from tracker.api.problems import ApiError
 from tracker.clock import BANK_HOLIDAYS, as_utc

@@ -6,6 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
 from tracker.audit.services import apply_changes, record_change
 from tracker.clock import BANK_HOLIDAYS
 from tracker.domain.deadline_rules import DeadlineRule, compute_due_on, no_date_phrase, rules_for_framework
@@ -327,3 +330,21 @@ def untick_checklist_item(item: ChecklistItem, *, actor: User) -> None:
     apply_changes(
         item, {"done_on": None}, actor=actor, inspection_id=item.deadline.inspection_id, note="Marked as not done"
     )
+
+
+# Reading
+
+
+def list_deadlines(inspection: Inspection) -> list[StatutoryDeadline]:
+    query = (
+        select(StatutoryDeadline)
+        .where(StatutoryDeadline.inspection_id == inspection.id)
+        .options(selectinload(StatutoryDeadline.checklist))
+        .order_by(StatutoryDeadline.due_on.is_(None), StatutoryDeadline.due_on, StatutoryDeadline.id)
+    )
+    return list(db.session.scalars(query))
+
+
+def action_plan_deadline_among(deadlines: list[StatutoryDeadline]) -> StatutoryDeadline | None:
+    """The deadline for publishing the action plan, among an inspection's deadlines."""
+    return next((d for d in deadlines if d.kind == DeadlineKind.ACTION_PLAN), None)

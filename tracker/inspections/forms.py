@@ -9,7 +9,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
-    GovCheckboxInput,
     GovDateInput,
     GovFileInput,
     GovRadioInput,
@@ -19,7 +18,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import (
-    BooleanField,
     Field,
     FieldList,
     Form,
@@ -38,7 +36,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from tracker import clock
 from tracker.domain.importer import MAX_UPLOAD_BYTES
 from tracker.forms import single_line
-from tracker.models import DeadlineAnchor, DeadlineCounting, Framework, Timescale
+from tracker.models import Framework, Timescale, User
 
 MAX_UPLOAD_MB = MAX_UPLOAD_BYTES // (1024 * 1024)
 FRAMEWORK_CHOICES = [
@@ -54,21 +52,13 @@ FRAMEWORK_CHOICES = [
     SelectChoice(Framework.OTHER.value, "Other"),
 ]
 TIMESCALE_CHOICES = [SelectChoice(timescale.value, timescale.label) for timescale in Timescale]
-ANCHOR_CHOICES = [
-    SelectChoice(DeadlineAnchor.PUBLISHED_ON.value, "The date the report was published"),
-    SelectChoice(DeadlineAnchor.RECEIVED_ON.value, "The date the council received the report"),
-]
-COUNTING_CHOICES = [
-    SelectChoice(DeadlineCounting.BEGINNING_WITH.value, "Beginning with that day (it is day 1)"),
-    SelectChoice(DeadlineCounting.AFTER.value, "After that day (the next working day is day 1)"),
-]
 IMMEDIATE_DUE_CHOICES = [
     SelectChoice("action_plan", "On the action plan's statutory date"),
     SelectChoice("three_months", "Like the three-month timescale"),
 ]
 
 
-def _at_most(limit: int, name: str) -> Length:
+def at_most(limit: int, name: str) -> Length:
     """A length limit whose error names the field, in GOV.UK words: "Title must be 300 characters or fewer"."""
     return Length(max=limit, message=f"{name} must be {limit:,} characters or fewer")
 
@@ -191,13 +181,13 @@ class InspectionDetailsMixin:
     authority = StringField(
         "Local authority",
         widget=GovTextInput(),
-        validators=[DataRequired("Enter the local authority"), _at_most(200, "Local authority")],
+        validators=[DataRequired("Enter the local authority"), at_most(200, "Local authority")],
         filters=[single_line],
     )
     title = StringField(
         "Title of the report",
         widget=GovTextInput(),
-        validators=[DataRequired("Enter the title of the report"), _at_most(300, "Title")],
+        validators=[DataRequired("Enter the title of the report"), at_most(300, "Title")],
         filters=[single_line],
     )
     framework = SelectField(
@@ -210,7 +200,7 @@ class InspectionDetailsMixin:
         "Inspectorate",
         widget=GovTextInput(),
         description="For example, Ofsted, or Ofsted with the Care Quality Commission",
-        validators=[_at_most(200, "Inspectorate")],
+        validators=[at_most(200, "Inspectorate")],
         filters=[single_line],
     )
     inspection_start_on = GovDateField("Inspection started", name_in_errors="The date the inspection started")
@@ -222,7 +212,7 @@ class InspectionDetailsMixin:
     overall_judgement = StringField(
         "Overall judgement",
         widget=GovTextInput(),
-        validators=[Optional(), _at_most(200, "Overall judgement")],
+        validators=[Optional(), at_most(200, "Overall judgement")],
         filters=[single_line],
     )
 
@@ -250,9 +240,9 @@ def _a_year_after(day: date) -> date:
 
 class JudgementRowForm(Form):
     area = StringField(
-        "Area judged", widget=GovTextInput(), validators=[_at_most(300, "Area judged")], filters=[single_line]
+        "Area judged", widget=GovTextInput(), validators=[at_most(300, "Area judged")], filters=[single_line]
     )
-    grade = StringField("Grade", widget=GovTextInput(), validators=[_at_most(100, "Grade")], filters=[single_line])
+    grade = StringField("Grade", widget=GovTextInput(), validators=[at_most(100, "Grade")], filters=[single_line])
 
     def validate_grade(self, field: StringField) -> None:
         if (self.area.data or "").strip() and not (field.data or "").strip():
@@ -264,14 +254,14 @@ class JudgementRowForm(Form):
 
 
 class RecommendationItemForm(Form):
-    number = StringField("Number", widget=GovTextInput(), validators=[_at_most(20, "Number")], filters=[single_line])
+    number = StringField("Number", widget=GovTextInput(), validators=[at_most(20, "Number")], filters=[single_line])
     timescale = SelectField(
         "Timescale", widget=GovSelect(), choices=TIMESCALE_CHOICES, validators=[DataRequired("Select a timescale")]
     )
     addressee = StringField(
-        "Addressed to", widget=GovTextInput(), validators=[_at_most(300, "Addressee")], filters=[single_line]
+        "Addressed to", widget=GovTextInput(), validators=[at_most(300, "Addressee")], filters=[single_line]
     )
-    theme = StringField("Theme", widget=GovTextInput(), validators=[_at_most(300, "Theme")], filters=[single_line])
+    theme = StringField("Theme", widget=GovTextInput(), validators=[at_most(300, "Theme")], filters=[single_line])
     text = TextAreaField(
         "Recommendation",
         widget=GovTextArea(),
@@ -351,86 +341,6 @@ class DueDateSettingsForm(FlaskForm):
     submit = SubmitField("Save due date rules", widget=GovSubmitInput())
 
 
-class NewDeadlineForm(FlaskForm):
-    title = StringField(
-        "What must be done",
-        widget=GovTextInput(),
-        description="For example, Send the action plan to the Secretary of State",
-        validators=[DataRequired("Enter what must be done by the deadline"), _at_most(300, "What must be done")],
-        filters=[single_line],
-    )
-    due_on = GovDateField("Due date", name_in_errors="The due date", description="For example, 9 9 2008")
-    working_days = IntegerField(
-        "Number of working days",
-        widget=GovTextInput(),
-        validators=[Optional(), NumberRange(1, 500, "The number of working days must be between 1 and 500")],
-    )
-    anchor = RadioField("Counted from", widget=GovRadioInput(), choices=ANCHOR_CHOICES, validators=[Optional()])
-    counting = RadioField("Counting", widget=GovRadioInput(), choices=COUNTING_CHOICES, validators=[Optional()])
-    submit = SubmitField("Add deadline", widget=GovSubmitInput())
-
-    def validate(self, extra_validators: Any = None) -> bool:
-        if not super().validate(extra_validators):
-            return False
-        if self.due_on.data and self.working_days.data:
-            self.due_on.errors.append("Enter a due date or a number of working days, not both")
-            return False
-        if self.due_on.data is None and self.working_days.data is None:
-            self.due_on.errors.append("Enter a due date or a number of working days")
-            return False
-        if self.working_days.data is not None:
-            if not self.anchor.data:
-                self.anchor.errors.append("Select the date the working days are counted from")
-            if not self.counting.data:
-                self.counting.errors.append("Select how the working days are counted")
-            return not (self.anchor.errors or self.counting.errors)
-        return True
-
-
-class ChangeDeadlineDateForm(FlaskForm):
-    due_on = GovDateField("New due date", name_in_errors="The new due date", required="Enter the new due date")
-    reason = TextAreaField(
-        "Reason for the change",
-        widget=GovTextArea(),
-        description="This is kept in the inspection's history",
-        validators=[DataRequired("Enter the reason for changing the date"), _at_most(2000, "Reason")],
-    )
-    submit = SubmitField("Change the date", widget=GovSubmitInput())
-
-
-class MarkDoneForm(FlaskForm):
-    met_on = GovDateField(
-        "Date it was done", name_in_errors="The date it was done", required="Enter the date it was done"
-    )
-    submit = SubmitField("Mark as done", widget=GovSubmitInput())
-
-
-class ChecklistItemForm(FlaskForm):
-    done_on = GovDateField("Date done", name_in_errors="The date it was done", required="Enter the date it was done")
-    evidence = TextAreaField(
-        "Evidence",
-        widget=GovTextArea(),
-        description="For example, where the email, letter or press release is filed",
-        validators=[DataRequired("Enter the evidence"), _at_most(2000, "Evidence")],
-    )
-    submit = SubmitField("Save", widget=GovSubmitInput())
-
-
-class MeetingForm(FlaskForm):
-    committee = StringField(
-        "Committee",
-        widget=GovTextInput(),
-        description="For example, Cabinet, or Overview and Scrutiny Management Board",
-        validators=[DataRequired("Enter the name of the committee"), _at_most(200, "Committee")],
-        filters=[single_line],
-    )
-    meets_on = GovDateField(
-        "Date of the meeting", name_in_errors="The date of the meeting", required="Enter the date of the meeting"
-    )
-    approves_plan = BooleanField("This meeting approves the action plan", widget=GovCheckboxInput())
-    submit = SubmitField("Add meeting", widget=GovSubmitInput())
-
-
 class ConfirmForm(FlaskForm):
     """A button that changes something: CSRF protection and nothing else."""
 
@@ -481,3 +391,8 @@ class ManagersForm(FlaskForm):
         validators=[DataRequired("Select at least one programme manager")],
     )
     submit = SubmitField("Save", widget=GovSubmitInput())
+
+    def __init__(self, *args: Any, candidates: list[User], **kwargs: Any) -> None:
+        """`candidates`: the people who may run an inspection."""
+        super().__init__(*args, **kwargs)
+        self.manager_ids.choices = [(user.id, f"{user.name} ({user.email})") for user in candidates]

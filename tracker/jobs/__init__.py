@@ -19,7 +19,7 @@ from typing import Any
 from flask import current_app
 
 from tracker import clock, throttling
-from tracker.actions import services as action_services
+from tracker.actions.services.plan_import import purge_old_import_previews
 from tracker.auth import sessions
 from tracker.clock import BANK_HOLIDAYS
 from tracker.domain.digest import week_start
@@ -177,7 +177,7 @@ def housekeeping(now: datetime) -> dict[str, int]:
         "links": links.purge_old_links(now),
         "sessions": sessions.purge_idle(now),
         "throttle_counters": throttling.purge(now),
-        "import_previews": action_services.purge_old_import_previews(now),
+        "import_previews": purge_old_import_previews(now),
     }
     db.session.commit()
     return counts

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Column, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker.domain.due_dates import IMMEDIATE_DUE_CHOICES, DueDatePolicy
 from tracker.models.base import Base, IdMixin, TimestampMixin, enum_type
 from tracker.models.enums import Framework, PlanStatus, Timescale
 from tracker.models.user import User
@@ -58,6 +59,17 @@ class Inspection(IdMixin, TimestampMixin, Base):
 
     def __repr__(self) -> str:
         return f"<Inspection {self.id} {self.authority} {self.framework}>"
+
+    def due_date_policy(self) -> DueDatePolicy:
+        """Its rules for default action due dates (DESIGN §5); an unknown stored choice for immediate actions
+        means the action plan's statutory date."""
+        return DueDatePolicy(
+            immediate=self.immediate_due if self.immediate_due in IMMEDIATE_DUE_CHOICES else "action_plan",  # type: ignore[arg-type]
+            three_months_months=self.three_months_months,
+            six_months_months=self.six_months_months,
+            longer_term_months=self.longer_term_months,
+            improvement_months=self.improvement_months,
+        )
 
 
 class Judgement(IdMixin, Base):

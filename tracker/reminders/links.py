@@ -24,7 +24,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import delete, func, insert, select, update
 
 from tracker import clock
-from tracker.actions.services import record_progress
+from tracker.actions.services.progress import record_progress
 from tracker.audit.services import record_change
 from tracker.domain.formatting import format_date
 from tracker.extensions import db

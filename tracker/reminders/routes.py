@@ -8,13 +8,15 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from tracker import clock, security_log, throttling
-from tracker.actions import pages as action_pages
-from tracker.actions import services as action_services
-from tracker.actions.forms import ProgressForm
+from tracker.actions import conflicts
+from tracker.actions.due_dates import suggested_rag
+from tracker.actions.progress_forms import ProgressForm, progress_form_for
+from tracker.actions.queries.shared import working_days_to_due
+from tracker.actions.services.versions import ActionConflict
 from tracker.domain.progress import NARRATIVE_LIMIT, REASON_LIMIT
 from tracker.domain.rag import STATUSES
 from tracker.extensions import db
-from tracker.models import Action, ActionLinkToken, Rag, User
+from tracker.models import ActionLinkToken, Rag, User
 from tracker.permissions import public, signed_in
 from tracker.reminders import calendar, digests, links
 from tracker.reminders.forms import ConfirmForm, DigestPreferenceForm
@@ -148,21 +150,11 @@ def calendar_feed(token: str) -> ResponseReturnValue:
 # Recording progress from the link in a reminder email, without signing in ----------------------
 
 
-def _progress_form(action: Action) -> ProgressForm:
-    form = ProgressForm()
-    today = clock.today()
-    form.suggest = lambda status: action_services.suggested_rag(action, status, today)
-    form.current_due_on = action.due_on
-    form.published_on = action.inspection.published_on
-    form.today = today
-    return form
-
-
 def _render_link_form(
     link: ActionLinkToken, form: ProgressForm, status: int = 200, conflict: list | None = None
 ) -> ResponseReturnValue:
     action, today = link.action, clock.today()
-    suggestions = {value: Rag(action_services.suggested_rag(action, value, today)) for value in STATUSES}
+    suggestions = {value: Rag(suggested_rag(action, value, today)) for value in STATUSES}
     current_status = form.status.data if form.status.data in STATUSES else action.status.value
     return (
         render_template(
@@ -172,7 +164,7 @@ def _render_link_form(
             form=form,
             suggested=suggestions[current_status],
             suggestions=suggestions,
-            working_days_to_due=action_pages.working_days_to_due(action, today),
+            working_days_to_due=working_days_to_due(action, today),
             conflict=conflict,
             narrative_limit=NARRATIVE_LIMIT,
             reason_limit=REASON_LIMIT,
@@ -202,12 +194,12 @@ def update_from_email(token: str) -> ResponseReturnValue:
     db.session.commit()
     if not decision.allowed:
         return throttling.throttled(decision, reason="This link has been opened too many times.")
-    form = _progress_form(link.action)
+    form = progress_form_for(link.action, clock.today())
     if not form.is_submitted():
         form.status.data = link.action.status.value
-        form.rag.data = action_services.suggested_rag(link.action, link.action.status.value, clock.today())
+        form.rag.data = suggested_rag(link.action, link.action.status.value, clock.today())
         form.version.data = str(link.action.version)
-        form.seen.data = action_pages.seen_marks(link.action.id)
+        form.seen.data = conflicts.seen_marks(link.action.id)
         return _render_link_form(link, form)
     if not form.validate_on_submit():
         return _render_link_form(link, form, 400)
@@ -216,7 +208,7 @@ def update_from_email(token: str) -> ResponseReturnValue:
     except links.LinkAlreadyUsed:
         db.session.rollback()
         return _unusable(links.check_link(token, clock.now()))
-    except action_services.ActionConflict:
+    except ActionConflict:
         return _link_conflict(token, form)
     db.session.commit()
     security_log.event("update_link_used", user_id=link.user_id, action_id=link.action_id, progress_update_id=update.id)
@@ -224,17 +216,16 @@ def update_from_email(token: str) -> ResponseReturnValue:
     return redirect(url_for("reminders.progress_recorded"))
 
 
-def _link_conflict(token: str, form: ProgressForm) -> ResponseReturnValue:
+def _link_conflict(token: str, sent: ProgressForm) -> ResponseReturnValue:
     db.session.rollback()
     check = links.check_link(token, clock.now())
     if check.link is None or check.problem is not None:
         return _unusable(check)
     action = check.link.action
-    changes = action_pages.changes_since(action.id, form.seen.data)
+    changes = conflicts.changes_since(action.id, sent.seen.data)
+    form = progress_form_for(action, clock.today())  # what was sent, checked against the action as it is now
     form.version.data = str(action.version)
-    form.seen.data = action_pages.seen_marks(action.id)
-    form.suggest = lambda status: action_services.suggested_rag(action, status, clock.today())
-    form.current_due_on = action.due_on
+    form.seen.data = conflicts.seen_marks(action.id)
     return _render_link_form(check.link, form, 409, conflict=changes)
 
 

@@ -101,8 +101,11 @@ class ReportForm(FlaskForm):
     )
     submit = SubmitField("Save draft", widget=GovSubmitInput())
 
-    # The inspection report's publication date: there is no action plan to report on before it.
-    published_on: date | None = None
+    def __init__(self, *args: Any, published_on: date | None, **kwargs: Any) -> None:
+        """`published_on`: the inspection report's publication date; there is no action plan to report on before
+        it."""
+        super().__init__(*args, **kwargs)
+        self.published_on = published_on
 
     def validate_as_at(self, field: GovDateField) -> None:
         if field.data and field.data > clock.today():

@@ -11,8 +11,15 @@ from flask_login import current_user
 from tracker import clock, security_log
 from tracker.domain.formatting import format_date
 from tracker.extensions import db
-from tracker.models import ProgressReport, ReportState
-from tracker.permissions import can_manage_inspection, require_manage_inspection, signed_in
+from tracker.models import Inspection, ProgressReport, ReportState
+from tracker.permissions import (
+    MANAGES_INSPECTION,
+    MANAGES_REPORT,
+    READS_INSPECTION,
+    READS_REPORT,
+    can_manage_inspection,
+    requires,
+)
 from tracker.reports import services
 from tracker.reports.forms import ConfirmForm, DeleteForm, ReportForm, form_data
 from tracker.reports.render_html import document_csp, render_document, render_fragment
@@ -26,21 +33,12 @@ def _status(form: ReportForm) -> int:
     return 400 if form.is_submitted() else 200
 
 
-def _readable_report_or_403(report_id: int) -> ProgressReport:
-    """Everyone signed in reads issued reports; drafts are for those who manage the inspection."""
-    report = services.get_report_or_404(report_id)
-    if report.state != ReportState.ISSUED:
-        require_manage_inspection(current_user, report.inspection)
-    return report
-
-
-def _draft_or_redirect(report_id: int) -> ProgressReport | ResponseReturnValue:
-    report = services.get_report_or_404(report_id)
-    require_manage_inspection(current_user, report.inspection)
-    if report.state != ReportState.DRAFT:
-        flash("This report has been issued: it can no longer be changed", "error")
-        return redirect(url_for("reports.view_report", report_id=report.id))
-    return report
+def _issued(report: ProgressReport) -> ResponseReturnValue | None:
+    """The answer to changing a report that has been issued; None for a draft."""
+    if report.state == ReportState.DRAFT:
+        return None
+    flash("This report has been issued: it can no longer be changed", "error")
+    return redirect(url_for("reports.view_report", report_id=report.id))
 
 
 def _filename(report: ProgressReport, extension: str) -> str:
@@ -49,21 +47,18 @@ def _filename(report: ProgressReport, extension: str) -> str:
 
 
 @bp.get("/inspections/<int:inspection_id>/reports")
-@signed_in
-def list_reports(inspection_id: int) -> ResponseReturnValue:
-    inspection = services.get_inspection_or_404(inspection_id)
+@requires(READS_INSPECTION)
+def list_reports(inspection: Inspection) -> ResponseReturnValue:
     manages = can_manage_inspection(current_user, inspection)
     reports = services.list_reports(inspection, include_drafts=manages)
     return render_template("reports/list.html", inspection=inspection, reports=reports, manages=manages)
 
 
 @bp.route("/inspections/<int:inspection_id>/reports/new", methods=["GET", "POST"])
-@signed_in
-def new_report(inspection_id: int) -> ResponseReturnValue:
-    inspection = services.get_inspection_or_404(inspection_id)
-    require_manage_inspection(current_user, inspection)
-    form = ReportForm() if request.method == "POST" else ReportForm(data=services.prefill_details(inspection))
-    form.published_on = inspection.published_on
+@requires(MANAGES_INSPECTION)
+def new_report(inspection: Inspection) -> ResponseReturnValue:
+    data = None if request.method == "POST" else services.prefill_details(inspection)
+    form = ReportForm(published_on=inspection.published_on, data=data)
     if not form.validate_on_submit():
         return render_template("reports/form.html", form=form, inspection=inspection, report=None), _status(form)
     report = services.create_report(inspection, form_data(form), author=current_user)
@@ -73,9 +68,8 @@ def new_report(inspection_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/reports/<int:report_id>")
-@signed_in
-def view_report(report_id: int) -> ResponseReturnValue:
-    report = _readable_report_or_403(report_id)
+@requires(READS_REPORT)
+def view_report(report: ProgressReport) -> ResponseReturnValue:
     model = services.model_for(report)
     return render_template(
         "reports/view.html",
@@ -87,13 +81,12 @@ def view_report(report_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/reports/<int:report_id>/edit", methods=["GET", "POST"])
-@signed_in
-def edit_report(report_id: int) -> ResponseReturnValue:
-    report = _draft_or_redirect(report_id)
-    if not isinstance(report, ProgressReport):
-        return report
-    form = ReportForm() if request.method == "POST" else ReportForm(data=services.details_of(report))
-    form.published_on = report.inspection.published_on
+@requires(MANAGES_REPORT)
+def edit_report(report: ProgressReport) -> ResponseReturnValue:
+    if refused := _issued(report):
+        return refused
+    data = None if request.method == "POST" else services.details_of(report)
+    form = ReportForm(published_on=report.inspection.published_on, data=data)
     if not form.validate_on_submit():
         return render_template("reports/form.html", form=form, inspection=report.inspection, report=report), _status(
             form
@@ -105,11 +98,10 @@ def edit_report(report_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/reports/<int:report_id>/issue", methods=["GET", "POST"])
-@signed_in
-def issue_report(report_id: int) -> ResponseReturnValue:
-    report = _draft_or_redirect(report_id)
-    if not isinstance(report, ProgressReport):
-        return report
+@requires(MANAGES_REPORT)
+def issue_report(report: ProgressReport) -> ResponseReturnValue:
+    if refused := _issued(report):
+        return refused
     form = ConfirmForm()
     if not form.validate_on_submit():
         return render_template("reports/issue.html", form=form, report=report, inspection=report.inspection)
@@ -128,11 +120,10 @@ def issue_report(report_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/reports/<int:report_id>/delete", methods=["GET", "POST"])
-@signed_in
-def delete_report(report_id: int) -> ResponseReturnValue:
-    report = _draft_or_redirect(report_id)
-    if not isinstance(report, ProgressReport):
-        return report
+@requires(MANAGES_REPORT)
+def delete_report(report: ProgressReport) -> ResponseReturnValue:
+    if refused := _issued(report):
+        return refused
     form = DeleteForm()
     if not form.validate_on_submit():
         return render_template("reports/delete.html", form=form, report=report, inspection=report.inspection)
@@ -144,10 +135,9 @@ def delete_report(report_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/reports/<int:report_id>/print")
-@signed_in
-def print_report(report_id: int) -> ResponseReturnValue:
+@requires(READS_REPORT)
+def print_report(report: ProgressReport) -> ResponseReturnValue:
     """The A4 print document: as issued, or the draft recomputed now."""
-    report = _readable_report_or_403(report_id)
     html = report.issued_html if report.state == ReportState.ISSUED and report.issued_html else None
     if html is None:
         html = render_document(services.model_for(report))
@@ -157,9 +147,8 @@ def print_report(report_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/reports/<int:report_id>/download.pdf")
-@signed_in
-def download_pdf(report_id: int) -> ResponseReturnValue:
-    report = _readable_report_or_403(report_id)
+@requires(READS_REPORT)
+def download_pdf(report: ProgressReport) -> ResponseReturnValue:
     data = report.issued_pdf if report.state == ReportState.ISSUED else None
     if data is None:
         from tracker.reports.render_pdf import render_pdf  # WeasyPrint: 30 MB a worker, loaded when first needed
@@ -169,9 +158,8 @@ def download_pdf(report_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/reports/<int:report_id>/download.docx")
-@signed_in
-def download_docx(report_id: int) -> ResponseReturnValue:
-    report = _readable_report_or_403(report_id)
+@requires(READS_REPORT)
+def download_docx(report: ProgressReport) -> ResponseReturnValue:
     data = report.issued_docx if report.state == ReportState.ISSUED else None
     if data is None:
         from tracker.reports.render_docx import render_docx  # python-docx, loaded when first needed

@@ -6,7 +6,7 @@ import dataclasses
 from datetime import date
 from typing import Any
 
-from flask import abort, current_app
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -43,25 +43,6 @@ from tracker.models import (
 
 TIMETABLE_ROWS = 4
 AUDITED_ACTION_FIELDS = ("due_on", "original_due_on", "status", "rag", "title", "success_criteria")
-
-
-def get_inspection_or_404(inspection_id: int) -> Inspection:
-    inspection = db.session.get(Inspection, inspection_id, options=[selectinload(Inspection.managers)])
-    if inspection is None:
-        abort(404)
-    return inspection
-
-
-def get_report_or_404(report_id: int) -> ProgressReport:
-    query = (
-        select(ProgressReport)
-        .options(selectinload(ProgressReport.inspection).selectinload(Inspection.managers))
-        .where(ProgressReport.id == report_id)
-    )
-    report = db.session.scalars(query).first()
-    if report is None:
-        abort(404)
-    return report
 
 
 def list_reports(inspection: Inspection, *, include_drafts: bool) -> list[ProgressReport]:

@@ -14,7 +14,7 @@ from tests.factories import ActionFactory, InspectionFactory, ProgressUpdateFact
 from tests.integration.actions.conftest import Plan
 from tests.integration.actions.test_query_counts import add_actions, counting_queries
 from tracker.actions import exports, xlsx_stream
-from tracker.actions.pages import ActionFilters
+from tracker.actions.queries.action_list import ActionFilters
 from tracker.models import ActionStatus, Rag, Timescale
 
 HEADERS = [

@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 from tests.conftest import sign_in, soup
 from tests.factories import ProgressUpdateFactory
 from tests.integration.actions.conftest import Plan
-from tracker.actions import services
+from tracker.actions.services.progress import InvalidProgress, record_progress
+from tracker.actions.services.versions import ActionConflict
 from tracker.models import Action, ActionStatus, AuditEvent, DueDateRequestState, Inspection, ProgressUpdate, Rag
 
 
@@ -187,20 +188,20 @@ def test_someone_elses_update_in_between_is_a_conflict_and_keeps_what_was_typed(
 
 def test_record_progress_service_serves_email_links_too(app, db_session, plan: Plan) -> None:  # noqa: ANN001
     action = db_session.get(Action, plan.action.id)
-    update = services.record_progress(
+    update = record_progress(
         action, plan.owner, {"status": "in_progress", "rag": "green", "narrative": ""}, via_email_link=True
     )
     db_session.commit()
     assert update.via_email_link and update.narrative == ""
     try:
-        services.record_progress(action, plan.owner, {"status": "complete", "rag": "blue"})
-    except services.InvalidProgress as problem:
+        record_progress(action, plan.owner, {"status": "complete", "rag": "blue"})
+    except InvalidProgress as problem:
         assert problem.errors == {"narrative": "Enter a narrative saying what was done to complete the action"}
     else:
         raise AssertionError("completion without a narrative was accepted")
     try:
-        services.record_progress(action, plan.owner, {"status": "in_progress", "rag": "green", "version": 1})
-    except services.ActionConflict:
+        record_progress(action, plan.owner, {"status": "in_progress", "rag": "green", "version": 1})
+    except ActionConflict:
         db_session.rollback()
     else:
         raise AssertionError("a stale version was accepted")

@@ -172,11 +172,9 @@ def test_a_stale_form_is_not_saved_and_says_what_changed(client, db_session, dig
     page = soup(client.get(path))
     hidden = {name: page.select_one(f"input[name={name}]")["value"] for name in ("version", "seen", "csrf_token")}
     programme_manager = person(name="Jo Clarke")
-    from tracker.actions import services as action_services
+    from tracker.actions.services.editing import update_action
 
-    action_services.update_action(
-        db_session.get(Action, subject.id), {"due_on": date(2026, 12, 18)}, actor=programme_manager
-    )
+    update_action(db_session.get(Action, subject.id), {"due_on": date(2026, 12, 18)}, actor=programme_manager)
     db_session.commit()
     response = client.post(path, data={**hidden, **GOOD_UPDATE})
     assert response.status_code == 409

@@ -235,15 +235,17 @@ def test_changes_made_through_the_action_plan_are_read_back_as_at_each_date(app,
     """Drafting edits before the plan is agreed are not revisions; an approved request is, with its reason."""
     from datetime import UTC, datetime
 
-    from tracker.actions import services as actions
+    from tracker.actions.services.due_date_requests import decide_due_date_request
+    from tracker.actions.services.editing import update_action
+    from tracker.actions.services.progress import record_progress
     from tracker.models import PlanStatus
 
     action = plan.actions["green"]
     app.config["TRACKER_NOW"] = datetime(2026, 11, 10, 9, 0, tzinfo=UTC)
     # Still a draft plan: moving the due date moves the original with it.
-    actions.update_action(action, {"due_on": date(2027, 2, 5)}, actor=plan.manager)
+    update_action(action, {"due_on": date(2027, 2, 5)}, actor=plan.manager)
     plan.inspection.plan_status = PlanStatus.PUBLISHED
-    update = actions.record_progress(
+    update = record_progress(
         action,
         plan.owner,
         {
@@ -254,7 +256,7 @@ def test_changes_made_through_the_action_plan_are_read_back_as_at_each_date(app,
             "request_reason": "The printer's contract ended",
         },
     )
-    actions.decide_due_date_request(update, approve=True, actor=plan.manager)
+    decide_due_date_request(update, approve=True, actor=plan.manager)
     db_session.commit()
 
     as_at = date(2026, 11, 10)  # audit rows carry the (fixed) time of the change
@@ -292,14 +294,12 @@ def test_title_and_success_criteria_edited_after_the_as_at_date_do_not_move_the_
 ) -> None:
     from datetime import UTC, datetime
 
-    from tracker.actions import services as actions
+    from tracker.actions.services.editing import update_action
 
     report = report_for(plan, db_session)
     app.config["TRACKER_NOW"] = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
     action = plan.actions["red"]
-    actions.update_action(
-        action, {"title": "RENAMED action title", "success_criteria": "NEW CRITERIA"}, actor=plan.manager
-    )
+    update_action(action, {"title": "RENAMED action title", "success_criteria": "NEW CRITERIA"}, actor=plan.manager)
     db_session.commit()
     model = services.model_for(report)
     row = next(a for a in model.all_actions() if a.reference == "1.1")
@@ -313,15 +313,13 @@ def test_title_and_success_criteria_edited_after_the_as_at_date_do_not_move_the_
 def test_the_reason_given_on_the_edit_form_is_the_reason_the_report_prints(app, plan: Plan, db_session) -> None:  # noqa: ANN001
     from datetime import UTC, datetime
 
-    from tracker.actions import services as actions
+    from tracker.actions.services.editing import update_action
     from tracker.models import PlanStatus
 
     plan.inspection.plan_status = PlanStatus.PUBLISHED
     app.config["TRACKER_NOW"] = datetime(2026, 11, 10, 9, 0, tzinfo=UTC)
     reason = "The designers' contract was re-tendered"
-    actions.update_action(
-        plan.actions["green"], {"due_on": date(2027, 4, 30)}, actor=plan.manager, due_on_reason=reason
-    )
+    update_action(plan.actions["green"], {"due_on": date(2027, 4, 30)}, actor=plan.manager, due_on_reason=reason)
     db_session.commit()
     model = services.model_for(report_for(plan, db_session))
     assert {r.reference: r.reason for r in model.revised_due_dates}["1.2"] == reason
