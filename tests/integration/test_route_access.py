@@ -173,6 +173,9 @@ WITHOUT_OBJECT_RULE = {
     "admin.view_email": "administrators only (admin_only): every email in the outbox is theirs to read",
     "admin.email_html": "administrators only (admin_only): every email in the outbox is theirs to read",
     "admin.retry_email": "administrators only (admin_only): every failed email is theirs to send again",
+    "api_tokens.revoke_api_token": "administrators only (admin_only): an administrator may revoke any token",
+    "api.get_inspection": "API token (api_read): every person reads every inspection, as on the pages",
+    "api.get_action": "API token (api_read): every person reads every action, as on the pages",
 }
 
 # Who each declared rule lets in, in the world below: the inspection's own programme manager runs it, the
