@@ -7,7 +7,7 @@ import logging
 from flask import Flask, Response, render_template
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import SQLAlchemyError
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 
 from tracker.api.problems import is_api_request, problem
 from tracker.extensions import db
@@ -30,7 +30,8 @@ def register(app: Flask) -> None:
     def http_error(error: HTTPException) -> tuple[str, int] | Response:
         code = error.code or 500
         if is_api_request():
-            allow = {"Allow": ", ".join(sorted(error.valid_methods))} if getattr(error, "valid_methods", None) else {}
+            allowed = error.valid_methods if isinstance(error, MethodNotAllowed) else None
+            allow = {"Allow": ", ".join(sorted(allowed))} if allowed else {}
             return problem(code, error.description or "", allow)
         template = TEMPLATES.get(code, "errors/generic.html")
         return render_template(template, error=error), code

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from flask import Response, make_response, render_template, request
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import CursorResult, delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from tracker import clock
@@ -112,7 +112,8 @@ def _write(key: str, counter: Counter, version: int | None) -> bool:
         .values(version=version + 1, **values)
         .execution_options(synchronize_session=False)
     )
-    return db.session.execute(statement).rowcount == 1
+    # Session.execute is annotated as returning a Result; an UPDATE's is a CursorResult, which counts the rows.
+    return cast(CursorResult[Any], db.session.execute(statement)).rowcount == 1
 
 
 def attempt(rule: Rule, subject: str) -> Decision:
@@ -172,7 +173,8 @@ def purge(now: datetime) -> int:
         ThrottleCounter.window_started_at < cutoff,
         or_(ThrottleCounter.not_before.is_(None), ThrottleCounter.not_before < now),
     )
-    return db.session.execute(statement.execution_options(synchronize_session=False)).rowcount or 0
+    result = cast(CursorResult[Any], db.session.execute(statement.execution_options(synchronize_session=False)))
+    return result.rowcount or 0
 
 
 def throttled(decision: Decision, body: str | None = None, *, reason: str = "") -> Response:
