@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, cast
 
-from sqlalchemy import CursorResult, case, or_, update
+from sqlalchemy import case, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from tracker.clock import as_utc
-from tracker.extensions import db
+from tracker.extensions import db, execute_change
 from tracker.models import SchedulerLease
 
 LEASE_NAME = "scheduler"
@@ -44,8 +43,7 @@ def acquire_or_renew(holder: str, now: datetime, lease_seconds: float, *, name: 
         )
         .execution_options(synchronize_session=False)
     )
-    # Session.execute is annotated as returning a Result; an UPDATE's is a CursorResult, which counts the rows.
-    held = cast(CursorResult[Any], db.session.execute(statement)).rowcount == 1
+    held = execute_change(statement).rowcount == 1
     if not held:
         insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
         created = (
@@ -67,7 +65,7 @@ def release(holder: str, now: datetime, *, name: str = LEASE_NAME) -> bool:
         .values(expires_at=now)
         .execution_options(synchronize_session=False)
     )
-    released = cast(CursorResult[Any], db.session.execute(statement)).rowcount == 1
+    released = execute_change(statement).rowcount == 1
     db.session.commit()
     return released
 
