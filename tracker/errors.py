@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 
 from flask import Flask, Response, render_template
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import SQLAlchemyError
-from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from tracker.api.problems import is_api_request, problem
 from tracker.extensions import db
@@ -30,7 +31,7 @@ def register(app: Flask) -> None:
     def http_error(error: HTTPException) -> tuple[str, int] | Response:
         code = error.code or 500
         if is_api_request():
-            allowed = error.valid_methods if isinstance(error, MethodNotAllowed) else None
+            allowed: Iterable[str] | None = getattr(error, "valid_methods", None)  # MethodNotAllowed's
             allow = {"Allow": ", ".join(sorted(allowed))} if allowed else {}
             return problem(code, error.description or "", allow)
         template = TEMPLATES.get(code, "errors/generic.html")

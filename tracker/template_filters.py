@@ -58,7 +58,8 @@ def register(app: Flask) -> None:
     app.add_template_filter(lambda value: format_date(to_local(value, timezone)) if value else "", "local_date")
     app.add_template_filter(lambda value: value.isoformat() if value else "", "iso")
     app.add_template_global(_due_phrase, "due_phrase")
-    app.jinja_env.globals.update(rag_order=RAG_ORDER, rating_keys=RATING_KEYS)
+    app.add_template_global(RAG_ORDER, "rag_order")
+    app.add_template_global(RATING_KEYS, "rating_keys")
 
     @app.context_processor
     def service_context() -> dict[str, object]:
