@@ -26,6 +26,7 @@ test: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/bandit -q -r tracker
 	$(BIN)/python -m pytest -p no:cacheprovider
 	$(BIN)/python -m tests.postgres_cluster $(BIN)/python -m pytest -p no:cacheprovider

@@ -36,6 +36,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     if proxies := app.config["TRUSTED_PROXIES"]:
+        # Flask's documented way to add WSGI middleware; mypy sees an assignment to a method.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
     _init_extensions(app)
     _init_templates(app)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 
 from flask import Flask, Response, render_template
 from flask_wtf.csrf import CSRFError
@@ -30,7 +31,8 @@ def register(app: Flask) -> None:
     def http_error(error: HTTPException) -> tuple[str, int] | Response:
         code = error.code or 500
         if is_api_request():
-            allow = {"Allow": ", ".join(sorted(error.valid_methods))} if getattr(error, "valid_methods", None) else {}
+            allowed: Iterable[str] | None = getattr(error, "valid_methods", None)  # MethodNotAllowed's
+            allow = {"Allow": ", ".join(sorted(allowed))} if allowed else {}
             return problem(code, error.description or "", allow)
         template = TEMPLATES.get(code, "errors/generic.html")
         return render_template(template, error=error), code

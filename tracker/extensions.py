@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
-from typing import Any
+from typing import Any, cast
 
 from flask import Flask
 from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import event
+from sqlalchemy import CursorResult, Executable, event
 from sqlalchemy.engine import Engine
 
 from tracker.models.base import Base
@@ -40,6 +40,12 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
 db = SQLAlchemy(model_class=Base)
 csrf = CSRFProtect()
 login_manager = LoginManager()
+
+
+def execute_change(statement: Executable) -> CursorResult[Any]:
+    """Run an UPDATE, DELETE or INSERT in the session; its result says how many rows it changed (rowcount).
+    Session.execute is annotated as returning a plain Result, which has no rowcount: for these it is a CursorResult."""
+    return cast(CursorResult[Any], db.session.execute(statement))
 
 
 def init_migrations(app: Flask, directory: str) -> None:

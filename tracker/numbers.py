@@ -6,20 +6,22 @@ page number falls back to the first page, a route answers 404 (tracker.routing),
 
 from __future__ import annotations
 
+from typing import TypeGuard
+
 # Ids and versions are INTEGER columns: 32 bits in PostgreSQL (the narrower of the two databases), 64 in SQLite.
 DATABASE_INT_MAX = 2**31 - 1
 PAGE_MAX = 100_000
 
 
-def _is_digits(value: object) -> bool:
+def _is_digits(value: object) -> TypeGuard[str]:
     return isinstance(value, str) and value.isascii() and value.isdigit()
 
 
 def whole_number(value: object, *, maximum: int = DATABASE_INT_MAX) -> int | None:
     """`value` as an int when it is ASCII digits no greater than `maximum`; otherwise None."""
-    if not _is_digits(value) or len(value.lstrip("0")) > len(str(maximum)):  # type: ignore[union-attr]
+    if not _is_digits(value) or len(value.lstrip("0")) > len(str(maximum)):
         return None
-    number = int(value)  # type: ignore[arg-type]
+    number = int(value)
     return number if number <= maximum else None
 
 

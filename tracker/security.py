@@ -39,7 +39,9 @@ class TrackerRequest(Request):
         self.__dict__["form"] = _without_nul(self.__dict__["form"])
 
     @cached_property
-    def args(self) -> ImmutableMultiDict[str, str]:  # type: ignore[override]
+    def args(self) -> ImmutableMultiDict[str, str]:
+        # werkzeug annotates cached_property.__get__ as returning the value even when read from the class, where it
+        # returns the descriptor itself (whose fget is the parent's getter).
         return _without_nul(Request.args.fget(self))  # type: ignore[attr-defined]
 
 

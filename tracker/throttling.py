@@ -16,7 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from tracker import clock
 from tracker.domain.throttle import Counter, Decision, Rule, after_refund, decide, wait_in_words
-from tracker.extensions import db
+from tracker.extensions import db, execute_change
 from tracker.models import ThrottleCounter
 
 HOUR = timedelta(hours=1)
@@ -112,7 +112,7 @@ def _write(key: str, counter: Counter, version: int | None) -> bool:
         .values(version=version + 1, **values)
         .execution_options(synchronize_session=False)
     )
-    return db.session.execute(statement).rowcount == 1
+    return execute_change(statement).rowcount == 1
 
 
 def attempt(rule: Rule, subject: str) -> Decision:
@@ -172,7 +172,7 @@ def purge(now: datetime) -> int:
         ThrottleCounter.window_started_at < cutoff,
         or_(ThrottleCounter.not_before.is_(None), ThrottleCounter.not_before < now),
     )
-    return db.session.execute(statement.execution_options(synchronize_session=False)).rowcount or 0
+    return execute_change(statement.execution_options(synchronize_session=False)).rowcount or 0
 
 
 def throttled(decision: Decision, body: str | None = None, *, reason: str = "") -> Response:

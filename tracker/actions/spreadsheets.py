@@ -83,7 +83,7 @@ def plan_rows(inspection: Inspection) -> list[dict[str, Any]]:
         .where(Recommendation.inspection_id == inspection.id)
         .order_by(Recommendation.position, Recommendation.id)
     )
-    rows = []
+    rows: list[dict[str, Any]] = []
     for recommendation in recommendations:
         about = {
             "recommendation": recommendation_prefix(recommendation),
@@ -93,8 +93,8 @@ def plan_rows(inspection: Inspection) -> list[dict[str, Any]]:
         actions = by_recommendation.get(recommendation.id)
         if not actions:
             rows.append({**about, **dict.fromkeys(ACTION_KEYS, "")})
-        for action, narrative in actions or []:
-            rows.append({**about, **_action_cells(action, narrative)})
+        for action, latest_narrative in actions or []:
+            rows.append({**about, **_action_cells(action, latest_narrative)})
     return rows
 
 
@@ -123,7 +123,7 @@ def export_xlsx(inspection: Inspection) -> bytes:
     from openpyxl.utils import get_column_letter
 
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = workbook.worksheets[0]  # a new workbook's one sheet (`active` is typed as possibly none)
     sheet.title = "Action plan"
     workbook.properties.title = f"{inspection.title} – action plan"
     workbook.properties.creator = inspection.authority

@@ -93,7 +93,8 @@ def xlsx_chunks(
     sink = _Sink()
     letters = [column_letter(index) for index in range(1, len(columns) + 1)]
     kinds = [column.kind for column in columns]
-    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as package:  # type: ignore[arg-type]
+    # typeshed asks a file given to ZipFile for close() too, which ZipFile never calls on a file it did not open.
+    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as package:  # type: ignore[call-overload]
         with package.open("xl/worksheets/sheet1.xml", "w") as part:
             part.write(_sheet_start(columns, frozen_columns).encode())
             header = "".join(

@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 from tracker.admin import services
 from tracker.auth.forms import email_address
 from tracker.auth.services import NAME_LENGTH_MESSAGE, NAME_MAX_LENGTH
-from tracker.forms import single_line
+from tracker.forms import required_data, single_line
 from tracker.models import DigestPreference, Role
 
 ROLE_CHOICES = [
@@ -64,7 +64,7 @@ class InviteUserForm(UserDetailsForm):
     submit = SubmitField("Send invitation", widget=GovSubmitInput())
 
     def validate_email(self, field: EmailField) -> None:
-        if services.email_in_use(field.data):
+        if services.email_in_use(required_data(field.data)):
             raise ValidationError("Someone already has an account with this email address")
 
 

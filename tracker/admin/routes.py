@@ -19,6 +19,7 @@ from tracker.auth.services import (
     send_invitation,
 )
 from tracker.extensions import db
+from tracker.forms import required_data
 from tracker.models import EmailState, Role, User
 from tracker.numbers import page_number
 from tracker.outbox import services as outbox
@@ -41,15 +42,15 @@ def invite_person() -> ResponseReturnValue:
     if not form.validate_on_submit():
         return render_template("admin/invite.html", form=form), 400 if form.is_submitted() else 200
     manager = db.session.get(User, form.line_manager_id.data) if form.line_manager_id.data else None
-    decision, reason = begin_invitation(form.email.data, throttling.client_address())
+    decision, reason = begin_invitation(required_data(form.email.data), throttling.client_address())
     db.session.commit()
     if not decision.allowed:
         form.email.errors = [invitation_problem(decision, reason)]
         return throttling.throttled(decision, render_template("admin/invite.html", form=form))
     user = invite_user(
         invited_by=current_user,
-        name=form.name.data,
-        email=form.email.data,
+        name=required_data(form.name.data),
+        email=required_data(form.email.data),
         role=Role(form.role.data),
         job_title=form.job_title.data or "",
         organisation=form.organisation.data or "",

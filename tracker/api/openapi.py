@@ -8,7 +8,7 @@ from typing import Any
 
 from tracker.api.paging import DEFAULT_LIMIT, MAX_LIMIT
 from tracker.api.resources import RAG_FILTER_VALUES, STATUS_FILTER_VALUES
-from tracker.domain.due_dates import TIMESCALES
+from tracker.domain.vocabulary import TIMESCALES
 from tracker.models import (
     ActionStatus,
     DeadlineAnchor,

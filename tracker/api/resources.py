@@ -20,8 +20,7 @@ from tracker.actions.queries.action_list import STATUS_FILTER_CHOICES, ActionFil
 from tracker.api.paging import Paging, encode_cursor, one_of, text, whole_number
 from tracker.api.problems import ApiError
 from tracker.clock import BANK_HOLIDAYS, as_utc
-from tracker.domain.due_dates import TIMESCALES
-from tracker.domain.vocabulary import RATING_KEYS
+from tracker.domain.vocabulary import RATING_KEYS, TIMESCALES
 from tracker.domain.working_days import working_days_between
 from tracker.extensions import db
 from tracker.models import (
@@ -59,7 +58,8 @@ _PLACEHOLDER = 987654321
 def page_url(endpoint: str, argument: str) -> Callable[[int], str]:
     """id → the full address of that row's page in the app: url_for once a list, not once a row (a fifth of an
     API page's time went on building 100 addresses)."""
-    template = url_for(endpoint, **{argument: _PLACEHOLDER}, _external=True)
+    values: dict[str, Any] = {argument: _PLACEHOLDER}
+    template = url_for(endpoint, **values, _external=True)
     return lambda row_id: template.replace(str(_PLACEHOLDER), str(row_id))
 
 

@@ -10,7 +10,7 @@ import hashlib
 from typing import Any
 
 from flask import Blueprint, Flask, Request, Response, current_app, request, url_for
-from flask.sessions import SecureCookieSessionInterface, SessionMixin
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask.typing import ResponseReturnValue
 
 from tracker import clock
@@ -30,7 +30,7 @@ class SessionInterface(SecureCookieSessionInterface):
     """Flask's signed-cookie session for the pages; none for the API, whose requests neither read the session
     cookie (a signed-in browser is not a caller) nor send it back (an API call never extends a session)."""
 
-    def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
         if request.path.startswith(API_PREFIX):
             return self.make_null_session(app)
         return super().open_session(app, request)
@@ -48,7 +48,8 @@ def json_response(body: dict[str, Any]) -> Response:
     # Each token may see different data: caches may keep an answer for its caller only, and must ask again.
     response.headers["Cache-Control"] = "private, no-cache"
     response.vary.add("Authorization")
-    return response.make_conditional(request)
+    response.make_conditional(request)
+    return response
 
 
 def _list(page: resources.ListPage, listed: Paging) -> Response:

@@ -10,6 +10,7 @@ from tracker import clock
 from tracker.api_tokens import services
 from tracker.api_tokens.forms import EXPIRY_LABELS, IssueTokenForm, RevokeTokenForm
 from tracker.extensions import db
+from tracker.forms import required_data
 from tracker.permissions import admin_only
 
 bp = Blueprint("api_tokens", __name__, url_prefix="/admin/api-tokens")
@@ -33,13 +34,13 @@ def issue_api_token() -> ResponseReturnValue:
     if not form.validate_on_submit():
         return render_template("api_tokens/issue.html", form=form), 400 if form.is_submitted() else 200
     person = form.person
-    if services.live_token_named(person.id, form.name.data) is not None:
+    if services.live_token_named(person.id, required_data(form.name.data)) is not None:
         form.name.errors = [
             f"{person.name} already has a token called ‘{form.name.data}’: choose another name, or revoke that one"
         ]
         return render_template("api_tokens/issue.html", form=form), 400
     api_token, token = services.issue_token(
-        name=form.name.data, user=person, days=int(form.expires_in.data), actor=current_user
+        name=required_data(form.name.data), user=person, days=int(form.expires_in.data), actor=current_user
     )
     db.session.commit()
     # Shown in the answer to the POST and nowhere else: the token is in no redirect, session or log.

@@ -97,7 +97,7 @@ class SignInAttempt:
 
 
 def _browser_serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key, salt="known-browser")
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="known-browser")
 
 
 def known_browser_cookie(email: str) -> str:

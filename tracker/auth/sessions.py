@@ -18,7 +18,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import OperationalError
 
 from tracker import clock
-from tracker.extensions import db
+from tracker.extensions import db, execute_change
 from tracker.models import User, UserSession
 
 logger = logging.getLogger(__name__)
@@ -88,7 +88,7 @@ def end_current() -> None:
 def end_all(user: User) -> int:
     """Delete every session of `user`: every browser, and every copy of a cookie, is signed out."""
     statement = delete(UserSession).where(UserSession.user_id == user.id)
-    return db.session.execute(statement.execution_options(synchronize_session=False)).rowcount or 0
+    return execute_change(statement.execution_options(synchronize_session=False)).rowcount or 0
 
 
 def count_live(user: User) -> int:
@@ -103,4 +103,4 @@ def purge_idle(now: datetime, *, user: User | None = None) -> int:
     statement = delete(UserSession).where(UserSession.last_seen_at <= now - idle_limit())
     if user is not None:
         statement = statement.where(UserSession.user_id == user.id)
-    return db.session.execute(statement.execution_options(synchronize_session=False)).rowcount or 0
+    return execute_change(statement.execution_options(synchronize_session=False)).rowcount or 0

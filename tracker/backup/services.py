@@ -95,7 +95,9 @@ def table_counts(database_url: str) -> dict[str, int]:
     try:
         with engine.connect() as connection:
             names = sorted(inspect(connection).get_table_names())
-            return {name: connection.scalar(select(func.count()).select_from(table(name))) for name in names}
+            return {
+                name: connection.execute(select(func.count()).select_from(table(name))).scalar_one() for name in names
+            }
     finally:
         engine.dispose()
 

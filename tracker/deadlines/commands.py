@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import datetime
 
 import click
 from flask.cli import AppGroup
 
 from tracker.clock import BANK_HOLIDAYS
-from tracker.domain.working_days import COUNTINGS, add_working_days, working_days_between
+from tracker.domain.working_days import COUNTINGS, Counting, add_working_days, working_days_between
 
 cli = AppGroup("deadlines", help="Statutory deadlines in working days (England and Wales).")
 
@@ -23,7 +23,7 @@ cli = AppGroup("deadlines", help="Statutory deadlines in working days (England a
     show_default=True,
     help="beginning_with: the anchor day is day 1; after: the next working day is day 1.",
 )
-def calc_command(start: date, days: int, counting: str) -> None:
+def calc_command(start: datetime, days: int, counting: Counting) -> None:
     """Print the last day of a period of working days from an anchor date, as YYYY-MM-DD."""
     try:
         due_on = add_working_days(start.date(), days, BANK_HOLIDAYS, counting=counting)
@@ -35,6 +35,6 @@ def calc_command(start: date, days: int, counting: str) -> None:
 @cli.command("between")
 @click.argument("start", type=click.DateTime(formats=["%Y-%m-%d"]))
 @click.argument("end", type=click.DateTime(formats=["%Y-%m-%d"]))
-def between_command(start: date, end: date) -> None:
+def between_command(start: datetime, end: datetime) -> None:
     """Print the working days after START up to and including END (negative when END is earlier)."""
     click.echo(working_days_between(start.date(), end.date(), BANK_HOLIDAYS))

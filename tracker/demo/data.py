@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 # The documented demo log-in.
 DEMO_PASSWORD = "demo-tracker-password"  # nosec B105
@@ -83,7 +84,8 @@ AGENCY = {
 }
 DEFAULT_AGENCY = "Leicester City Council"
 
-INSPECTION = {
+# The Inspection's columns, as keyword arguments.
+INSPECTION: dict[str, Any] = {
     "authority": "Leicester City Council",
     "title": "Joint Area Review of services for children and young people in Leicester",
     "framework": "JAR",

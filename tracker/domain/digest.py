@@ -215,20 +215,23 @@ def _digest_for(
     )
 
 
-def reference_order(reference: str) -> tuple[tuple[int, int, str], ...]:
+_ReferenceOrder = tuple[tuple[int, int, str], ...]
+
+
+def reference_order(reference: str) -> _ReferenceOrder:
     """Sort key for action references in reading order: 3.1 before 12.1, 2.2 before 2.10."""
     return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"[.\s]+", reference))
 
 
-def _most_overdue_first(item: DigestItem) -> tuple:
+def _most_overdue_first(item: DigestItem) -> tuple[int, _ReferenceOrder, int]:
     return (-item.working_days_overdue, reference_order(item.action.reference), item.action.action_id)
 
 
-def _soonest_first(item: DigestItem) -> tuple:
+def _soonest_first(item: DigestItem) -> tuple[int, _ReferenceOrder, int]:
     return (item.working_days_to_due or 0, reference_order(item.action.reference), item.action.action_id)
 
 
-def _longest_without_update_first(item: DigestItem) -> tuple:
+def _longest_without_update_first(item: DigestItem) -> tuple[date, _ReferenceOrder, int]:
     key = (reference_order(item.action.reference), item.action.action_id)
     return (item.action.last_progress_on or date.min, *key)
 

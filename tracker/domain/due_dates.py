@@ -49,7 +49,7 @@ class DueDatePolicy:
         """Calendar months from publication for `timescale`; None when it follows the action plan."""
         if timescale == Timescale.IMMEDIATE:
             return None if self.immediate == "action_plan" else self.three_months_months
-        months = {
+        months: dict[str, int] = {
             Timescale.THREE_MONTHS: self.three_months_months,
             Timescale.SIX_MONTHS: self.six_months_months,
             Timescale.LONGER_TERM: self.longer_term_months,

@@ -29,7 +29,7 @@ class Rule:
         """The wait before the attempt after the `attempts`-th, or None when there is none."""
         if self.delay is None or attempts < self.limit:
             return None
-        grown = self.delay * 2 ** min(attempts - self.limit, _MAX_DOUBLINGS)
+        grown: timedelta = self.delay * 2 ** min(attempts - self.limit, _MAX_DOUBLINGS)
         return min(grown, self.max_delay) if self.max_delay is not None else grown
 
 

@@ -17,7 +17,7 @@ from pathlib import PureWindowsPath
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm.attributes import flag_modified
 from werkzeug.datastructures import MultiDict
 
@@ -222,16 +222,15 @@ def same_document(draft: ImportDraft) -> list[Inspection]:
     fields = draft.fields or {}
     authority, framework = _one_line(fields.get("authority", "")), fields.get("framework", "")
     if authority and framework in FRAMEWORK_VALUES:
-        same_report = Inspection.framework == Framework(framework)
         published_on = _date_or_none(fields.get("published_on"))
         start_on, end_on = (_date_or_none(fields.get(name)) for name in ("inspection_start_on", "inspection_end_on"))
+        same_days: ColumnElement[bool] | None = None
         if published_on:
-            same_report &= Inspection.published_on == published_on
+            same_days = Inspection.published_on == published_on
         elif start_on or end_on:
-            same_report &= (Inspection.inspection_start_on == start_on) & (Inspection.inspection_end_on == end_on)
-        else:
-            same_report = None
-        if same_report is not None:
+            same_days = (Inspection.inspection_start_on == start_on) & (Inspection.inspection_end_on == end_on)
+        if same_days is not None:
+            same_report = (Inspection.framework == Framework(framework)) & same_days
             # "Leicestershire" saved before and "Leicestershire County Council" now are one council.
             for inspection in db.session.scalars(select(Inspection).where(same_report)):
                 if same_authority(inspection.authority, authority):

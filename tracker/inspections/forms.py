@@ -30,7 +30,9 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
+
+# types-WTForms describes WTForms 3.2, which had no SelectChoice (3.3 added it).
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, StopValidation
 
 from tracker import clock
@@ -142,7 +144,7 @@ class NewInspectionForm(FlaskForm):
     def uploaded_file(self) -> Any:
         """The chosen file, or None when the file input was left empty."""
         upload = self.report_file.data
-        return upload if upload is not None and getattr(upload, "filename", "") else None
+        return upload if upload is not None and getattr(upload, "filename", None) else None
 
     def pasted_text(self) -> str:
         return (self.report_text.data or "").replace("\r\n", "\n").strip()
@@ -217,12 +219,12 @@ class InspectionDetailsMixin:
     )
 
     def validate_inspection_end_on(self, field: GovDateField) -> None:
-        start = self.inspection_start_on.data  # type: ignore[attr-defined]
+        start = self.inspection_start_on.data
         if field.data and start and field.data < start:
             raise StopValidation("The date the inspection ended must be the same as or after the date it started")
 
     def validate_received_on(self, field: GovDateField) -> None:
-        published_on = self.published_on.data  # type: ignore[attr-defined]
+        published_on = self.published_on.data
         if field.data and published_on and field.data > published_on:
             raise StopValidation(
                 "The date the council received the report must be the same as or before the date it was published"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import joinedload
 
 from tracker.auth.services import count_delayed
@@ -126,14 +126,14 @@ def _inspection_lines(inspections: list[Inspection], today: date) -> list[Inspec
     )
     for deadline in deadlines:
         line = lines[deadline.inspection_id]
-        if line.next_deadline is None:
+        if line.next_deadline is None and deadline.due_on is not None:
             line.next_deadline = deadline
             line.next_deadline_working_days = working_days_between(today, deadline.due_on, BANK_HOLIDAYS)
     return list(lines.values())
 
 
 def build_admin_summary(now: datetime) -> AdminSummary:
-    def count(*clauses: object) -> int:
+    def count(*clauses: ColumnElement[bool]) -> int:
         return db.session.scalar(select(func.count()).select_from(User).where(User.active.is_(True), *clauses)) or 0
 
     failed = select(func.count()).select_from(OutboxEmail).where(OutboxEmail.state == EmailState.FAILED)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Column, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,6 +12,10 @@ from tracker.domain.due_dates import IMMEDIATE_DUE_CHOICES, DueDatePolicy
 from tracker.models.base import Base, IdMixin, TimestampMixin, enum_type
 from tracker.models.enums import Framework, PlanStatus, Timescale
 from tracker.models.user import User
+
+if TYPE_CHECKING:
+    # tracker.models.action imports this module.
+    from tracker.models.action import Action
 
 inspection_managers = Table(
     "inspection_managers",
@@ -96,7 +101,7 @@ class Recommendation(IdMixin, TimestampMixin, Base):
     position: Mapped[int] = mapped_column(default=0)
 
     inspection: Mapped[Inspection] = relationship(back_populates="recommendations")
-    actions: Mapped[list[Action]] = relationship(  # noqa: F821
+    actions: Mapped[list[Action]] = relationship(
         back_populates="recommendation",
         order_by="Action.position",
         cascade="all, delete-orphan",

@@ -139,8 +139,8 @@ def _deliver(connection: smtplib.SMTP, email: ClaimedEmail, report: SendReport) 
         code, reply = next(iter(error.recipients.values()))
         _record_failure(email, f"{code} {_text(reply)}", permanent=code >= 500, report=report)
     except smtplib.SMTPResponseException as error:
-        reply = f"{error.smtp_code} {_text(error.smtp_error)}"
-        _record_failure(email, reply, permanent=error.smtp_code >= 500, report=report)
+        reason = f"{error.smtp_code} {_text(error.smtp_error)}"
+        _record_failure(email, reason, permanent=error.smtp_code >= 500, report=report)
     except (smtplib.SMTPException, OSError) as error:
         _record_failure(email, f"Connection lost: {describe_error(error)}", permanent=False, report=report)
         return False

@@ -116,6 +116,8 @@ def build_calendar(user: User, now: datetime) -> bytes:
     calendar.add("refresh-interval", timedelta(hours=6), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT6H")
     for action in _owned_open_actions(user):
+        if action.due_on is None:  # the query asks for dated actions only
+            continue
         link = url("actions.view_action", action_id=action.id)
         description = f"{action.inspection.authority}: {action.inspection.title}\nStatus: {action.status.label}"
         calendar.add_component(
@@ -129,6 +131,8 @@ def build_calendar(user: User, now: datetime) -> bytes:
             )
         )
     for deadline in _deadlines_for(user):
+        if deadline.due_on is None:  # the query asks for dated deadlines only
+            continue
         inspection = deadline.inspection
         state = f"Met on {format_date(deadline.met_on)}" if deadline.met_on else "Not yet met"
         calendar.add_component(

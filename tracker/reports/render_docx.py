@@ -3,22 +3,25 @@ real tables whose header rows repeat on each page, the charts as pictures and th
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from io import BytesIO
 
-from docx import Document
+import docx
+from docx.document import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.section import Section
 from docx.shared import Cm, Mm, Pt, RGBColor
 from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from tracker.domain.charts import Chart, alternative_text, rag_by_timescale_chart, rag_over_time_chart
 from tracker.domain.formatting import format_date, format_short_date
-from tracker.domain.report import Paragraph, ReportModel
+from tracker.domain.report import DeadlineRow, Paragraph, ReportModel
 from tracker.domain.vocabulary import RAG_WORDS, STATUS_LABELS, rag_key
 from tracker.reports.chart_png import chart_png
 from tracker.reports.render_html import MIN_TREND_POINTS
@@ -30,6 +33,8 @@ HEADER_SHADING = "E8E8E8"
 # Word's document properties (File > Info) hold at most 255 characters each.
 PROPERTY_LIMIT = 255
 KEY_TEXT = "Key to RAG: " + "; ".join(f"{word} – {meaning}" for _value, word, meaning in rag_key())
+# A table cell: one line, or several shown one under the other.
+Cell = str | list[str]
 
 
 def _property(text: str) -> str:
@@ -107,7 +112,7 @@ def _field(paragraph: DocxParagraph, instruction: str) -> None:
     paragraph._p.append(field)
 
 
-def _header_and_footer(section, model: ReportModel, key: bool = False) -> None:  # noqa: ANN001 - python-docx Section
+def _header_and_footer(section: Section, model: ReportModel, key: bool = False) -> None:
     section.header.is_linked_to_previous = False
     section.footer.is_linked_to_previous = False
     header = section.header.paragraphs[0]
@@ -163,7 +168,7 @@ def _write_cell(cell: _Cell, lines: list[str], *, bold: bool = False, size: floa
 def _table(
     document: Document,
     headers: list[str] | None,
-    rows: list[list[list[str] | str]],
+    rows: Sequence[Sequence[Cell]],
     *,
     widths: list[float] | None = None,
     rag_column: int | None = None,
@@ -189,10 +194,10 @@ def _table(
         _keep_row_together(row)
         for column, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
             lines = value if isinstance(value, list) else [value]
-            is_rag = rag_column is not None and column == rag_column and rags is not None
-            _write_cell(cell, [line for line in lines if line != ""] or [""], bold=is_rag, size=size)
-            if is_rag:
-                _shade(cell, RAG_SHADING[rags[index]])
+            rag = rags[index] if rags is not None and column == rag_column else None
+            _write_cell(cell, [line for line in lines if line != ""] or [""], bold=rag is not None, size=size)
+            if rag is not None:
+                _shade(cell, RAG_SHADING[rag])
     if widths:
         for row in table.rows:
             for cell, width in zip(row.cells, widths, strict=True):
@@ -334,7 +339,7 @@ def _exceptions(document: Document, model: ReportModel) -> None:
         document.add_paragraph("No due date has been revised.")
 
 
-def _deadline_table(document: Document, rows: list, caption: str) -> None:  # noqa: ANN001
+def _deadline_table(document: Document, rows: list[DeadlineRow], caption: str) -> None:
     _table(
         document,
         ["Deadline", "Due", "Met", "Position"],
@@ -433,7 +438,7 @@ def _appendix(document: Document, model: ReportModel) -> None:
             if not block.actions:
                 document.add_paragraph("No actions recorded for this recommendation.")
                 continue
-            rows = [
+            rows: list[list[Cell]] = [
                 [
                     a.reference,
                     a.title,
@@ -467,7 +472,7 @@ def _appendix(document: Document, model: ReportModel) -> None:
 def render_docx(model: ReportModel, *, made_at: datetime) -> bytes:
     """The committee paper as .docx, from the same model as the HTML and PDF; `made_at` is its created and modified
     time in the document's properties."""
-    document = Document()
+    document = docx.Document()
     _set_styles(document)
     _set_language(document)
     _set_properties(document, model, made_at)

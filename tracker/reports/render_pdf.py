@@ -44,6 +44,6 @@ class StaticFilesOnly(URLFetcher):
 def render_pdf(model: ReportModel, html: str | None = None) -> bytes:
     """A4 PDF of the report; `html` is the print document when the caller has already rendered it."""
     document = html if html is not None else render_document(model)
-    fetcher = StaticFilesOnly(Path(current_app.static_folder or "."), current_app.static_url_path)
-    html = HTML(string=document, base_url=BASE_URL, url_fetcher=fetcher)
-    return html.write_pdf(pdf_variant="pdf/ua-1", finisher=finish_tags)
+    fetcher = StaticFilesOnly(Path(current_app.static_folder or "."), current_app.static_url_path or "")
+    pdf = HTML(string=document, base_url=BASE_URL, url_fetcher=fetcher)
+    return pdf.write_pdf(pdf_variant="pdf/ua-1", finisher=finish_tags)

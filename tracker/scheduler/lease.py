@@ -15,7 +15,7 @@ from sqlalchemy import case, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from tracker.clock import as_utc
-from tracker.extensions import db
+from tracker.extensions import db, execute_change
 from tracker.models import SchedulerLease
 
 LEASE_NAME = "scheduler"
@@ -43,7 +43,7 @@ def acquire_or_renew(holder: str, now: datetime, lease_seconds: float, *, name: 
         )
         .execution_options(synchronize_session=False)
     )
-    held = db.session.execute(statement).rowcount == 1
+    held = execute_change(statement).rowcount == 1
     if not held:
         insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
         created = (
@@ -65,7 +65,7 @@ def release(holder: str, now: datetime, *, name: str = LEASE_NAME) -> bool:
         .values(expires_at=now)
         .execution_options(synchronize_session=False)
     )
-    released = db.session.execute(statement).rowcount == 1
+    released = execute_change(statement).rowcount == 1
     db.session.commit()
     return released
 

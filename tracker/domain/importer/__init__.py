@@ -2,7 +2,8 @@
 
 from tracker.domain.vocabulary import TIMESCALES
 
-from .documents import MAX_UPLOAD_BYTES, UnreadableDocument, extract_text
+from .documents import MAX_UPLOAD_BYTES, extract_text
+from .errors import UnreadableDocument
 from .reading import parse_report
 from .results import (
     DOCUMENT_TYPES,

@@ -58,7 +58,8 @@ def read_pdf_text(data: bytes) -> str:
     Not bounded in time: a page can hold unbounded work (forms drawing forms), so the web app reads uploads in a
     child process with CPU, memory and clock limits (tracker.sandbox)."""
     try:
-        with pypdf.apply_configuration(**_PYPDF_LIMITS):
+        # None: the limits apply on top of pypdf's current configuration.
+        with pypdf.apply_configuration(None, **_PYPDF_LIMITS):
             pages = _page_texts(data)
     except UnreadableDocument:
         raise

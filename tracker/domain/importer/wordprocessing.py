@@ -6,6 +6,7 @@ import io
 import logging
 from collections import defaultdict
 from collections.abc import Iterator
+from typing import Protocol, cast
 
 import docx
 from docx.document import Document
@@ -112,17 +113,28 @@ class _ListNumbering:
 def _level_format(level: _Element) -> tuple[str, int]:
     number_format = level.find(qn("w:numFmt"))
     start = level.find(qn("w:start"))
-    value = number_format.get(qn("w:val")) if number_format is not None else "bullet"
-    first = start.get(qn("w:val")) if start is not None else "1"
+    value = number_format.get(qn("w:val"), "bullet") if number_format is not None else "bullet"
+    first = start.get(qn("w:val"), "1") if start is not None else "1"
     return value, int(first) if first.isdigit() else 1
+
+
+class _DecimalValue(Protocol):
+    val: int
+
+
+class _NumberingProperties(Protocol):
+    """A <w:numPr> as python-docx reads it; its stubs type the optional children as their descriptor class."""
+
+    numId: _DecimalValue | None
+    ilvl: _DecimalValue | None
 
 
 def _numbering_key(paragraph: Paragraph) -> tuple[str, str] | None:
     properties = paragraph._p.pPr
-    num_pr = properties.numPr if properties is not None else None
+    num_pr = cast(_NumberingProperties | None, properties.numPr) if properties is not None else None
     if num_pr is None and paragraph.style is not None:
         style_properties = paragraph.style.element.pPr
-        num_pr = style_properties.numPr if style_properties is not None else None
+        num_pr = cast(_NumberingProperties | None, style_properties.numPr) if style_properties is not None else None
     # numId 0 is Word's way of switching numbering off for one paragraph.
     if num_pr is None or num_pr.numId is None or num_pr.numId.val == 0:
         return None

@@ -239,8 +239,10 @@ class ReportModel:
         return [a for group in self.appendix for block in group.recommendations for a in block.actions]
 
     def to_json(self) -> dict[str, Any]:
-        return dataclass_to_json(self)
+        data: dict[str, Any] = dataclass_to_json(self)
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ReportModel:
-        return dataclass_from_json(cls, data)
+        model: ReportModel = dataclass_from_json(cls, data)
+        return model

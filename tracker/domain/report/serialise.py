@@ -42,7 +42,7 @@ def dataclass_from_json(kind: Any, data: Any) -> Any:
         return {k: dataclass_from_json(item, v) for k, v in data.items()}
     if kind is date:
         return date.fromisoformat(data)
-    if dataclasses.is_dataclass(kind):
+    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
         hints = _hints(kind)
         # A field added since a report was issued takes its default rather than None.
         return kind(
