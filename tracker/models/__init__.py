@@ -7,6 +7,7 @@ from tracker.models.deadline import ChecklistItem, Meeting, StatutoryDeadline
 from tracker.models.enums import (
     OPEN_STATUSES,
     ActionStatus,
+    AuthSource,
     DeadlineAnchor,
     DeadlineCounting,
     DeadlineKind,
@@ -35,6 +36,7 @@ __all__ = [
     "ActionLinkToken",
     "ActionStatus",
     "AuditEvent",
+    "AuthSource",
     "Base",
     "ChecklistItem",
     "DeadlineAnchor",
