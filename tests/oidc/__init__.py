@@ -90,6 +90,39 @@ ACCOUNTS = {
 }
 
 
+def make_client_certificate(folder: Path) -> tuple[Path, dict]:
+    """A self-signed certificate and its RSA key in one PEM file, and the public key as a JWK (with its thumbprints,
+    as Entra ID finds an uploaded certificate by them)."""
+    from datetime import UTC, datetime, timedelta
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+    from joserfc.jwk import RSAKey
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "inspection-tracker")])
+    now = datetime.now(UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=365))
+        .sign(key, hashes.SHA256())
+    )
+    path = folder / "tracker-client.pem"
+    key_pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    path.write_bytes(key_pem + certificate.public_bytes(serialization.Encoding.PEM))
+    jwk = RSAKey.import_key(key.public_key()).as_dict(private=False)
+    return path, {**jwk, "use": "sig", "alg": "RS256"}
+
+
 def oid(login: str) -> str:
     return ACCOUNTS[login]["claims"]["oid"]
 
