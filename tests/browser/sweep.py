@@ -55,6 +55,7 @@ NOT_HTML = {
     "reports.download_pdf": "a PDF download",
     "reports.download_docx": "a Word download",
     "reminders.calendar_feed": "an iCalendar feed (.ics)",
+    "auth.council_account": "a redirect to the council's sign-in page (the provider's page, not ours)",
 }
 
 

@@ -103,12 +103,13 @@ def _end_session() -> None:
 @public
 def council_account() -> ResponseReturnValue:
     """Off to the council's sign-in page (Entra ID), which sends the person back to the callback below."""
-    if sso.settings() is None:
+    current = sso.settings()
+    if current is None:
         abort(404)
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     try:
-        return sso.start()
+        return sso.start(current)
     except sso.SignInRefused as refusal:
         return _council_sign_in_problem(refusal)
 
@@ -122,7 +123,7 @@ def council_account_callback() -> ResponseReturnValue:
     if current is None:
         abort(404)
     try:
-        answer = sso.finish()
+        answer = sso.finish(current)
         user = council_accounts.sign_in(answer, current)
     except sso.SignInRefused as refusal:
         db.session.rollback()

@@ -147,7 +147,7 @@ def _client(current: Settings) -> FlaskOAuth2App:
     secret, auth_methods = current.client_secret, None
     if current.certificate:
         secret, headers = _certificate_key(current.certificate)
-        client_kwargs["token_endpoint_auth_method"] = "private_key_jwt"
+        client_kwargs["token_endpoint_auth_method"] = PrivateKeyJWT.name
         auth_methods = [PrivateKeyJWT(headers=headers, alg="RS256")]
     return FlaskOAuth2App(
         FlaskIntegration(NAME),
@@ -235,10 +235,8 @@ def refused(reason: str) -> SignInRefused:
 # The flow ---------------------------------------------------------------------------------------------------
 
 
-def start() -> Response:
+def start(current: Settings) -> Response:
     """Redirect to the provider's sign-in page; Authlib remembers the state, nonce and PKCE verifier in the session."""
-    current = settings()
-    assert current is not None
     try:
         return _client(current).authorize_redirect(redirect_uri(), nonce=secrets.token_urlsafe(32))
     except (requests.RequestException, ValueError) as problem:  # discovery document unreachable or not JSON
@@ -261,13 +259,11 @@ def _expected_issuers(issuer: str, tenants: tuple[str, ...]) -> list[str]:
     return [issuer]
 
 
-def finish() -> Answer:
+def finish(current: Settings) -> Answer:
     """Check the provider's answer on the callback URL, exchange the code and check the id token and tenant.
 
     Raises SignInRefused; the reason is logged with what was wrong, the person is told what to do.
     """
-    current = settings()
-    assert current is not None
     client = _client(current)
     try:
         metadata = client.load_server_metadata()

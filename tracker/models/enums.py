@@ -23,7 +23,7 @@ class Role(StrEnum):
 class AuthSource(StrEnum):
     """How a person signs in: a password of the tracker's own, or their council account (the directory)."""
 
-    PASSWORD = "password"
+    PASSWORD = "password"  # nosec B105 - the name of a way to sign in, not a password
     DIRECTORY = "directory"
 
 

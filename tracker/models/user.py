@@ -50,6 +50,11 @@ class User(UserMixin, IdMixin, TimestampMixin, Base):
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)
 
     @property
+    def is_invited(self) -> bool:
+        """Invited but has not chosen a password yet (someone who signs in with a council account never needs one)."""
+        return not self.password_hash and self.auth_source == AuthSource.PASSWORD
+
+    @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
 

@@ -131,6 +131,10 @@ def test_the_role_follows_the_directory_at_every_sign_in_and_each_change_is_in_t
     assert user.role == Role.ADMIN
     assert _history(user) == [("role", "viewer", "admin", FROM_DIRECTORY)]
     assert client.get("/admin/people").status_code == 200  # an administrator's page, now theirs
+    # Without a password, but not an invitation waiting: council accounts never choose one.
+    summary = soup(client.get("/")).select_one("#admin-summary").get_text(" ", strip=True)
+    assert "0 people invited, not yet signed in" in summary
+    assert "You sign in with your council account" in soup(client.get("/account")).select_one("#sign-in-method").text
 
 
 def test_someone_with_two_mapped_app_roles_gets_the_more_powerful_one(client, council_sign_in, db_session) -> None:
