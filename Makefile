@@ -38,7 +38,7 @@ bench: install-test
 # assets. No Node, no browser, no test tools.
 install: system-packages $(VENV)/.installed
 
-# Everything the tests need on top: the test tools, Node packages (axe-core), Chromium, poppler, PostgreSQL.
+# Everything the tests need on top: the test tools, Node packages (axe-core, oidc-provider), Chromium, poppler, PostgreSQL.
 install-test: install system-test-packages $(VENV)/.installed-dev node_modules/.installed
 
 # Debian packages, installed only when one is missing (apt waits for a held dpkg lock instead of failing).

@@ -98,6 +98,18 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = 8 * 60 * 60  # also the server-side idle limit (tracker/auth/sessions.py)
 
+    # Sign-in with the council's accounts (Entra ID, OpenID Connect); off unless SSO_ENABLED. README, Single sign-on.
+    SSO_ENABLED = _bool("SSO_ENABLED", False)
+    SSO_ISSUER_URL = os.environ.get("SSO_ISSUER_URL", "")  # or the discovery document's own URL
+    SSO_CLIENT_ID = os.environ.get("SSO_CLIENT_ID", "")
+    SSO_CLIENT_SECRET = os.environ.get("SSO_CLIENT_SECRET", "")
+    SSO_CLIENT_CERTIFICATE = os.environ.get("SSO_CLIENT_CERTIFICATE", "")  # PEM: private key and certificate
+    SSO_ALLOWED_TENANTS = os.environ.get("SSO_ALLOWED_TENANTS", "")
+    SSO_ROLE_CLAIM = os.environ.get("SSO_ROLE_CLAIM", "roles")
+    SSO_ROLES = os.environ.get("SSO_ROLES", "")
+    SSO_COUNCIL_DOMAINS = os.environ.get("SSO_COUNCIL_DOMAINS", "")
+    SSO_TIMEOUT_SECONDS = _int("SSO_TIMEOUT_SECONDS", 10)
+
     INVITATION_DAYS = _int("INVITATION_DAYS", 7)
     PASSWORD_RESET_HOURS = _int("PASSWORD_RESET_HOURS", 2)
 

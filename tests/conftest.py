@@ -19,6 +19,7 @@ from sqlalchemy import create_engine, text
 import config
 
 FIXTURES = Path(__file__).parent / "fixtures"
+pytest_plugins = ["tests.oidc.fixtures"]
 
 
 @pytest.fixture(scope="session")

@@ -96,5 +96,32 @@ def sign_in_with_browser(page, base_url: str, email: str, password: str) -> None
     page.goto(f"{base_url}/sign-in")
     page.get_by_label("Email address").fill(email)
     page.get_by_role("textbox", name="Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     page.wait_for_load_state("networkidle")
+
+
+@pytest.fixture(scope="session")
+def browser_oidc_provider(live_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """The test OpenID provider, sending people back to the live server."""
+    from tests.oidc import start_provider
+
+    provider = start_provider(tmp_path_factory.mktemp("oidc-browser"), [live_server])
+    yield provider
+    provider.stop()
+
+
+@pytest.fixture
+def council_sign_in_on(app: Flask, app_context: None, live_server: str, browser_oidc_provider) -> dict:  # noqa: ANN001
+    """Council sign-in turned on for one test against the browser's provider (app_context puts settings back)."""
+    from tests.oidc import sso_config
+
+    settings = sso_config(browser_oidc_provider, live_server)
+    app.config.update(settings)
+    return settings
+
+
+def only_this_machine(page) -> None:  # noqa: ANN001
+    """Refuse any request that would leave 127.0.0.1 (nothing on these pages should try)."""
+    page.context.route(
+        lambda url: not url.startswith(("http://127.0.0.1:", "about:", "data:")), lambda route: route.abort()
+    )

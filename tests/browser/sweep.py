@@ -72,6 +72,7 @@ NOT_HTML = {
         ],
         "the read-only JSON API for reporting tools",
     ),
+    "auth.council_account": "a redirect to the council's sign-in page (the provider's page, not ours)",
 }
 
 

@@ -32,6 +32,7 @@ from tests.browser.sweep import (
     bump_person,
     user_id,
 )
+from tests.oidc import PASSWORD as COUNCIL_PASSWORD
 
 CSRF_VALUE = re.compile(r'(name="csrf_token"[^>]*value=")[^"]*"')
 # Every page in the service's layout links to the accessibility statement from its footer.
@@ -273,6 +274,41 @@ def _flow_too_many_bad_links(pages: dict, base: str, app: Flask, world: World) -
     return ANONYMOUS, "opens too many links that do not work (429, errors/429.html)", response.status
 
 
+def _council_page(pages: dict, key: str):  # noqa: ANN202
+    """A browser of its own for a council sign-in (the provider remembers who signed in there)."""
+    context = pages[ANONYMOUS].context.browser.new_context(viewport={"width": 1280, "height": 900})
+    context.add_init_script(path=str(AXE))
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    pages[key] = page
+    return page
+
+
+def _council_sign_in(page, base: str, login: str) -> int:  # noqa: ANN001
+    """Through the test provider's sign-in page; the status of the tracker's page it ends on."""
+    page.goto(base + "/sign-in")
+    page.get_by_role("button", name="Sign in with your council account").click()
+    page.get_by_label("Username").fill(login)
+    page.get_by_label("Password").fill(COUNCIL_PASSWORD)
+    with page.expect_navigation(url=lambda url: url.startswith(base)) as navigation:
+        page.get_by_role("button", name="Sign in").click()
+    return navigation.value.status
+
+
+def _flow_council_no_role(pages: dict, base: str, app: Flask, world: World) -> tuple[str, str, int]:
+    status = _council_sign_in(_council_page(pages, "council-no-role"), base, "no.role")
+    return "council-no-role", "is refused at council sign-in for want of a role (403)", status
+
+
+def _flow_council_sign_out(pages: dict, base: str, app: Flask, world: World) -> tuple[str, str, int]:
+    page = _council_page(pages, "council")
+    _council_sign_in(page, base, "priya.shah")
+    with page.expect_navigation() as navigation:
+        page.get_by_role("button", name="Sign out", exact=True).click()
+    status = navigation.value.status
+    return "council", "signs in with a council account, then signs out (the provider's sign-out offered)", status
+
+
 def _signature(visit: Visit, forms: list[dict]) -> tuple:
     """What makes two pages' forms the same (ids and row numbers aside), so each is walked and sent empty once."""
 
@@ -368,6 +404,8 @@ FLOWS: tuple[Flow, ...] = (
     _flow_error_template("errors/500.html", 500),
     _flow_progress_from_link,
     _flow_spent_link,
+    _flow_council_no_role,
+    _flow_council_sign_out,
     _flow_sign_in_throttled,
     _flow_too_many_bad_links,
 )

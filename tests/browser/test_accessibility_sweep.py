@@ -35,6 +35,7 @@ from tests.browser.sweep import (
 )
 from tests.browser.sweep_runner import Scan, Sweep, run_sweep
 from tests.conftest import _empty_database
+from tests.oidc import sso_config
 from tracker import clock
 from tracker.extensions import db
 
@@ -46,9 +47,11 @@ NOT_PAGES = ("layout.html", "base.html", "macros/", "emails/")
 
 
 @pytest.fixture(scope="module")
-def world(app: Flask) -> Iterator[World]:
+def world(app: Flask, live_server: str, browser_oidc_provider) -> Iterator[World]:  # noqa: ANN001
     original = dict(app.config)
     app.config["TRACKER_NOW"] = SWEEP_NOW
+    # Council sign-in on, so the sign-in page offers it and its own pages are swept (partners' passwords still work).
+    app.config.update(sso_config(browser_oidc_provider, live_server))
     # A request context, as the admin's invitation builds its link with url_for.
     with app.test_request_context():
         built = build_world(clock.today())
@@ -148,6 +151,8 @@ def test_pages_only_a_post_or_a_fault_shows_pass_axe(sweep: Sweep) -> None:
         "opens an update link that has been used (410)": 410,
         "signs in again too soon after wrong passwords (429, the form kept)": 429,
         "opens too many links that do not work (429, errors/429.html)": 429,
+        "is refused at council sign-in for want of a role (403)": 403,
+        "signs in with a council account, then signs out (the provider's sign-out offered)": 200,
     }
     report = _report(sweep.other_states)
     assert not report, report

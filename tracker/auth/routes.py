@@ -2,19 +2,40 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from tracker import clock, security_log, throttling
-from tracker.auth import services, sessions
+from tracker.auth import council_accounts, services, sessions, sso
 from tracker.auth.forms import ForgotPasswordForm, SetPasswordForm, SignInForm, SignOutEverywhereForm
+from tracker.domain.directory import email_domain, is_council_address
 from tracker.extensions import db
 from tracker.models import TokenPurpose, User
 from tracker.permissions import public, signed_in
 
 bp = Blueprint("auth", __name__)
+
+
+@bp.context_processor
+def _council_sign_in() -> dict[str, bool]:
+    return {"council_sign_in": sso.settings() is not None}
+
+
+@bp.record_once
+def _check_sso_settings(state) -> None:  # noqa: ANN001 - Flask's BlueprintSetupState
+    sso.check_settings(state.app.config)
+
+
+def _council_address_problem(email: str) -> str | None:
+    """Why a password cannot be used with this address: it is at the council's own domain (with council sign-in on)."""
+    if not is_council_address(email or "", sso.council_domains()):
+        return None
+    return (
+        f"Email addresses at {email_domain(email)} sign in with their council account. Choose ‘Sign in with your "
+        "council account’ instead of using a password"
+    )
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -25,6 +46,9 @@ def login() -> ResponseReturnValue:
     form = SignInForm()
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form), 400 if form.is_submitted() else 200
+    if problem := _council_address_problem(form.email.data):
+        form.email.errors = [problem]
+        return render_template("auth/login.html", form=form), 400
     attempt = services.begin_sign_in(
         form.email.data,
         throttling.client_address(),
@@ -62,13 +86,13 @@ def _log_refusal(email: str, check: services.PasswordCheck) -> None:
     security_log.event(name, email=email, reason=check.reason, **account)
 
 
-def _start_session(user: User) -> None:
+def _start_session(user: User, *, id_token: str | None = None) -> None:
     """A fresh session, so nothing planted before sign-in survives, recorded on the server so that it can be ended
     (sessions.py); the caller commits."""
     session.clear()
     session.permanent = True
     login_user(user)
-    session[sessions.SESSION_KEY] = sessions.begin(user)
+    session[sessions.SESSION_KEY] = sessions.begin(user, id_token=id_token)
 
 
 def _remember_browser(response: Response, user: User) -> None:
@@ -90,14 +114,64 @@ def _end_session() -> None:
     session.clear()
 
 
+@bp.get("/sign-in/council-account")
+@public
+def council_account() -> ResponseReturnValue:
+    """Off to the council's sign-in page (Entra ID), which sends the person back to the callback below."""
+    current = sso.settings()
+    if current is None:
+        abort(404)
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    try:
+        return sso.start(current)
+    except sso.SignInRefused as refusal:
+        return _council_sign_in_problem(refusal)
+
+
+@bp.get("/sign-in/council-account/callback")
+@public
+def council_account_callback() -> ResponseReturnValue:
+    """Where the council's sign-in page sends the person back: the answer is checked, the account found, joined or
+    created, and the same kind of session started as a password gives."""
+    current = sso.settings()
+    if current is None:
+        abort(404)
+    try:
+        answer = sso.finish(current)
+        user = council_accounts.sign_in(answer, current)
+    except sso.SignInRefused as refusal:
+        db.session.rollback()
+        security_log.event("sign_in_refused", reason=refusal.reason, method="sso")
+        return _council_sign_in_problem(refusal)
+    _start_session(user, id_token=answer.id_token)
+    db.session.commit()
+    security_log.event("sign_in_succeeded", user_id=user.id, email=user.email, method="sso")
+    return redirect(url_for("main.home"))
+
+
+def _council_sign_in_problem(refusal: sso.SignInRefused) -> ResponseReturnValue:
+    page = render_template(
+        "auth/council_account.html",
+        heading="You have not been signed in",
+        message=refusal.message,
+        try_again=refusal.status != 403,
+    )
+    return page, refusal.status
+
+
 @bp.post("/sign-out")
 @signed_in
 def logout() -> ResponseReturnValue:
     user_id = current_user.id
-    sessions.end_current()
+    id_token = sessions.end_current()
     db.session.commit()
     security_log.event("signed_out", user_id=user_id, everywhere=False, sessions_ended=1)
     _end_session()
+    provider_sign_out = sso.end_session_url(id_token) if id_token else None
+    if provider_sign_out:
+        # Signed out of the tracker; the council account stays signed in on this browser unless they leave it too.
+        return render_template("auth/signed_out.html", provider_sign_out=provider_sign_out)
     flash("You have signed out")
     return redirect(url_for("auth.login"))
 
@@ -129,6 +203,9 @@ def forgot_password() -> ResponseReturnValue:
     form = ForgotPasswordForm()
     if not form.validate_on_submit():
         return render_template("auth/forgot_password.html", form=form), 400 if form.is_submitted() else 200
+    if problem := _council_address_problem(form.email.data):
+        form.email.errors = [problem]
+        return render_template("auth/forgot_password.html", form=form), 400
     decision, problem = services.begin_password_reset(form.email.data, throttling.client_address())
     if not decision.allowed:
         db.session.commit()
@@ -157,6 +234,12 @@ def _token_page(token: str, purpose: TokenPurpose, template: str) -> ResponseRet
         if not counted.allowed:
             return throttling.throttled(counted, reason=throttling.BAD_LINKS_REASON)
         return render_template("auth/link_expired.html", purpose=purpose), 404
+    if problem := _council_address_problem(row.user.email):
+        # A council address has no password of its own here: the link is left unspent, and says what to do instead.
+        page = render_template(
+            "auth/council_account.html", heading="Use your council account", message=problem + ".", council_button=True
+        )
+        return page, 403
     form = SetPasswordForm(email=row.user.email)
     if not form.validate_on_submit():
         status = 400 if form.is_submitted() else 200

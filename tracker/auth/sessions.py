@@ -36,11 +36,14 @@ def idle_limit() -> timedelta:
     return current_app.permanent_session_lifetime
 
 
-def begin(user: User) -> str:
-    """Record a new session for `user` (the caller commits); returns the token for the cookie."""
+def begin(user: User, *, id_token: str | None = None) -> str:
+    """Record a new session for `user` (the caller commits); returns the token for the cookie. A council sign-in
+    keeps its id token with the session, for the provider's sign-out."""
     now = clock.now()
     token = secrets.token_urlsafe(32)
-    db.session.add(UserSession(user_id=user.id, token_hash=_hash(token), created_at=now, last_seen_at=now))
+    db.session.add(
+        UserSession(user_id=user.id, token_hash=_hash(token), created_at=now, last_seen_at=now, id_token=id_token)
+    )
     purge_idle(now, user=user)
     return token
 
@@ -77,12 +80,14 @@ def _touch(session_id: int, now: datetime) -> None:
         logger.warning("Could not record that session %s was used", session_id)
 
 
-def end_current() -> None:
-    """Delete the row of the session this request's cookie names (signing out)."""
+def end_current() -> str | None:
+    """Delete the row of the session this request's cookie names (signing out); returns its id token, if the session
+    began with a council sign-in."""
     token = session.get(SESSION_KEY)
-    if isinstance(token, str) and token:
-        statement = delete(UserSession).where(UserSession.token_hash == _hash(token))
-        db.session.execute(statement.execution_options(synchronize_session=False))
+    if not isinstance(token, str) or not token:
+        return None
+    statement = delete(UserSession).where(UserSession.token_hash == _hash(token)).returning(UserSession.id_token)
+    return db.session.execute(statement.execution_options(synchronize_session=False)).scalar()
 
 
 def end_all(user: User) -> int:

@@ -16,6 +16,7 @@ from tracker.extensions import db
 from tracker.models import (
     OPEN_STATUSES,
     Action,
+    AuthSource,
     EmailState,
     Inspection,
     OutboxEmail,
@@ -138,7 +139,7 @@ def build_admin_summary(now: datetime) -> AdminSummary:
 
     failed = select(func.count()).select_from(OutboxEmail).where(OutboxEmail.state == EmailState.FAILED)
     return AdminSummary(
-        invited=count(User.password_hash.is_(None)),
+        invited=count(User.password_hash.is_(None), User.auth_source == AuthSource.PASSWORD),
         sign_in_delayed=count_delayed(db.session.scalars(select(User.email).where(User.active.is_(True)))),
         failed_emails=db.session.scalar(failed) or 0,
     )

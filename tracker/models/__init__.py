@@ -8,6 +8,7 @@ from tracker.models.deadline import ChecklistItem, Meeting, StatutoryDeadline
 from tracker.models.enums import (
     OPEN_STATUSES,
     ActionStatus,
+    AuthSource,
     DeadlineAnchor,
     DeadlineCounting,
     DeadlineKind,
@@ -38,6 +39,7 @@ __all__ = [
     "ApiRequestCounter",
     "ApiToken",
     "AuditEvent",
+    "AuthSource",
     "Base",
     "ChecklistItem",
     "DeadlineAnchor",

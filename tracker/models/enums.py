@@ -20,6 +20,13 @@ class Role(StrEnum):
         return self.value.replace("_", " ").capitalize()
 
 
+class AuthSource(StrEnum):
+    """How a person signs in: a password of the tracker's own, or their council account (the directory)."""
+
+    PASSWORD = "password"  # nosec B105 - the name of a way to sign in, not a password
+    DIRECTORY = "directory"
+
+
 class DigestPreference(StrEnum):
     DAILY = "daily"
     WEEKLY = "weekly"

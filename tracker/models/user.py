@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String, func
+from sqlalchemy import ForeignKey, Index, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from tracker.models.base import Base, IdMixin, TimestampMixin, enum_type, utcnow
-from tracker.models.enums import DigestPreference, Role, TokenPurpose
+from tracker.models.enums import AuthSource, DigestPreference, Role, TokenPurpose
 
 
 class User(UserMixin, IdMixin, TimestampMixin, Base):
@@ -29,6 +29,12 @@ class User(UserMixin, IdMixin, TimestampMixin, Base):
     )
     last_login_at: Mapped[datetime | None]
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # The directory's immutable id for the person (Entra ID's `oid`, else `sub`), once they have signed in with their
+    # council account: the only thing a council sign-in is matched on (never the email address, which can change).
+    directory_id: Mapped[str | None] = mapped_column(String(128))
+    auth_source: Mapped[AuthSource] = mapped_column(
+        enum_type(AuthSource), default=AuthSource.PASSWORD, server_default=AuthSource.PASSWORD.value
+    )
 
     line_manager: Mapped[User | None] = relationship(remote_side="User.id", foreign_keys=[line_manager_id])
 
@@ -46,6 +52,11 @@ class User(UserMixin, IdMixin, TimestampMixin, Base):
         return check_password_hash(self.password_hash, password)
 
     @property
+    def is_invited(self) -> bool:
+        """Invited but has not chosen a password yet (someone who signs in with a council account never needs one)."""
+        return not self.password_hash and self.auth_source == AuthSource.PASSWORD
+
+    @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
 
@@ -57,6 +68,7 @@ class User(UserMixin, IdMixin, TimestampMixin, Base):
 
 
 Index("uq_users_email_lower", func.lower(User.email), unique=True)
+Index("uq_users_directory_id", User.directory_id, unique=True)
 
 
 class UserToken(IdMixin, Base):
@@ -85,3 +97,5 @@ class UserSession(IdMixin, Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The council account's id token when the session began with one: the hint for the provider's sign-out.
+    id_token: Mapped[str | None] = mapped_column(Text)
