@@ -6,6 +6,7 @@ import logging
 from collections.abc import Iterable
 
 from flask import Flask, Response, render_template
+from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import NoResultFound, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, NotFound, RequestEntityTooLarge
@@ -38,7 +39,7 @@ def register(app: Flask) -> None:
         return render_template(template, error=error), code
 
     @app.errorhandler(NoResultFound)
-    def no_such_record(_error: NoResultFound) -> tuple[str, int]:
+    def no_such_record(_error: NoResultFound) -> ResponseReturnValue:
         """The record a URL names is not there (tracker.loaders): the same 404 page as an unknown URL."""
         return http_error(NotFound())
 

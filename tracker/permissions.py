@@ -198,8 +198,5 @@ def requires(rule: ObjectRule) -> Callable[[F], F]:
 
 def declared_object_rules(app: Flask) -> dict[str, ObjectRule]:
     """Each endpoint's declared object rule, by endpoint name."""
-    return {
-        endpoint: view.object_rule
-        for endpoint, view in app.view_functions.items()
-        if getattr(view, "object_rule", None) is not None
-    }
+    declared = {endpoint: getattr(view, "object_rule", None) for endpoint, view in app.view_functions.items()}
+    return {endpoint: rule for endpoint, rule in declared.items() if isinstance(rule, ObjectRule)}

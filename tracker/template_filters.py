@@ -4,7 +4,7 @@ tracker.domain.vocabulary), instants shown in Europe/London."""
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -88,8 +88,10 @@ def select_options(first: str | None, rows: Iterable[tuple[object, str] | str], 
     return Markup("\n".join(options))  # nosec B704
 
 
-def choice_items(first: str | None, choices: object, selected: object) -> list[dict[str, object]]:
-    pairs = list(choices.items()) if isinstance(choices, dict) else list(choices)
+def choice_items(
+    first: str | None, choices: Mapping[str, str] | Iterable[tuple[str, str]], selected: object
+) -> list[dict[str, object]]:
+    pairs = list(choices.items()) if isinstance(choices, Mapping) else list(choices)
     return select_items(first, [value for value, _ in pairs], [text for _, text in pairs], selected)
 
 
@@ -107,14 +109,13 @@ def register(app: Flask) -> None:
     app.add_template_filter(lambda value: format_date(to_local(value, timezone)) if value else "", "local_date")
     app.add_template_filter(lambda value: value.isoformat() if value else "", "iso")
     app.add_template_global(_due_phrase, "due_phrase")
-    app.add_template_global(RAG_ORDER, "rag_order")
-    app.add_template_global(RATING_KEYS, "rating_keys")
+    # Values, not functions: add_template_global is typed for callables.
+    app.jinja_env.globals.update(rag_order=RAG_ORDER, rating_keys=RATING_KEYS, plan_status_labels=PLAN_STATUS_LABELS)
     app.add_template_filter(time_of_day, "time_of_day")
     app.add_template_global(select_items, "select_items")
     app.add_template_global(choice_items, "choice_items")
     app.add_template_global(select_options, "select_options")
     app.add_template_global(manages_inspection, "manages_inspection")
-    app.add_template_global(PLAN_STATUS_LABELS, "plan_status_labels")
 
     @app.context_processor
     def service_context() -> dict[str, object]:

@@ -12,6 +12,7 @@ from tracker.auth import council_accounts, services, sessions, sso
 from tracker.auth.forms import ForgotPasswordForm, SetPasswordForm, SignInForm, SignOutEverywhereForm
 from tracker.domain.directory import email_domain, is_council_address
 from tracker.extensions import db
+from tracker.forms import required_data
 from tracker.models import TokenPurpose, User
 from tracker.permissions import public, signed_in
 
@@ -46,11 +47,12 @@ def login() -> ResponseReturnValue:
     form = SignInForm()
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form), 400 if form.is_submitted() else 200
-    if problem := _council_address_problem(form.email.data):
+    email, password = required_data(form.email.data), required_data(form.password.data)
+    if problem := _council_address_problem(email):
         form.email.errors = [problem]
         return render_template("auth/login.html", form=form), 400
     attempt = services.begin_sign_in(
-        form.email.data,
+        email,
         throttling.client_address(),
         browser_cookie=request.cookies.get(services.KNOWN_BROWSER_COOKIE, ""),
     )
@@ -64,7 +66,7 @@ def login() -> ResponseReturnValue:
         )
         form.email.errors = [attempt.problem]
         return throttling.throttled(attempt.decision, render_template("auth/login.html", form=form))
-    check = services.authenticate(form.email.data, form.password.data)
+    check = services.authenticate(email, password)
     if check.user is None:
         _log_refusal(attempt.email, check)
         form.email.errors = ["Enter a correct email address and password"]
@@ -203,23 +205,23 @@ def forgot_password() -> ResponseReturnValue:
     form = ForgotPasswordForm()
     if not form.validate_on_submit():
         return render_template("auth/forgot_password.html", form=form), 400 if form.is_submitted() else 200
-    if problem := _council_address_problem(form.email.data):
+    email = required_data(form.email.data)
+    if problem := _council_address_problem(email):
         form.email.errors = [problem]
         return render_template("auth/forgot_password.html", form=form), 400
-    decision, problem = services.begin_password_reset(form.email.data, throttling.client_address())
+    decision, problem = services.begin_password_reset(email, throttling.client_address())
     if not decision.allowed:
         db.session.commit()
-        security_log.event("password_reset_requested", email=services.normalise_email(form.email.data),
-                           outcome="throttled")  # fmt: skip
+        security_log.event("password_reset_requested", email=services.normalise_email(email), outcome="throttled")
         form.email.errors = [problem]
         return throttling.throttled(decision, render_template("auth/forgot_password.html", form=form))
     # Counted and sent in one transaction: the count's row stays locked until the email is queued, so ten
     # requests at once cannot queue ten emails, and an address without an account commits the same writes.
-    user = services.send_password_reset(form.email.data)
+    user = services.send_password_reset(email)
     db.session.commit()
     account = {"user_id": user.id, "outcome": "sent"} if user is not None else {"outcome": "no_account"}
-    security_log.event("password_reset_requested", email=services.normalise_email(form.email.data), **account)
-    return render_template("auth/reset_sent.html", email=form.email.data)
+    security_log.event("password_reset_requested", email=services.normalise_email(email), **account)
+    return render_template("auth/reset_sent.html", email=email)
 
 
 def _token_page(token: str, purpose: TokenPurpose, template: str) -> ResponseReturnValue:
@@ -244,7 +246,7 @@ def _token_page(token: str, purpose: TokenPurpose, template: str) -> ResponseRet
     if not form.validate_on_submit():
         status = 400 if form.is_submitted() else 200
         return render_template(template, form=form, user=row.user), status
-    user = services.use_token(row, form.password.data)
+    user = services.use_token(row, required_data(form.password.data))
     if user is None:  # the same link sent twice at once: the other request spent it
         db.session.rollback()
         return render_template("auth/link_expired.html", purpose=purpose), 404

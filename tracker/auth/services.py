@@ -19,7 +19,7 @@ from tracker import clock, throttling
 from tracker.auth import sessions
 from tracker.auth.passwords import is_common
 from tracker.domain.throttle import Decision, Rule
-from tracker.extensions import db
+from tracker.extensions import db, execute_change
 from tracker.models import Role, TokenPurpose, User, UserToken
 from tracker.outbox.queueing import queue_email
 
@@ -251,7 +251,7 @@ def use_token(row: UserToken, password: str) -> User | None:
         .values(used_at=now)
         .execution_options(synchronize_session=False)
     )
-    if db.session.execute(spend).rowcount != 1:
+    if execute_change(spend).rowcount != 1:
         return None
     user = row.user
     user.set_password(password)

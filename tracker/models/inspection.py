@@ -69,7 +69,7 @@ class Inspection(IdMixin, TimestampMixin, Base):
         """Its rules for default action due dates (DESIGN §5); an unknown stored choice for immediate actions
         means the action plan's statutory date."""
         return DueDatePolicy(
-            immediate=self.immediate_due if self.immediate_due in IMMEDIATE_DUE_CHOICES else "action_plan",  # type: ignore[arg-type]
+            immediate=self.immediate_due if self.immediate_due in IMMEDIATE_DUE_CHOICES else "action_plan",
             three_months_months=self.three_months_months,
             six_months_months=self.six_months_months,
             longer_term_months=self.longer_term_months,

@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import String, Table, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from tracker import clock
@@ -47,10 +47,15 @@ class PreparedEmail:
     dedupe_key: str
 
 
+# The model's table and its subject column's length, typed: the declarative __table__ is typed as a FromClause.
+OUTBOX_TABLE = cast(Table, OutboxEmail.__table__)
+SUBJECT_LENGTH: int = cast(String, OUTBOX_TABLE.c.subject.type).length or 300
+
+
 def subject_line(subject: str) -> str:
     """A subject as the outbox keeps it: one line (titles typed by people go into subjects), and no longer than
     its column, so that a long deadline title cannot stop a whole run of emails from being queued."""
-    return shorten(single_line(subject), OutboxEmail.__table__.c.subject.type.length)
+    return shorten(single_line(subject), SUBJECT_LENGTH)
 
 
 class EmailRenderer:
@@ -136,7 +141,7 @@ def queue_prepared_emails(emails: Sequence[PreparedEmail], now: datetime) -> int
     were new."""
     if not emails:
         return 0
-    table = OutboxEmail.__table__
+    table = OUTBOX_TABLE
     insert_ = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
     statement = insert_(table).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(table.c.id)
     rows = [

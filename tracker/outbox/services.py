@@ -21,7 +21,7 @@ from flask import current_app
 from sqlalchemy import func, select, update
 
 from tracker.audit.services import record_change
-from tracker.extensions import db
+from tracker.extensions import db, execute_change
 from tracker.models import EmailState, OutboxEmail, User
 
 PAGE_SIZE = 50
@@ -140,7 +140,7 @@ def fail_interrupted_sends(now: datetime) -> int:
         )
         .execution_options(synchronize_session=False)
     )
-    return db.session.execute(statement).rowcount or 0
+    return execute_change(statement).rowcount or 0
 
 
 def note_connection_failure(now: datetime, error: str) -> int:
@@ -151,7 +151,7 @@ def note_connection_failure(now: datetime, error: str) -> int:
         .values(last_error=(CONNECTION_ERROR + error)[:2000])
         .execution_options(synchronize_session=False)
     )
-    return db.session.execute(statement).rowcount or 0
+    return execute_change(statement).rowcount or 0
 
 
 def withdraw_emails(email_ids: Sequence[int], reason: str) -> int:
@@ -164,7 +164,7 @@ def withdraw_emails(email_ids: Sequence[int], reason: str) -> int:
         .values(state=EmailState.WITHDRAWN, last_error=reason[:2000])
         .execution_options(synchronize_session=False)
     )
-    return db.session.execute(statement).rowcount or 0
+    return execute_change(statement).rowcount or 0
 
 
 # The admin pages -------------------------------------------------------------------------------------

@@ -60,7 +60,7 @@ def load_people() -> dict[int, rules.Person]:
     }
 
 
-def actions_query() -> Select[Any]:
+def actions_query() -> Select[*tuple[Any, ...]]:
     """Unarchived actions with the columns `action_facts` reads."""
     return (
         select(

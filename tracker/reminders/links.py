@@ -15,19 +15,19 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Table, delete, func, insert, select, update
 
 from tracker import clock
 from tracker.actions.services.progress import record_progress
 from tracker.audit.services import record_change
 from tracker.domain.formatting import format_date
-from tracker.extensions import db
+from tracker.extensions import db, execute_change
 from tracker.models import ActionLinkToken, ProgressUpdate, User
 from tracker.permissions import can_own_actions
 
@@ -50,7 +50,7 @@ class LinkCheck:
 
 
 def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.secret_key, salt=SALT)
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=SALT)
 
 
 def hash_token(token: str) -> str:
@@ -109,7 +109,7 @@ def issue_links(pairs: Iterable[tuple[int, int]], issued_on: date, now: datetime
             }
         )
     if rows:
-        db.session.execute(insert(ActionLinkToken.__table__), rows)
+        db.session.execute(insert(cast(Table, ActionLinkToken.__table__)), rows)
     return tokens
 
 
@@ -148,7 +148,7 @@ def spend_link(link: ActionLinkToken, now: datetime) -> bool:
         .values(used_at=now)
         .execution_options(synchronize_session=False)
     )
-    if db.session.execute(statement).rowcount != 1:
+    if execute_change(statement).rowcount != 1:
         return False
     record_change(
         actor=link.user,
@@ -186,7 +186,7 @@ def revoke_links_for_user(user: User, *, actor: User, now: datetime) -> int:
         .values(revoked_at=now)
         .execution_options(synchronize_session=False)
     )
-    count = db.session.execute(statement).rowcount or 0
+    count = execute_change(statement).rowcount or 0
     if count:
         record_change(actor=actor, entity=user, field="email_links", old=f"{count} active", new="revoked")
     return count
@@ -205,4 +205,4 @@ def active_link_count(user: User, now: datetime) -> int:
 def purge_old_links(now: datetime, *, keep_days: int = 90) -> int:
     """Delete links that expired long ago; the history keeps every use."""
     statement = delete(ActionLinkToken).where(ActionLinkToken.expires_at < now - timedelta(days=keep_days))
-    return db.session.execute(statement.execution_options(synchronize_session=False)).rowcount or 0
+    return execute_change(statement.execution_options(synchronize_session=False)).rowcount or 0
