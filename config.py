@@ -1,33 +1,72 @@
-"""Configuration classes, read from environment variables with safe defaults."""
+"""Configuration classes, read from environment variables with safe defaults.
+
+Settings are read when first asked for, not when this module is imported: each one is an `Env` descriptor that
+looks at the environment when the app is built (`app.config.from_object(Config())`) or when code reads
+`Config.NAME`. So a test, a command or a process manager can set a variable after import and be obeyed, and no
+test has to reload this module.
+"""
 
 from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, Generic, TypeVar, overload
 
 BASE_DIR = Path(__file__).resolve().parent
-INSTANCE_DIR = Path(os.environ.get("TRACKER_INSTANCE_PATH", BASE_DIR / "instance"))
+
+T = TypeVar("T")
 
 
-def _bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
+def instance_dir() -> Path:
+    """The instance folder (database, secret key): TRACKER_INSTANCE_PATH, else instance/ beside this file."""
+    return Path(os.environ.get("TRACKER_INSTANCE_PATH") or BASE_DIR / "instance")
+
+
+def _as_bool(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def _int(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    return int(value) if value not in (None, "") else default
+class Env(Generic[T]):
+    """A setting read from the environment variable `name` each time it is asked for; `default` when unset or
+    empty. `cast` turns the variable's text into the setting's type."""
+
+    def __init__(self, name: str, default: T, cast: Callable[[str], T]) -> None:
+        self.name, self.default, self.cast = name, default, cast
+
+    @overload
+    def __get__(self, obj: None, owner: type) -> T: ...
+    @overload
+    def __get__(self, obj: object, owner: type) -> T: ...
+    def __get__(self, obj: Any, owner: type) -> T:
+        value = os.environ.get(self.name)
+        return self.default if value is None or value.strip() == "" else self.cast(value)
+
+
+def _text(name: str, default: str) -> Env[str]:
+    return Env(name, default, str)
+
+
+def _bool(name: str, default: bool) -> Env[bool]:
+    return Env(name, default, _as_bool)
+
+
+def _int(name: str, default: int) -> Env[int]:
+    return Env(name, default, int)
+
+
+def _float(name: str, default: float) -> Env[float]:
+    return Env(name, default, float)
 
 
 def _instance_secret_key() -> str:
     """The secret key kept in the instance folder, generated on first use."""
-    key_file = INSTANCE_DIR / "secret_key"
+    folder = instance_dir()
+    key_file = folder / "secret_key"
     if key_file.exists():
         return key_file.read_text().strip()
-    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)
     key = secrets.token_hex(32)
     key_file.write_text(key)
     key_file.chmod(0o600)
@@ -45,14 +84,14 @@ def _database_url(default: str) -> str:
 class Config:
     """Settings shared by every environment."""
 
-    ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "Leicester City Council")
+    ORGANISATION_NAME = _text("ORGANISATION_NAME", "Leicester City Council")
     SERVICE_NAME = "Inspection action tracker"
-    TRACKER_TIMEZONE = os.environ.get("TRACKER_TIMEZONE", "Europe/London")
+    TRACKER_TIMEZONE = _text("TRACKER_TIMEZONE", "Europe/London")
     SCHEDULER_ENABLED = _bool("SCHEDULER_ENABLED", True)
-    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
-    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    BASE_URL = _text("BASE_URL", "http://127.0.0.1:5000")
+    LOG_LEVEL = _text("LOG_LEVEL", "INFO")
     # `text` (one line per event) or `json` (one JSON object per line, for a log collector or an auditor).
-    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").strip().lower()
+    LOG_FORMAT = Env("LOG_FORMAT", "text", lambda value: value.strip().lower())
     # How many reverse proxies in front of the app to believe about the client's address, scheme and host
     # (X-Forwarded-For, -Proto, -Host). 0 trusts none: set 1 behind one TLS-terminating proxy.
     TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
@@ -61,20 +100,20 @@ class Config:
 
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
-    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_SERVER = _text("MAIL_SERVER", "")
     MAIL_PORT = _int("MAIL_PORT", 25)
     MAIL_USE_TLS = _bool("MAIL_USE_TLS", False)
     MAIL_USE_SSL = _bool("MAIL_USE_SSL", False)
-    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
-    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
-    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "inspection-tracker@localhost")
+    MAIL_USERNAME = _text("MAIL_USERNAME", "")
+    MAIL_PASSWORD = _text("MAIL_PASSWORD", "")
+    MAIL_DEFAULT_SENDER = _text("MAIL_DEFAULT_SENDER", "inspection-tracker@localhost")
     # OAuth 2.0 (XOAUTH2) instead of a password, as Exchange Online wants: with a token endpoint set, the sender
     # gets an access token by the client-credentials flow and authenticates as MAIL_USERNAME (the mailbox; the
     # sender's address if empty). README, "Mail through Exchange Online".
-    MAIL_OAUTH2_TOKEN_URL = os.environ.get("MAIL_OAUTH2_TOKEN_URL", "")
-    MAIL_OAUTH2_CLIENT_ID = os.environ.get("MAIL_OAUTH2_CLIENT_ID", "")
-    MAIL_OAUTH2_CLIENT_SECRET = os.environ.get("MAIL_OAUTH2_CLIENT_SECRET", "")
-    MAIL_OAUTH2_SCOPE = os.environ.get("MAIL_OAUTH2_SCOPE", "https://outlook.office365.com/.default")
+    MAIL_OAUTH2_TOKEN_URL = _text("MAIL_OAUTH2_TOKEN_URL", "")
+    MAIL_OAUTH2_CLIENT_ID = _text("MAIL_OAUTH2_CLIENT_ID", "")
+    MAIL_OAUTH2_CLIENT_SECRET = _text("MAIL_OAUTH2_CLIENT_SECRET", "")
+    MAIL_OAUTH2_SCOPE = _text("MAIL_OAUTH2_SCOPE", "https://outlook.office365.com/.default")
 
     # A 20 MB upload and 20 MB of pasted text (a little over either is still read, so the form can say which
     # is too big and keep the text); anything bigger is refused before it is read, with a 413 page.
@@ -100,21 +139,21 @@ class Config:
 
     # Sign-in with the council's accounts (Entra ID, OpenID Connect); off unless SSO_ENABLED. README, Single sign-on.
     SSO_ENABLED = _bool("SSO_ENABLED", False)
-    SSO_ISSUER_URL = os.environ.get("SSO_ISSUER_URL", "")  # or the discovery document's own URL
-    SSO_CLIENT_ID = os.environ.get("SSO_CLIENT_ID", "")
-    SSO_CLIENT_SECRET = os.environ.get("SSO_CLIENT_SECRET", "")
-    SSO_CLIENT_CERTIFICATE = os.environ.get("SSO_CLIENT_CERTIFICATE", "")  # PEM: private key and certificate
-    SSO_ALLOWED_TENANTS = os.environ.get("SSO_ALLOWED_TENANTS", "")
-    SSO_ROLE_CLAIM = os.environ.get("SSO_ROLE_CLAIM", "roles")
-    SSO_ROLES = os.environ.get("SSO_ROLES", "")
-    SSO_COUNCIL_DOMAINS = os.environ.get("SSO_COUNCIL_DOMAINS", "")
+    SSO_ISSUER_URL = _text("SSO_ISSUER_URL", "")  # or the discovery document's own URL
+    SSO_CLIENT_ID = _text("SSO_CLIENT_ID", "")
+    SSO_CLIENT_SECRET = _text("SSO_CLIENT_SECRET", "")
+    SSO_CLIENT_CERTIFICATE = _text("SSO_CLIENT_CERTIFICATE", "")  # PEM: private key and certificate
+    SSO_ALLOWED_TENANTS = _text("SSO_ALLOWED_TENANTS", "")
+    SSO_ROLE_CLAIM = _text("SSO_ROLE_CLAIM", "roles")
+    SSO_ROLES = _text("SSO_ROLES", "")
+    SSO_COUNCIL_DOMAINS = _text("SSO_COUNCIL_DOMAINS", "")
     SSO_TIMEOUT_SECONDS = _int("SSO_TIMEOUT_SECONDS", 10)
 
     INVITATION_DAYS = _int("INVITATION_DAYS", 7)
     PASSWORD_RESET_HOURS = _int("PASSWORD_RESET_HOURS", 2)
 
     # Reminders (DESIGN §6): when they go out and what they contain. Times are TRACKER_TIMEZONE.
-    DIGEST_TIME = os.environ.get("DIGEST_TIME", "07:30")
+    DIGEST_TIME = _text("DIGEST_TIME", "07:30")
     DUE_SOON_WORKING_DAYS = _int("DUE_SOON_WORKING_DAYS", 10)
     ESCALATION_WORKING_DAYS = _int("ESCALATION_WORKING_DAYS", 10)
     STALE_UPDATE_WEEKS = _int("STALE_UPDATE_WEEKS", 6)
@@ -130,12 +169,12 @@ class Config:
     OUTBOX_CLAIM_TIMEOUT_SECONDS = _int("OUTBOX_CLAIM_TIMEOUT_SECONDS", 600)
     MAIL_TIMEOUT_SECONDS = _int("MAIL_TIMEOUT_SECONDS", 30)
     # The single scheduler: its lease expires unless renewed; a standby retries at the same interval.
-    SCHEDULER_LEASE_SECONDS = float(os.environ.get("SCHEDULER_LEASE_SECONDS") or 60)
-    SCHEDULER_HEARTBEAT_SECONDS = float(os.environ.get("SCHEDULER_HEARTBEAT_SECONDS") or 15)
+    SCHEDULER_LEASE_SECONDS = _float("SCHEDULER_LEASE_SECONDS", 60.0)
+    SCHEDULER_HEARTBEAT_SECONDS = _float("SCHEDULER_HEARTBEAT_SECONDS", 15.0)
 
     def __init__(self) -> None:
         self.SECRET_KEY = os.environ.get("SECRET_KEY") or _instance_secret_key()
-        self.SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{INSTANCE_DIR / 'tracker.sqlite'}")
+        self.SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{instance_dir() / 'tracker.sqlite'}")
 
 
 class DevelopmentConfig(Config):

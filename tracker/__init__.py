@@ -57,9 +57,9 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
 
 def _instance_path() -> Path:
-    from config import INSTANCE_DIR
+    from config import instance_dir
 
-    return INSTANCE_DIR
+    return instance_dir()
 
 
 def _init_extensions(app: Flask) -> None:

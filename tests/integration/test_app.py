@@ -41,7 +41,7 @@ def test_development_defaults_to_sqlite_in_the_instance_folder_and_keeps_a_gener
 ) -> None:
     monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.delenv("DATABASE_URL", raising=False)
-    monkeypatch.setattr(config, "INSTANCE_DIR", tmp_path)
+    monkeypatch.setenv("TRACKER_INSTANCE_PATH", str(tmp_path))
     first = config.DevelopmentConfig()
     second = config.DevelopmentConfig()
     assert first.SQLALCHEMY_DATABASE_URI == f"sqlite:///{tmp_path / 'tracker.sqlite'}"
@@ -50,21 +50,30 @@ def test_development_defaults_to_sqlite_in_the_instance_folder_and_keeps_a_gener
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
 
 
-def test_mail_settings_come_from_the_environment(monkeypatch) -> None:
+def test_mail_settings_come_from_the_environment_when_asked_for(monkeypatch) -> None:
+    """Set after the module was imported, as a test fixture or a process manager would: no reload needed."""
     monkeypatch.setenv("MAIL_SERVER", "smtp.example.gov.uk")
     monkeypatch.setenv("MAIL_PORT", "587")
     monkeypatch.setenv("MAIL_USE_TLS", "true")
-    import importlib
+    settings = config.DevelopmentConfig()
+    assert settings.MAIL_SERVER == "smtp.example.gov.uk"
+    assert settings.MAIL_PORT == 587
+    assert settings.MAIL_USE_TLS is True
+    assert settings.MAIL_USE_SSL is False
+    monkeypatch.setenv("MAIL_PORT", "")
+    assert config.Config.MAIL_PORT == 25
 
-    reloaded = importlib.reload(config)
-    try:
-        assert reloaded.Config.MAIL_SERVER == "smtp.example.gov.uk"
-        assert reloaded.Config.MAIL_PORT == 587
-        assert reloaded.Config.MAIL_USE_TLS is True
-        assert reloaded.Config.MAIL_USE_SSL is False
-    finally:
-        monkeypatch.undo()
-        importlib.reload(config)
+
+def test_an_instance_path_set_after_import_is_the_one_the_app_uses(monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("TRACKER_INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    app = create_app(config.DevelopmentConfig)
+    assert app.instance_path == str(tmp_path / "instance")
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'instance' / 'tracker.sqlite'}"
+    assert (tmp_path / "instance" / "secret_key").exists()
+    monkeypatch.setenv("LOG_FORMAT", " JSON ")
+    assert config.Config().LOG_FORMAT == "json"
 
 
 def test_unknown_environment_name_is_refused(monkeypatch) -> None:
