@@ -42,11 +42,12 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     _init_templates(app)
     _register_blueprints(app)
 
-    from tracker import errors, logs, security
+    from tracker import errors, logs, security, transactions
 
     logs.register(app)
     errors.register(app)
     security.register(app)
+    transactions.register(app)
 
     from tracker.cli import register_commands
 

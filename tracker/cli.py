@@ -6,14 +6,14 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from tracker import clock
-from tracker.extensions import db
+from tracker import clock, transactions
 
 demo_cli = AppGroup("demo", help="The demonstration data.")
 
 
 @demo_cli.command("load")
 @click.option("--if-empty", is_flag=True, help="Only when the database has nobody in it yet.")
+@transactions.committed
 def load_demo_command(if_empty: bool) -> None:
     """Load the Leicester 2008 JAR demo and its people (does nothing if it is already loaded)."""
     from tracker.demo.data import DEMO_PASSWORD, PEOPLE
@@ -23,7 +23,6 @@ def load_demo_command(if_empty: bool) -> None:
         click.echo("The database already has data: the demo was not loaded.")
         return
     result = load_demo(clock.today())
-    db.session.commit()
     if result.created:
         click.echo(
             f"Loaded the demo: {result.people} people, {result.recommendations} recommendations, "

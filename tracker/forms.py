@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from datetime import date
+from typing import Any, TypeVar
+
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput
+from wtforms import Field
+from wtforms.validators import StopValidation
 
 from tracker.domain import text
 
@@ -22,3 +27,56 @@ def required_data(value: T | None) -> T:
     if value is None:
         raise ValueError("A required field has no data: read it only after the form has validated")
     return value
+
+
+class GovDateField(Field):
+    """A GOV.UK date: day, month and year boxes that keep what was typed, and errors in GOV.UK's words naming the
+    field and the part that is wrong ("The due date must include a month", "… must be a real date", "Year must
+    include 4 numbers"). `name_in_errors` is how errors name it (the label if not given); `required` is the
+    message when it is left empty (it is optional otherwise). The one date field every form uses."""
+
+    widget = GovDateInput()
+
+    def __init__(self, label: str, *, name_in_errors: str | None = None, required: str | None = None, **kwargs: Any):
+        super().__init__(label, **kwargs)
+        self.name_in_errors = name_in_errors or label
+        self.required_message = required
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        parts = [str(value).strip() for value in valuelist][:3]
+        self.raw_data = parts + [""] * (3 - len(parts))
+        self.data = None
+        if any(self.raw_data):
+            self.data = self._parse(*self.raw_data)
+
+    def _parse(self, day: str, month: str, year: str) -> date:
+        missing = [name for name, part in (("day", day), ("month", month), ("year", year)) if not part]
+        if missing:
+            raise ValueError(f"{self.name_in_errors} must include a {' and a '.join(missing)}")
+        if not all(part.isascii() and part.isdigit() for part in (day, month, year)):
+            raise ValueError(f"{self.name_in_errors} must be a real date")
+        if len(year) != 4:
+            raise ValueError("Year must include 4 numbers")
+        try:
+            return date(int(year), int(month), int(day))
+        except (ValueError, OverflowError):  # OverflowError: a day such as 10^23
+            raise ValueError(f"{self.name_in_errors} must be a real date") from None
+
+    def pre_validate(self, form: Any) -> None:
+        if self.process_errors:
+            raise StopValidation(str(self.process_errors[0]))
+        if self.data is None and self.required_message:
+            raise StopValidation(self.required_message)
+
+    def _value(self) -> str:
+        return self.data.strftime("%d %m %Y") if self.data else ""
+
+
+def add_error(field: Field, message: str) -> None:
+    """Put an error on `field` after the form was validated (a check that needs more than one field, or the
+    database). WTForms types `errors` as a read-only sequence; before validation it is an empty tuple. A list is
+    added to in place, so a form's `errors` worked out before still sees it."""
+    if isinstance(field.errors, list):
+        field.errors.append(message)
+    else:
+        field.errors = [*field.errors, message]

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from tracker.clock import BANK_HOLIDAYS
 from tracker.domain.due_dates import default_due_on, timescale_limit
+from tracker.domain.formatting import not_a_working_day
 from tracker.domain.rag import RagRule, suggest_rag
 from tracker.domain.working_days import non_working_day_name
 from tracker.extensions import db
@@ -75,15 +76,11 @@ def due_date_warnings(
         )
     if day := non_working_day_name(due_on, BANK_HOLIDAYS):
         warnings.append(
-            DueDateWarning(not_a_working_day(due_on) or "", f"{day[0].upper()}{day[1:]}: not a working day")
+            DueDateWarning(
+                not_a_working_day(due_on, BANK_HOLIDAYS) or "", f"{day[0].upper()}{day[1:]}: not a working day"
+            )
         )
     return warnings
-
-
-def not_a_working_day(due_on: date) -> str | None:
-    """A due date's warning when it falls on a weekend or bank holiday (allowed, but rarely meant), naming the day."""
-    day = non_working_day_name(due_on, BANK_HOLIDAYS)
-    return f"The due date {format_date(due_on)} is a {day}, not a working day" if day else None
 
 
 def suggested_rag(action: Action, status: str, today: date) -> str:

@@ -4,7 +4,6 @@ The progress form is tracker.actions.progress_forms."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -13,7 +12,6 @@ from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
-    GovDateInput,
     GovFileInput,
     GovRadioInput,
     GovSelect,
@@ -23,8 +21,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import (
     BooleanField,
-    DateField,
-    Field,
     HiddenField,
     IntegerField,
     RadioField,
@@ -37,53 +33,12 @@ from wtforms import (
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, StopValidation
 
 from tracker.domain.plan_lifecycle import PLAN_STATUS_LABELS, refused_move
-from tracker.forms import single_line
+from tracker.forms import GovDateField, required_data, single_line
 from tracker.models import User
 from tracker.numbers import whole_number
 from tracker.template_filters import format_date
 
 NOT_AN_OWNER = "Select an owner from the list: viewers and deactivated people cannot own actions"
-
-
-class GovDateField(DateField):
-    """Day, month and year boxes, with GOV.UK error messages ("Due date must be a real date")."""
-
-    widget = GovDateInput()
-
-    def __init__(self, label: str, **kwargs: Any) -> None:
-        super().__init__(label, format="%d %m %Y", **kwargs)
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        parts = [value.strip() for value in valuelist]
-        if len(parts) != 3:
-            self.raw_data = None  # the widget shows three boxes from raw_data; without three, from data
-        self.data = None
-        if not any(parts):
-            return
-        name = self.label.text
-        if len(parts) != 3 or not all(parts):
-            raise ValueError(f"{name} must include a day, month and year")
-        if not all(part.isascii() and part.isdigit() for part in parts):
-            raise ValueError(f"{name} must be a real date")
-        if len(parts[2]) != 4:
-            raise ValueError(f"{name} year must include 4 numbers")
-        day, month, year = parts
-        try:
-            self.data = date(int(year), int(month), int(day))
-        except (ValueError, OverflowError):  # OverflowError: a day such as 10^23
-            raise ValueError(f"{name} must be a real date") from None
-
-
-def date_required(message: str) -> Callable[[FlaskForm, Field], None]:
-    """Like DataRequired, but leaves a "must be a real date" error in place instead of replacing it."""
-
-    def check(_form: FlaskForm, field: Field) -> None:
-        if field.process_errors:
-            raise StopValidation()
-        if field.data is None:
-            raise StopValidation(message)
-
-    return check
 
 
 def _as_audited(value: object) -> str | None:
@@ -144,8 +99,8 @@ class ActionForm(VersionedForm):
         validators=[Length(max=200, message="Lead agency must be 200 characters or fewer")],
         filters=[single_line],
     )
-    start_on = GovDateField("Start date (optional)")
-    due_on = GovDateField("Due date", validators=[date_required("Enter a due date")])
+    start_on = GovDateField("Start date (optional)", name_in_errors="The start date")
+    due_on = GovDateField("Due date", required="Enter a due date")
     success_criteria = TextAreaField(
         "Success criteria and measures",
         widget=GovTextArea(),
@@ -181,7 +136,7 @@ class ActionForm(VersionedForm):
 
     def validate_reference(self, field: StringField) -> None:
         if (field.data or "").strip().lower() in self.references_in_use:
-            raise StopValidation(f"Reference {field.data.strip()} is already used in this recommendation")
+            raise StopValidation(f"Reference {(field.data or '').strip()} is already used in this recommendation")
 
     def validate_owner_id(self, field: SelectField) -> None:
         if field.data and field.data not in self._people:
@@ -221,8 +176,8 @@ class ActionForm(VersionedForm):
     def fields_to_save(self) -> dict[str, Any]:
         """The edited values, keyed as the action's attributes."""
         return {
-            "reference": self.reference.data.strip(),
-            "title": self.title.data.strip(),
+            "reference": required_data(self.reference.data).strip(),
+            "title": required_data(self.title.data).strip(),
             "description": (self.description.data or "").strip(),
             "owner": self._people.get(self.owner_id.data),
             "lead_agency": (self.lead_agency.data or "").strip(),
@@ -316,7 +271,7 @@ class PlanStatusForm(FlaskForm):
         return self.asks_for_date and bool(self.unactioned)
 
     def validate_status(self, field: RadioField) -> None:
-        if field.data not in dict(self.status.choices):
+        if field.data not in {choice[0] for choice in self.status.choices or ()}:
             raise StopValidation(refused_move(self.current_status, field.data))
 
     def validate_confirm_unactioned(self, field: BooleanField) -> None:

@@ -12,9 +12,10 @@ from wtforms import RadioField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from tracker.actions.due_dates import suggested_rag
-from tracker.actions.forms import GovDateField, VersionedForm
+from tracker.actions.forms import VersionedForm
 from tracker.domain.progress import NARRATIVE_LIMIT, REASON_LIMIT, ProgressInput, progress_errors
 from tracker.domain.rag import STATUSES
+from tracker.forms import GovDateField
 from tracker.models import Action, ActionStatus, Rag
 
 STATUS_CHOICES = [(status.value, status.label) for status in ActionStatus]

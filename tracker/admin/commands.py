@@ -14,7 +14,7 @@ import json
 import click
 from flask.cli import AppGroup
 
-from tracker.extensions import db
+from tracker import transactions
 from tracker.models import Role, User
 
 cli = AppGroup("users", help="Manage people who can sign in (exit codes: 0 done, 1 refused, 2 usage, 3 not found).")
@@ -42,7 +42,7 @@ def _checked_name(_ctx: click.Context, _param: click.Parameter, value: str) -> s
 
 
 def _checked_email(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
-    from tracker.auth.services import email_format_problem
+    from tracker.email_addresses import email_format_problem
 
     problem = email_format_problem(value.strip())
     if problem:
@@ -63,7 +63,7 @@ def _name_option(_ctx: click.Context, _param: click.Parameter, value: str | None
 
 def _email_argument(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
     """EMAIL, in the right format (a usage error otherwise)."""
-    from tracker.auth.services import email_format_problem
+    from tracker.email_addresses import email_format_problem
 
     if problem := email_format_problem(value.strip()):
         raise click.BadParameter(problem)
@@ -105,6 +105,7 @@ def _name_from_email(email: str) -> str:
 @click.option("--name", prompt="Full name", callback=_checked_name)
 @click.option("--email", prompt="Email address", callback=_checked_email)
 @click.password_option("--password", prompt="Password")
+@transactions.committed
 def create_admin_command(name: str, email: str, password: str) -> None:
     """Create an administrator who can then invite everyone else."""
     from tracker.admin.services import email_in_use
@@ -116,7 +117,6 @@ def create_admin_command(name: str, email: str, password: str) -> None:
     if problem:
         raise click.ClickException(problem)
     user = create_admin(name=name, email=email, password=password)
-    db.session.commit()
     click.echo(f"Created administrator {user.name} <{user.email}>")
 
 
@@ -146,6 +146,7 @@ def list_command(as_json: bool) -> None:
 @click.option("--name", callback=_name_option, help="Full name (else from the address: ruth.allen → Ruth Allen).")
 @click.option("--job-title", default="", help="Job title.")
 @click.option("--organisation", default="", help="Organisation or agency.")
+@transactions.committed
 def invite_command(email: str, role_name: str, name: str | None, job_title: str, organisation: str) -> None:
     """Create an account for EMAIL and email them a link to set their password."""
     from tracker import security_log
@@ -166,7 +167,6 @@ def invite_command(email: str, role_name: str, name: str | None, job_title: str,
     )
     record_change(actor=None, entity=user, field="account", old=None, new=f"invited as {role.label.lower()}",
                   note=_note("invite"))  # fmt: skip
-    db.session.commit()
     security_log.event("invitation_sent", user_id=user.id, email=user.email, role=role.value)
     click.echo(f"Invited {user.name} <{user.email}> as {role.label.lower()}: the invitation is in the outbox")
 
@@ -174,6 +174,7 @@ def invite_command(email: str, role_name: str, name: str | None, job_title: str,
 @cli.command("set-role")
 @click.argument("email", callback=_email_argument)
 @click.argument("role_name", metavar="ROLE")
+@transactions.committed
 def set_role_command(email: str, role_name: str) -> None:
     """Give EMAIL's account the role ROLE (refused while they own what the new role may not)."""
     from tracker.admin.services import count_active_admins, handover_before_role_change, log_person_changes, set_role
@@ -195,13 +196,13 @@ def set_role_command(email: str, role_name: str) -> None:
         raise Refused(f"{user.email} {' and '.join(held)}: reassign them before making them a {role.label.lower()}")
     old_role = user.role
     set_role(user, role, actor=None, note=_note("set-role"))
-    db.session.commit()
     log_person_changes(user, ["role"], old_role=old_role)
     click.echo(f"{user.email} is now a {role.label.lower()} (was {old_role.label.lower()})")
 
 
 @cli.command("deactivate")
 @click.argument("email", callback=_email_argument)
+@transactions.committed
 def deactivate_command(email: str) -> None:
     """Stop EMAIL signing in at once: sessions end and emailed links stop working. Their actions stay theirs
     until reassigned (the command says how many)."""
@@ -214,7 +215,6 @@ def deactivate_command(email: str) -> None:
     if user.role == Role.ADMIN and count_active_admins() == 1:
         raise Refused(f"{user.email} is the only active administrator: make someone else one first")
     deactivate(user, actor=None, note=_note("deactivate"))
-    db.session.commit()
     log_person_changes(user, ["active"], old_role=user.role)
     click.echo(f"Deactivated {user.email}: signed out everywhere, their links no longer work")
     if owned := count_open_actions_owned(user):
@@ -223,6 +223,7 @@ def deactivate_command(email: str) -> None:
 
 @cli.command("unlock")
 @click.argument("email", callback=_email_argument)
+@transactions.committed
 def unlock_command(email: str) -> None:
     """Let EMAIL's next sign-in be checked at once, after wrong passwords slowed it down (as "Let them sign in
     now" on the person's page; limits on a network's address stay)."""
@@ -231,7 +232,6 @@ def unlock_command(email: str) -> None:
 
     user = _person(email)
     was_delayed = clear_sign_in_delay(user, actor=None, note=_note("unlock"))
-    db.session.commit()
     security_log.event("sign_in_delay_cleared", user_id=user.id, email=user.email, was_delayed=was_delayed)
     if was_delayed:
         click.echo(f"{user.email} can sign in straight away")

@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from markupsafe import Markup
 
-from tracker import clock, loaders, security_log, throttling
+from tracker import clock, loaders, security_log, throttling, transactions
 from tracker.admin import services
 from tracker.admin.forms import ConfirmForm, EditUserForm, InviteUserForm, UnlockForm
 from tracker.auth import sessions
@@ -43,7 +43,7 @@ def invite_person() -> ResponseReturnValue:
         return render_template("admin/invite.html", form=form), 400 if form.is_submitted() else 200
     manager = db.session.get(User, form.line_manager_id.data) if form.line_manager_id.data else None
     decision, reason = begin_invitation(required_data(form.email.data), throttling.client_address())
-    db.session.commit()
+    transactions.commit_now()
     if not decision.allowed:
         form.email.errors = [invitation_problem(decision, reason)]
         return throttling.throttled(decision, render_template("admin/invite.html", form=form))
@@ -56,7 +56,6 @@ def invite_person() -> ResponseReturnValue:
         organisation=form.organisation.data or "",
         line_manager=manager,
     )
-    db.session.commit()
     security_log.event("invitation_sent", user_id=user.id, email=user.email, role=user.role.value)
     flash(f"Invitation sent to {user.email}")
     return redirect(url_for("admin.list_people"))
@@ -93,7 +92,6 @@ def edit_person(user_id: int) -> ResponseReturnValue:
         return _render_edit_person(form, user, handover=handover), 400
     old_role = user.role
     changed = services.update_user(user, form.data, actor=current_user)
-    db.session.commit()
     services.log_person_changes(user, changed, old_role=old_role)
     flash(f"Saved changes to {user.name}" if changed else "Nothing was changed")
     if "active" in changed and not user.active:
@@ -148,11 +146,10 @@ def resend_invitation(user_id: int) -> ResponseReturnValue:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     decision, reason = begin_invitation(user.email, throttling.client_address())
-    db.session.commit()
+    transactions.commit_now()
     if not decision.allowed:
         return throttling.throttled(decision, reason=reason)
     send_invitation(user, invited_by=current_user)
-    db.session.commit()
     security_log.event("invitation_sent", user_id=user.id, email=user.email, role=user.role.value)
     flash(f"A new invitation has been sent to {user.email}")
     return redirect(url_for("admin.edit_person", user_id=user.id))
@@ -165,7 +162,6 @@ def unlock_person(user_id: int) -> ResponseReturnValue:
     if not UnlockForm().validate_on_submit():
         abort(400)
     services.clear_sign_in_delay(user, actor=current_user)
-    db.session.commit()
     security_log.event("sign_in_delay_cleared", user_id=user.id, email=user.email)
     flash(f"{user.name}’s next sign-in is checked straight away")
     return redirect(url_for("admin.edit_person", user_id=user.id))
@@ -178,7 +174,6 @@ def sign_out_person_everywhere(user_id: int) -> ResponseReturnValue:
     if not SignOutEverywhereForm().validate_on_submit():
         abort(400)
     count = services.sign_out_everywhere(user, actor=current_user)
-    db.session.commit()
     security_log.event("sessions_ended", user_id=user.id, sessions_ended=count)
     if user.id == current_user.id:
         return redirect(url_for("auth.login"))
@@ -246,7 +241,6 @@ def retry_email(email_id: int) -> ResponseReturnValue:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     if outbox.retry_email(email, actor=current_user._get_current_object(), now=clock.now()):
-        db.session.commit()
         flash(f"The email to {email.recipient} is back in the queue and will be sent again")
     else:
         flash("Only an email that failed can be sent again", "error")

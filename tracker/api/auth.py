@@ -20,7 +20,7 @@ from flask import current_app, g, request
 from sqlalchemy import case, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from tracker import clock
+from tracker import clock, transactions
 from tracker.api.problems import ApiError, problem
 from tracker.api_tokens.services import TOKEN_PATTERN, hash_token
 from tracker.extensions import db
@@ -129,7 +129,7 @@ def token_required(view: F) -> F:
             return problem(401, str(refusal), {"WWW-Authenticate": f'Bearer realm="api"{error}'})
         count, window = count_request(caller.token_id, now)
         record_use(caller, now)
-        db.session.commit()
+        transactions.commit_now()
         limit = current_app.config["API_REQUESTS_PER_MINUTE"]
         headers = {"X-RateLimit-Limit": str(limit), "X-RateLimit-Remaining": str(max(0, limit - count))}
         if count > limit:

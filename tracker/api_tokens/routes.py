@@ -9,7 +9,6 @@ from flask_login import current_user
 from tracker import clock
 from tracker.api_tokens import services
 from tracker.api_tokens.forms import EXPIRY_LABELS, IssueTokenForm, RevokeTokenForm
-from tracker.extensions import db
 from tracker.forms import required_data
 from tracker.permissions import admin_only
 
@@ -42,7 +41,6 @@ def issue_api_token() -> ResponseReturnValue:
     api_token, token = services.issue_token(
         name=required_data(form.name.data), user=person, days=int(form.expires_in.data), actor=current_user
     )
-    db.session.commit()
     # Shown in the answer to the POST and nowhere else: the token is in no redirect, session or log.
     return render_template(
         "api_tokens/issued.html",
@@ -63,7 +61,6 @@ def revoke_api_token(token_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         abort(400)
     if services.revoke_token(api_token, actor=current_user):
-        db.session.commit()
         flash(f"Token revoked: {api_token.name} no longer works")
     else:
         flash(f"{api_token.name} was already revoked")

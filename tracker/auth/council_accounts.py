@@ -17,6 +17,7 @@ from tracker.audit.services import record_change
 from tracker.auth import services, sessions
 from tracker.auth.sso import Answer, Settings, refused
 from tracker.domain.directory import account_email, claim_values, directory_id, is_council_address, mapped_role
+from tracker.email_addresses import email_format_problem
 from tracker.extensions import db
 from tracker.models import AuthSource, Role, TokenPurpose, User
 
@@ -52,7 +53,7 @@ def sign_in(answer: Answer, current: Settings) -> User:
 
 def _join_or_create(answer: Answer, identifier: str, role: Role, current: Settings) -> User:
     email = account_email(answer.claims)
-    if email is None or services.email_format_problem(email):
+    if email is None or email_format_problem(email):
         raise refused("no_email")
     existing = services.find_user_by_email(email)
     if existing is None:

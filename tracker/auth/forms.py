@@ -7,7 +7,8 @@ from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput,
 from wtforms import EmailField, Field, PasswordField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
-from tracker.auth.services import email_format_problem, password_problem
+from tracker.auth.services import password_problem
+from tracker.email_addresses import email_format_problem
 
 
 def strip_spaces(value: str | None) -> str | None:

@@ -7,11 +7,10 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from tracker import clock, security_log, throttling
+from tracker import clock, security_log, throttling, transactions
 from tracker.auth import council_accounts, services, sessions, sso
 from tracker.auth.forms import ForgotPasswordForm, SetPasswordForm, SignInForm, SignOutEverywhereForm
 from tracker.domain.directory import email_domain, is_council_address
-from tracker.extensions import db
 from tracker.forms import required_data
 from tracker.models import TokenPurpose, User
 from tracker.permissions import public, signed_in
@@ -56,7 +55,7 @@ def login() -> ResponseReturnValue:
         throttling.client_address(),
         browser_cookie=request.cookies.get(services.KNOWN_BROWSER_COOKIE, ""),
     )
-    db.session.commit()  # counted before the password is checked, so parallel attempts cannot pass the limit
+    transactions.commit_now()  # counted before the password is checked, so parallel attempts cannot pass the limit
     if not attempt.allowed:
         security_log.event(
             "sign_in_throttled",
@@ -74,7 +73,6 @@ def login() -> ResponseReturnValue:
     user = check.user
     services.signed_in(user, attempt)
     _start_session(user)
-    db.session.commit()
     security_log.event("sign_in_succeeded", user_id=user.id, email=user.email, method="password")
     # Never follow a user-supplied "next": always land on the home page.
     response = redirect(url_for("main.home"))
@@ -143,11 +141,10 @@ def council_account_callback() -> ResponseReturnValue:
         answer = sso.finish(current)
         user = council_accounts.sign_in(answer, current)
     except sso.SignInRefused as refusal:
-        db.session.rollback()
+        transactions.discard_changes()
         security_log.event("sign_in_refused", reason=refusal.reason, method="sso")
         return _council_sign_in_problem(refusal)
     _start_session(user, id_token=answer.id_token)
-    db.session.commit()
     security_log.event("sign_in_succeeded", user_id=user.id, email=user.email, method="sso")
     return redirect(url_for("main.home"))
 
@@ -167,7 +164,6 @@ def _council_sign_in_problem(refusal: sso.SignInRefused) -> ResponseReturnValue:
 def logout() -> ResponseReturnValue:
     user_id = current_user.id
     id_token = sessions.end_current()
-    db.session.commit()
     security_log.event("signed_out", user_id=user_id, everywhere=False, sessions_ended=1)
     _end_session()
     provider_sign_out = sso.end_session_url(id_token) if id_token else None
@@ -192,7 +188,6 @@ def sign_out_everywhere() -> ResponseReturnValue:
     if not SignOutEverywhereForm().validate_on_submit():
         return redirect(url_for("auth.account"))
     ended = sessions.end_all(current_user)
-    db.session.commit()
     security_log.event("signed_out", user_id=current_user.id, everywhere=True, sessions_ended=ended)
     _end_session()
     flash("You have signed out on every device and browser")
@@ -211,14 +206,13 @@ def forgot_password() -> ResponseReturnValue:
         return render_template("auth/forgot_password.html", form=form), 400
     decision, problem = services.begin_password_reset(email, throttling.client_address())
     if not decision.allowed:
-        db.session.commit()
+        transactions.commit_now()
         security_log.event("password_reset_requested", email=services.normalise_email(email), outcome="throttled")
         form.email.errors = [problem]
         return throttling.throttled(decision, render_template("auth/forgot_password.html", form=form))
     # Counted and sent in one transaction: the count's row stays locked until the email is queued, so ten
     # requests at once cannot queue ten emails, and an address without an account commits the same writes.
     user = services.send_password_reset(email)
-    db.session.commit()
     account = {"user_id": user.id, "outcome": "sent"} if user is not None else {"outcome": "no_account"}
     security_log.event("password_reset_requested", email=services.normalise_email(email), **account)
     return render_template("auth/reset_sent.html", email=email)
@@ -232,7 +226,7 @@ def _token_page(token: str, purpose: TokenPurpose, template: str) -> ResponseRet
     row = services.find_valid_token(token, purpose)
     if row is None:
         counted = throttling.attempt(throttling.BAD_LINK_ADDRESS, address)
-        db.session.commit()
+        transactions.commit_now()
         if not counted.allowed:
             return throttling.throttled(counted, reason=throttling.BAD_LINKS_REASON)
         return render_template("auth/link_expired.html", purpose=purpose), 404
@@ -248,10 +242,9 @@ def _token_page(token: str, purpose: TokenPurpose, template: str) -> ResponseRet
         return render_template(template, form=form, user=row.user), status
     user = services.use_token(row, required_data(form.password.data))
     if user is None:  # the same link sent twice at once: the other request spent it
-        db.session.rollback()
+        transactions.discard_changes()
         return render_template("auth/link_expired.html", purpose=purpose), 404
     _start_session(user)
-    db.session.commit()
     used = "invitation_used" if purpose == TokenPurpose.INVITATION else "password_reset_used"
     security_log.event(used, user_id=user.id)
     flash("Your password has been saved")

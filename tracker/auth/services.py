@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-import email_validator
 from flask import current_app, render_template
 from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import func, insert, select, update
@@ -26,7 +25,6 @@ from tracker.outbox.queueing import queue_email
 MIN_PASSWORD_LENGTH = 12
 NAME_MAX_LENGTH = 200
 NAME_LENGTH_MESSAGE = f"Full name must be {NAME_MAX_LENGTH} characters or fewer"
-EMAIL_FORMAT_MESSAGE = "Enter an email address in the correct format, like name@example.com"
 
 
 def normalise_email(email: str) -> str:
@@ -175,15 +173,6 @@ def password_problem(password: str, *, email: str = "") -> str | None:
         return "Password is too easy to guess: it is, or is built on, a commonly used password. Try three random words"
     if email and lowered == email.lower():
         return "Password must not be your email address"
-    return None
-
-
-def email_format_problem(email: str) -> str | None:
-    """Why an email address is malformed, or None. The `test` domain is allowed: the demo log-ins use it."""
-    try:
-        email_validator.validate_email(email, check_deliverability=False, test_environment=True)
-    except email_validator.EmailNotValidError:
-        return EMAIL_FORMAT_MESSAGE
     return None
 
 

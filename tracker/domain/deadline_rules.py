@@ -19,9 +19,21 @@ Kind = Literal["publish_report", "action_plan", "other"]
 ANCHORS: Final[tuple[Anchor, ...]] = ("received_on", "published_on")
 
 
+# What each anchor date is called in sentences ("30 working days from the date the report was published").
+ANCHOR_NAMES: Final[dict[str, str]] = {
+    "published_on": "the date the report was published",
+    "received_on": "the date the council received the report",
+}
+
+
 def no_date_phrase(missing: str) -> str:
     """ "No date set: the date the council received the report not recorded": one wording everywhere."""
     return f"No date set: {missing} not recorded" if missing else "No date set"
+
+
+def no_date_text(anchor: str | None) -> str:
+    """The no-date wording for a deadline counted from `anchor` (None for a deadline with no rule)."""
+    return no_date_phrase(ANCHOR_NAMES.get(anchor, "") if anchor else "")
 
 
 @dataclass(frozen=True)

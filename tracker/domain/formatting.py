@@ -9,7 +9,10 @@ to the council's time zone happens at the edge; these take the local value.
 
 from __future__ import annotations
 
+from collections.abc import Container
 from datetime import date, datetime
+
+from tracker.domain.working_days import non_working_day_name
 
 
 def format_date(value: date | None, empty: str = "") -> str:
@@ -37,3 +40,9 @@ def format_date_time(local: datetime | None, empty: str = "") -> str:
 
 
 __all__ = ["format_date", "format_date_time", "format_long_date", "format_short_date"]
+
+
+def not_a_working_day(due_on: date, holidays: Container[date]) -> str | None:
+    """A due date's warning when it falls on a weekend or bank holiday (allowed, but rarely meant), naming the day."""
+    day = non_working_day_name(due_on, holidays)
+    return f"The due date {format_date(due_on)} is a {day}, not a working day" if day else None

@@ -13,11 +13,13 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import BooleanField, IntegerField, RadioField, StringField, SubmitField, TextAreaField
-from wtforms.fields.choices import SelectChoice
+
+# types-WTForms describes WTForms 3.2, which had no SelectChoice (3.3 added it).
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import DataRequired, NumberRange, Optional
 
-from tracker.forms import single_line
-from tracker.inspections.forms import GovDateField, at_most
+from tracker.forms import GovDateField, add_error, single_line
+from tracker.inspections.forms import at_most
 from tracker.models import DeadlineAnchor, DeadlineCounting
 
 ANCHOR_CHOICES = [
@@ -52,16 +54,16 @@ class NewDeadlineForm(FlaskForm):
         if not super().validate(extra_validators):
             return False
         if self.due_on.data and self.working_days.data:
-            self.due_on.errors.append("Enter a due date or a number of working days, not both")
+            add_error(self.due_on, "Enter a due date or a number of working days, not both")
             return False
         if self.due_on.data is None and self.working_days.data is None:
-            self.due_on.errors.append("Enter a due date or a number of working days")
+            add_error(self.due_on, "Enter a due date or a number of working days")
             return False
         if self.working_days.data is not None:
             if not self.anchor.data:
-                self.anchor.errors.append("Select the date the working days are counted from")
+                add_error(self.anchor, "Select the date the working days are counted from")
             if not self.counting.data:
-                self.counting.errors.append("Select how the working days are counted")
+                add_error(self.counting, "Select how the working days are counted")
             return not (self.anchor.errors or self.counting.errors)
         return True
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from tracker.audit.services import apply_changes, record_change
 from tracker.clock import BANK_HOLIDAYS
-from tracker.domain.deadline_rules import DeadlineRule, compute_due_on, no_date_phrase, rules_for_framework
+from tracker.domain.deadline_rules import ANCHOR_NAMES, DeadlineRule, compute_due_on, no_date_text, rules_for_framework
 from tracker.domain.due_phrase import due_phrase, working_days_text
 from tracker.domain.formatting import format_date
 from tracker.domain.working_days import add_working_days, working_days_between
@@ -26,11 +26,6 @@ from tracker.models import (
     Timescale,
     User,
 )
-
-ANCHOR_NAMES = {
-    DeadlineAnchor.PUBLISHED_ON: "the date the report was published",
-    DeadlineAnchor.RECEIVED_ON: "the date the council received the report",
-}
 
 
 def deadline_from_rule(inspection: Inspection, rule: DeadlineRule) -> StatutoryDeadline:
@@ -142,11 +137,6 @@ class DeadlineStatus:
         }[self.state]
 
 
-def no_date_text(deadline: StatutoryDeadline) -> str:
-    """ "No date set: the date the council received the report not recorded", worded as in the report."""
-    return no_date_phrase(ANCHOR_NAMES.get(deadline.anchor, "") if deadline.anchor else "")
-
-
 def deadline_status(deadline: StatutoryDeadline, today: date, *, due_soon_working_days: int) -> DeadlineStatus:
     """ "Due in N working days", "Due today", "Missed by N working days", "Met on 9 September 2008"…
 
@@ -159,7 +149,7 @@ def deadline_status(deadline: StatutoryDeadline, today: date, *, due_soon_workin
         text = f"Missed: done on {format_date(deadline.met_on)}, {working_days_text(late)} late"
         return DeadlineStatus("met_late", text, late)
     if deadline.due_on is None:
-        return DeadlineStatus("waiting", no_date_text(deadline))
+        return DeadlineStatus("waiting", no_date_text(deadline.anchor))
     days = working_days_between(today, deadline.due_on, BANK_HOLIDAYS)
     if days < 0:
         return DeadlineStatus("missed", f"Missed by {working_days_text(-days)}", days)

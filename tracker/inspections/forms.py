@@ -9,7 +9,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
-    GovDateInput,
     GovFileInput,
     GovRadioInput,
     GovSelect,
@@ -18,7 +17,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import (
-    Field,
     FieldList,
     Form,
     FormField,
@@ -37,7 +35,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from tracker import clock
 from tracker.domain.importer import MAX_UPLOAD_BYTES
-from tracker.forms import single_line
+from tracker.forms import GovDateField, add_error, single_line
 from tracker.models import Framework, Timescale, User
 
 MAX_UPLOAD_MB = MAX_UPLOAD_BYTES // (1024 * 1024)
@@ -63,46 +61,6 @@ IMMEDIATE_DUE_CHOICES = [
 def at_most(limit: int, name: str) -> Length:
     """A length limit whose error names the field, in GOV.UK words: "Title must be 300 characters or fewer"."""
     return Length(max=limit, message=f"{name} must be {limit:,} characters or fewer")
-
-
-class GovDateField(Field):
-    """A GOV.UK day/month/year date: keeps what was typed and says which part is wrong, in GOV.UK words."""
-
-    widget = GovDateInput()
-
-    def __init__(self, label: str, *, name_in_errors: str, required: str | None = None, **kwargs: Any) -> None:
-        super().__init__(label, **kwargs)
-        self.name_in_errors = name_in_errors
-        self.required_message = required
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        parts = [str(value).strip() for value in valuelist][:3]
-        self.raw_data = parts + [""] * (3 - len(parts))
-        self.data = None
-        if any(self.raw_data):
-            self.data = self._parse(*self.raw_data)
-
-    def _parse(self, day: str, month: str, year: str) -> date:
-        missing = [name for name, part in (("day", day), ("month", month), ("year", year)) if not part]
-        if missing:
-            raise ValueError(f"{self.name_in_errors} must include a {' and a '.join(missing)}")
-        if not all(part.isascii() and part.isdigit() for part in (day, month, year)):
-            raise ValueError(f"{self.name_in_errors} must be a real date")
-        if len(year) != 4:
-            raise ValueError("Year must include 4 numbers")
-        try:
-            return date(int(year), int(month), int(day))
-        except (ValueError, OverflowError):  # OverflowError: a day such as 10^23
-            raise ValueError(f"{self.name_in_errors} must be a real date") from None
-
-    def pre_validate(self, form: Any) -> None:
-        if self.process_errors:
-            raise StopValidation(self.process_errors[0])
-        if self.data is None and self.required_message:
-            raise StopValidation(self.required_message)
-
-    def _value(self) -> str:
-        return self.data.strftime("%d %m %Y") if self.data else ""
 
 
 class WholeNumberField(IntegerField):
@@ -154,9 +112,9 @@ class NewInspectionForm(FlaskForm):
             return False
         upload, text = self.uploaded_file(), self.pasted_text()
         if upload is not None and _upload_size(upload) > MAX_UPLOAD_BYTES:
-            self.report_file.errors.append(f"The selected file must be smaller than {MAX_UPLOAD_MB}MB")
+            add_error(self.report_file, f"The selected file must be smaller than {MAX_UPLOAD_MB}MB")
         if len(text.encode("utf-8")) > MAX_UPLOAD_BYTES:
-            self.report_text.errors.append(f"The pasted text must be smaller than {MAX_UPLOAD_MB}MB")
+            add_error(self.report_text, f"The pasted text must be smaller than {MAX_UPLOAD_MB}MB")
         if self.report_file.errors or self.report_text.errors:
             return False
         if upload is None and not text:

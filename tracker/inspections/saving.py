@@ -10,9 +10,9 @@ from sqlalchemy import delete
 
 from tracker.audit.services import record_change
 from tracker.clock import BANK_HOLIDAYS
-from tracker.domain.deadline_rules import compute_due_on, rules_for_framework
+from tracker.domain.deadline_rules import ANCHOR_NAMES, compute_due_on, rules_for_framework
 from tracker.domain.due_dates import DueDatePolicy, default_due_on
-from tracker.extensions import db
+from tracker.extensions import db, execute_change
 from tracker.inspections import deadlines as deadline_services
 from tracker.models import Framework, ImportDraft, Inspection, Judgement, Recommendation, Timescale, User
 
@@ -27,7 +27,7 @@ def create_inspection(draft: ImportDraft, data: dict[str, Any], *, creator: User
     # Deleting the draft first claims it: a concurrent save waits on the row (PostgreSQL) or the write
     # lock (SQLite), then deletes nothing.
     claim = delete(ImportDraft).where(ImportDraft.id == draft.id).execution_options(synchronize_session=False)
-    if db.session.execute(claim).rowcount != 1:
+    if execute_change(claim).rowcount != 1:
         return None
     db.session.expunge(draft)
     inspection = Inspection(
@@ -122,7 +122,7 @@ def preview_dates(
     action_plan_due_on = None
     for rule in rules:
         due_on = compute_due_on(rule, received_on=received_on, published_on=published_on, holidays=BANK_HOLIDAYS)
-        anchor = deadline_services.ANCHOR_NAMES[rule.anchor]
+        anchor = ANCHOR_NAMES[rule.anchor]
         counting = (
             "beginning with that day" if rule.counting == "beginning_with" else "counted from the next working day"
         )

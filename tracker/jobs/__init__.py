@@ -18,7 +18,7 @@ from typing import Any
 
 from flask import current_app
 
-from tracker import clock, throttling
+from tracker import clock, throttling, transactions
 from tracker.actions.services.plan_import import purge_old_import_previews
 from tracker.auth import sessions
 from tracker.clock import BANK_HOLIDAYS
@@ -173,11 +173,10 @@ def send_outbox() -> SendReport:
 def housekeeping(now: datetime) -> dict[str, int]:
     """Forget what is no longer needed: update links that expired months ago, sessions idle past the limit, throttle
     counters no rule remembers and plan import previews a month old."""
-    counts = {
-        "links": links.purge_old_links(now),
-        "sessions": sessions.purge_idle(now),
-        "throttle_counters": throttling.purge(now),
-        "import_previews": purge_old_import_previews(now),
-    }
-    db.session.commit()
-    return counts
+    with transactions.unit_of_work():
+        return {
+            "links": links.purge_old_links(now),
+            "sessions": sessions.purge_idle(now),
+            "throttle_counters": throttling.purge(now),
+            "import_previews": purge_old_import_previews(now),
+        }

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from flask import has_app_context
 from sqlalchemy import DateTime, Enum, MetaData
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
+
+from tracker import clock
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -17,8 +20,10 @@ NAMING_CONVENTION = {
 
 
 def utcnow() -> datetime:
-    """The current instant in UTC, timezone-aware."""
-    return datetime.now(UTC)
+    """The column defaults' now: the app's one clock (tracker.clock, which a test or the demo can set), so a row
+    written by a request, a command or a job is stamped with the same moment as everything else it does; the
+    system clock only outside an app (a migration, a script)."""
+    return clock.now() if has_app_context() else datetime.now(UTC)
 
 
 class Base(DeclarativeBase):

@@ -23,8 +23,8 @@ from typing import Any
 from flask import current_app
 
 from tracker import clock
-from tracker.auth.services import email_format_problem
 from tracker.domain.text import single_line
+from tracker.email_addresses import email_format_problem
 from tracker.extensions import db
 from tracker.models import EmailState
 from tracker.outbox import oauth

@@ -7,7 +7,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from tracker import clock, security_log, throttling
+from tracker import clock, security_log, throttling, transactions
 from tracker.actions import conflicts
 from tracker.actions.due_dates import suggested_rag
 from tracker.actions.progress_forms import ProgressForm, progress_form_for
@@ -15,8 +15,7 @@ from tracker.actions.queries.shared import working_days_to_due
 from tracker.actions.services.versions import ActionConflict
 from tracker.domain.progress import NARRATIVE_LIMIT, REASON_LIMIT
 from tracker.domain.rag import STATUSES
-from tracker.extensions import db
-from tracker.models import ActionLinkToken, Rag, User
+from tracker.models import ActionLinkToken, ActionStatus, Rag, User
 from tracker.permissions import public, signed_in
 from tracker.reminders import calendar, digests, links
 from tracker.reminders.forms import ConfirmForm, DigestPreferenceForm
@@ -26,7 +25,7 @@ bp = Blueprint("reminders", __name__)
 
 def _me() -> User:
     """The signed-in person as a model instance (the history records the entity's table)."""
-    return current_user._get_current_object()  # type: ignore[attr-defined]
+    return current_user._get_current_object()
 
 
 def _render_settings(form: DigestPreferenceForm, status: int = 200) -> ResponseReturnValue:
@@ -52,7 +51,6 @@ def manage_reminders() -> ResponseReturnValue:
     if not form.validate_on_submit():
         return _render_settings(form, 400 if form.is_submitted() else 200)
     changed = digests.set_digest_preference(_me(), form.digest_preference.data, actor=_me())
-    db.session.commit()
     flash("Your reminder emails have been changed" if changed else "Nothing was changed")
     return redirect(url_for("reminders.manage_reminders"))
 
@@ -77,7 +75,6 @@ def create_calendar_feed() -> ResponseReturnValue:
     _confirmed()
     replacing = current_user.calendar_token is not None
     calendar.issue_calendar_token(_me(), actor=_me())
-    db.session.commit()
     flash(
         "Your calendar has a new address: the old one no longer works"
         if replacing
@@ -91,7 +88,6 @@ def create_calendar_feed() -> ResponseReturnValue:
 def turn_off_calendar_feed() -> ResponseReturnValue:
     _confirmed()
     calendar.revoke_calendar_token(_me(), actor=_me())
-    db.session.commit()
     flash("Your calendar feed is turned off: its address no longer works")
     return redirect(url_for("reminders.manage_reminders", _anchor="calendar"))
 
@@ -101,7 +97,6 @@ def turn_off_calendar_feed() -> ResponseReturnValue:
 def stop_email_links() -> ResponseReturnValue:
     _confirmed()
     count = links.revoke_links_for_user(_me(), actor=_me(), now=clock.now())
-    db.session.commit()
     flash(
         f"{count} update link{'' if count == 1 else 's'} in your emails no longer work"
         if count
@@ -119,7 +114,7 @@ def _bad_link_throttle() -> ResponseReturnValue | None:
 def _count_bad_link() -> ResponseReturnValue | None:
     """Count a link that does not work against this client address; the 429 answer once there are too many."""
     decision = throttling.attempt(throttling.BAD_LINK_ADDRESS, throttling.client_address())
-    db.session.commit()
+    transactions.commit_now()
     return None if decision.allowed else throttling.throttled(decision, reason=throttling.BAD_LINKS_REASON)
 
 
@@ -129,14 +124,14 @@ def calendar_feed(token: str) -> ResponseReturnValue:
     # Every request counts against the client address: calendar services fetch many people's feeds from few
     # addresses, and keep asking for feeds that were turned off, so unknown feeds are not counted apart.
     decision = throttling.attempt(throttling.CALENDAR_ADDRESS, throttling.client_address())
-    db.session.commit()
+    transactions.commit_now()
     if not decision.allowed:
         return throttling.throttled(decision, reason="Too many calendars have been read from your network.")
     owner = calendar.find_calendar_owner(token)
     if owner is None:
         abort(404)
     decision = throttling.attempt(throttling.CALENDAR_FEED, token)
-    db.session.commit()
+    transactions.commit_now()
     if not decision.allowed:
         return throttling.throttled(decision, reason="This calendar address has been read too many times.")
     body = calendar.build_calendar(owner, clock.now())
@@ -155,7 +150,7 @@ def _render_link_form(
 ) -> ResponseReturnValue:
     action, today = link.action, clock.today()
     suggestions = {value: Rag(suggested_rag(action, value, today)) for value in STATUSES}
-    current_status = form.status.data if form.status.data in STATUSES else action.status.value
+    current_status = ActionStatus(form.status.data) if form.status.data in STATUSES else action.status
     return (
         render_template(
             "reminders/update_from_email.html",
@@ -191,7 +186,7 @@ def update_from_email(token: str) -> ResponseReturnValue:
         return _unusable(check)
     link = check.link
     decision = throttling.attempt(throttling.EMAIL_LINK, link.token_hash)
-    db.session.commit()
+    transactions.commit_now()
     if not decision.allowed:
         return throttling.throttled(decision, reason="This link has been opened too many times.")
     form = progress_form_for(link.action, clock.today())
@@ -206,23 +201,22 @@ def update_from_email(token: str) -> ResponseReturnValue:
     try:
         update = links.record_progress_from_link(link, form.progress_data(), clock.now())
     except links.LinkAlreadyUsed:
-        db.session.rollback()
+        transactions.discard_changes()
         return _unusable(links.check_link(token, clock.now()))
     except ActionConflict:
         return _link_conflict(token, form)
-    db.session.commit()
     security_log.event("update_link_used", user_id=link.user_id, action_id=link.action_id, progress_update_id=update.id)
     flash(f"Progress recorded for {link.action.reference} {link.action.title}")
     return redirect(url_for("reminders.progress_recorded"))
 
 
 def _link_conflict(token: str, sent: ProgressForm) -> ResponseReturnValue:
-    db.session.rollback()
+    transactions.discard_changes()
     check = links.check_link(token, clock.now())
     if check.link is None or check.problem is not None:
         return _unusable(check)
     action = check.link.action
-    changes = conflicts.changes_since(action.id, sent.seen.data)
+    changes = conflicts.changes_since(action.id, sent.seen.data or "")
     form = progress_form_for(action, clock.today())  # what was sent, checked against the action as it is now
     form.version.data = str(action.version)
     form.seen.data = conflicts.seen_marks(action.id)

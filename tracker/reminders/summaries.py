@@ -74,11 +74,11 @@ def _week_changes(inspection_ids: list[int], since: datetime, until: datetime) -
         .where(AuditEvent.inspection_id.in_(inspection_ids), AuditEvent.occurred_at >= since,
                AuditEvent.occurred_at < until, AuditEvent.field.not_in(QUIET_FIELDS))
     )  # fmt: skip
-    for row in db.session.execute(events):
-        what = rules.describe_change(row.field, row.old_value, row.new_value)
-        changes[row.inspection_id].append(
+    for event in db.session.execute(events):
+        what = rules.describe_change(event.field, event.old_value, event.new_value)
+        changes[event.inspection_id].append(
             rules.ChangeFacts(
-                clock.as_utc(row.occurred_at), row.inspection_id, what, row.name or "", row.reference or ""
+                clock.as_utc(event.occurred_at), event.inspection_id, what, event.name or "", event.reference or ""
             )
         )
     return changes
@@ -91,7 +91,10 @@ def _deadlines_of(inspection_ids: list[int]) -> dict[int, list[rules.DeadlineFac
                StatutoryDeadline.due_on, StatutoryDeadline.met_on)
         .where(StatutoryDeadline.inspection_id.in_(inspection_ids), StatutoryDeadline.due_on.is_not(None))
     ):  # fmt: skip
-        deadlines[row.inspection_id].append(rules.DeadlineFacts(*row))
+        if row.due_on is not None:  # the query leaves undated ones out; this tells the type checker so
+            deadlines[row.inspection_id].append(
+                rules.DeadlineFacts(row.id, row.inspection_id, row.title, row.due_on, row.met_on)
+            )
     return deadlines
 
 

@@ -6,44 +6,20 @@ from datetime import date
 from typing import Any
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovRadioInput, GovSubmitInput, GovTextArea, GovTextInput
-from wtforms import DateField, RadioField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea, GovTextInput
+from wtforms import RadioField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from tracker import clock
 from tracker.domain.formatting import format_date
 from tracker.domain.report import IMPLICATION_TOPICS
-from tracker.forms import single_line
+from tracker.forms import GovDateField, single_line
 from tracker.reports.services import TIMETABLE_ROWS
 
 PARAGRAPHS_HINT = (
     "Leave a blank line between paragraphs: each is numbered in the report. Start a line with “- ” for a bullet."
 )
 TEXT_LIMIT = 20_000
-
-
-class GovDateField(DateField):
-    """A day, month and year; an impossible date gets a GOV.UK-style message naming the field."""
-
-    def __init__(self, label: str, invalid_message: str, **kwargs: Any) -> None:
-        super().__init__(label, format="%d %m %Y", widget=GovDateInput(), **kwargs)
-        self.invalid_message = invalid_message
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        if len(valuelist) != 3:
-            # The date widget always sends day, month and year; anything else is treated as empty.
-            self.raw_data = ["", "", ""]
-        if len(valuelist) != 3 or not any(part.strip() for part in valuelist):
-            self.data = None
-            return
-        if not all(part.strip().isascii() and part.strip().isdigit() for part in valuelist):
-            self.data = None
-            raise ValueError(self.invalid_message)
-        try:
-            super().process_formdata([" ".join(part.strip() for part in valuelist)])
-        except ValueError:
-            self.data = None
-            raise ValueError(self.invalid_message) from None
 
 
 def _text_area(label: str, description: str = PARAGRAPHS_HINT) -> TextAreaField:
@@ -67,17 +43,12 @@ class ReportForm(FlaskForm):
     committee = _text(
         "Committee", 200, "The meeting this report goes to, for example Cabinet", required="Enter the committee"
     )
-    meets_on = GovDateField(
-        "Meeting date",
-        "Meeting date must be a real date",
-        description="For example, 1 12 2026",
-        validators=[InputRequired("Enter the meeting date")],
-    )
+    meets_on = GovDateField("Meeting date", description="For example, 1 12 2026", required="Enter the meeting date")
     as_at = GovDateField(
         "Figures as at",
-        "The as-at date must be a real date",
+        name_in_errors="The as-at date",
         description="The figures show the action plan as it stood at the end of this day",
-        validators=[InputRequired("Enter the date the figures are as at")],
+        required="Enter the date the figures are as at",
     )
     title = _text("Title", 300, required="Enter a title")
     report_of = _text("Report of", 300, "For example, the Director of Children's Services")
@@ -138,7 +109,7 @@ def _add_timetable_rows() -> None:
         setattr(
             ReportForm,
             f"timetable_{i}_meets_on",
-            GovDateField(f"Meeting {i}: date", f"Meeting {i} date must be a real date", validators=[Optional()]),
+            GovDateField(f"Meeting {i}: date", name_in_errors=f"Meeting {i} date"),
         )
 
 

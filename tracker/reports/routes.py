@@ -10,7 +10,6 @@ from flask_login import current_user
 
 from tracker import clock, security_log
 from tracker.domain.formatting import format_date
-from tracker.extensions import db
 from tracker.models import Inspection, ProgressReport, ReportState
 from tracker.permissions import (
     MANAGES_INSPECTION,
@@ -62,7 +61,6 @@ def new_report(inspection: Inspection) -> ResponseReturnValue:
     if not form.validate_on_submit():
         return render_template("reports/form.html", form=form, inspection=inspection, report=None), _status(form)
     report = services.create_report(inspection, form_data(form), author=current_user)
-    db.session.commit()
     flash("Draft report saved: check the figures and exceptions below, then issue it")
     return redirect(url_for("reports.view_report", report_id=report.id))
 
@@ -92,7 +90,6 @@ def edit_report(report: ProgressReport) -> ResponseReturnValue:
             form
         )
     services.update_report(report, form_data(form))
-    db.session.commit()
     flash("Draft report saved")
     return redirect(url_for("reports.view_report", report_id=report.id))
 
@@ -106,7 +103,6 @@ def issue_report(report: ProgressReport) -> ResponseReturnValue:
     if not form.validate_on_submit():
         return render_template("reports/issue.html", form=form, report=report, inspection=report.inspection)
     services.issue_report(report, issuer=current_user)
-    db.session.commit()
     security_log.event(
         "report_issued",
         report_id=report.id,
@@ -129,7 +125,6 @@ def delete_report(report: ProgressReport) -> ResponseReturnValue:
         return render_template("reports/delete.html", form=form, report=report, inspection=report.inspection)
     inspection_id = report.inspection_id
     services.delete_draft(report)
-    db.session.commit()
     flash("Draft report deleted")
     return redirect(url_for("reports.list_reports", inspection_id=inspection_id))
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tracker import clock
+from tracker.domain.deadline_rules import ANCHOR_NAMES
 from tracker.domain.report import (
     IMPLICATION_TOPICS,
     ActionRecord,
@@ -27,7 +28,6 @@ from tracker.domain.report import (
     build_report,
 )
 from tracker.extensions import db
-from tracker.inspections.deadlines import ANCHOR_NAMES
 from tracker.models import (
     Action,
     AuditEvent,

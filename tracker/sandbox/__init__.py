@@ -24,11 +24,13 @@ import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from tracker import ROOT
-
 logger = logging.getLogger(__name__)
+
+# The project folder (the child runs `python -m tracker.sandbox.child` from there).
+ROOT = Path(__file__).resolve().parents[2]
 
 # The child's exit status when it ran out of memory (a MemoryError under RLIMIT_AS).
 OUT_OF_MEMORY = 3

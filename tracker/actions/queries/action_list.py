@@ -272,7 +272,9 @@ def _action_page(filters: ActionFilters, today: date, page: int) -> tuple[list[L
         .order_by(*sort_order(filters.sort, _OWNER))
     )
     rows = db.session.execute(query).all()
-    return [ListedAction(*row[:-1]) for row in rows], rows[0][-1] if rows else 0
+    # The columns are _LISTED_COLUMNS in ListedAction's order, then the count: a row's values are untyped here.
+    values: list[tuple[Any, ...]] = [tuple(row) for row in rows]
+    return [ListedAction(*row[:-1]) for row in values], int(values[0][-1]) if values else 0
 
 
 def build_action_list(filters: ActionFilters, today: date) -> ActionListPage:

@@ -13,11 +13,11 @@ from sqlalchemy.orm import joinedload
 from tracker.actions.queries.plan import Unactioned, publication_check, recommendations_without_actions
 from tracker.actions.queries.shared import OVERDUE, ActionLine, live, updates_query, working_days_to_due
 from tracker.clock import BANK_HOLIDAYS
+from tracker.domain.deadline_rules import no_date_text
 from tracker.domain.plan_lifecycle import DeadlineOutcome, publication_outcome
 from tracker.domain.vocabulary import NOT_RATED, TIMESCALES
 from tracker.domain.working_days import working_days_between
 from tracker.extensions import db
-from tracker.inspections.deadlines import no_date_text
 from tracker.models import (
     OPEN_STATUSES,
     Action,
@@ -93,7 +93,7 @@ def _deadline_lines(inspection: Inspection, today: date) -> list[DeadlineLine]:
             outcome = publication_check(inspection, deadline)
         elif deadline.met_on and deadline.due_on:
             outcome = publication_outcome(deadline.met_on, deadline.due_on, BANK_HOLIDAYS)
-        no_date = no_date_text(deadline) if deadline.due_on is None and deadline.met_on is None else ""
+        no_date = no_date_text(deadline.anchor) if deadline.due_on is None and deadline.met_on is None else ""
         lines.append(DeadlineLine(deadline, days, outcome, no_date))
     return lines
 

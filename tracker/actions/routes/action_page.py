@@ -6,13 +6,12 @@ from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from tracker import clock, loaders
+from tracker import clock, loaders, transactions
 from tracker.actions.progress_forms import DecisionForm
 from tracker.actions.queries.action_page import build_action_page
 from tracker.actions.routes.blueprint import bp
 from tracker.actions.services.due_date_requests import AlreadyDecided, decide_due_date_request, decision_message
 from tracker.actions.services.versions import ActionConflict
-from tracker.extensions import db
 from tracker.models import Action
 from tracker.permissions import MANAGES_ACTION, READS_ACTION, can_update_progress, requires
 
@@ -55,9 +54,8 @@ def decide_due_date(action: Action, update_id: int) -> ResponseReturnValue:
         flash(str(refusal), "error")
         return redirect(url_for("actions.view_action", action_id=action_id))
     except ActionConflict:
-        db.session.rollback()
+        transactions.discard_changes()
         flash("The action changed while you were deciding: look at it again and decide", "error")
         return redirect(url_for("actions.view_action", action_id=action_id))
-    db.session.commit()
     flash(decision_message(action, approved=approved))
     return redirect(url_for("actions.view_action", action_id=action.id))

@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from tracker import loaders
+from tracker import loaders, transactions
 from tracker.actions import conflicts
 from tracker.actions.due_dates import action_plan_deadline, default_due_for, due_date_warnings
 from tracker.actions.forms import ActionForm, DeleteActionForm, MoveActionForm
@@ -14,7 +14,7 @@ from tracker.actions.routes.blueprint import bp
 from tracker.actions.services import editing
 from tracker.actions.services.assignment import owner_choices
 from tracker.actions.services.versions import ActionConflict
-from tracker.extensions import db
+from tracker.domain.action_order import Direction
 from tracker.models import Action, Recommendation
 from tracker.permissions import MANAGES_ACTION, MANAGES_RECOMMENDATION, requires
 
@@ -95,7 +95,6 @@ def add_action(recommendation: Recommendation) -> ResponseReturnValue:
     if not form.validate_on_submit():
         return _render_action_form(form, recommendation, None, 400)
     action = editing.create_action(recommendation, form.fields_to_save(), actor=current_user)
-    db.session.commit()
     _flash_saved("Action added:", action, recommendation)
     return redirect(
         url_for(
@@ -130,7 +129,6 @@ def edit_action(action: Action) -> ResponseReturnValue:
         )
     except ActionConflict:
         return _edit_conflict(action_id, form)
-    db.session.commit()
     if not changed:
         flash("Nothing was changed")
     else:
@@ -139,15 +137,15 @@ def edit_action(action: Action) -> ResponseReturnValue:
 
 
 def _edit_conflict(action_id: int, sent: ActionForm) -> ResponseReturnValue:
-    db.session.rollback()
+    transactions.discard_changes()
     action = loaders.load_action(action_id)
     form = _edit_form(action)  # what was sent, with the owners and references as they are now
     if not editing.pending_changes(action, form.fields_to_save()):
         # The action already says what was submitted (a double-click, or the same edit twice).
         flash(f"Action saved: {action.reference} {action.title}")
         return redirect(url_for("actions.view_action", action_id=action.id))
-    changes = conflicts.changes_since(action_id, sent.seen.data)
-    adopted = form.adopt_unedited(action, conflicts.values_before(action_id, sent.seen.data))
+    changes = conflicts.changes_since(action_id, sent.seen.data or "")
+    adopted = form.adopt_unedited(action, conflicts.values_before(action_id, sent.seen.data or ""))
     form.version.data = str(action.version)
     form.seen.data = conflicts.seen_marks(action_id)
     return _render_action_form(form, action.recommendation, action, 409, conflict=changes, adopted=adopted)
@@ -162,7 +160,6 @@ def delete_action(action: Action) -> ResponseReturnValue:
         return render_template("actions/delete_action.html", action=action, form=form, has_progress=has_progress)
     inspection_id, label = action.inspection_id, f"{action.reference} {action.title}"
     outcome = editing.delete_action(action, actor=current_user)
-    db.session.commit()
     if outcome == "archived":
         flash(f"Action archived: {label}. Its progress history is kept")
     else:
@@ -176,8 +173,8 @@ def move_action(action: Action) -> ResponseReturnValue:
     form = MoveActionForm()
     if not form.validate_on_submit():
         abort(400)
-    if form.position.data == action.position and editing.move_action(action, form.direction.data, actor=current_user):
-        db.session.commit()
+    direction: Direction = "up" if form.direction.data == "up" else "down"  # the form allows only these two
+    if form.position.data == action.position and editing.move_action(action, direction, actor=current_user):
         flash(f"Moved {action.reference} {form.direction.data}")
     return redirect(
         url_for(

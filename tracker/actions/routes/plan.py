@@ -17,7 +17,6 @@ from tracker.actions.services.assignment import owner_choices
 from tracker.actions.services.plan_status import change_plan_status as move_plan_on
 from tracker.actions.services.plan_status import status_message
 from tracker.domain.plan_lifecycle import next_statuses
-from tracker.extensions import db
 from tracker.models import ActionStatus, Inspection, PlanStatus
 from tracker.numbers import page_number
 from tracker.permissions import MANAGES_INSPECTION, READS_INSPECTION, requires
@@ -69,7 +68,6 @@ def change_plan_status(inspection: Inspection) -> ResponseReturnValue:
         return page, status
     new_status = PlanStatus(form.status.data)
     outcome = move_plan_on(inspection, new_status, actor=current_user, published_on=form.published_on.data)
-    db.session.commit()
     flash(status_message(new_status, outcome, deadline))
     return redirect(url_for("actions.view_plan", inspection_id=inspection.id))
 
@@ -84,8 +82,7 @@ def bulk_assign(inspection: Inspection) -> ResponseReturnValue:
         status = 400 if form.is_submitted() else 200
         return render_template("actions/bulk_assign.html", form=form, page=page, inspection=inspection), status
     assigned = assign(
-        inspection, form.action_ids.data, form.owner, actor=current_user, lead_agency=form.lead_agency.data or ""
+        inspection, form.action_ids.data or [], form.owner, actor=current_user, lead_agency=form.lead_agency.data or ""
     )
-    db.session.commit()
     flash(assigned.message(form.owner.name))
     return redirect(url_for("actions.view_plan", inspection_id=inspection.id))

@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from tracker import clock, loaders
+from tracker import clock, loaders, transactions
 from tracker.actions import conflicts
 from tracker.actions.due_dates import suggested_rag
 from tracker.actions.progress_forms import ProgressForm, progress_form_for
@@ -16,8 +16,7 @@ from tracker.actions.services.progress import record_progress as save_progress
 from tracker.actions.services.versions import ActionConflict
 from tracker.domain.progress import NARRATIVE_LIMIT, REASON_LIMIT
 from tracker.domain.rag import STATUSES
-from tracker.extensions import db
-from tracker.models import Action, Rag
+from tracker.models import Action, ActionStatus, Rag
 from tracker.permissions import UPDATES_ACTION, requires
 
 
@@ -26,7 +25,7 @@ def _render_progress(
 ) -> ResponseReturnValue:
     today = clock.today()
     suggestions = {value: Rag(suggested_rag(action, value, today)) for value in STATUSES}
-    current_status = form.status.data if form.status.data in STATUSES else action.status.value
+    current_status = ActionStatus(form.status.data) if form.status.data in STATUSES else action.status
     return (
         render_template(
             "actions/progress_form.html",
@@ -63,20 +62,19 @@ def record_progress(action: Action) -> ResponseReturnValue:
         save_progress(action, current_user, form.progress_data())
     except ActionConflict:
         return _progress_conflict(action_id, form)
-    db.session.commit()
     flash(f"Progress recorded for {action.reference} {action.title}")
     return redirect(url_for("actions.view_action", action_id=action.id))
 
 
 def _progress_conflict(action_id: int, sent: ProgressForm) -> ResponseReturnValue:
-    db.session.rollback()
+    transactions.discard_changes()
     action = loaders.load_action(action_id)
-    newer = conflicts.newer_progress(action_id, sent.seen.data)
+    newer = conflicts.newer_progress(action_id, sent.seen.data or "")
     if newer and conflicts.is_repeat_of(newer[-1], current_user, sent.progress_data()):
         # The same update sent twice (a double-click): the first one was saved, so say so once.
         flash(f"Progress recorded for {action.reference} {action.title}")
         return redirect(url_for("actions.view_action", action_id=action.id))
-    changes = conflicts.changes_since(action_id, sent.seen.data)
+    changes = conflicts.changes_since(action_id, sent.seen.data or "")
     form = progress_form_for(action, clock.today())  # what was sent, checked against the action as it is now
     form.version.data = str(action.version)
     form.seen.data = conflicts.seen_marks(action_id)

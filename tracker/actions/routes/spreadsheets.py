@@ -6,12 +6,11 @@ from flask import Response, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from tracker import security_log
+from tracker import security_log, transactions
 from tracker.actions import spreadsheets
 from tracker.actions.forms import ConfirmImportForm, ImportPlanForm
 from tracker.actions.routes.blueprint import bp
 from tracker.actions.services import plan_import
-from tracker.extensions import db
 from tracker.models import Inspection
 from tracker.permissions import MANAGES_INSPECTION, READS_INSPECTION, requires
 from tracker.template_filters import time_of_day
@@ -51,7 +50,6 @@ def import_plan(inspection: Inspection) -> ResponseReturnValue:
     confirm.rows.data = spreadsheets.rows_to_json(raw_rows)
     confirm.filename.data = upload.filename
     confirm.import_token.data = plan_import.new_import_token(inspection, current_user)
-    db.session.commit()
     return render_template(
         "actions/import_preview.html", inspection=inspection, rows=rows, confirm=confirm, filename=upload.filename
     )
@@ -78,7 +76,7 @@ def confirm_import(inspection: Inspection) -> ResponseReturnValue:
     if not confirm.validate_on_submit():
         abort(400)
     try:
-        raw_rows = spreadsheets.rows_from_json(confirm.rows.data)
+        raw_rows = spreadsheets.rows_from_json(confirm.rows.data or "")
     except spreadsheets.UnreadableSpreadsheet as problem:
         flash(str(problem), "error")
         return redirect(url_for("actions.import_plan", inspection_id=inspection.id))
@@ -89,12 +87,12 @@ def confirm_import(inspection: Inspection) -> ResponseReturnValue:
         return redirect(url_for("actions.import_plan", inspection_id=inspection.id))
     # Spent before the rows are checked, under the inspection's lock: the check sees the plan as the import will.
     if not plan_import.spend_import_token(inspection, token):
-        db.session.rollback()
+        transactions.discard_changes()
         return _already_imported(inspection, token)
     rows = spreadsheets.check_plan_rows(inspection, raw_rows)
     invalid = [row for row in rows if not row.is_valid]
     if invalid and not confirm.skip_invalid.data:
-        db.session.rollback()  # the token stays unspent: the person may still choose to skip the rows
+        transactions.discard_changes()  # the token stays unspent: the person may still choose to skip the rows
         confirm.skip_invalid.errors = [
             f"{len(invalid)} row{'' if len(invalid) == 1 else 's'} {'has' if len(invalid) == 1 else 'have'} problems: "
             "fix the spreadsheet and upload it again, or choose to skip them"
@@ -103,7 +101,6 @@ def confirm_import(inspection: Inspection) -> ResponseReturnValue:
             "actions/import_preview.html", inspection=inspection, rows=rows, confirm=confirm, filename=filename
         ), 400
     count = plan_import.import_rows(inspection, rows, actor=current_user, filename=filename, token=token)
-    db.session.commit()
     security_log.event(
         "spreadsheet_imported", inspection_id=inspection.id, file=filename, actions=count, skipped=len(invalid)
     )

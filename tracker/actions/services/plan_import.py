@@ -16,7 +16,7 @@ from tracker.actions.due_dates import suggested_rag
 from tracker.actions.services.editing import create_action, recommendation_prefix
 from tracker.audit.services import apply_changes, record_change
 from tracker.domain.plan_rows import PlanRow
-from tracker.extensions import db
+from tracker.extensions import db, execute_change
 from tracker.models import (
     Action,
     ActionStatus,
@@ -112,13 +112,13 @@ def spend_import_token(inspection: Inspection, token: str) -> bool:
         .values(used_at=clock.now())
         .execution_options(synchronize_session=False)
     )
-    return db.session.execute(statement).rowcount == 1
+    return execute_change(statement).rowcount == 1
 
 
 def purge_old_import_previews(now: datetime, *, keep_days: int = 30) -> int:
     """Forget previews shown long ago: an unconfirmed one is uploaded again."""
     statement = delete(PlanImportPreview).where(PlanImportPreview.created_at < now - timedelta(days=keep_days))
-    return db.session.execute(statement.execution_options(synchronize_session=False)).rowcount or 0
+    return execute_change(statement.execution_options(synchronize_session=False)).rowcount or 0
 
 
 def import_rows(inspection: Inspection, rows: Sequence[PlanRow], *, actor: User, filename: str, token: str) -> int:

@@ -38,7 +38,7 @@ def change_plan_status(
         changes["plan_published_on"] = published_on
     apply_changes(inspection, changes, actor=actor, inspection_id=inspection.id)
     outcome = None
-    if "plan_published_on" in changes:
+    if published_on is not None and "plan_published_on" in changes:
         outcome = _check_publication_deadline(inspection, published_on, actor)
     db.session.flush()
     return outcome

@@ -8,8 +8,9 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from tracker import clock, loaders
-from tracker.actions.due_dates import not_a_working_day
-from tracker.extensions import db
+from tracker.clock import BANK_HOLIDAYS
+from tracker.domain.formatting import not_a_working_day
+from tracker.forms import add_error, required_data
 from tracker.inspections import deadlines as deadline_services
 from tracker.inspections.deadline_forms import ChangeDeadlineDateForm, ChecklistItemForm, MarkDoneForm, NewDeadlineForm
 from tracker.inspections.routes.blueprint import back_to, bp, status_for
@@ -27,14 +28,13 @@ def add_deadline(inspection: Inspection) -> ResponseReturnValue:
         return render_template("inspections/add_deadline.html", inspection=inspection, form=form), status_for(form)
     deadline = deadline_services.add_deadline(
         inspection,
-        title=form.title.data.strip(),
+        title=required_data(form.title.data).strip(),
         actor=current_user,
         due_on=form.due_on.data,
         working_days=form.working_days.data,
         anchor=DeadlineAnchor(form.anchor.data) if form.anchor.data else None,
         counting=DeadlineCounting(form.counting.data) if form.counting.data else None,
     )
-    db.session.commit()
     flash(f"Added the deadline: {deadline.title}")
     return back_to(inspection, "deadlines")
 
@@ -48,11 +48,10 @@ def change_deadline_date(inspection: Inspection, deadline_id: int) -> ResponseRe
         context = {"inspection": inspection, "deadline": deadline, "form": form}
         return render_template("inspections/change_deadline_date.html", **context), status_for(form)
     changed = deadline_services.change_due_on(
-        deadline, form.due_on.data, reason=form.reason.data.strip(), actor=current_user
+        deadline, required_data(form.due_on.data), reason=(form.reason.data or "").strip(), actor=current_user
     )
-    db.session.commit()
     flash(f"Changed the date of {deadline.title}" if changed else "The date is the same: nothing was changed")
-    if changed and (warning := not_a_working_day(deadline.due_on)):
+    if changed and deadline.due_on and (warning := not_a_working_day(deadline.due_on, BANK_HOLIDAYS)):
         flash(warning, "error")
     return back_to(inspection, f"deadline-{deadline.id}")
 
@@ -64,7 +63,6 @@ def restore_deadline_date(inspection: Inspection, deadline_id: int) -> ResponseR
     if deadline.working_days is None:
         abort(400)
     deadline_services.restore_counted_date(deadline, actor=current_user)
-    db.session.commit()
     flash(f"{deadline.title} is back to its counted date")
     return back_to(inspection, f"deadline-{deadline.id}")
 
@@ -75,12 +73,11 @@ def mark_deadline_done(inspection: Inspection, deadline_id: int) -> ResponseRetu
     deadline = loaders.load_deadline(inspection, deadline_id)
     form = MarkDoneForm()
     if form.validate_on_submit() and form.met_on.data > clock.today():
-        form.met_on.errors.append(NOT_IN_THE_FUTURE)
+        add_error(form.met_on, NOT_IN_THE_FUTURE)
     if not form.is_submitted() or form.errors:
         context = {"inspection": inspection, "deadline": deadline, "form": form}
         return render_template("inspections/mark_done.html", **context), status_for(form)
     deadline_services.mark_done(deadline, form.met_on.data, actor=current_user)
-    db.session.commit()
     flash(f"Marked as done: {deadline.title}")
     return back_to(inspection, f"deadline-{deadline.id}")
 
@@ -90,7 +87,6 @@ def mark_deadline_done(inspection: Inspection, deadline_id: int) -> ResponseRetu
 def mark_deadline_not_done(inspection: Inspection, deadline_id: int) -> ResponseReturnValue:
     deadline = loaders.load_deadline(inspection, deadline_id)
     deadline_services.mark_not_done(deadline, actor=current_user)
-    db.session.commit()
     flash(f"Marked as not done: {deadline.title}")
     return back_to(inspection, f"deadline-{deadline.id}")
 
@@ -102,7 +98,6 @@ def delete_deadline(inspection: Inspection, deadline_id: int) -> ResponseReturnV
     if deadline.kind != DeadlineKind.OTHER:
         abort(400)
     deadline_services.delete_deadline(deadline, actor=current_user)
-    db.session.commit()
     flash(f"Deleted the deadline: {deadline.title}")
     return back_to(inspection, "deadlines")
 
@@ -114,14 +109,13 @@ def tick_checklist_item(inspection: Inspection, deadline_id: int, item_id: int) 
     item = loaders.load_checklist_item(deadline, item_id)
     form = ChecklistItemForm(obj=item)
     if form.validate_on_submit() and form.done_on.data > clock.today():
-        form.done_on.errors.append(NOT_IN_THE_FUTURE)
+        add_error(form.done_on, NOT_IN_THE_FUTURE)
     if not form.is_submitted() or form.errors:
         context = {"inspection": inspection, "deadline": deadline, "item": item, "form": form}
         return render_template("inspections/checklist_item.html", **context), status_for(form)
     deadline_services.tick_checklist_item(
-        item, done_on=form.done_on.data, evidence=form.evidence.data.strip(), actor=current_user
+        item, done_on=form.done_on.data, evidence=(form.evidence.data or "").strip(), actor=current_user
     )
-    db.session.commit()
     flash(f"Ticked: {item.label}")
     return back_to(inspection, f"deadline-{deadline.id}")
 
@@ -132,6 +126,5 @@ def untick_checklist_item(inspection: Inspection, deadline_id: int, item_id: int
     deadline = loaders.load_deadline(inspection, deadline_id)
     item = loaders.load_checklist_item(deadline, item_id)
     deadline_services.untick_checklist_item(item, actor=current_user)
-    db.session.commit()
     flash(f"Marked as not done: {item.label}")
     return back_to(inspection, f"deadline-{deadline.id}")

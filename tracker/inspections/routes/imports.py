@@ -9,8 +9,9 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from tracker import transactions
 from tracker.domain.importer import UnreadableDocument
-from tracker.extensions import db
+from tracker.forms import add_error
 from tracker.inspections import drafts
 from tracker.inspections.forms import ConfirmForm, NewInspectionForm, ReviewForm
 from tracker.inspections.listing import list_inspections as inspections_page
@@ -45,9 +46,8 @@ def new_inspection() -> ResponseReturnValue:
             draft = drafts.import_pasted_text(form.pasted_text(), user=current_user)
     except UnreadableDocument as error:
         # Shown on what was sent; the pasted text stays in its box.
-        (form.report_file if upload is not None else form.report_text).errors.append(str(error))
+        add_error(form.report_file if upload is not None else form.report_text, str(error))
         return render_template("inspections/new.html", form=form), 400
-    db.session.commit()
     return redirect(url_for("inspections.review_import", draft_id=draft.id))
 
 
@@ -118,18 +118,16 @@ def review_import(draft: ImportDraft | None) -> ResponseReturnValue:
         return _save_review(current, fields)
     if operation == "discard-ask":
         drafts.save_fields(current, fields)
-        db.session.commit()
         return redirect(url_for("inspections.discard_import", draft_id=current.id))
     try:
         outcome = drafts.apply_operation(fields, operation)
     except drafts.ReviewError as error:
         drafts.save_fields(current, fields)
-        db.session.commit()
+        transactions.keep_changes()
         form = ReviewForm(formdata=drafts.as_formdata(fields))
         _add_error(form, error)
         return _render_review(current, form, 400)
     drafts.save_fields(current, fields)
-    db.session.commit()
     return redirect(url_for("inspections.review_import", draft_id=current.id, _anchor=outcome.anchor))
 
 
@@ -144,7 +142,6 @@ def discard_import(draft: ImportDraft | None) -> ResponseReturnValue:
         context = {"draft": current, "draft_key": drafts.draft_key(current), "form": form}
         return render_template("inspections/discard_import.html", **context)
     drafts.discard(current)
-    db.session.commit()
     flash("The import was discarded: nothing was saved")
     return redirect(url_for("inspections.list_inspections"))
 
@@ -153,14 +150,13 @@ def _save_review(draft: ImportDraft, fields: dict[str, Any]) -> ResponseReturnVa
     form = ReviewForm()
     if not form.validate():
         drafts.save_fields(draft, fields)
-        db.session.commit()  # the edits are kept even though they cannot be saved yet
+        transactions.keep_changes()  # the edits are kept even though they cannot be saved yet
         return _render_review(draft, form, 400)
     key = drafts.draft_key(draft)
     inspection = create_inspection(draft, form.data, creator=current_user)
     if inspection is None:  # a second click, or another tab, saved it a moment ago
-        db.session.rollback()
+        transactions.discard_changes()
         return _stale_import(key)
-    db.session.commit()
     flash(f"{inspection.title} was saved with {len(inspection.recommendations)} recommendations")
     return redirect(url_for("inspections.view_inspection", inspection_id=inspection.id))
 

@@ -7,7 +7,6 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from tracker import clock
-from tracker.extensions import db
 from tracker.inspections import details
 from tracker.inspections.forms import DueDateSettingsForm, EditInspectionForm, ManagersForm
 from tracker.inspections.history import HISTORY_PAGE_SIZE
@@ -52,7 +51,6 @@ def edit_inspection(inspection: Inspection) -> ResponseReturnValue:
     if not form.validate_on_submit():
         return render_template("inspections/edit.html", inspection=inspection, form=form), status_for(form)
     changed, kept = details.update_details(inspection, form.data, actor=current_user)
-    db.session.commit()
     flash("Saved the changes to the inspection" if changed else "Nothing was changed")
     if kept:
         flash(f"{kept} deadline{'s keep their' if kept > 1 else ' keeps its'} changed date: check it is still right")
@@ -66,7 +64,6 @@ def edit_due_date_rules(inspection: Inspection) -> ResponseReturnValue:
     if not form.validate_on_submit():
         return render_template("inspections/due_date_rules.html", inspection=inspection, form=form), status_for(form)
     changed = details.update_due_date_rules(inspection, form.data, actor=current_user)
-    db.session.commit()
     flash("Saved the due date rules" if changed else "Nothing was changed")
     return back_to(inspection, "recommendations")
 
@@ -79,7 +76,6 @@ def edit_managers(inspection: Inspection) -> ResponseReturnValue:
     )
     if not form.validate_on_submit():
         return render_template("inspections/managers.html", inspection=inspection, form=form), status_for(form)
-    changed = details.set_managers(inspection, form.manager_ids.data, actor=current_user)
-    db.session.commit()
+    changed = details.set_managers(inspection, form.manager_ids.data or [], actor=current_user)
     flash("Saved who runs this inspection" if changed else "Nothing was changed")
     return back_to(inspection, "details")

@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from tracker import loaders
-from tracker.extensions import db
+from tracker.forms import required_data
 from tracker.inspections import meetings
 from tracker.inspections.deadline_forms import MeetingForm
 from tracker.inspections.deadlines import list_deadlines
@@ -24,12 +24,11 @@ def add_meeting(inspection: Inspection) -> ResponseReturnValue:
         return render_template("inspections/add_meeting.html", inspection=inspection, form=form), status_for(form)
     meeting = meetings.add_meeting(
         inspection,
-        committee=form.committee.data.strip(),
+        committee=required_data(form.committee.data).strip(),
         meets_on=form.meets_on.data,
         approves_plan=form.approves_plan.data,
         actor=current_user,
     )
-    db.session.commit()
     flash(f"Added the meeting: {meeting.committee}")
     for warning in meetings.meeting_warnings([meeting], list_deadlines(inspection)):
         flash(warning, "error")
@@ -41,6 +40,5 @@ def add_meeting(inspection: Inspection) -> ResponseReturnValue:
 def delete_meeting(inspection: Inspection, meeting_id: int) -> ResponseReturnValue:
     meeting = loaders.load_meeting(inspection, meeting_id)
     meetings.delete_meeting(meeting, actor=current_user)
-    db.session.commit()
     flash(f"Removed the meeting: {meeting.committee}")
     return back_to(inspection, "meetings")

@@ -7,7 +7,6 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from tracker import loaders
-from tracker.extensions import db
 from tracker.inspections import recommendations
 from tracker.inspections.forms import ConfirmForm, RecommendationForm
 from tracker.inspections.routes.blueprint import back_to, bp, status_for
@@ -24,7 +23,6 @@ def add_recommendation(inspection: Inspection) -> ResponseReturnValue:
             "inspections/recommendation_form.html", inspection=inspection, form=form, recommendation=None
         ), status_for(form)
     recommendation = recommendations.add_recommendation(inspection, form.data, actor=current_user)
-    db.session.commit()
     flash("Added the recommendation")
     return back_to(inspection, f"recommendation-{recommendation.id}")
 
@@ -41,7 +39,6 @@ def edit_recommendation(inspection: Inspection, recommendation_id: int) -> Respo
             "inspections/recommendation_form.html", inspection=inspection, form=form, recommendation=recommendation
         ), status_for(form)
     changed = recommendations.update_recommendation(recommendation, form.data, actor=current_user)
-    db.session.commit()
     flash("Saved the recommendation" if changed else "Nothing was changed")
     return back_to(inspection, f"recommendation-{recommendation.id}")
 
@@ -58,6 +55,5 @@ def delete_recommendation(inspection: Inspection, recommendation_id: int) -> Res
     if not recommendations.delete_recommendation(recommendation, actor=current_user):
         flash("This recommendation has actions, so it cannot be deleted. Delete or move its actions first", "error")
         return back_to(inspection, f"recommendation-{recommendation.id}")
-    db.session.commit()
     flash("Deleted the recommendation")
     return back_to(inspection, "recommendations")
