@@ -13,6 +13,7 @@ from wtforms.validators import DataRequired, Length
 
 from tracker.actions.due_dates import suggested_rag
 from tracker.actions.forms import VersionedForm
+from tracker.actions.queries.shared import working_days_to_due
 from tracker.domain.progress import NARRATIVE_LIMIT, REASON_LIMIT, ProgressInput, progress_errors
 from tracker.domain.rag import STATUSES
 from tracker.forms import GovDateField
@@ -125,3 +126,20 @@ class DecisionForm(FlaskForm):
         validators=[Length(max=1000, message="Note must be 1,000 characters or fewer")],
     )
     submit = SubmitField("Save decision", widget=GovSubmitInput())
+
+
+def progress_page(action: Action, form: ProgressForm, today: date, conflict: list[Any] | None = None) -> dict[str, Any]:
+    """What both progress pages (signed in, and from a reminder email's link) show around the form: the rating each
+    status suggests and the one suggested now, the working days to the due date, a conflict, the text limits."""
+    suggestions = {value: Rag(suggested_rag(action, value, today)) for value in STATUSES}
+    current_status = ActionStatus(form.status.data) if form.status.data in STATUSES else action.status
+    return {
+        "action": action,
+        "form": form,
+        "suggested": suggestions[current_status],
+        "suggestions": suggestions,
+        "working_days_to_due": working_days_to_due(action, today),
+        "conflict": conflict,
+        "narrative_limit": NARRATIVE_LIMIT,
+        "reason_limit": REASON_LIMIT,
+    }

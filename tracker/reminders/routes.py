@@ -10,12 +10,9 @@ from flask_login import current_user
 from tracker import clock, security_log, throttling, transactions
 from tracker.actions import conflicts
 from tracker.actions.due_dates import suggested_rag
-from tracker.actions.progress_forms import ProgressForm, progress_form_for
-from tracker.actions.queries.shared import working_days_to_due
+from tracker.actions.progress_forms import ProgressForm, progress_form_for, progress_page
 from tracker.actions.services.versions import ActionConflict
-from tracker.domain.progress import NARRATIVE_LIMIT, REASON_LIMIT
-from tracker.domain.rag import STATUSES
-from tracker.models import ActionLinkToken, ActionStatus, Rag, User
+from tracker.models import ActionLinkToken, User
 from tracker.permissions import public, signed_in
 from tracker.reminders import calendar, digests, links
 from tracker.reminders.forms import ConfirmForm, DigestPreferenceForm
@@ -148,24 +145,8 @@ def calendar_feed(token: str) -> ResponseReturnValue:
 def _render_link_form(
     link: ActionLinkToken, form: ProgressForm, status: int = 200, conflict: list | None = None
 ) -> ResponseReturnValue:
-    action, today = link.action, clock.today()
-    suggestions = {value: Rag(suggested_rag(action, value, today)) for value in STATUSES}
-    current_status = ActionStatus(form.status.data) if form.status.data in STATUSES else action.status
-    return (
-        render_template(
-            "reminders/update_from_email.html",
-            link=link,
-            action=action,
-            form=form,
-            suggested=suggestions[current_status],
-            suggestions=suggestions,
-            working_days_to_due=working_days_to_due(action, today),
-            conflict=conflict,
-            narrative_limit=NARRATIVE_LIMIT,
-            reason_limit=REASON_LIMIT,
-        ),
-        status,
-    )
+    page = progress_page(link.action, form, clock.today(), conflict)
+    return render_template("reminders/update_from_email.html", link=link, **page), status
 
 
 def _unusable(check: links.LinkCheck) -> ResponseReturnValue:

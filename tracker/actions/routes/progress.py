@@ -9,37 +9,19 @@ from flask_login import current_user
 from tracker import clock, loaders, transactions
 from tracker.actions import conflicts
 from tracker.actions.due_dates import suggested_rag
-from tracker.actions.progress_forms import ProgressForm, progress_form_for
-from tracker.actions.queries.shared import working_days_to_due
+from tracker.actions.progress_forms import ProgressForm, progress_form_for, progress_page
 from tracker.actions.routes.blueprint import bp
 from tracker.actions.services.progress import record_progress as save_progress
 from tracker.actions.services.versions import ActionConflict
-from tracker.domain.progress import NARRATIVE_LIMIT, REASON_LIMIT
-from tracker.domain.rag import STATUSES
-from tracker.models import Action, ActionStatus, Rag
+from tracker.models import Action
 from tracker.permissions import UPDATES_ACTION, requires
 
 
 def _render_progress(
     action: Action, form: ProgressForm, status: int = 200, conflict: list | None = None
 ) -> ResponseReturnValue:
-    today = clock.today()
-    suggestions = {value: Rag(suggested_rag(action, value, today)) for value in STATUSES}
-    current_status = ActionStatus(form.status.data) if form.status.data in STATUSES else action.status
-    return (
-        render_template(
-            "actions/progress_form.html",
-            action=action,
-            form=form,
-            suggested=suggestions[current_status],
-            suggestions=suggestions,
-            working_days_to_due=working_days_to_due(action, today),
-            conflict=conflict,
-            narrative_limit=NARRATIVE_LIMIT,
-            reason_limit=REASON_LIMIT,
-        ),
-        status,
-    )
+    page = progress_page(action, form, clock.today(), conflict)
+    return render_template("actions/progress_form.html", **page), status
 
 
 @bp.route("/actions/<int:action_id>/progress", methods=["GET", "POST"])
