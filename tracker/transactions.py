@@ -42,8 +42,8 @@ def register(app: Flask) -> None:
             return response  # nothing to keep: the session is rolled back when the request ends
         if response.status_code < 400 or g.get("keep_changes"):
             db.session.commit()
-        else:
-            db.session.rollback()
+        # Otherwise nothing is kept: the session is removed, and so rolled back, when the request's app context
+        # ends (Flask-SQLAlchemy's teardown), exceptions included.
         return response
 
 
