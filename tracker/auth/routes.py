@@ -145,6 +145,7 @@ def council_account_callback() -> ResponseReturnValue:
         security_log.event("sign_in_refused", reason=refusal.reason, method="sso")
         return _council_sign_in_problem(refusal)
     _start_session(user, id_token=answer.id_token)
+    transactions.commit_now()  # the provider sends the person back with a GET, which the boundary never commits
     security_log.event("sign_in_succeeded", user_id=user.id, email=user.email, method="sso")
     return redirect(url_for("main.home"))
 
