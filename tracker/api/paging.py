@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from tracker import numbers
 from tracker.api.problems import ApiError
 
 DEFAULT_LIMIT = 100
@@ -68,9 +69,10 @@ def whole_number(args: Mapping[str, str], name: str) -> int | None:
     value = args.get(name)
     if value is None or value == "":
         return None
-    if not (value.isascii() and value.isdigit()) or len(value) > 18:
+    number = numbers.whole_number(value)
+    if number is None:
         raise ApiError(400, f"{name} must be an id (a whole number)")
-    return int(value)
+    return number
 
 
 def one_of(args: Mapping[str, str], name: str, values: Iterable[str]) -> str:

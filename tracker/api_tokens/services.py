@@ -8,7 +8,6 @@ expires, when it is revoked, and while its person is deactivated.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
 from datetime import datetime, timedelta
@@ -19,6 +18,7 @@ from sqlalchemy.orm import joinedload
 
 from tracker import clock
 from tracker.audit.services import record_change
+from tracker.domain.tokens import hash_token
 from tracker.extensions import db
 from tracker.models import ApiToken, User
 
@@ -27,10 +27,6 @@ TOKEN_PATTERN = re.compile(r"^iat_[A-Za-z0-9_-]{43}$")
 HINT_LENGTH = len(TOKEN_PREFIX) + 4
 EXPIRY_DAYS = (30, 90, 365)
 NAME_MAX_LENGTH = 100
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def new_token() -> str:

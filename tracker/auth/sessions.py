@@ -8,7 +8,6 @@ PERMANENT_SESSION_LIFETIME (8 hours) is refused and later purged.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import secrets
 from datetime import datetime, timedelta
@@ -18,6 +17,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import OperationalError
 
 from tracker import clock
+from tracker.domain.tokens import hash_token
 from tracker.extensions import db, execute_change
 from tracker.models import User, UserSession
 
@@ -26,10 +26,6 @@ logger = logging.getLogger(__name__)
 SESSION_KEY = "sid"  # the key in the signed session cookie that holds the session token
 # How stale last_seen_at may get before a request moves it on: one write a minute per session, not one a request.
 TOUCH_EVERY = timedelta(minutes=1)
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def idle_limit() -> timedelta:
@@ -42,7 +38,7 @@ def begin(user: User, *, id_token: str | None = None) -> str:
     now = clock.now()
     token = secrets.token_urlsafe(32)
     db.session.add(
-        UserSession(user_id=user.id, token_hash=_hash(token), created_at=now, last_seen_at=now, id_token=id_token)
+        UserSession(user_id=user.id, token_hash=hash_token(token), created_at=now, last_seen_at=now, id_token=id_token)
     )
     purge_idle(now, user=user)
     return token
@@ -56,7 +52,7 @@ def load_user(user_id: str) -> User | None:
     query = (
         select(User, UserSession.id, UserSession.last_seen_at)
         .join(UserSession, UserSession.user_id == User.id)
-        .where(UserSession.token_hash == _hash(token))
+        .where(UserSession.token_hash == hash_token(token))
     )
     row = db.session.execute(query).first()
     if row is None or row.User.id != int(user_id) or not row.User.active:
@@ -86,7 +82,7 @@ def end_current() -> str | None:
     token = session.get(SESSION_KEY)
     if not isinstance(token, str) or not token:
         return None
-    statement = delete(UserSession).where(UserSession.token_hash == _hash(token)).returning(UserSession.id_token)
+    statement = delete(UserSession).where(UserSession.token_hash == hash_token(token)).returning(UserSession.id_token)
     return db.session.execute(statement.execution_options(synchronize_session=False)).scalar()
 
 

@@ -9,7 +9,6 @@ open links, so only submitting the form does.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from tracker import clock
 from tracker.actions.services.progress import record_progress
 from tracker.audit.services import record_change
 from tracker.domain.formatting import format_date
+from tracker.domain.tokens import hash_token
 from tracker.extensions import db, execute_change
 from tracker.models import ActionLinkToken, ProgressUpdate, User
 from tracker.permissions import can_own_actions
@@ -51,10 +51,6 @@ class LinkCheck:
 
 def _serializer() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=SALT)
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class UrlBuilder:
