@@ -41,6 +41,8 @@ class Person:
     active: bool
     digest_preference: str
     line_manager_id: int | None = None
+    # False for a viewer, who owns no action and may not record progress: their emails offer no update link.
+    can_record_progress: bool = True
 
 
 @dataclass(frozen=True)

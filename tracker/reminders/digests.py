@@ -67,7 +67,14 @@ def queue_digests(
 
     def write(new: Sequence[rules.Digest]) -> list[NewEmail]:
         tokens = issue_links(
-            ((item.action.action_id, d.person.user_id) for d in new for item in d.own_items), today, now
+            (
+                (item.action.action_id, d.person.user_id)
+                for d in new
+                if d.person.can_record_progress
+                for item in d.own_items
+            ),
+            today,
+            now,
         )
         emails = DigestEmails(today)
         return [emails.email(digest, tokens) for digest in new]
@@ -122,7 +129,7 @@ class DigestEmails:
         """The digest's email; with no `tokens` (a preview) it has no update links."""
         user_id = digest.person.user_id
         update_links = {}
-        if tokens is not None:
+        if tokens is not None and digest.person.can_record_progress:
             update_links = {
                 item.action.action_id: self._url(
                     "reminders.update_from_email", token=tokens[(item.action.action_id, user_id)]

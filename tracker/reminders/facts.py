@@ -19,6 +19,7 @@ from tracker.domain import digest as rules
 from tracker.domain.working_days import add_working_days
 from tracker.extensions import db
 from tracker.models import OPEN_STATUSES, Action, Inspection, PlanStatus, Recommendation, User
+from tracker.permissions import ROLES_THAT_OWN_ACTIONS
 
 # Reminders about progress start when a plan leaves draft and stop when it is closed.
 LIVE_PLAN_STATUSES = (PlanStatus.CONSULTATION, PlanStatus.PUBLISHED)
@@ -44,9 +45,9 @@ def start_of_day(day: date) -> datetime:
 
 
 def load_people() -> dict[int, rules.Person]:
-    query = select(User.id, User.name, User.email, User.active, User.digest_preference, User.line_manager_id).order_by(
-        User.id
-    )
+    query = select(
+        User.id, User.name, User.email, User.active, User.role, User.digest_preference, User.line_manager_id
+    ).order_by(User.id)
     return {
         row.id: rules.Person(
             user_id=row.id,
@@ -55,6 +56,7 @@ def load_people() -> dict[int, rules.Person]:
             active=row.active,
             digest_preference=row.digest_preference.value,
             line_manager_id=row.line_manager_id,
+            can_record_progress=row.active and row.role in ROLES_THAT_OWN_ACTIONS,
         )
         for row in db.session.execute(query)
     }
