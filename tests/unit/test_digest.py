@@ -13,7 +13,6 @@ from tracker.domain.digest import (
     DigestSettings,
     Person,
     build_digests,
-    describe_change,
     is_digest_day,
     needs_update_since,
     statutory_alert_threshold,
@@ -218,13 +217,6 @@ def test_inspection_summary_counts_changes_overdue_and_deadlines() -> None:
     assert [c.what for c in summary.changes] == ["Progress update", "Due date changed"]
     assert [(i.action.action_id, i.working_days_overdue) for i in summary.overdue] == [(1, 16), (3, 2)]
     assert [(d.deadline.deadline_id, d.working_days_left) for d in summary.deadlines] == [(4, -10), (1, 20)]
-
-
-def test_describe_change() -> None:
-    assert describe_change("due_on", "2026-12-18", "2027-01-15") == "Due date changed from 2026-12-18 to 2027-01-15"
-    assert describe_change("owner_id", None, "Sam Patel") == "Owner set to Sam Patel"
-    assert describe_change("rag", "amber", "") == "RAG rating cleared (was amber)"
-    assert describe_change("status", "not_started", "in_progress") == "Status changed from not started to in progress"
 
 
 def test_a_preview_says_what_anyone_would_get_whatever_the_day() -> None:

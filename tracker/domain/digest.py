@@ -392,39 +392,6 @@ def summarise_inspection(
     )
 
 
-FIELD_NAMES: Final = {
-    "due_on": "due date",
-    "owner_id": "owner",
-    "status": "status",
-    "rag": "RAG rating",
-    "title": "title",
-    "reference": "reference",
-    "success_criteria": "success criteria",
-    "description": "description",
-    "lead_agency": "lead agency",
-    "start_on": "start date",
-    "archived_at": "archived",
-    "plan_status": "plan status",
-    "met_on": "date met",
-}
-
-
-def describe_change(field_name: str, old: str | None, new: str | None) -> str:
-    """'Due date changed from 2026-12-18 to 2027-01-15' from one audit row."""
-    label = FIELD_NAMES.get(field_name, field_name.replace("_", " "))
-    label = label[0].upper() + label[1:]
-    if old in (None, ""):
-        return f"{label} set to {_shown(new)}"
-    if new in (None, ""):
-        return f"{label} cleared (was {_shown(old)})"
-    return f"{label} changed from {_shown(old)} to {_shown(new)}"
-
-
-def _shown(value: str | None) -> str:
-    text = (value or "").replace("_", " ")
-    return text if len(text) <= 80 else text[:77] + "…"
-
-
 def week_start(day: date) -> date:
     """The Monday of `day`'s week."""
     return day - timedelta(days=day.weekday())

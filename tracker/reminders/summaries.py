@@ -5,20 +5,23 @@ SUMMARY_DEADLINE_WORKING_DAYS for each inspection they run. Flushes, never commi
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased, selectinload
 
 from tracker import clock
 from tracker.clock import BANK_HOLIDAYS
+from tracker.domain import change_sentences as sentences
 from tracker.domain import digest as rules
 from tracker.extensions import db
 from tracker.models import (
     Action,
     AuditEvent,
+    ChecklistItem,
     Inspection,
     PlanStatus,
     ProgressUpdate,
@@ -49,39 +52,61 @@ def _managed_inspections() -> list[Inspection]:
 
 
 def _week_changes(inspection_ids: list[int], since: datetime, until: datetime) -> dict[int, list[rules.ChangeFacts]]:
-    """Progress updates and changed fields in the week, per inspection (two queries)."""
+    """Progress updates and changes in the week, per inspection, as sentences (two queries)."""
     changes: dict[int, list[rules.ChangeFacts]] = defaultdict(list)
     updates = (
         select(ProgressUpdate.created_at, ProgressUpdate.status, ProgressUpdate.rag, Action.inspection_id,
-               Action.reference, User.name, ProgressUpdate.via_email_link)
+               Action.reference, User.name, ProgressUpdate.via_email_link, ProgressUpdate.requested_due_on)
         .join(Action, Action.id == ProgressUpdate.action_id)
         .outerjoin(User, User.id == ProgressUpdate.author_id)
         .where(Action.inspection_id.in_(inspection_ids), ProgressUpdate.created_at >= since,
                ProgressUpdate.created_at < until)
     )  # fmt: skip
     for row in db.session.execute(updates):
-        what = f"Progress update: {row.status.label}, {row.rag.label}" + (
-            " (from an email link)" if row.via_email_link else ""
-        )
-        changes[row.inspection_id].append(
-            rules.ChangeFacts(clock.as_utc(row.created_at), row.inspection_id, what, row.name or "", row.reference)
-        )
+        what = sentences.describe_progress(
+            row.name or "", row.reference, status=row.status.value, rag=row.rag.value,
+            via_email_link=row.via_email_link, requested_due_on=row.requested_due_on,
+        )  # fmt: skip
+        changes[row.inspection_id].append(rules.ChangeFacts(clock.as_utc(row.created_at), row.inspection_id, what))
+    for occurred_at, inspection_id, actor, history_row in _history_rows(inspection_ids, since, until):
+        what = sentences.describe_row(history_row)
+        if what is not None:
+            changes[inspection_id].append(
+                rules.ChangeFacts(clock.as_utc(occurred_at), inspection_id, what, actor, history_row.action_reference)
+            )
+    return changes
+
+
+def _history_rows(
+    inspection_ids: list[int], since: datetime, until: datetime
+) -> Iterator[tuple[datetime, int, str, sentences.HistoryRow]]:
+    """The week's history rows, each with what names its subject: an action's reference (the action's own, or
+    the one a progress update is about), a deadline's title, a checklist line (one query)."""
+    requested = aliased(Action, name="requested_action")
+
+    def about(model: Any) -> Any:
+        return (AuditEvent.entity_type == model.__tablename__) & (model.id == AuditEvent.entity_id)
+
     events = (
-        select(AuditEvent.occurred_at, AuditEvent.inspection_id, AuditEvent.entity_type, AuditEvent.entity_id,
-               AuditEvent.field, AuditEvent.old_value, AuditEvent.new_value, User.name, Action.reference)
+        select(AuditEvent.occurred_at, AuditEvent.inspection_id, AuditEvent.entity_type, AuditEvent.field,
+               AuditEvent.old_value, AuditEvent.new_value, AuditEvent.note, User.name,
+               func.coalesce(Action.reference, requested.reference, "").label("reference"),
+               func.coalesce(StatutoryDeadline.title, ChecklistItem.label, "").label("subject"))
         .outerjoin(User, User.id == AuditEvent.actor_id)
-        .outerjoin(Action, (AuditEvent.entity_type == Action.__tablename__) & (Action.id == AuditEvent.entity_id))
+        .outerjoin(Action, about(Action))
+        .outerjoin(ProgressUpdate, about(ProgressUpdate))
+        .outerjoin(requested, requested.id == ProgressUpdate.action_id)
+        .outerjoin(StatutoryDeadline, about(StatutoryDeadline))
+        .outerjoin(ChecklistItem, about(ChecklistItem))
         .where(AuditEvent.inspection_id.in_(inspection_ids), AuditEvent.occurred_at >= since,
                AuditEvent.occurred_at < until, AuditEvent.field.not_in(QUIET_FIELDS))
     )  # fmt: skip
     for row in db.session.execute(events):
-        what = rules.describe_change(row.field, row.old_value, row.new_value)
-        changes[row.inspection_id].append(
-            rules.ChangeFacts(
-                clock.as_utc(row.occurred_at), row.inspection_id, what, row.name or "", row.reference or ""
-            )
-        )
-    return changes
+        history_row = sentences.HistoryRow(
+            entity_type=row.entity_type, field=row.field, old=row.old_value, new=row.new_value,
+            note=row.note or "", action_reference=row.reference, subject=row.subject,
+        )  # fmt: skip
+        yield row.occurred_at, row.inspection_id, row.name or "", history_row
 
 
 def _deadlines_of(inspection_ids: list[int]) -> dict[int, list[rules.DeadlineFacts]]:
