@@ -8,17 +8,15 @@ import pytest
 
 from tracker.domain.digest import (
     ActionFacts,
-    ChangeFacts,
-    DeadlineFacts,
     DigestSettings,
     Person,
     build_digests,
     is_digest_day,
     needs_update_since,
     statutory_alert_threshold,
-    summarise_inspection,
     update_request_due,
 )
+from tracker.domain.programme_summary import ChangeFacts, DeadlineFacts, summarise_inspection
 from tracker.domain.working_days import BANK_HOLIDAYS
 
 TODAY = date(2026, 11, 24)  # a Tuesday; no bank holidays nearby

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any, cast
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -29,6 +28,7 @@ from tracker.audit.services import record_change
 from tracker.domain.formatting import format_date
 from tracker.extensions import db, execute_change
 from tracker.models import ActionLinkToken, ProgressUpdate, User
+from tracker.outbox.urls import UrlBuilder as UrlBuilder
 from tracker.permissions import can_own_actions
 
 SALT = "action-update-link"
@@ -55,22 +55,6 @@ def _serializer() -> URLSafeSerializer:
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-class UrlBuilder:
-    """Absolute URLs from BASE_URL, with or without a request (the scheduler has none)."""
-
-    def __init__(self) -> None:
-        base = urlsplit(current_app.config["BASE_URL"])
-        self._adapter = current_app.url_map.bind(
-            base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "http"
-        )
-
-    def __call__(self, endpoint: str, **values: object) -> str | None:
-        """The URL, or None when the endpoint is not part of this app (yet)."""
-        if endpoint not in current_app.view_functions:
-            return None
-        return self._adapter.build(endpoint, values, force_external=True)
 
 
 def link_expires_on(issued_on: date) -> date:

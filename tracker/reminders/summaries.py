@@ -17,6 +17,7 @@ from tracker import clock
 from tracker.clock import BANK_HOLIDAYS
 from tracker.domain import change_sentences as sentences
 from tracker.domain import digest as rules
+from tracker.domain import programme_summary as weekly
 from tracker.extensions import db
 from tracker.models import (
     Action,
@@ -37,7 +38,7 @@ from tracker.reminders.links import UrlBuilder
 QUIET_FIELDS = frozenset({"last_progress_at", "version", "updated_at", "position", "email_link"})
 
 
-def summary_key(summary: rules.ProgrammeSummary) -> str:
+def summary_key(summary: weekly.ProgrammeSummary) -> str:
     return f"summary:{summary.person.user_id}:{summary.week_of.isoformat()}"
 
 
@@ -51,9 +52,9 @@ def _managed_inspections() -> list[Inspection]:
     return [inspection for inspection in db.session.scalars(query) if inspection.managers]
 
 
-def _week_changes(inspection_ids: list[int], since: datetime, until: datetime) -> dict[int, list[rules.ChangeFacts]]:
+def _week_changes(inspection_ids: list[int], since: datetime, until: datetime) -> dict[int, list[weekly.ChangeFacts]]:
     """Progress updates and changes in the week, per inspection, as sentences (two queries)."""
-    changes: dict[int, list[rules.ChangeFacts]] = defaultdict(list)
+    changes: dict[int, list[weekly.ChangeFacts]] = defaultdict(list)
     updates = (
         select(ProgressUpdate.created_at, ProgressUpdate.status, ProgressUpdate.rag, Action.inspection_id,
                Action.reference, User.name, ProgressUpdate.via_email_link, ProgressUpdate.requested_due_on)
@@ -67,12 +68,12 @@ def _week_changes(inspection_ids: list[int], since: datetime, until: datetime) -
             row.name or "", row.reference, status=row.status.value, rag=row.rag.value,
             via_email_link=row.via_email_link, requested_due_on=row.requested_due_on,
         )  # fmt: skip
-        changes[row.inspection_id].append(rules.ChangeFacts(clock.as_utc(row.created_at), row.inspection_id, what))
+        changes[row.inspection_id].append(weekly.ChangeFacts(clock.as_utc(row.created_at), row.inspection_id, what))
     for occurred_at, inspection_id, actor, history_row in _history_rows(inspection_ids, since, until):
         what = sentences.describe_row(history_row)
         if what is not None:
             changes[inspection_id].append(
-                rules.ChangeFacts(clock.as_utc(occurred_at), inspection_id, what, actor, history_row.action_reference)
+                weekly.ChangeFacts(clock.as_utc(occurred_at), inspection_id, what, actor, history_row.action_reference)
             )
     return changes
 
@@ -109,18 +110,18 @@ def _history_rows(
         yield row.occurred_at, row.inspection_id, row.name or "", history_row
 
 
-def _deadlines_of(inspection_ids: list[int]) -> dict[int, list[rules.DeadlineFacts]]:
-    deadlines: dict[int, list[rules.DeadlineFacts]] = defaultdict(list)
+def _deadlines_of(inspection_ids: list[int]) -> dict[int, list[weekly.DeadlineFacts]]:
+    deadlines: dict[int, list[weekly.DeadlineFacts]] = defaultdict(list)
     for row in db.session.execute(
         select(StatutoryDeadline.id, StatutoryDeadline.inspection_id, StatutoryDeadline.title,
                StatutoryDeadline.due_on, StatutoryDeadline.met_on)
         .where(StatutoryDeadline.inspection_id.in_(inspection_ids), StatutoryDeadline.due_on.is_not(None))
     ):  # fmt: skip
-        deadlines[row.inspection_id].append(rules.DeadlineFacts(*row))
+        deadlines[row.inspection_id].append(weekly.DeadlineFacts(*row))
     return deadlines
 
 
-def plan_programme_summaries(today: date) -> list[rules.ProgrammeSummary]:
+def plan_programme_summaries(today: date) -> list[weekly.ProgrammeSummary]:
     """One summary per active programme manager, covering each inspection they run (fixed queries)."""
     inspections = _managed_inspections()
     if not inspections:
@@ -134,9 +135,9 @@ def plan_programme_summaries(today: date) -> list[rules.ProgrammeSummary]:
     changes = _week_changes(ids, start_of_day(today - timedelta(days=7)), start_of_day(today))
     horizon = current_app.config["SUMMARY_DEADLINE_WORKING_DAYS"]
     timescales = [timescale.label for timescale in Timescale]
-    summaries: dict[int, list[rules.InspectionSummary]] = defaultdict(list)
+    summaries: dict[int, list[weekly.InspectionSummary]] = defaultdict(list)
     for inspection in inspections:
-        summary = rules.summarise_inspection(
+        summary = weekly.summarise_inspection(
             inspection_id=inspection.id,
             title=f"{inspection.authority}: {inspection.title}",
             actions=actions[inspection.id],
@@ -151,7 +152,7 @@ def plan_programme_summaries(today: date) -> list[rules.ProgrammeSummary]:
             summaries[manager.id].append(summary)
     week_of = rules.week_start(today)
     return [
-        rules.ProgrammeSummary(people[user_id], week_of, tuple(items))
+        weekly.ProgrammeSummary(people[user_id], week_of, tuple(items))
         for user_id, items in sorted(summaries.items())
         if people[user_id].active
     ]
@@ -159,10 +160,10 @@ def plan_programme_summaries(today: date) -> list[rules.ProgrammeSummary]:
 
 def queue_programme_summaries(
     today: date, now: datetime, *, dry_run: bool = False
-) -> QueueCounts[rules.ProgrammeSummary]:
+) -> QueueCounts[weekly.ProgrammeSummary]:
     """Queue each programme manager's summary for the week, skipping any already queued."""
 
-    def write(new: Sequence[rules.ProgrammeSummary]) -> list[NewEmail]:
+    def write(new: Sequence[weekly.ProgrammeSummary]) -> list[NewEmail]:
         url = UrlBuilder()
         horizon = current_app.config["SUMMARY_DEADLINE_WORKING_DAYS"]
         return [_summary_email(summary, today, horizon, url) for summary in new]
@@ -173,7 +174,7 @@ def queue_programme_summaries(
     return counts
 
 
-def _summary_email(summary: rules.ProgrammeSummary, today: date, horizon: int, url: UrlBuilder) -> NewEmail:
+def _summary_email(summary: weekly.ProgrammeSummary, today: date, horizon: int, url: UrlBuilder) -> NewEmail:
     context = {
         "summary": summary,
         "today": today,

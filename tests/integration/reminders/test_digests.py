@@ -72,7 +72,7 @@ def test_nothing_to_say_means_no_email(db_session, digest_time) -> None:
     db_session.commit()
     assert jobs.daily_digests(TODAY, clock.now()).counts == {
         "decided": 0, "already_queued": 0, "queued": 0, "overdue_actions": 0, "due_soon_actions": 0,
-        "needs_update_actions": 0, "escalated_actions": 0,
+        "needs_update_actions": 0, "escalated_actions": 0, "notices": 0,
     }  # fmt: skip
     assert outbox(db_session) == []
 
