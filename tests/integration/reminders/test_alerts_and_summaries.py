@@ -18,6 +18,7 @@ from tracker.models import (
     OutboxEmail,
     PlanStatus,
     Rag,
+    Role,
     StatutoryDeadline,
     Timescale,
 )
@@ -103,6 +104,16 @@ def test_update_requests_five_working_days_before_a_meeting(db_session, digest_t
         assert "since 5 October" not in body and "since 1 June" not in body
     jobs.update_requests(date(2026, 11, 27), clock.now())
     assert len(emails(db_session, "update-request:")) == 2  # once per meeting and owner
+
+
+def test_someone_who_cannot_record_progress_is_not_asked_to(db_session, digest_time) -> None:
+    inspection = live_inspection()
+    db_session.add(Meeting(inspection=inspection, committee="Cabinet", meets_on=date(2026, 12, 3)))
+    reader = person(role=Role.VIEWER)
+    action(reader, date(2027, 3, 1), inspection, last_progress_at=None)
+    db_session.commit()
+    assert jobs.update_requests(date(2026, 11, 26), clock.now()).counts["decided"] == 0
+    assert emails(db_session, "update-request:") == []
 
 
 def test_weekly_programme_summary(db_session, digest_time) -> None:
