@@ -278,11 +278,13 @@ def count_phrase(number: int, singular: str, plural: str | None = None) -> str:
 def digest_subject(digest: Digest) -> str:
     """'2 overdue actions, 1 due soon' – the counts first so the inbox line says it all."""
     parts = []
-    assigned = sum(1 for notice in digest.notices if notice.kind == "assigned")
-    if assigned:
+    kinds = [notice.kind for notice in digest.notices]
+    if assigned := kinds.count("assigned"):
         parts.append(count_phrase(assigned, "action") + " newly assigned to you")
-    if len(digest.notices) > assigned:
-        parts.append(count_phrase(len(digest.notices) - assigned, "revised due date") + " to decide or decided")
+    if asked := kinds.count("due_date_requested"):
+        parts.append(count_phrase(asked, "revised due date") + " to decide")
+    if decided := kinds.count("due_date_decided"):
+        parts.append(count_phrase(decided, "decision") + " on your revised due dates")
     if digest.overdue:
         parts.append(count_phrase(len(digest.overdue), "overdue action"))
     if digest.due_soon:

@@ -31,7 +31,7 @@ from tracker.permissions import can_own_actions
 
 TEMPLATE = "notice"
 PREFERENCE_TEXT = {
-    NoticePreference.IMMEDIATE: "as soon as it happens",
+    NoticePreference.IMMEDIATE: "straight away",
     NoticePreference.DIGEST: "in your next reminder email",
 }
 
