@@ -57,6 +57,14 @@ def action_row(field: str, old: str | None, new: str | None, note: str = "", ref
             "later)",
         ),
         (HistoryRow("inspections", "plan_status", "draft", "published"), "The plan is now published"),
+        (
+            HistoryRow("inspections", "plan_imported", None, "12 actions from plan.xlsx"),
+            "Imported 12 actions from plan.xlsx",
+        ),
+        (
+            HistoryRow("meetings", "meeting", None, "Cabinet on 3 December 2026"),
+            "Meeting added: Cabinet on 3 December 2026",
+        ),
     ],
 )  # fmt: skip
 def test_each_change_is_a_sentence(row: HistoryRow, sentence: str) -> None:

@@ -78,6 +78,8 @@ def _with_reason(sentence: str, reason: str) -> str:
 
 def describe_row(row: HistoryRow) -> str | None:
     """The row as a sentence, or None when it says nothing a reader needs (told elsewhere, or internal)."""
+    if row.field == "meeting":
+        return f"Meeting added: {shown(row.new)}" if row.new else f"Meeting removed: {shown(row.old)}"
     if row.entity_type == "actions":
         return _action_sentence(row)
     if row.entity_type == "progress_updates" and row.field == "request_state":
@@ -89,8 +91,6 @@ def describe_row(row: HistoryRow) -> str | None:
         return f"Ticked: {what} ({shown(row.new)})" if row.new else f"Unticked: {what}"
     if row.entity_type == "inspections":
         return _inspection_sentence(row)
-    if row.entity_type == "meetings" and row.field == "meeting":
-        return f"Meeting added: {shown(row.new)}" if row.new else f"Meeting removed: {shown(row.old)}"
     if row.entity_type == "recommendations":
         return f"Recommendation {row.subject} changed" if row.subject else "A recommendation changed"
     return None
@@ -149,6 +149,12 @@ def _deadline_sentence(row: HistoryRow) -> str | None:
 
 
 def _inspection_sentence(row: HistoryRow) -> str | None:
+    if row.field == "plan_imported":
+        return f"Imported {shown(row.new)}"
+    if row.field == "managers":
+        return f"The programme managers are now {shown(row.new) or 'nobody'}"
+    if row.field == "judgements":
+        return "The inspection's judgements were changed"
     if row.field == "plan_status":
         return f"The plan is now {PLAN_STATUS_WORDS.get(row.new or '', shown(row.new))}"
     if row.field in INSPECTION_FIELD_WORDS:
