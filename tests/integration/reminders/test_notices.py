@@ -170,3 +170,23 @@ def test_someone_with_reminders_off_is_emailed_straight_away(app, client, db_ses
     assert [e.recipient for e in outbox(db_session, "assigned:")] == [quiet.email]
     assert db_session.scalars(select(Notice)).all() == []
     assert db_session.scalars(select(ProgressUpdate)).all() == []
+
+
+def test_a_notice_in_a_digest_held_back_by_a_mail_outage_is_told_in_the_next_one(
+    app, client, db_session, digest_time
+) -> None:  # noqa: ANN001
+    inspection = live_inspection()
+    jo = manager(inspection, name="Jo Clarke")
+    tom = person(notice_preference=NoticePreference.DIGEST)
+    clinics = action(person(), date(2027, 6, 1), inspection, reference="4.1", title="Quarterly performance clinics")
+    db_session.commit()
+    sign_in(client, jo)
+    bulk_assign(client, inspection.id, tom.id, clinics.id)
+
+    jobs.daily_digests(TODAY, clock.now())  # queued, never sent: the mail server is down
+    jobs.daily_digests(date(2026, 11, 25), clock.now())
+    first, second = outbox(db_session, f"digest:{tom.id}:")
+    assert first.state.value == "withdrawn"
+    assert "4.1 Quarterly performance clinics" in second.text_body
+    [notice] = db_session.scalars(select(Notice)).all()
+    assert notice.digest_key == second.dedupe_key
