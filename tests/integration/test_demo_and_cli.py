@@ -9,6 +9,7 @@ from tracker import clock
 from tracker.clock import BANK_HOLIDAYS
 from tracker.domain.working_days import add_working_days
 from tracker.models import Action, ActionStatus, Inspection, Rag, Recommendation, Role, StatutoryDeadline, User
+from tracker.permissions import ROLES_THAT_OWN_ACTIONS, can_own_actions
 
 
 def test_demo_load_is_idempotent_and_prints_the_log_ins(app, db_session, now) -> None:
@@ -42,6 +43,16 @@ def test_demo_plan_has_something_in_every_state_today(app, db_session, now) -> N
     assert all(2 <= count <= 4 for _id, count in per_recommendation)
     agencies = {a.lead_agency for a in actions}
     assert {"NHS Leicester City", "Leicestershire Constabulary", "Leicester City Council (schools)"} <= agencies
+
+
+def test_demo_actions_are_owned_only_by_people_who_can_own_actions(app, db_session, now) -> None:
+    app.test_cli_runner().invoke(args=["demo", "load"])
+    owners = db_session.scalars(select(User).join(Action, Action.owner_id == User.id).distinct()).all()
+    assert owners, "the demo plan has owners"
+    assert {owner.role for owner in owners} <= set(ROLES_THAT_OWN_ACTIONS)
+    assert all(can_own_actions(owner) for owner in owners)
+    viewers = db_session.scalars(select(User).where(User.role == Role.VIEWER)).all()
+    assert {viewer.email for viewer in viewers} == {"director@demo.test", "viewer@demo.test"}
 
 
 def test_demo_statutory_dates_follow_the_jar_rules(app, db_session, now) -> None:

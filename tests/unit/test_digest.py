@@ -8,18 +8,16 @@ import pytest
 
 from tracker.domain.digest import (
     ActionFacts,
-    ChangeFacts,
-    DeadlineFacts,
     DigestSettings,
+    NoticeFacts,
     Person,
     build_digests,
-    describe_change,
     is_digest_day,
     needs_update_since,
     statutory_alert_threshold,
-    summarise_inspection,
     update_request_due,
 )
+from tracker.domain.programme_summary import ChangeFacts, DeadlineFacts, summarise_inspection
 from tracker.domain.working_days import BANK_HOLIDAYS
 
 TODAY = date(2026, 11, 24)  # a Tuesday; no bank holidays nearby
@@ -220,13 +218,6 @@ def test_inspection_summary_counts_changes_overdue_and_deadlines() -> None:
     assert [(d.deadline.deadline_id, d.working_days_left) for d in summary.deadlines] == [(4, -10), (1, 20)]
 
 
-def test_describe_change() -> None:
-    assert describe_change("due_on", "2026-12-18", "2027-01-15") == "Due date changed from 2026-12-18 to 2027-01-15"
-    assert describe_change("owner_id", None, "Sam Patel") == "Owner set to Sam Patel"
-    assert describe_change("rag", "amber", "") == "RAG rating cleared (was amber)"
-    assert describe_change("status", "not_started", "in_progress") == "Status changed from not started to in progress"
-
-
 def test_a_preview_says_what_anyone_would_get_whatever_the_day() -> None:
     people = [person(7, digest_preference="off"), person(8, active=False)]
     actions = [action(1, 7, date(2026, 11, 2)), action(2, 8, date(2026, 11, 2))]
@@ -263,3 +254,26 @@ def test_no_progress_text(last_progress_on: date | None, progress_recorded: bool
     facts = ActionFacts(1, "1.1", "Audit", 1, "Review", 1, None, last_progress_on=last_progress_on,
                         progress_recorded=progress_recorded)  # fmt: skip
     assert facts.no_progress_text == expected
+
+
+def test_notices_alone_make_a_digest_with_their_own_sections_and_subject() -> None:
+    notices = [
+        NoticeFacts(3, 7, "due_date_decided", "Jo Clarke approved: 2.3 is now due 26 February 2027", 23),
+        NoticeFacts(1, 7, "assigned", "4.1 Quarterly performance clinics", 41),
+        NoticeFacts(2, 7, "assigned", "4.2 Partnership scorecard", 42),
+        NoticeFacts(4, 9, "assigned", "Someone else's", 43),
+        NoticeFacts(5, 8, "due_date_requested", "Sam Patel asks for 2.3 to be due 26 February 2027", 23),
+    ]
+    people = [person(7), person(8), person(9, digest_preference="weekly")]
+    built = build_digests(
+        people, [], today=TODAY, holidays=BANK_HOLIDAYS, settings=SETTINGS, first_run_of_week=False, notices=notices
+    )
+    by_person = {digest.person.user_id: digest for digest in built}
+    assert set(by_person) == {7, 8}  # 9 gets theirs in the week's first digest
+    seven = by_person[7]
+    assert [(heading, [n.notice_id for n in items]) for heading, items in seven.notice_sections] == [
+        ("Newly assigned to you", [1, 2]),
+        ("Decisions on your revised due dates", [3]),
+    ]
+    assert seven.subject == "Your actions: 2 actions newly assigned to you, 1 decision on your revised due dates"
+    assert by_person[8].subject == "Your actions: 1 revised due date to decide"

@@ -205,7 +205,7 @@ RECOMMENDATIONS: tuple[tuple[str, str, tuple[tuple[str, str, str], ...]], ...] =
        "Scorecard reviewed at every monthly performance meeting"),
       ("Service plans with challenging targets for every service", "pm",
        "All service plans include SMART targets"),
-      ("Quarterly performance clinics with service heads", "director",
+      ("Quarterly performance clinics with service heads", "pm",
        "Clinics held every quarter with actions recorded"))),
     ("six_months",
      "ensure the sufficient availability of specialist therapy service provision for children and young "

@@ -31,6 +31,7 @@ from tracker.models import (
     Timescale,
     User,
 )
+from tracker.permissions import can_own_actions
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,9 @@ def _create_plan(inspection: Inspection, people: dict[str, User], today: date) -
         inspection.recommendations, data.RECOMMENDATIONS, strict=True
     ):
         for position, (title, owner_key, criteria) in enumerate(action_rows):
+            if not can_own_actions(people[owner_key]):
+                # The demo keeps the rule the forms keep: a viewer owns no action.
+                raise ValueError(f"Demo data: {people[owner_key].name} cannot own an action ({title})")
             status, offset = next(service_manager_shape if owner_key == "sm" else plan_shape)
             due_on = add_working_days(today, offset, BANK_HOLIDAYS, counting="after")
             action = Action(

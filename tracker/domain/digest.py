@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Container, Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from typing import Final
 
 from tracker.domain.formatting import format_date, format_long_date
-from tracker.domain.vocabulary import NOT_RATED, OPEN_STATUSES, RATING_KEYS, ActionStatus
-from tracker.domain.working_days import add_working_days, is_working_day, working_days_between
+from tracker.domain.vocabulary import ActionStatus
+from tracker.domain.working_days import is_working_day, working_days_between
 
 DAILY: Final = "daily"
 WEEKLY: Final = "weekly"
@@ -41,6 +41,8 @@ class Person:
     active: bool
     digest_preference: str
     line_manager_id: int | None = None
+    # False for a viewer, who owns no action and may not record progress: their emails offer no update link.
+    can_record_progress: bool = True
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,26 @@ class DigestItem:
         return -self.working_days_to_due if self.working_days_to_due is not None and self.working_days_to_due < 0 else 0
 
 
+# The kinds of notice a digest tells, in the order it tells them (tracker.models.NoticeKind's values).
+NOTICE_KINDS: Final = ("assigned", "due_date_requested", "due_date_decided")
+NOTICE_HEADINGS: Final = {
+    "assigned": "Newly assigned to you",
+    "due_date_requested": "Revised due dates for you to decide",
+    "due_date_decided": "Decisions on your revised due dates",
+}
+
+
+@dataclass(frozen=True)
+class NoticeFacts:
+    """Something a person chose to be told in their digest rather than at once."""
+
+    notice_id: int
+    user_id: int
+    kind: str
+    text: str
+    action_id: int
+
+
 @dataclass(frozen=True)
 class Digest:
     """One person's email for one day; empty means no email."""
@@ -97,10 +119,17 @@ class Digest:
     due_soon: tuple[DigestItem, ...] = ()
     needs_update: tuple[DigestItem, ...] = ()
     escalated: tuple[DigestItem, ...] = ()
+    notices: tuple[NoticeFacts, ...] = ()
 
     @property
     def is_empty(self) -> bool:
-        return not (self.overdue or self.due_soon or self.needs_update or self.escalated)
+        return not (self.overdue or self.due_soon or self.needs_update or self.escalated or self.notices)
+
+    @property
+    def notice_sections(self) -> list[tuple[str, list[NoticeFacts]]]:
+        """(heading, notices) for each kind the digest has, in NOTICE_KINDS order."""
+        sections = [(NOTICE_HEADINGS[kind], [n for n in self.notices if n.kind == kind]) for kind in NOTICE_KINDS]
+        return [(heading, notices) for heading, notices in sections if notices]
 
     @property
     def own_items(self) -> tuple[DigestItem, ...]:
@@ -151,13 +180,15 @@ def build_digests(
     settings: DigestSettings,
     first_run_of_week: bool,
     only_due: bool = True,
+    notices: Iterable[NoticeFacts] = (),
 ) -> list[Digest]:
     """The digests to send today, one per active person with something to say, in user id order
     (with `only_due` off: whatever each person's digest would say, for a preview).
 
     Own actions: overdue (most overdue first), due within `due_soon_working_days` (soonest first),
     and the rest with no progress update for `stale_update_weeks` ("needs an update"). A line
-    manager also gets their reports' actions overdue by more than `escalation_working_days`.
+    manager also gets their reports' actions overdue by more than `escalation_working_days`. `notices` waiting
+    for each person's digest come first ("Newly assigned to you", decisions).
     """
     by_id = {person.user_id: person for person in people}
     own: dict[int, list[DigestItem]] = {}
@@ -170,8 +201,11 @@ def build_digests(
         manager_id = _line_manager_id(by_id.get(action.owner_id))
         if manager_id is not None and item.working_days_overdue > settings.escalation_working_days:
             escalated.setdefault(manager_id, []).append(item)
+    told: dict[int, list[NoticeFacts]] = {}
+    for notice in notices:
+        told.setdefault(notice.user_id, []).append(notice)
     digests = []
-    for user_id in sorted(set(own) | set(escalated)):
+    for user_id in sorted(set(own) | set(escalated) | set(told)):
         person = by_id.get(user_id)
         if person is None:
             continue
@@ -181,6 +215,7 @@ def build_digests(
         if only_due and not due:
             continue
         digest = _digest_for(person, today, own.get(user_id, []), escalated.get(user_id, []), settings)
+        digest = replace(digest, notices=tuple(sorted(told.get(user_id, []), key=lambda n: n.notice_id)))
         if not digest.is_empty:
             digests.append(digest)
     return digests
@@ -208,10 +243,10 @@ def _digest_for(
     return Digest(
         person=person,
         day=today,
-        overdue=tuple(sorted(overdue, key=_most_overdue_first)),
+        overdue=tuple(sorted(overdue, key=most_overdue_first)),
         due_soon=tuple(sorted(due_soon, key=_soonest_first)),
         needs_update=tuple(sorted(needs_update, key=_longest_without_update_first)),
-        escalated=tuple(sorted(escalated, key=_most_overdue_first)),
+        escalated=tuple(sorted(escalated, key=most_overdue_first)),
     )
 
 
@@ -223,7 +258,7 @@ def reference_order(reference: str) -> _ReferenceOrder:
     return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"[.\s]+", reference))
 
 
-def _most_overdue_first(item: DigestItem) -> tuple[int, _ReferenceOrder, int]:
+def most_overdue_first(item: DigestItem) -> tuple[int, _ReferenceOrder, int]:
     return (-item.working_days_overdue, reference_order(item.action.reference), item.action.action_id)
 
 
@@ -236,22 +271,29 @@ def _longest_without_update_first(item: DigestItem) -> tuple[date, _ReferenceOrd
     return (item.action.last_progress_on or date.min, *key)
 
 
-def _count(number: int, singular: str, plural: str | None = None) -> str:
+def count_phrase(number: int, singular: str, plural: str | None = None) -> str:
     return f"{number} {singular if number == 1 else (plural or singular + 's')}"
 
 
 def digest_subject(digest: Digest) -> str:
     """'2 overdue actions, 1 due soon' – the counts first so the inbox line says it all."""
     parts = []
+    kinds = [notice.kind for notice in digest.notices]
+    if assigned := kinds.count("assigned"):
+        parts.append(count_phrase(assigned, "action") + " newly assigned to you")
+    if asked := kinds.count("due_date_requested"):
+        parts.append(count_phrase(asked, "revised due date") + " to decide")
+    if decided := kinds.count("due_date_decided"):
+        parts.append(count_phrase(decided, "decision") + " on your revised due dates")
     if digest.overdue:
-        parts.append(_count(len(digest.overdue), "overdue action"))
+        parts.append(count_phrase(len(digest.overdue), "overdue action"))
     if digest.due_soon:
-        parts.append(_count(len(digest.due_soon), "action") + " due soon")
+        parts.append(count_phrase(len(digest.due_soon), "action") + " due soon")
     if digest.needs_update:
         verb = " needs" if len(digest.needs_update) == 1 else " need"
-        parts.append(_count(len(digest.needs_update), "action") + verb + " an update")
+        parts.append(count_phrase(len(digest.needs_update), "action") + verb + " an update")
     if digest.escalated:
-        parts.append(_count(len(digest.escalated), "overdue action") + " in your team")
+        parts.append(count_phrase(len(digest.escalated), "overdue action") + " in your team")
     return "Your actions: " + ", ".join(parts)
 
 
@@ -287,140 +329,6 @@ def needs_update_since(action: ActionFacts, since: date | None) -> bool:
     if action.last_progress_on is None:
         return True
     return since is not None and action.last_progress_on < since
-
-
-# Weekly programme summary ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DeadlineFacts:
-    deadline_id: int
-    inspection_id: int
-    title: str
-    due_on: date
-    met_on: date | None = None
-
-
-@dataclass(frozen=True)
-class ChangeFacts:
-    """Something that happened to an inspection's plan: a progress update or a changed field."""
-
-    occurred_at: datetime
-    inspection_id: int
-    what: str
-    actor_name: str = ""
-    action_reference: str = ""
-
-
-@dataclass(frozen=True)
-class UpcomingDeadline:
-    deadline: DeadlineFacts
-    working_days_left: int
-
-
-@dataclass(frozen=True)
-class InspectionSummary:
-    inspection_id: int
-    title: str
-    # (timescale label, {rag: count}) in the order given, then the totals across timescales.
-    rag_by_timescale: tuple[tuple[str, dict[str, int]], ...]
-    rag_totals: dict[str, int]
-    changes: tuple[ChangeFacts, ...]
-    changes_total: int
-    overdue: tuple[DigestItem, ...]
-    deadlines: tuple[UpcomingDeadline, ...]
-
-    @property
-    def action_count(self) -> int:
-        return sum(self.rag_totals.values())
-
-
-@dataclass(frozen=True)
-class ProgrammeSummary:
-    person: Person
-    week_of: date
-    inspections: tuple[InspectionSummary, ...] = field(default_factory=tuple)
-
-    @property
-    def subject(self) -> str:
-        overdue = sum(len(inspection.overdue) for inspection in self.inspections)
-        return f"Weekly programme summary, week of {format_date(self.week_of)}: " + _count(overdue, "overdue action")
-
-
-def summarise_inspection(
-    *,
-    inspection_id: int,
-    title: str,
-    actions: Iterable[ActionFacts],
-    changes: Iterable[ChangeFacts],
-    deadlines: Iterable[DeadlineFacts],
-    timescales: Sequence[str],
-    today: date,
-    holidays: Container[date],
-    deadline_horizon_working_days: int = 20,
-    max_changes: int = 30,
-) -> InspectionSummary:
-    """Counts by RAG and timescale, the week's changes (newest first), the overdue list (most
-    overdue first) and open statutory deadlines within the horizon or already passed."""
-    counts: dict[str, dict[str, int]] = {label: dict.fromkeys(RATING_KEYS, 0) for label in timescales}
-    totals = dict.fromkeys(RATING_KEYS, 0)
-    overdue = []
-    for action in actions:
-        rag = action.rag or NOT_RATED
-        counts.setdefault(action.timescale, dict.fromkeys(RATING_KEYS, 0))[rag] += 1
-        totals[rag] += 1
-        if action.status in OPEN_STATUSES and action.due_on and action.due_on < today:
-            overdue.append(DigestItem(action, working_days_between(today, action.due_on, holidays)))
-    ordered_changes = sorted(changes, key=lambda change: change.occurred_at, reverse=True)
-    horizon = add_working_days(today, deadline_horizon_working_days, holidays, counting="after")
-    upcoming = [
-        UpcomingDeadline(deadline, working_days_between(today, deadline.due_on, holidays))
-        for deadline in sorted(deadlines, key=lambda deadline: deadline.due_on)
-        if deadline.met_on is None and deadline.due_on <= horizon
-    ]
-    return InspectionSummary(
-        inspection_id=inspection_id,
-        title=title,
-        rag_by_timescale=tuple((label, rags) for label, rags in counts.items() if sum(rags.values())),
-        rag_totals=totals,
-        changes=tuple(ordered_changes[:max_changes]),
-        changes_total=len(ordered_changes),
-        overdue=tuple(sorted(overdue, key=_most_overdue_first)),
-        deadlines=tuple(upcoming),
-    )
-
-
-FIELD_NAMES: Final = {
-    "due_on": "due date",
-    "owner_id": "owner",
-    "status": "status",
-    "rag": "RAG rating",
-    "title": "title",
-    "reference": "reference",
-    "success_criteria": "success criteria",
-    "description": "description",
-    "lead_agency": "lead agency",
-    "start_on": "start date",
-    "archived_at": "archived",
-    "plan_status": "plan status",
-    "met_on": "date met",
-}
-
-
-def describe_change(field_name: str, old: str | None, new: str | None) -> str:
-    """'Due date changed from 2026-12-18 to 2027-01-15' from one audit row."""
-    label = FIELD_NAMES.get(field_name, field_name.replace("_", " "))
-    label = label[0].upper() + label[1:]
-    if old in (None, ""):
-        return f"{label} set to {_shown(new)}"
-    if new in (None, ""):
-        return f"{label} cleared (was {_shown(old)})"
-    return f"{label} changed from {_shown(old)} to {_shown(new)}"
-
-
-def _shown(value: str | None) -> str:
-    text = (value or "").replace("_", " ")
-    return text if len(text) <= 80 else text[:77] + "…"
 
 
 def week_start(day: date) -> date:

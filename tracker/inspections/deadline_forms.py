@@ -83,6 +83,12 @@ class MarkDoneForm(FlaskForm):
     met_on = GovDateField(
         "Date it was done", name_in_errors="The date it was done", required="Enter the date it was done"
     )
+    reason = TextAreaField(
+        "Why it is done although the checklist is not complete",
+        widget=GovTextArea(),
+        description="This is kept in the inspection's history",
+        validators=[Optional(), at_most(2000, "The reason")],
+    )
     submit = SubmitField("Mark as done", widget=GovSubmitInput())
 
 

@@ -283,8 +283,10 @@ def restore_counted_date(deadline: StatutoryDeadline, *, actor: User) -> None:
     deadline.override_reason = ""
 
 
-def mark_done(deadline: StatutoryDeadline, met_on: date, *, actor: User) -> None:
-    apply_changes(deadline, {"met_on": met_on}, actor=actor, inspection_id=deadline.inspection_id)
+def mark_done(deadline: StatutoryDeadline, met_on: date, *, actor: User, reason: str = "") -> None:
+    """Record the day it was done; `reason` says why when its checklist is not complete (kept in the history)."""
+    note = f"Checklist not complete: {reason}" if reason else ""
+    apply_changes(deadline, {"met_on": met_on}, actor=actor, inspection_id=deadline.inspection_id, note=note)
 
 
 def mark_not_done(deadline: StatutoryDeadline, *, actor: User) -> None:

@@ -10,17 +10,18 @@ from sqlalchemy.orm import joinedload
 
 from tracker.auth.services import count_delayed
 from tracker.clock import BANK_HOLIDAYS
-from tracker.domain.vocabulary import NOT_RATED, RAG_ORDER
+from tracker.domain.vocabulary import NOT_RATED, RATING_KEYS
 from tracker.domain.working_days import add_working_days, working_days_between
 from tracker.extensions import db
 from tracker.models import (
     OPEN_STATUSES,
     Action,
     AuthSource,
+    DueDateRequestState,
     EmailState,
     Inspection,
     OutboxEmail,
-    Rag,
+    ProgressUpdate,
     Role,
     StatutoryDeadline,
     User,
@@ -46,6 +47,8 @@ class InspectionLine:
     overdue_count: int = 0
     next_deadline: StatutoryDeadline | None = None
     next_deadline_working_days: int | None = None
+    # Owners' requests for a revised due date that a programme manager has yet to decide.
+    pending_requests: int = 0
 
 
 @dataclass
@@ -59,6 +62,12 @@ class HomePage:
     due_soon_working_days: int
     shows_own_actions: bool = True
     admin: AdminSummary | None = None
+    # The inspections the person runs that have revised due dates waiting for their decision.
+    waiting_for_decision: list[InspectionLine] = field(default_factory=list)
+
+    @property
+    def pending_request_count(self) -> int:
+        return sum(line.pending_requests for line in self.waiting_for_decision)
 
 
 @dataclass(frozen=True)
@@ -130,6 +139,14 @@ def _inspection_lines(inspections: list[Inspection], today: date) -> list[Inspec
         if line.next_deadline is None and deadline.due_on is not None:
             line.next_deadline = deadline
             line.next_deadline_working_days = working_days_between(today, deadline.due_on, BANK_HOLIDAYS)
+    pending = db.session.execute(
+        select(Action.inspection_id, func.count())
+        .join(ProgressUpdate, ProgressUpdate.action_id == Action.id)
+        .where(live, ProgressUpdate.request_state == DueDateRequestState.PENDING)
+        .group_by(Action.inspection_id)
+    )
+    for inspection_id, count in pending:
+        lines[inspection_id].pending_requests = count
     return list(lines.values())
 
 
@@ -163,11 +180,14 @@ def build_home_page(user: User, today: date, now: datetime, *, due_soon_working_
             later += 1
     inspections, heading = _inspections_for(user)
     owns_open = bool(overdue or due_soon or later)
+    lines = _inspection_lines(inspections, today)
+    runs = user.role == Role.PROGRAMME_MANAGER
     return HomePage(
         overdue=overdue,
         due_soon=due_soon,
         later_count=later,
-        inspections=_inspection_lines(inspections, today),
+        inspections=lines,
+        waiting_for_decision=[line for line in lines if line.pending_requests] if runs else [],
         inspections_heading=heading,
         due_soon_working_days=due_soon_working_days,
         shows_own_actions=user.role in (Role.PROGRAMME_MANAGER, Role.SERVICE_MANAGER) or owns_open,
@@ -175,5 +195,6 @@ def build_home_page(user: User, today: date, now: datetime, *, due_soon_working_
     )
 
 
-def rag_summary(counts: dict[str, int]) -> list[tuple[Rag, int]]:
-    return [(rag, counts.get(rag.value, 0)) for rag in RAG_ORDER]
+def rag_summary(counts: dict[str, int]) -> list[tuple[str, int]]:
+    """Each rating's count, then the actions not rated yet, so that the counts add up to the plan."""
+    return [(rating, counts.get(rating, 0)) for rating in RATING_KEYS]

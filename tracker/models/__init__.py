@@ -16,6 +16,8 @@ from tracker.models.enums import (
     DueDateRequestState,
     EmailState,
     Framework,
+    NoticeKind,
+    NoticePreference,
     PlanStatus,
     Rag,
     ReportState,
@@ -25,6 +27,7 @@ from tracker.models.enums import (
 )
 from tracker.models.import_draft import ImportDraft
 from tracker.models.inspection import Inspection, Judgement, Recommendation, inspection_managers
+from tracker.models.notice import Notice
 from tracker.models.outbox import OutboxEmail
 from tracker.models.report import ProgressReport
 from tracker.models.scheduling import JobRun, SchedulerLease
@@ -54,6 +57,9 @@ __all__ = [
     "JobRun",
     "Judgement",
     "Meeting",
+    "Notice",
+    "NoticeKind",
+    "NoticePreference",
     "OutboxEmail",
     "PlanImportPreview",
     "PlanStatus",

@@ -33,6 +33,20 @@ class DigestPreference(StrEnum):
     OFF = "off"
 
 
+class NoticePreference(StrEnum):
+    """How a person is told that something is theirs to do (actions given to them, a revised due date to decide
+    or decided): an email at once, or a section of their next reminder email."""
+
+    IMMEDIATE = "immediate"
+    DIGEST = "digest"
+
+
+class NoticeKind(StrEnum):
+    ASSIGNED = "assigned"
+    DUE_DATE_REQUESTED = "due_date_requested"
+    DUE_DATE_DECIDED = "due_date_decided"
+
+
 class Framework(StrEnum):
     JAR = "JAR"
     APA = "APA"
@@ -108,6 +122,8 @@ __all__ = [
     "DueDateRequestState",
     "EmailState",
     "Framework",
+    "NoticeKind",
+    "NoticePreference",
     "PlanStatus",
     "Rag",
     "ReportState",

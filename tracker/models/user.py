@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from tracker.models.base import Base, IdMixin, TimestampMixin, enum_type, utcnow
-from tracker.models.enums import AuthSource, DigestPreference, Role, TokenPurpose
+from tracker.models.enums import AuthSource, DigestPreference, NoticePreference, Role, TokenPurpose
 
 
 class User(UserMixin, IdMixin, TimestampMixin, Base):
@@ -26,6 +26,9 @@ class User(UserMixin, IdMixin, TimestampMixin, Base):
     active: Mapped[bool] = mapped_column(default=True)
     digest_preference: Mapped[DigestPreference] = mapped_column(
         enum_type(DigestPreference), default=DigestPreference.DAILY
+    )
+    notice_preference: Mapped[NoticePreference] = mapped_column(
+        enum_type(NoticePreference), default=NoticePreference.IMMEDIATE, server_default=NoticePreference.IMMEDIATE.value
     )
     last_login_at: Mapped[datetime | None]
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)

@@ -11,17 +11,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from tracker.audit.services import apply_changes
 from tracker.clock import BANK_HOLIDAYS
 from tracker.domain import digest as rules
 from tracker.domain.formatting import format_date
 from tracker.extensions import db
-from tracker.models import DigestPreference, EmailState, JobRun, OutboxEmail, User
+from tracker.models import DigestPreference, EmailState, JobRun, Notice, NoticePreference, OutboxEmail, User
 from tracker.outbox.queueing import EmailRenderer, NewEmail, PreparedEmail, QueueCounts, queue_once
 from tracker.outbox.services import withdraw_emails
-from tracker.reminders.facts import digest_settings, load_people, load_reminder_actions
+from tracker.reminders.facts import digest_settings, load_people, load_reminder_actions, load_waiting_notices
 from tracker.reminders.links import UrlBuilder, issue_links, link_expires_on
 
 DIGEST_JOB = "daily_digest"
@@ -46,7 +46,7 @@ def first_digest_run_of_week(today: date) -> bool:
 
 
 def plan_digests(today: date, *, first_run_of_week: bool) -> list[rules.Digest]:
-    """Today's digests, decided from the database (two queries)."""
+    """Today's digests, decided from the database (three queries)."""
     settings = digest_settings()
     people = load_people()
     actions = load_reminder_actions(today, settings, people)
@@ -57,6 +57,7 @@ def plan_digests(today: date, *, first_run_of_week: bool) -> list[rules.Digest]:
         holidays=BANK_HOLIDAYS,
         settings=settings,
         first_run_of_week=first_run_of_week,
+        notices=load_waiting_notices(),
     )
 
 
@@ -67,7 +68,14 @@ def queue_digests(
 
     def write(new: Sequence[rules.Digest]) -> list[NewEmail]:
         tokens = issue_links(
-            ((item.action.action_id, d.person.user_id) for d in new for item in d.own_items), today, now
+            (
+                (item.action.action_id, d.person.user_id)
+                for d in new
+                if d.person.can_record_progress
+                for item in d.own_items
+            ),
+            today,
+            now,
         )
         emails = DigestEmails(today)
         return [emails.email(digest, tokens) for digest in new]
@@ -79,9 +87,18 @@ def queue_digests(
         "needs_update_actions": sum(len(d.needs_update) for d in counts.new),
         "escalated_actions": sum(len(d.escalated) for d in counts.new),
     }
+    counts.details["notices"] = sum(len(d.notices) for d in counts.new)
     if counts.new and not dry_run:
+        mark_notices_told(counts.new)
         counts.details["withdrawn_older_digests"] = withdraw_older_digests(counts.new, today)
     return counts
+
+
+def mark_notices_told(digests: Sequence[rules.Digest]) -> None:
+    """Record which digest told each notice, so that the next one does not tell it again (one statement)."""
+    rows = [{"id": n.notice_id, "digest_key": digest_key(d)} for d in digests for n in d.notices]
+    if rows:
+        db.session.execute(update(Notice), rows)
 
 
 def withdraw_older_digests(digests: Sequence[rules.Digest], today: date) -> int:
@@ -122,7 +139,7 @@ class DigestEmails:
         """The digest's email; with no `tokens` (a preview) it has no update links."""
         user_id = digest.person.user_id
         update_links = {}
-        if tokens is not None:
+        if tokens is not None and digest.person.can_record_progress:
             update_links = {
                 item.action.action_id: self._url(
                     "reminders.update_from_email", token=tokens[(item.action.action_id, user_id)]
@@ -133,10 +150,12 @@ class DigestEmails:
             item.action.action_id: self._url("actions.view_action", action_id=item.action.action_id)
             for item in digest.own_items + digest.escalated
         }
+        notice_urls = {n.notice_id: self._url("actions.view_action", action_id=n.action_id) for n in digest.notices}
         context = {
             "digest": digest,
             "update_links": update_links,
             "action_urls": action_urls,
+            "notice_urls": notice_urls,
             "preference_text": PREFERENCE_TEXT[digest.person.digest_preference],
             **self._common,
         }
@@ -171,6 +190,7 @@ def preview_digest(user: User, today: date) -> Preview:
         settings=settings,
         first_run_of_week=True,
         only_due=False,
+        notices=load_waiting_notices(user_ids=[user.id]),
     )
     digest = next((d for d in candidates if d.person.user_id == user.id), None)
     first_run = first_digest_run_of_week(today)
@@ -179,6 +199,10 @@ def preview_digest(user: User, today: date) -> Preview:
     return Preview(person=person, digest=digest, email=email, not_sent_because=reason)
 
 
-def set_digest_preference(user: User, preference: str, *, actor: User) -> bool:
-    """Change how often `user` gets a digest; recorded in the history."""
-    return bool(apply_changes(user, {"digest_preference": DigestPreference(preference)}, actor=actor))
+def set_digest_preference(user: User, preference: str, *, actor: User, notices: str | None = None) -> bool:
+    """Change how often `user` gets a digest and, with `notices`, whether they are told of what is newly theirs at
+    once or in it; recorded in the history."""
+    changes: dict[str, object] = {"digest_preference": DigestPreference(preference)}
+    if notices is not None:
+        changes["notice_preference"] = NoticePreference(notices)
+    return bool(apply_changes(user, changes, actor=actor))

@@ -18,7 +18,18 @@ from tracker.clock import BANK_HOLIDAYS
 from tracker.domain import digest as rules
 from tracker.domain.working_days import add_working_days
 from tracker.extensions import db
-from tracker.models import OPEN_STATUSES, Action, Inspection, PlanStatus, Recommendation, User
+from tracker.models import (
+    OPEN_STATUSES,
+    Action,
+    EmailState,
+    Inspection,
+    Notice,
+    OutboxEmail,
+    PlanStatus,
+    Recommendation,
+    User,
+)
+from tracker.permissions import ROLES_THAT_OWN_ACTIONS
 
 # Reminders about progress start when a plan leaves draft and stop when it is closed.
 LIVE_PLAN_STATUSES = (PlanStatus.CONSULTATION, PlanStatus.PUBLISHED)
@@ -44,9 +55,9 @@ def start_of_day(day: date) -> datetime:
 
 
 def load_people() -> dict[int, rules.Person]:
-    query = select(User.id, User.name, User.email, User.active, User.digest_preference, User.line_manager_id).order_by(
-        User.id
-    )
+    query = select(
+        User.id, User.name, User.email, User.active, User.role, User.digest_preference, User.line_manager_id
+    ).order_by(User.id)
     return {
         row.id: rules.Person(
             user_id=row.id,
@@ -55,9 +66,29 @@ def load_people() -> dict[int, rules.Person]:
             active=row.active,
             digest_preference=row.digest_preference.value,
             line_manager_id=row.line_manager_id,
+            can_record_progress=row.active and row.role in ROLES_THAT_OWN_ACTIONS,
         )
         for row in db.session.execute(query)
     }
+
+
+def load_waiting_notices(*, user_ids: Sequence[int] = ()) -> list[rules.NoticeFacts]:
+    """Notices waiting for a digest: never told, or told only in a digest still queued (one that a mail outage
+    held back, which today's digest replaces) (one query)."""
+    held_back = select(OutboxEmail.dedupe_key).where(
+        OutboxEmail.state == EmailState.QUEUED, OutboxEmail.dedupe_key.startswith("digest:")
+    )
+    query = (
+        select(Notice.id, Notice.user_id, Notice.kind, Notice.text, Notice.action_id)
+        .where(or_(Notice.digest_key.is_(None), Notice.digest_key.in_(held_back)))
+        .order_by(Notice.id)
+    )
+    if user_ids:
+        query = query.where(Notice.user_id.in_(list(user_ids)))
+    return [
+        rules.NoticeFacts(row.id, row.user_id, row.kind.value, row.text, row.action_id)
+        for row in db.session.execute(query)
+    ]
 
 
 def actions_query() -> Select[*tuple[Any, ...]]:

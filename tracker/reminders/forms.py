@@ -5,14 +5,19 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput
 from wtforms import RadioField, SubmitField
-from wtforms.validators import DataRequired
+from wtforms.validators import DataRequired, Optional
 
-from tracker.models import DigestPreference
+from tracker.models import DigestPreference, NoticePreference
 
 DIGEST_CHOICES = [
     (DigestPreference.DAILY.value, "Every working day"),
     (DigestPreference.WEEKLY.value, "Once a week, on Monday"),
     (DigestPreference.OFF.value, "Never"),
+]
+
+NOTICE_CHOICES = [
+    (NoticePreference.IMMEDIATE.value, "Email me straight away"),
+    (NoticePreference.DIGEST.value, "Tell me in my reminder email"),
 ]
 
 
@@ -24,6 +29,13 @@ class DigestPreferenceForm(FlaskForm):
         description="It lists your overdue actions, those due soon and those that need an update. "
         "When there is nothing to say, there is no email.",
         validators=[DataRequired("Select how often you want a reminder email")],
+    )
+    notice_preference = RadioField(
+        "When actions are given to you, or a revised due date is asked for or decided",
+        widget=GovRadioInput(),
+        choices=NOTICE_CHOICES,
+        # Left out (a form from before the choice existed), it stays as it was.
+        validators=[Optional()],
     )
     submit = SubmitField("Save", widget=GovSubmitInput())
 

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any, cast
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -29,6 +28,7 @@ from tracker.domain.formatting import format_date
 from tracker.domain.tokens import hash_token
 from tracker.extensions import db, execute_change
 from tracker.models import ActionLinkToken, ProgressUpdate, User
+from tracker.outbox.urls import UrlBuilder as UrlBuilder
 from tracker.permissions import can_own_actions
 
 SALT = "action-update-link"
@@ -51,22 +51,6 @@ class LinkCheck:
 
 def _serializer() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=SALT)
-
-
-class UrlBuilder:
-    """Absolute URLs from BASE_URL, with or without a request (the scheduler has none)."""
-
-    def __init__(self) -> None:
-        base = urlsplit(current_app.config["BASE_URL"])
-        self._adapter = current_app.url_map.bind(
-            base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "http"
-        )
-
-    def __call__(self, endpoint: str, **values: object) -> str | None:
-        """The URL, or None when the endpoint is not part of this app (yet)."""
-        if endpoint not in current_app.view_functions:
-            return None
-        return self._adapter.build(endpoint, values, force_external=True)
 
 
 def link_expires_on(issued_on: date) -> date:

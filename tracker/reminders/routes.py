@@ -45,9 +45,12 @@ def manage_reminders() -> ResponseReturnValue:
     form = DigestPreferenceForm()
     if not form.is_submitted():
         form.digest_preference.data = current_user.digest_preference.value
+        form.notice_preference.data = current_user.notice_preference.value
     if not form.validate_on_submit():
         return _render_settings(form, 400 if form.is_submitted() else 200)
-    changed = digests.set_digest_preference(_me(), form.digest_preference.data, actor=_me())
+    changed = digests.set_digest_preference(
+        _me(), form.digest_preference.data, actor=_me(), notices=form.notice_preference.data or None
+    )
     flash("Your reminder emails have been changed" if changed else "Nothing was changed")
     return redirect(url_for("reminders.manage_reminders"))
 

@@ -5,20 +5,24 @@ SUMMARY_DEADLINE_WORKING_DAYS for each inspection they run. Flushes, never commi
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased, selectinload
 
 from tracker import clock
 from tracker.clock import BANK_HOLIDAYS
+from tracker.domain import change_sentences as sentences
 from tracker.domain import digest as rules
+from tracker.domain import programme_summary as weekly
 from tracker.extensions import db
 from tracker.models import (
     Action,
     AuditEvent,
+    ChecklistItem,
     Inspection,
     PlanStatus,
     ProgressUpdate,
@@ -34,7 +38,7 @@ from tracker.reminders.links import UrlBuilder
 QUIET_FIELDS = frozenset({"last_progress_at", "version", "updated_at", "position", "email_link"})
 
 
-def summary_key(summary: rules.ProgrammeSummary) -> str:
+def summary_key(summary: weekly.ProgrammeSummary) -> str:
     return f"summary:{summary.person.user_id}:{summary.week_of.isoformat()}"
 
 
@@ -48,44 +52,67 @@ def _managed_inspections() -> list[Inspection]:
     return [inspection for inspection in db.session.scalars(query) if inspection.managers]
 
 
-def _week_changes(inspection_ids: list[int], since: datetime, until: datetime) -> dict[int, list[rules.ChangeFacts]]:
-    """Progress updates and changed fields in the week, per inspection (two queries)."""
-    changes: dict[int, list[rules.ChangeFacts]] = defaultdict(list)
+def _week_changes(inspection_ids: list[int], since: datetime, until: datetime) -> dict[int, list[weekly.ChangeFacts]]:
+    """Progress updates and changes in the week, per inspection, as sentences (two queries)."""
+    changes: dict[int, list[weekly.ChangeFacts]] = defaultdict(list)
     updates = (
         select(ProgressUpdate.created_at, ProgressUpdate.status, ProgressUpdate.rag, Action.inspection_id,
-               Action.reference, User.name, ProgressUpdate.via_email_link)
+               Action.reference, User.name, ProgressUpdate.via_email_link, ProgressUpdate.requested_due_on)
         .join(Action, Action.id == ProgressUpdate.action_id)
         .outerjoin(User, User.id == ProgressUpdate.author_id)
         .where(Action.inspection_id.in_(inspection_ids), ProgressUpdate.created_at >= since,
                ProgressUpdate.created_at < until)
     )  # fmt: skip
     for row in db.session.execute(updates):
-        what = f"Progress update: {row.status.label}, {row.rag.label}" + (
-            " (from an email link)" if row.via_email_link else ""
-        )
-        changes[row.inspection_id].append(
-            rules.ChangeFacts(clock.as_utc(row.created_at), row.inspection_id, what, row.name or "", row.reference)
-        )
-    events = (
-        select(AuditEvent.occurred_at, AuditEvent.inspection_id, AuditEvent.entity_type, AuditEvent.entity_id,
-               AuditEvent.field, AuditEvent.old_value, AuditEvent.new_value, User.name, Action.reference)
-        .outerjoin(User, User.id == AuditEvent.actor_id)
-        .outerjoin(Action, (AuditEvent.entity_type == Action.__tablename__) & (Action.id == AuditEvent.entity_id))
-        .where(AuditEvent.inspection_id.in_(inspection_ids), AuditEvent.occurred_at >= since,
-               AuditEvent.occurred_at < until, AuditEvent.field.not_in(QUIET_FIELDS))
-    )  # fmt: skip
-    for event in db.session.execute(events):
-        what = rules.describe_change(event.field, event.old_value, event.new_value)
-        changes[event.inspection_id].append(
-            rules.ChangeFacts(
-                clock.as_utc(event.occurred_at), event.inspection_id, what, event.name or "", event.reference or ""
+        what = sentences.describe_progress(
+            row.name or "", row.reference, status=row.status.value, rag=row.rag.value,
+            via_email_link=row.via_email_link, requested_due_on=row.requested_due_on,
+        )  # fmt: skip
+        changes[row.inspection_id].append(weekly.ChangeFacts(clock.as_utc(row.created_at), row.inspection_id, what))
+    for occurred_at, inspection_id, actor, history_row in _history_rows(inspection_ids, since, until):
+        described = sentences.describe_row(history_row)
+        if described is not None:
+            what = described
+            changes[inspection_id].append(
+                weekly.ChangeFacts(clock.as_utc(occurred_at), inspection_id, what, actor, history_row.action_reference)
             )
-        )
     return changes
 
 
-def _deadlines_of(inspection_ids: list[int]) -> dict[int, list[rules.DeadlineFacts]]:
-    deadlines: dict[int, list[rules.DeadlineFacts]] = defaultdict(list)
+def _history_rows(
+    inspection_ids: list[int], since: datetime, until: datetime
+) -> Iterator[tuple[datetime, int, str, sentences.HistoryRow]]:
+    """The week's history rows, each with what names its subject: an action's reference (the action's own, or
+    the one a progress update is about), a deadline's title, a checklist line (one query)."""
+    requested = aliased(Action, name="requested_action")
+
+    def about(model: Any) -> Any:
+        return (AuditEvent.entity_type == model.__tablename__) & (model.id == AuditEvent.entity_id)
+
+    events = (
+        select(AuditEvent.occurred_at, AuditEvent.inspection_id, AuditEvent.entity_type, AuditEvent.field,
+               AuditEvent.old_value, AuditEvent.new_value, AuditEvent.note, User.name,
+               func.coalesce(Action.reference, requested.reference, "").label("reference"),
+               func.coalesce(StatutoryDeadline.title, ChecklistItem.label, "").label("subject"))
+        .outerjoin(User, User.id == AuditEvent.actor_id)
+        .outerjoin(Action, about(Action))
+        .outerjoin(ProgressUpdate, about(ProgressUpdate))
+        .outerjoin(requested, requested.id == ProgressUpdate.action_id)
+        .outerjoin(StatutoryDeadline, about(StatutoryDeadline))
+        .outerjoin(ChecklistItem, about(ChecklistItem))
+        .where(AuditEvent.inspection_id.in_(inspection_ids), AuditEvent.occurred_at >= since,
+               AuditEvent.occurred_at < until, AuditEvent.field.not_in(QUIET_FIELDS))
+    )  # fmt: skip
+    for row in db.session.execute(events):
+        history_row = sentences.HistoryRow(
+            entity_type=row.entity_type, field=row.field, old=row.old_value, new=row.new_value,
+            note=row.note or "", action_reference=row.reference, subject=row.subject,
+        )  # fmt: skip
+        yield row.occurred_at, row.inspection_id, row.name or "", history_row
+
+
+def _deadlines_of(inspection_ids: list[int]) -> dict[int, list[weekly.DeadlineFacts]]:
+    deadlines: dict[int, list[weekly.DeadlineFacts]] = defaultdict(list)
     for row in db.session.execute(
         select(StatutoryDeadline.id, StatutoryDeadline.inspection_id, StatutoryDeadline.title,
                StatutoryDeadline.due_on, StatutoryDeadline.met_on)
@@ -93,12 +120,12 @@ def _deadlines_of(inspection_ids: list[int]) -> dict[int, list[rules.DeadlineFac
     ):  # fmt: skip
         if row.due_on is not None:  # the query leaves undated ones out; this tells the type checker so
             deadlines[row.inspection_id].append(
-                rules.DeadlineFacts(row.id, row.inspection_id, row.title, row.due_on, row.met_on)
+                weekly.DeadlineFacts(row.id, row.inspection_id, row.title, row.due_on, row.met_on)
             )
     return deadlines
 
 
-def plan_programme_summaries(today: date) -> list[rules.ProgrammeSummary]:
+def plan_programme_summaries(today: date) -> list[weekly.ProgrammeSummary]:
     """One summary per active programme manager, covering each inspection they run (fixed queries)."""
     inspections = _managed_inspections()
     if not inspections:
@@ -112,9 +139,9 @@ def plan_programme_summaries(today: date) -> list[rules.ProgrammeSummary]:
     changes = _week_changes(ids, start_of_day(today - timedelta(days=7)), start_of_day(today))
     horizon = current_app.config["SUMMARY_DEADLINE_WORKING_DAYS"]
     timescales = [timescale.label for timescale in Timescale]
-    summaries: dict[int, list[rules.InspectionSummary]] = defaultdict(list)
+    summaries: dict[int, list[weekly.InspectionSummary]] = defaultdict(list)
     for inspection in inspections:
-        summary = rules.summarise_inspection(
+        summary = weekly.summarise_inspection(
             inspection_id=inspection.id,
             title=f"{inspection.authority}: {inspection.title}",
             actions=actions[inspection.id],
@@ -129,7 +156,7 @@ def plan_programme_summaries(today: date) -> list[rules.ProgrammeSummary]:
             summaries[manager.id].append(summary)
     week_of = rules.week_start(today)
     return [
-        rules.ProgrammeSummary(people[user_id], week_of, tuple(items))
+        weekly.ProgrammeSummary(people[user_id], week_of, tuple(items))
         for user_id, items in sorted(summaries.items())
         if people[user_id].active
     ]
@@ -137,10 +164,10 @@ def plan_programme_summaries(today: date) -> list[rules.ProgrammeSummary]:
 
 def queue_programme_summaries(
     today: date, now: datetime, *, dry_run: bool = False
-) -> QueueCounts[rules.ProgrammeSummary]:
+) -> QueueCounts[weekly.ProgrammeSummary]:
     """Queue each programme manager's summary for the week, skipping any already queued."""
 
-    def write(new: Sequence[rules.ProgrammeSummary]) -> list[NewEmail]:
+    def write(new: Sequence[weekly.ProgrammeSummary]) -> list[NewEmail]:
         url = UrlBuilder()
         horizon = current_app.config["SUMMARY_DEADLINE_WORKING_DAYS"]
         return [_summary_email(summary, today, horizon, url) for summary in new]
@@ -151,7 +178,7 @@ def queue_programme_summaries(
     return counts
 
 
-def _summary_email(summary: rules.ProgrammeSummary, today: date, horizon: int, url: UrlBuilder) -> NewEmail:
+def _summary_email(summary: weekly.ProgrammeSummary, today: date, horizon: int, url: UrlBuilder) -> NewEmail:
     context = {
         "summary": summary,
         "today": today,

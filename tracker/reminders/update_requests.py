@@ -101,7 +101,8 @@ def plan_update_requests(today: date) -> list[UpdateRequest]:
                 by_owner[action.owner_id].append(action)
         for owner_id, actions in sorted(by_owner.items()):
             person = people[owner_id]
-            if person.active:
+            # Someone who cannot record progress (a viewer still named as owner) is not asked to.
+            if person.active and person.can_record_progress:
                 items = tuple(rules.digest_item(action, today, BANK_HOLIDAYS, settings) for action in actions)
                 requests.append(UpdateRequest(meeting, person, since, items))
     return requests

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from tests import hostile_files
 from tests.integration.inspections.conftest import PDFS, REPORTS
+from tracker.clock import BANK_HOLIDAYS
+from tracker.domain.deadline_rules import STATUTORY_RULES, DeadlineRule, compute_due_on
 
 KEYS = [
     "authority",
@@ -112,6 +115,43 @@ def test_deadlines_calc(app, args: list[str], expected: str) -> None:
     result = app.test_cli_runner().invoke(args=["deadlines", "calc", *args])
     assert result.exit_code == 0, result.output
     assert result.stdout == f"{expected}\n"
+
+
+def test_deadlines_calc_says_how_it_counted(app) -> None:
+    runner = app.test_cli_runner()
+    default = runner.invoke(args=["deadlines", "calc", "--from", "2022-04-01", "--working-days", "70"])
+    assert default.stdout == "2022-07-14\n"
+    assert default.stderr == (
+        "Thursday 14 July 2022: 70 working days counted beginning with Friday 1 April 2022 (it is day 1). "
+        "That is the default: --counting after, or a rule name such as sif_written_statement, counts otherwise.\n"
+    )
+    after = runner.invoke(
+        args=["deadlines", "calc", "--from", "2022-04-01", "--working-days", "70", "--counting", "after"]
+    )
+    assert after.stdout == "2022-07-15\n"
+    assert "counted after Friday 1 April 2022 (the next working day is day 1)" in after.stderr
+    ruled = runner.invoke(args=["deadlines", "calc", "--from", "2022-04-01", "--counting", "sif_written_statement"])
+    assert ruled.exit_code == 0, ruled.output
+    assert ruled.stdout == "2022-07-15\n"
+    assert ruled.stderr == (
+        "Friday 15 July 2022: 70 working days counted after Friday 1 April 2022 (the next working day is day 1), "
+        "as the rule sif_written_statement counts (Written statement of proposed action, SIF: "
+        "from the date the report was published).\n"
+    )
+
+
+@pytest.mark.parametrize("rule", STATUTORY_RULES, ids=lambda rule: rule.code)
+def test_deadlines_calc_with_a_rule_name_agrees_with_the_inspection_page(app, rule: DeadlineRule) -> None:
+    anchor = date(2022, 4, 1)
+    expected = compute_due_on(rule, received_on=anchor, published_on=anchor, holidays=BANK_HOLIDAYS)
+    result = app.test_cli_runner().invoke(args=["deadlines", "calc", "--from", "2022-04-01", "--counting", rule.code])
+    assert result.stdout == f"{expected.isoformat()}\n"
+
+
+def test_deadlines_calc_needs_the_working_days_without_a_rule(app) -> None:
+    result = app.test_cli_runner().invoke(args=["deadlines", "calc", "--from", "2022-04-01", "--counting", "after"])
+    assert result.exit_code == 2
+    assert "Give --working-days, or a rule name in --counting" in result.stderr
 
 
 def test_deadlines_calc_refuses_bad_input(app) -> None:

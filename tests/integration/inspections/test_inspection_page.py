@@ -102,13 +102,13 @@ def test_marking_a_deadline_done_and_undoing_it(client, manager, db_session, app
     assert response.status_code == 400
     assert "must be today or in the past" in _text(soup(response).select_one(".govuk-error-summary"))
 
-    response = client.submit(url, {"met_on": ["10", "7", "2008"]})
+    response = client.submit(url, {"met_on": ["10", "7", "2008"], "reason": "Sent by the press office"})
     assert response.status_code == 302
     page = soup(client.get(f"/inspections/{inspection.id}"))
     assert "Met on 10 July 2008" in _text(_deadline_block(page, publish.id))
     assert deadline_named(db_session, inspection.id, PUBLISH).met_on == date(2008, 7, 10)
 
-    response = client.submit(url, {"met_on": ["17", "7", "2008"]})
+    response = client.submit(url, {"met_on": ["17", "7", "2008"], "reason": "Sent by the press office"})
     page = soup(client.get(f"/inspections/{inspection.id}"))
     assert "Missed: done on 17 July 2008, 3 working days late" in _text(_deadline_block(page, publish.id))
 
@@ -116,6 +116,48 @@ def test_marking_a_deadline_done_and_undoing_it(client, manager, db_session, app
         f"/inspections/{inspection.id}/deadlines/{publish.id}/mark-not-done", page_url=f"/inspections/{inspection.id}"
     )
     assert deadline_named(db_session, inspection.id, PUBLISH).met_on is None
+
+
+def test_a_deadline_with_an_incomplete_checklist_is_marked_done_only_with_a_reason(
+    client, manager, db_session, app
+) -> None:
+    inspection = make_inspection(db_session, manager)
+    publish = deadline_named(db_session, inspection.id, PUBLISH)
+    first, *others = publish.checklist
+    first.done_on, first.evidence = date(2008, 7, 8), "Emailed to partners"
+    db_session.commit()
+    at(app, date(2008, 7, 20))
+    url = f"/inspections/{inspection.id}/deadlines/{publish.id}/mark-done"
+    form = soup(client.get(url))
+    assert [li.text for li in form.select("#checklist-incomplete li")] == [item.label for item in others]
+
+    response = client.submit(url, {"met_on": ["10", "7", "2008"], "reason": "  "})
+    assert response.status_code == 400
+    page = soup(response)
+    assert _text(page.select_one(".govuk-error-summary a")) == (
+        "Enter why the deadline is done although 4 lines of its checklist are not ticked, or tick them first"
+    )
+    assert [page.select_one(f"#met_on-{part}")["value"] for part in ("day", "month", "year")] == ["10", "7", "2008"]
+    assert deadline_named(db_session, inspection.id, PUBLISH).met_on is None
+
+    reason = "Radio Leicester ran the story; the paper's copy is on file"
+    response = client.submit(url, {"met_on": ["10", "7", "2008"], "reason": reason})
+    assert response.status_code == 302
+    assert deadline_named(db_session, inspection.id, PUBLISH).met_on == date(2008, 7, 10)
+    event = db_session.scalars(
+        select(AuditEvent).where(AuditEvent.entity_type == "statutory_deadlines", AuditEvent.field == "met_on")
+    ).one()
+    assert event.note == f"Checklist not complete: {reason}"
+
+    for item in others:
+        item.done_on, item.evidence = date(2008, 7, 9), "Filed"
+    plan = deadline_named(db_session, inspection.id, PLAN)
+    for item in plan.checklist:
+        item.done_on, item.evidence = date(2008, 7, 9), "Filed"
+    db_session.commit()
+    plan_url = f"/inspections/{inspection.id}/deadlines/{plan.id}/mark-done"
+    assert soup(client.get(plan_url)).select_one("#checklist-incomplete") is None
+    assert client.submit(plan_url, {"met_on": ["10", "7", "2008"]}).status_code == 302
 
 
 def test_overriding_a_computed_date_needs_a_reason_which_is_kept_in_the_history(

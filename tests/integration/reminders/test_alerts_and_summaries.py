@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
 from tests.factories import ProgressUpdateFactory
-from tests.integration.reminders.conftest import action, live_inspection, manager, person
+from tests.integration.reminders.conftest import action, live_inspection, manager, person, set_now
 from tracker import clock, jobs
 from tracker.audit.services import record_change
 from tracker.models import (
@@ -17,9 +18,11 @@ from tracker.models import (
     OutboxEmail,
     PlanStatus,
     Rag,
+    Role,
     StatutoryDeadline,
     Timescale,
 )
+from tracker.outbox.sender import send_due_emails
 
 
 def emails(db_session, prefix: str) -> list[OutboxEmail]:
@@ -103,6 +106,16 @@ def test_update_requests_five_working_days_before_a_meeting(db_session, digest_t
     assert len(emails(db_session, "update-request:")) == 2  # once per meeting and owner
 
 
+def test_someone_who_cannot_record_progress_is_not_asked_to(db_session, digest_time) -> None:
+    inspection = live_inspection()
+    db_session.add(Meeting(inspection=inspection, committee="Cabinet", meets_on=date(2026, 12, 3)))
+    reader = person(role=Role.VIEWER)
+    action(reader, date(2027, 3, 1), inspection, last_progress_at=None)
+    db_session.commit()
+    assert jobs.update_requests(date(2026, 11, 26), clock.now()).counts["decided"] == 0
+    assert emails(db_session, "update-request:") == []
+
+
 def test_weekly_programme_summary(db_session, digest_time) -> None:
     inspection = live_inspection(authority="Leicester City Council", title="Joint Area Review 2008")
     jo = manager(inspection, name="Jo Clarke")
@@ -132,8 +145,8 @@ def test_weekly_programme_summary(db_session, digest_time) -> None:
     assert "For immediate action: Red 1, Green 1" in text
     assert "1.1 Audit case files. Owner: Ruth Allen. Due 2 November 2026: 15 working days overdue" in text
     assert "Publish the action plan: 9 December 2026 (due in 12 working days)" in text
-    assert "Progress update: In progress, Red – off track (Ruth Allen)" in text
-    assert "Due date changed from 2026-10-30 to 2026-11-02 (Jo Clarke)" in text
+    assert "Ruth Allen recorded progress on 1.1: In progress, Red – off track" in text
+    assert "Due date of 1.1 changed: 30 October 2026 → 2 November 2026 (by Jo Clarke)" in text
     assert "Not Jo's" not in text
     assert jobs.programme_summaries(date(2026, 11, 24), clock.now()).outcome == "already ran"  # once a week
 
@@ -149,3 +162,49 @@ def test_before_the_first_meeting_owners_without_progress_for_six_weeks_are_aske
     [request] = emails(db_session, "update-request:")
     assert request.recipient == quiet.email
     assert "No progress has been recorded since 22 October 2026" in request.text_body
+
+
+def test_the_weekly_summary_reads_like_a_person_wrote_it(app, db_session, digest_time, smtp_server, mail_to) -> None:  # noqa: ANN001
+    mail_to(smtp_server)
+    inspection = live_inspection(authority="Leicester City Council", title="Joint Area Review 2008")
+    jo = manager(inspection, name="Jo Clarke", email="jo@example.gov.uk")
+    other = live_inspection(authority="Leicester City Council", title="Inspection of children's services 2026")
+    other.managers.append(jo)
+    tom, sam = person(name="Tom Hughes"), person(name="Sam Patel")
+    clinics = action(sam, date(2027, 1, 4), inspection, reference="4.1", title="Quarterly performance clinics")
+    therapy = action(sam, date(2026, 11, 20), inspection, reference="2.3", title="Commission therapy capacity")
+    action(tom, date(2027, 3, 1), other, reference="1.1", title="Audit case files")
+    db_session.flush()
+    monday = datetime(2026, 11, 16, 10, tzinfo=UTC)
+    set_now(app, monday)
+    record_change(actor=jo, entity=clinics, field="owner", old=sam, new=tom, inspection_id=inspection.id)
+    record_change(actor=jo, entity=therapy, field="due_on", old=date(2026, 11, 20), new=date(2027, 2, 26),
+                  inspection_id=inspection.id,
+                  note="Revised due date approved: The therapy provider cannot recruit before January")  # fmt: skip
+    record_change(actor=jo, entity=therapy, field="original_due_on", old=None, new=date(2026, 11, 20),
+                  inspection_id=inspection.id)  # fmt: skip
+    record_change(actor=jo, entity=therapy, field="created", old=None, new="2.4 Joint funding agreement",
+                  inspection_id=inspection.id)  # fmt: skip
+    set_now(app, digest_time)
+    db_session.commit()
+
+    jobs.programme_summaries(date(2026, 11, 23), clock.now())
+    assert send_due_emails().sent == 1
+    [message] = smtp_server.mailbox.to("jo@example.gov.uk")
+    for body in (message.text, message.html):
+        assert "Tom Hughes is now the owner of 4.1" in body
+        assert (
+            "Revised due date for 2.3 approved: 20 November 2026 → 26 February 2027 "
+            "(reason: The therapy provider cannot recruit before January)" in body
+        )
+        assert "Action added: 2.4 Joint funding agreement" in body
+        assert "by Jo Clarke" in body
+        assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", body), "an ISO date"
+        for field_talk in ("set to", "owner_id", "due_on", "original_due_on", "Owner changed", "created"):
+            assert field_talk not in body
+    text = message.text
+    first, second = (
+        text.index("=== Leicester City Council: Joint Area Review 2008 ==="),
+        text.index("=== Leicester City Council: Inspection of children's services 2026 ==="),
+    )
+    assert first < text.index("Tom Hughes is now the owner of 4.1") < second

@@ -9,7 +9,16 @@ from sqlalchemy import event, select
 from tests.integration.reminders.conftest import TODAY, action, live_inspection, person
 from tracker import clock, jobs
 from tracker.extensions import db
-from tracker.models import ActionLinkToken, ActionStatus, DigestPreference, EmailState, JobRun, OutboxEmail, PlanStatus
+from tracker.models import (
+    ActionLinkToken,
+    ActionStatus,
+    DigestPreference,
+    EmailState,
+    JobRun,
+    OutboxEmail,
+    PlanStatus,
+    Role,
+)
 from tracker.outbox.sender import send_due_emails
 
 
@@ -63,7 +72,7 @@ def test_nothing_to_say_means_no_email(db_session, digest_time) -> None:
     db_session.commit()
     assert jobs.daily_digests(TODAY, clock.now()).counts == {
         "decided": 0, "already_queued": 0, "queued": 0, "overdue_actions": 0, "due_soon_actions": 0,
-        "needs_update_actions": 0, "escalated_actions": 0,
+        "needs_update_actions": 0, "escalated_actions": 0, "notices": 0,
     }  # fmt: skip
     assert outbox(db_session) == []
 
@@ -162,6 +171,19 @@ def test_each_own_action_gets_its_own_update_link(db_session, digest_time) -> No
     assert all(len(t.token_hash) == 64 for t in tokens)
     # 14 days on, to the end of that day in London (GMT).
     assert all(t.expires_at.replace(tzinfo=UTC) == datetime(2026, 12, 9, 0, 0, tzinfo=UTC) for t in tokens)
+
+
+def test_a_viewer_who_still_owns_an_action_gets_no_record_progress_link(db_session, digest_time) -> None:
+    reader = person(role=Role.VIEWER, name="Cllr Morgan Reid")
+    action(reader, date(2026, 11, 2), reference="3.1")
+    db_session.commit()
+    jobs.daily_digests(TODAY, clock.now())
+    [digest] = outbox(db_session)
+    assert digest.recipient == reader.email and "3.1" in digest.text_body
+    for body in (digest.text_body, digest.html_body):
+        assert "Record progress" not in body and "/update/" not in body
+        assert "cannot record progress on these actions" in body
+    assert db_session.scalars(select(ActionLinkToken)).all() == []
 
 
 def test_a_dry_run_changes_nothing(db_session, digest_time) -> None:

@@ -191,7 +191,7 @@ def test_the_weekly_summary_shows_an_update_came_from_an_email_link(client, db_s
     client.submit(path, GOOD_UPDATE)
     jobs.programme_summaries(date(2026, 11, 30), clock.now())
     summary = db_session.scalars(select(OutboxEmail).where(OutboxEmail.recipient == jo.email)).one()
-    assert "action 3.1: Progress update: In progress, Red – off track (from an email link) (Aisha Khan)" in (
+    assert "Aisha Khan recorded progress on 3.1: In progress, Red – off track (from an email link)" in (
         summary.text_body
     )
     assert "Email link" not in summary.text_body

@@ -16,6 +16,7 @@ from tracker.actions.services.assignment import owner_choices
 from tracker.actions.services.versions import ActionConflict
 from tracker.domain.action_order import Direction
 from tracker.models import Action, Recommendation
+from tracker.notices.services import tell_new_owners
 from tracker.permissions import MANAGES_ACTION, MANAGES_RECOMMENDATION, requires
 
 
@@ -95,6 +96,7 @@ def add_action(recommendation: Recommendation) -> ResponseReturnValue:
     if not form.validate_on_submit():
         return _render_action_form(form, recommendation, None, 400)
     action = editing.create_action(recommendation, form.fields_to_save(), actor=current_user)
+    tell_new_owners([action], actor=current_user)
     _flash_saved("Action added:", action, recommendation)
     return redirect(
         url_for(

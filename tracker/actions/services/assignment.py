@@ -11,6 +11,7 @@ from sqlalchemy import select
 from tracker.audit.services import apply_changes
 from tracker.extensions import db
 from tracker.models import Action, Inspection, User
+from tracker.notices.services import tell_new_owners
 from tracker.permissions import ROLES_THAT_OWN_ACTIONS
 
 
@@ -49,7 +50,8 @@ class Assigned:
 def bulk_assign(
     inspection: Inspection, action_ids: Sequence[int], owner: User, *, actor: User, lead_agency: str = ""
 ) -> Assigned:
-    """Give the chosen actions of `inspection` one owner (and lead agency, if given)."""
+    """Give the chosen actions of `inspection` one owner (and lead agency, if given); the owner is told of those
+    that are newly theirs in one email."""
     actions = db.session.scalars(
         select(Action).where(
             Action.inspection_id == inspection.id, Action.id.in_(list(action_ids)), Action.archived_at.is_(None)
@@ -58,12 +60,14 @@ def bulk_assign(
     changes: dict[str, Any] = {"owner": owner}
     if lead_agency.strip():
         changes["lead_agency"] = lead_agency.strip()
-    newly_owned = already_owned = 0
+    newly_owned: list[Action] = []
+    already_owned = 0
     for action in actions:
         if action.owner_id == owner.id:
             already_owned += 1
         changed = apply_changes(action, changes, actor=actor, inspection_id=inspection.id, note="Assigned with others")
         if "owner" in changed:
-            newly_owned += 1
+            newly_owned.append(action)
     db.session.flush()
-    return Assigned(newly_owned, already_owned)
+    tell_new_owners(newly_owned, actor=actor)
+    return Assigned(len(newly_owned), already_owned)

@@ -8,7 +8,9 @@ from typing import Any
 from tracker import clock
 from tracker.actions.services.versions import flush_or_conflict
 from tracker.audit.services import apply_changes, record_change
+from tracker.domain.change_sentences import REVISED_DUE_DATE_APPROVED
 from tracker.models import Action, DueDateRequestState, ProgressUpdate, User
+from tracker.notices.services import tell_owner_of_decision
 from tracker.template_filters import format_date
 
 ALREADY_DECIDED = "This request has already been decided"
@@ -22,7 +24,8 @@ class AlreadyDecided(ValueError):
 
 
 def decide_due_date_request(update: ProgressUpdate, *, approve: bool, actor: User, note: str = "") -> None:
-    """Approve (the due date moves, the original is kept) or decline a pending revised due date."""
+    """Approve (the due date moves, the original is kept) or decline a pending revised due date; the owner is
+    told, with the reason."""
     if update.request_state != DueDateRequestState.PENDING:
         raise AlreadyDecided()
     action = update.action
@@ -44,9 +47,10 @@ def decide_due_date_request(update: ProgressUpdate, *, approve: bool, actor: Use
         changes: dict[str, Any] = {"due_on": update.requested_due_on}
         if action.original_due_on is None:
             changes["original_due_on"] = action.due_on
-        note_text = f"Revised due date approved: {update.request_reason}"
+        note_text = f"{REVISED_DUE_DATE_APPROVED}: {update.request_reason}"
         apply_changes(action, changes, actor=actor, inspection_id=action.inspection_id, note=note_text)
     flush_or_conflict(action)
+    tell_owner_of_decision(update, actor=actor)
 
 
 def decision_message(action: Action, *, approved: bool) -> str:

@@ -14,6 +14,7 @@ from tracker.audit.services import apply_changes, record_change
 from tracker.domain.action_order import Direction, moved, next_reference
 from tracker.extensions import db
 from tracker.models import Action, Inspection, PlanStatus, ProgressUpdate, Recommendation, User
+from tracker.notices.services import tell_new_owners
 
 EDITABLE_FIELDS = (
     "reference",
@@ -107,7 +108,8 @@ def update_action(
     expected_version: int | None = None,
     due_on_reason: str = "",
 ) -> list[str]:
-    """Save an edit made on a form opened at `expected_version`; raises ActionConflict if it is stale.
+    """Save an edit made on a form opened at `expected_version`; raises ActionConflict if it is stale. A new
+    owner is told.
 
     Before the plan is published its due dates are still proposals, so the original due date
     follows the due date; afterwards it keeps what the published plan said. The reason for a
@@ -122,6 +124,8 @@ def update_action(
     changed += apply_changes(action, changes, actor=actor, inspection_id=action.inspection_id)
     if changed:
         flush_or_conflict(action)
+    if "owner" in changed:
+        tell_new_owners([action], actor=actor)
     return changed
 
 

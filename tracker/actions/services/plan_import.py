@@ -28,6 +28,7 @@ from tracker.models import (
     Recommendation,
     User,
 )
+from tracker.notices.services import tell_new_owners
 from tracker.permissions import can_own_actions
 
 IMPORTED_FIELD = "plan_imported"
@@ -130,7 +131,7 @@ def import_rows(inspection: Inspection, rows: Sequence[PlanRow], *, actor: User,
     owners = _owners_by_email({row.owner_email for row in rows if row.owner_email})
     note = f"Imported from {filename}"
     today = clock.today()
-    created = 0
+    created: list[Action] = []
     for row in rows:
         if not row.is_valid:
             continue
@@ -150,18 +151,20 @@ def import_rows(inspection: Inspection, rows: Sequence[PlanRow], *, actor: User,
             note=note,
         )
         _import_progress(action, row, actor=actor, today=today, note=note)
-        created += 1
+        created.append(action)
+    count = len(created)
     record_change(
         actor=actor,
         entity=inspection,
         field=IMPORTED_FIELD,
         old=None,
-        new=f"{created} action{'' if created == 1 else 's'} from {filename}",
+        new=f"{count} action{'' if count == 1 else 's'} from {filename}",
         inspection_id=inspection.id,
         note=_token_note(token),
     )
     db.session.flush()
-    return created
+    tell_new_owners(created, actor=actor)
+    return count
 
 
 def _import_progress(action: Action, row: PlanRow, *, actor: User, today: date, note: str) -> None:

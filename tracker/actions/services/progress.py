@@ -16,6 +16,7 @@ from tracker.domain.progress import ProgressInput, progress_errors
 from tracker.domain.rag import STATUSES
 from tracker.extensions import db
 from tracker.models import Action, ActionStatus, DueDateRequestState, ProgressUpdate, Rag, User
+from tracker.notices.services import tell_managers_of_request
 from tracker.numbers import whole_number
 
 
@@ -105,4 +106,6 @@ def record_progress(
     )
     action.last_progress_at = now
     flush_or_conflict(action)
+    if row.requested_due_on is not None:
+        tell_managers_of_request(row)
     return row

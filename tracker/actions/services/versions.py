@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from sqlalchemy.orm.exc import StaleDataError
 
+# The audit note on the status and RAG changes a progress update makes (the update itself says what changed).
+from tracker.domain.change_sentences import PROGRESS_NOTE as PROGRESS_NOTE
 from tracker.extensions import db
 from tracker.models import Action
-
-# The audit note on the status and RAG changes a progress update makes (the update itself says what changed).
-PROGRESS_NOTE = "Progress update"
 
 
 class ActionConflict(Exception):

@@ -20,6 +20,12 @@ from tracker.permissions import MANAGES_INSPECTION, requires
 NOT_IN_THE_FUTURE = "The date it was done must be today or in the past"
 
 
+def checklist_incomplete(unticked: int) -> str:
+    """The error when a deadline with unticked checklist lines is marked done without saying why."""
+    lines = "1 line of its checklist is" if unticked == 1 else f"{unticked} lines of its checklist are"
+    return f"Enter why the deadline is done although {lines} not ticked, or tick them first"
+
+
 @bp.route("/<int:inspection_id>/deadlines/new", methods=["GET", "POST"])
 @requires(MANAGES_INSPECTION)
 def add_deadline(inspection: Inspection) -> ResponseReturnValue:
@@ -72,12 +78,17 @@ def restore_deadline_date(inspection: Inspection, deadline_id: int) -> ResponseR
 def mark_deadline_done(inspection: Inspection, deadline_id: int) -> ResponseReturnValue:
     deadline = loaders.load_deadline(inspection, deadline_id)
     form = MarkDoneForm()
-    if form.validate_on_submit() and form.met_on.data > clock.today():
-        add_error(form.met_on, NOT_IN_THE_FUTURE)
+    unticked = [item for item in deadline.checklist if item.done_on is None]
+    reason = (form.reason.data or "").strip()
+    if form.validate_on_submit():
+        if form.met_on.data > clock.today():
+            add_error(form.met_on, NOT_IN_THE_FUTURE)
+        if unticked and not reason:
+            add_error(form.reason, checklist_incomplete(len(unticked)))
     if not form.is_submitted() or form.errors:
-        context = {"inspection": inspection, "deadline": deadline, "form": form}
+        context = {"inspection": inspection, "deadline": deadline, "form": form, "unticked": unticked}
         return render_template("inspections/mark_done.html", **context), status_for(form)
-    deadline_services.mark_done(deadline, form.met_on.data, actor=current_user)
+    deadline_services.mark_done(deadline, form.met_on.data, actor=current_user, reason=reason if unticked else "")
     flash(f"Marked as done: {deadline.title}")
     return back_to(inspection, f"deadline-{deadline.id}")
 

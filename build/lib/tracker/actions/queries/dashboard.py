@@ -1,0 +1,159 @@
+"""An inspection's dashboard: counts by RAG and timescale, what is overdue, the statutory dates, the latest
+updates and the revised due dates waiting for a decision."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from tracker.actions.queries.plan import Unactioned, publication_check, recommendations_without_actions
+from tracker.actions.queries.shared import OVERDUE, ActionLine, live, updates_query, working_days_to_due
+from tracker.clock import BANK_HOLIDAYS
+from tracker.domain.deadline_rules import no_date_text
+from tracker.domain.plan_lifecycle import DeadlineOutcome, publication_outcome
+from tracker.domain.vocabulary import NOT_RATED, TIMESCALES
+from tracker.domain.working_days import working_days_between
+from tracker.extensions import db
+from tracker.models import (
+    OPEN_STATUSES,
+    Action,
+    ActionStatus,
+    DeadlineKind,
+    DueDateRequestState,
+    Inspection,
+    ProgressUpdate,
+    Recommendation,
+    StatutoryDeadline,
+    Timescale,
+)
+
+RECENT_UPDATES = 10
+OVERDUE_SHOWN = 10
+
+
+@dataclass
+class DeadlineLine:
+    deadline: StatutoryDeadline
+    working_days_left: int | None
+    outcome: DeadlineOutcome | None
+    no_date: str = ""
+
+
+@dataclass
+class DashboardPage:
+    inspection: Inspection
+    grid: dict[Timescale, dict[str, int]]
+    timescales: list[Timescale]
+    rag_totals: dict[str, int]
+    status_counts: dict[ActionStatus, int]
+    total: int
+    overdue_count: int
+    overdue: list[ActionLine]
+    deadlines: list[DeadlineLine]
+    recent_updates: list[ProgressUpdate]
+    pending_requests: list[ProgressUpdate]
+    unactioned: Unactioned
+
+
+def _rag_grid(inspection_id: int) -> tuple[dict[Timescale, dict[str, int]], dict[str, int]]:
+    rows = db.session.execute(
+        select(Recommendation.timescale, Action.rag, func.count())
+        .join(Action.recommendation)
+        .where(Action.inspection_id == inspection_id, live())
+        .group_by(Recommendation.timescale, Action.rag)
+    )
+    grid: dict[Timescale, dict[str, int]] = {}
+    totals: dict[str, int] = defaultdict(int)
+    for timescale, rag, count in rows:
+        key = rag.value if rag else NOT_RATED
+        grid.setdefault(timescale, defaultdict(int))[key] += count
+        grid[timescale]["total"] += count
+        totals[key] += count
+        totals["total"] += count
+    return grid, totals
+
+
+def _deadline_lines(inspection: Inspection, today: date) -> list[DeadlineLine]:
+    deadlines = db.session.scalars(
+        select(StatutoryDeadline)
+        .where(StatutoryDeadline.inspection_id == inspection.id)
+        .order_by(StatutoryDeadline.due_on.is_(None), StatutoryDeadline.due_on, StatutoryDeadline.id)
+    )
+    lines = []
+    for deadline in deadlines:
+        days = None
+        if deadline.due_on and deadline.met_on is None:
+            days = working_days_between(today, deadline.due_on, BANK_HOLIDAYS)
+        outcome = None
+        if deadline.kind == DeadlineKind.ACTION_PLAN:
+            outcome = publication_check(inspection, deadline)
+        elif deadline.met_on and deadline.due_on:
+            outcome = publication_outcome(deadline.met_on, deadline.due_on, BANK_HOLIDAYS)
+        no_date = no_date_text(deadline.anchor) if deadline.due_on is None and deadline.met_on is None else ""
+        lines.append(DeadlineLine(deadline, days, outcome, no_date))
+    return lines
+
+
+def build_dashboard(inspection: Inspection, today: date) -> DashboardPage:
+    """Counts by RAG and timescale, what is overdue, the statutory dates and the latest updates."""
+    grid, totals = _rag_grid(inspection.id)
+    live_here = [Action.inspection_id == inspection.id, live()]
+    status_counts = dict.fromkeys(ActionStatus, 0) | dict(
+        db.session.execute(select(Action.status, func.count()).where(*live_here).group_by(Action.status)).all()
+    )
+    overdue_where = [*live_here, Action.status.in_(OPEN_STATUSES), Action.due_on < today]
+    overdue_count = db.session.scalar(select(func.count()).select_from(Action).where(*overdue_where)) or 0
+    overdue_actions = db.session.scalars(
+        select(Action)
+        .options(joinedload(Action.owner))
+        .where(*overdue_where)
+        .order_by(Action.due_on, Action.id)
+        .limit(OVERDUE_SHOWN)
+    )
+    overdue = [ActionLine(action, OVERDUE, working_days_to_due(action, today)) for action in overdue_actions]
+    newest_first = (ProgressUpdate.created_at.desc(), ProgressUpdate.id.desc())
+    # The 10 newest are chosen before their action and people are joined: joining all of an inspection's
+    # updates first and then keeping 10 cost several times more.
+    recent_ids = (
+        select(ProgressUpdate.id)
+        .join(ProgressUpdate.action)
+        .where(Action.inspection_id == inspection.id)
+        .order_by(*newest_first)
+        .limit(RECENT_UPDATES)
+    )
+    recent = list(
+        db.session.scalars(
+            updates_query().where(ProgressUpdate.id.in_(recent_ids.scalar_subquery())).order_by(*newest_first)
+        )
+    )
+    pending = list(
+        db.session.scalars(
+            updates_query()
+            .join(ProgressUpdate.action)
+            .where(
+                Action.inspection_id == inspection.id,
+                ProgressUpdate.request_state == DueDateRequestState.PENDING,
+                live(),
+            )
+            .order_by(ProgressUpdate.created_at, ProgressUpdate.id)
+        )
+    )
+    timescales = [timescale for timescale in TIMESCALES if timescale in grid]
+    return DashboardPage(
+        inspection=inspection,
+        grid=grid,
+        timescales=timescales,
+        rag_totals=totals,
+        status_counts=status_counts,
+        total=totals.get("total", 0),
+        overdue_count=overdue_count,
+        overdue=overdue,
+        deadlines=_deadline_lines(inspection, today),
+        recent_updates=recent,
+        pending_requests=pending,
+        unactioned=recommendations_without_actions(inspection.id),
+    )

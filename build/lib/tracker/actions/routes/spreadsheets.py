@@ -1,0 +1,109 @@
+"""The plan as a spreadsheet: downloading it, and importing actions from one (upload, preview, confirm)."""
+
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from tracker import security_log, transactions
+from tracker.actions import spreadsheets
+from tracker.actions.forms import ConfirmImportForm, ImportPlanForm
+from tracker.actions.routes.blueprint import bp
+from tracker.actions.services import plan_import
+from tracker.models import Inspection
+from tracker.permissions import MANAGES_INSPECTION, READS_INSPECTION, requires
+from tracker.template_filters import time_of_day
+
+NOT_READ_BACK = "The preview could not be read back: upload the spreadsheet again"
+
+
+@bp.get("/inspections/<int:inspection_id>/plan/download/<any(xlsx, csv):file_format>")
+@requires(READS_INSPECTION)
+def download_plan(inspection: Inspection, file_format: str) -> ResponseReturnValue:
+    name = f"action-plan-{inspection.id}.{file_format}"
+    if file_format == "xlsx":
+        body, mimetype = spreadsheets.export_xlsx(inspection), spreadsheets.XLSX_MIMETYPE
+    else:
+        body, mimetype = spreadsheets.export_csv(inspection), "text/csv; charset=utf-8"
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def _render_import(inspection: Inspection, form: ImportPlanForm, status: int = 200) -> ResponseReturnValue:
+    return render_template("actions/import_plan.html", form=form, inspection=inspection), status
+
+
+@bp.route("/inspections/<int:inspection_id>/plan/import", methods=["GET", "POST"])
+@requires(MANAGES_INSPECTION)
+def import_plan(inspection: Inspection) -> ResponseReturnValue:
+    form = ImportPlanForm()
+    if not form.validate_on_submit():
+        return _render_import(inspection, form, 400 if form.is_submitted() else 200)
+    upload = form.spreadsheet.data
+    try:
+        raw_rows = spreadsheets.read_upload(upload.filename, upload.read(spreadsheets.MAX_UPLOAD_BYTES + 1))
+    except spreadsheets.UnreadableSpreadsheet as problem:
+        form.spreadsheet.errors = [str(problem)]
+        return _render_import(inspection, form, 400)
+    rows = spreadsheets.check_plan_rows(inspection, raw_rows)
+    confirm = ConfirmImportForm(formdata=None)
+    confirm.rows.data = spreadsheets.rows_to_json(raw_rows)
+    confirm.filename.data = upload.filename
+    confirm.import_token.data = plan_import.new_import_token(inspection, current_user)
+    return render_template(
+        "actions/import_preview.html", inspection=inspection, rows=rows, confirm=confirm, filename=upload.filename
+    )
+
+
+def _already_imported(inspection: Inspection, token: str) -> ResponseReturnValue:
+    """The answer to a confirm whose preview token is spent (a double click, the form sent again) or unknown."""
+    earlier = plan_import.earlier_import(inspection, token)
+    if earlier is None:
+        flash(NOT_READ_BACK, "error")
+        return redirect(url_for("actions.import_plan", inspection_id=inspection.id))
+    who = earlier.actor.name if earlier.actor else "someone"
+    flash(
+        f"This preview was already imported by {who} at {time_of_day(earlier.occurred_at)}: "
+        f"{earlier.new_value}. Nothing was imported again"
+    )
+    return redirect(url_for("actions.view_plan", inspection_id=inspection.id))
+
+
+@bp.post("/inspections/<int:inspection_id>/plan/import/confirm")
+@requires(MANAGES_INSPECTION)
+def confirm_import(inspection: Inspection) -> ResponseReturnValue:
+    confirm = ConfirmImportForm()
+    if not confirm.validate_on_submit():
+        abort(400)
+    try:
+        raw_rows = spreadsheets.rows_from_json(confirm.rows.data or "")
+    except spreadsheets.UnreadableSpreadsheet as problem:
+        flash(str(problem), "error")
+        return redirect(url_for("actions.import_plan", inspection_id=inspection.id))
+    filename = confirm.filename.data or "a spreadsheet"
+    token = confirm.import_token.data or ""
+    if not token:
+        flash(NOT_READ_BACK, "error")
+        return redirect(url_for("actions.import_plan", inspection_id=inspection.id))
+    # Spent before the rows are checked, under the inspection's lock: the check sees the plan as the import will.
+    if not plan_import.spend_import_token(inspection, token):
+        transactions.discard_changes()
+        return _already_imported(inspection, token)
+    rows = spreadsheets.check_plan_rows(inspection, raw_rows)
+    invalid = [row for row in rows if not row.is_valid]
+    if invalid and not confirm.skip_invalid.data:
+        transactions.discard_changes()  # the token stays unspent: the person may still choose to skip the rows
+        confirm.skip_invalid.errors = [
+            f"{len(invalid)} row{'' if len(invalid) == 1 else 's'} {'has' if len(invalid) == 1 else 'have'} problems: "
+            "fix the spreadsheet and upload it again, or choose to skip them"
+        ]
+        return render_template(
+            "actions/import_preview.html", inspection=inspection, rows=rows, confirm=confirm, filename=filename
+        ), 400
+    count = plan_import.import_rows(inspection, rows, actor=current_user, filename=filename, token=token)
+    security_log.event(
+        "spreadsheet_imported", inspection_id=inspection.id, file=filename, actions=count, skipped=len(invalid)
+    )
+    skipped = f"; {len(invalid)} skipped" if invalid else ""
+    flash(f"{count} action{'' if count == 1 else 's'} imported from {filename}{skipped}")
+    return redirect(url_for("actions.view_plan", inspection_id=inspection.id))

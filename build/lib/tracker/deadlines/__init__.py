@@ -1,0 +1,1 @@
+"""Statutory deadline commands: working-day arithmetic for support staff and scripts."""

@@ -1,0 +1,179 @@
+"""What the home page shows each person."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy.orm import joinedload
+
+from tracker.auth.services import count_delayed
+from tracker.clock import BANK_HOLIDAYS
+from tracker.domain.vocabulary import NOT_RATED, RAG_ORDER
+from tracker.domain.working_days import add_working_days, working_days_between
+from tracker.extensions import db
+from tracker.models import (
+    OPEN_STATUSES,
+    Action,
+    AuthSource,
+    EmailState,
+    Inspection,
+    OutboxEmail,
+    Rag,
+    Role,
+    StatutoryDeadline,
+    User,
+    inspection_managers,
+)
+
+
+@dataclass
+class ActionLine:
+    action: Action
+    working_days_to_due: int | None
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.working_days_to_due is not None and self.working_days_to_due < 0
+
+
+@dataclass
+class InspectionLine:
+    inspection: Inspection
+    rag_counts: dict[str, int] = field(default_factory=dict)
+    open_count: int = 0
+    overdue_count: int = 0
+    next_deadline: StatutoryDeadline | None = None
+    next_deadline_working_days: int | None = None
+
+
+@dataclass
+class HomePage:
+    overdue: list[ActionLine]
+    due_soon: list[ActionLine]
+    later_count: int
+    inspections: list[InspectionLine]
+    inspections_heading: str
+    # The DUE_SOON_WORKING_DAYS setting the due-soon list was drawn with.
+    due_soon_working_days: int
+    shows_own_actions: bool = True
+    admin: AdminSummary | None = None
+
+
+@dataclass(frozen=True)
+class AdminSummary:
+    """What needs an administrator's attention."""
+
+    invited: int
+    sign_in_delayed: int
+    failed_emails: int
+
+
+def due_soon_limit(today: date, due_soon_working_days: int) -> date:
+    """The last day that counts as "due soon": the setting's working days after today."""
+    return add_working_days(today, due_soon_working_days, BANK_HOLIDAYS, counting="after")
+
+
+def _my_open_actions(user: User) -> list[Action]:
+    query = (
+        select(Action)
+        .options(joinedload(Action.inspection))
+        .where(Action.owner_id == user.id, Action.status.in_(OPEN_STATUSES), Action.archived_at.is_(None))
+        .order_by(Action.due_on.is_(None), Action.due_on, Action.id)
+    )
+    return list(db.session.scalars(query))
+
+
+def _inspections_for(user: User) -> tuple[list[Inspection], str]:
+    query = select(Inspection).order_by(Inspection.published_on.desc().nulls_last(), Inspection.id.desc())
+    if user.role == Role.PROGRAMME_MANAGER:
+        query = query.join(inspection_managers).where(inspection_managers.c.user_id == user.id)
+        return list(db.session.scalars(query)), "Inspections you run"
+    return list(db.session.scalars(query)), "Inspections"
+
+
+def _inspection_lines(inspections: list[Inspection], today: date) -> list[InspectionLine]:
+    lines = {inspection.id: InspectionLine(inspection) for inspection in inspections}
+    if not lines:
+        return []
+    live = and_(Action.inspection_id.in_(lines), Action.archived_at.is_(None))
+    is_open = Action.status.in_(OPEN_STATUSES)
+    # One pass over the actions for all three counts.
+    rows = db.session.execute(
+        select(
+            Action.inspection_id,
+            Action.rag,
+            func.count(),
+            func.count().filter(is_open),
+            func.count().filter(is_open, Action.due_on < today),
+        )
+        .where(live)
+        .group_by(Action.inspection_id, Action.rag)
+    )
+    for inspection_id, rag, count, open_count, overdue_count in rows:
+        line = lines[inspection_id]
+        line.rag_counts[rag.value if rag else NOT_RATED] = count
+        line.open_count += open_count
+        line.overdue_count += overdue_count
+    deadlines = db.session.scalars(
+        select(StatutoryDeadline)
+        .where(
+            StatutoryDeadline.inspection_id.in_(lines),
+            StatutoryDeadline.met_on.is_(None),
+            StatutoryDeadline.due_on.is_not(None),
+        )
+        .order_by(StatutoryDeadline.due_on)
+    )
+    for deadline in deadlines:
+        line = lines[deadline.inspection_id]
+        if line.next_deadline is None and deadline.due_on is not None:
+            line.next_deadline = deadline
+            line.next_deadline_working_days = working_days_between(today, deadline.due_on, BANK_HOLIDAYS)
+    return list(lines.values())
+
+
+def build_admin_summary(now: datetime) -> AdminSummary:
+    def count(*clauses: ColumnElement[bool]) -> int:
+        return db.session.scalar(select(func.count()).select_from(User).where(User.active.is_(True), *clauses)) or 0
+
+    failed = select(func.count()).select_from(OutboxEmail).where(OutboxEmail.state == EmailState.FAILED)
+    return AdminSummary(
+        invited=count(User.password_hash.is_(None), User.auth_source == AuthSource.PASSWORD),
+        sign_in_delayed=count_delayed(db.session.scalars(select(User.email).where(User.active.is_(True)))),
+        failed_emails=db.session.scalar(failed) or 0,
+    )
+
+
+def build_home_page(user: User, today: date, now: datetime, *, due_soon_working_days: int) -> HomePage:
+    """The signed-in person's overdue and due-soon actions (not for viewers, who own none, nor for admins who own
+    none open), the inspections that concern them and, for admins, what needs their attention."""
+    soon = due_soon_limit(today, due_soon_working_days)
+    overdue: list[ActionLine] = []
+    due_soon: list[ActionLine] = []
+    later = 0
+    for action in _my_open_actions(user):
+        days = working_days_between(today, action.due_on, BANK_HOLIDAYS) if action.due_on else None
+        line = ActionLine(action, days)
+        if action.due_on is not None and action.due_on < today:
+            overdue.append(line)
+        elif action.due_on is not None and action.due_on <= soon:
+            due_soon.append(line)
+        else:
+            later += 1
+    inspections, heading = _inspections_for(user)
+    owns_open = bool(overdue or due_soon or later)
+    return HomePage(
+        overdue=overdue,
+        due_soon=due_soon,
+        later_count=later,
+        inspections=_inspection_lines(inspections, today),
+        inspections_heading=heading,
+        due_soon_working_days=due_soon_working_days,
+        shows_own_actions=user.role in (Role.PROGRAMME_MANAGER, Role.SERVICE_MANAGER) or owns_open,
+        admin=build_admin_summary(now) if user.role == Role.ADMIN else None,
+    )
+
+
+def rag_summary(counts: dict[str, int]) -> list[tuple[Rag, int]]:
+    return [(rag, counts.get(rag.value, 0)) for rag in RAG_ORDER]

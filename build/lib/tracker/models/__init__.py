@@ -1,0 +1,76 @@
+"""All models, importable from one place."""
+
+from tracker.models.action import Action, ActionLinkToken, PlanImportPreview, ProgressUpdate
+from tracker.models.api_token import ApiRequestCounter, ApiToken
+from tracker.models.audit import AuditEvent
+from tracker.models.base import Base, utcnow
+from tracker.models.deadline import ChecklistItem, Meeting, StatutoryDeadline
+from tracker.models.enums import (
+    OPEN_STATUSES,
+    ActionStatus,
+    AuthSource,
+    DeadlineAnchor,
+    DeadlineCounting,
+    DeadlineKind,
+    DigestPreference,
+    DueDateRequestState,
+    EmailState,
+    Framework,
+    PlanStatus,
+    Rag,
+    ReportState,
+    Role,
+    Timescale,
+    TokenPurpose,
+)
+from tracker.models.import_draft import ImportDraft
+from tracker.models.inspection import Inspection, Judgement, Recommendation, inspection_managers
+from tracker.models.outbox import OutboxEmail
+from tracker.models.report import ProgressReport
+from tracker.models.scheduling import JobRun, SchedulerLease
+from tracker.models.throttle import ThrottleCounter
+from tracker.models.user import User, UserSession, UserToken
+
+__all__ = [
+    "OPEN_STATUSES",
+    "Action",
+    "ActionLinkToken",
+    "ActionStatus",
+    "ApiRequestCounter",
+    "ApiToken",
+    "AuditEvent",
+    "AuthSource",
+    "Base",
+    "ChecklistItem",
+    "DeadlineAnchor",
+    "DeadlineCounting",
+    "DeadlineKind",
+    "DigestPreference",
+    "DueDateRequestState",
+    "EmailState",
+    "Framework",
+    "ImportDraft",
+    "Inspection",
+    "JobRun",
+    "Judgement",
+    "Meeting",
+    "OutboxEmail",
+    "PlanImportPreview",
+    "PlanStatus",
+    "ProgressReport",
+    "ProgressUpdate",
+    "Rag",
+    "Recommendation",
+    "ReportState",
+    "Role",
+    "SchedulerLease",
+    "StatutoryDeadline",
+    "Timescale",
+    "ThrottleCounter",
+    "TokenPurpose",
+    "User",
+    "UserSession",
+    "UserToken",
+    "inspection_managers",
+    "utcnow",
+]

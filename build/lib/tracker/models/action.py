@@ -1,0 +1,125 @@
+"""Actions that deliver a recommendation, and their append-only progress updates."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.models.base import Base, IdMixin, TimestampMixin, enum_type, utcnow
+from tracker.models.enums import ActionStatus, DueDateRequestState, Rag
+from tracker.models.inspection import Inspection, Recommendation
+from tracker.models.user import User
+
+_LIVE = text("archived_at IS NULL")
+_OPEN_LIVE = text("archived_at IS NULL AND status IN ('not_started', 'in_progress')")
+
+
+class Action(IdMixin, TimestampMixin, Base):
+    __tablename__ = "actions"
+    __table_args__ = (
+        Index("ix_actions_owner_due", "owner_id", "due_on"),
+        Index("ix_actions_status_due", "status", "due_on"),
+        Index("ix_actions_inspection_status", "inspection_id", "status"),
+        # Partial indexes for the All actions list (migration 0003): open actions in due-date order, and the
+        # owners and lead agencies of live actions for its filters.
+        Index("ix_actions_open_due", "due_on", "id", postgresql_where=_OPEN_LIVE, sqlite_where=_OPEN_LIVE),
+        Index("ix_actions_live_owner", "owner_id", postgresql_where=_LIVE, sqlite_where=_LIVE),
+        Index("ix_actions_live_agency", "lead_agency", postgresql_where=_LIVE, sqlite_where=_LIVE),
+    )
+
+    recommendation_id: Mapped[int] = mapped_column(ForeignKey("recommendations.id", ondelete="CASCADE"), index=True)
+    # Denormalised from the recommendation so plan-wide lists need no join.
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspections.id", ondelete="CASCADE"))
+    reference: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    lead_agency: Mapped[str] = mapped_column(String(200), default="")
+    start_on: Mapped[date | None]
+    due_on: Mapped[date | None]
+    original_due_on: Mapped[date | None]
+    success_criteria: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[ActionStatus] = mapped_column(enum_type(ActionStatus), default=ActionStatus.NOT_STARTED)
+    rag: Mapped[Rag | None] = mapped_column(enum_type(Rag))
+    completed_on: Mapped[date | None]
+    position: Mapped[int] = mapped_column(default=0)
+    archived_at: Mapped[datetime | None]
+    last_progress_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(default=1)
+
+    recommendation: Mapped[Recommendation] = relationship(back_populates="actions")
+    inspection: Mapped[Inspection] = relationship()
+    owner: Mapped[User | None] = relationship()
+    progress_updates: Mapped[list[ProgressUpdate]] = relationship(
+        back_populates="action",
+        order_by="ProgressUpdate.created_at",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS)
+
+    def __repr__(self) -> str:
+        return f"<Action {self.id} {self.reference}>"
+
+
+class ProgressUpdate(IdMixin, Base):
+    """One progress report on an action. Append-only: never updated except to decide a due-date request."""
+
+    __tablename__ = "progress_updates"
+    __table_args__ = (Index("ix_progress_updates_action_created", "action_id", "created_at"),)
+
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    status: Mapped[ActionStatus] = mapped_column(enum_type(ActionStatus))
+    rag: Mapped[Rag] = mapped_column(enum_type(Rag))
+    narrative: Mapped[str] = mapped_column(Text, default="")
+    evidence_links: Mapped[str] = mapped_column(Text, default="")
+    via_email_link: Mapped[bool] = mapped_column(default=False)
+    requested_due_on: Mapped[date | None]
+    request_reason: Mapped[str] = mapped_column(Text, default="")
+    request_state: Mapped[DueDateRequestState | None] = mapped_column(enum_type(DueDateRequestState))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None]
+    decision_note: Mapped[str] = mapped_column(Text, default="")
+
+    action: Mapped[Action] = relationship(back_populates="progress_updates")
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+
+class ActionLinkToken(IdMixin, Base):
+    """A signed, single-use, expiring link in a digest that opens one action's progress form."""
+
+    __tablename__ = "action_link_tokens"
+
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    action: Mapped[Action] = relationship()
+    user: Mapped[User] = relationship()
+
+
+class PlanImportPreview(IdMixin, Base):
+    """A plan spreadsheet shown for confirmation: its one-time token (only the hash is kept) is spent by the
+    confirm that imports it, so two confirms of one preview import once."""
+
+    __tablename__ = "plan_import_previews"
+
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspections.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    used_at: Mapped[datetime | None]

@@ -1,0 +1,253 @@
+"""The outbox sender: hands due emails to the SMTP server, each at most once, over one connection.
+
+Each email is claimed in its own short transaction (which also records the previous email's
+outcome), so a sender that dies leaves at most one row "sending": the one in flight, which
+`fail_interrupted_sends` later marks failed for an administrator rather than risk a duplicate.
+A mail server that cannot be reached costs no attempts: the rows stay queued for the next run. One email that
+cannot be built (an address that is not one, text that cannot go in a header) or that the server can never take
+is marked failed with the reason, for an administrator on the Outbox page, and the sender goes on to the next.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import smtplib
+import socket
+import ssl
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from typing import Any
+
+from flask import current_app
+
+from tracker import clock
+from tracker.domain.text import single_line
+from tracker.email_addresses import email_format_problem
+from tracker.extensions import db
+from tracker.models import EmailState
+from tracker.outbox import oauth
+from tracker.outbox.services import (
+    ClaimedEmail,
+    claim_next_email,
+    due_count,
+    fail_interrupted_sends,
+    mark_attempt_failed,
+    mark_sent,
+    note_connection_failure,
+)
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class SendReport:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    interrupted: int = 0
+    # Due emails left in the queue because there is no mail server or it could not be reached.
+    waiting: int = 0
+    no_server: bool = False
+    error: str = ""
+
+    def summary(self) -> str:
+        if self.no_server:
+            return (
+                f"No mail server is configured (MAIL_SERVER is empty): {self.waiting} queued "
+                f"email{'s' if self.waiting != 1 else ''} stay in the outbox, readable on the admin Outbox page."
+            )
+        text = f"Sent {self.sent}, to retry later {self.retrying}, failed {self.failed}."
+        if self.interrupted:
+            text += f" Marked {self.interrupted} interrupted send{'s' if self.interrupted != 1 else ''} as failed."
+        if self.error:
+            text += f" Could not reach the mail server ({self.error}): {self.waiting} left queued."
+        return text
+
+
+def sender_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def send_due_emails(*, limit: int | None = None, sender: str | None = None) -> SendReport:
+    """Send what is due now; commits as it goes. The scheduler calls this every minute."""
+    report = SendReport()
+    report.interrupted = fail_interrupted_sends(clock.now())
+    db.session.commit()
+    config = current_app.config
+    if not config["MAIL_SERVER"]:
+        report.no_server = True
+        report.waiting = due_count(clock.now())
+        return report
+    if due_count(clock.now()) == 0:
+        return report
+    try:
+        connection = open_connection(config)
+    except (OSError, smtplib.SMTPException, oauth.TokenError) as error:
+        report.error = describe_error(error)
+        note_connection_failure(clock.now(), report.error)
+        db.session.commit()
+        report.waiting = due_count(clock.now())
+        logger.warning("Outbox: could not reach the mail server %s: %s", config["MAIL_SERVER"], report.error)
+        return report
+    try:
+        _send_batch(connection, report, limit or config["OUTBOX_BATCH_SIZE"], sender or sender_name())
+    finally:
+        _close(connection)
+    logger.info("Outbox: %s", report.summary())
+    return report
+
+
+def _send_batch(connection: smtplib.SMTP, report: SendReport, limit: int, sender: str) -> None:
+    for _ in range(limit):
+        email = claim_next_email(clock.now(), sender)
+        db.session.commit()  # the claim, together with the previous email's outcome
+        if email is None:
+            return
+        if not _deliver(connection, email, report):
+            db.session.commit()
+            report.waiting = due_count(clock.now())
+            return
+    db.session.commit()
+
+
+def _deliver(connection: smtplib.SMTP, email: ClaimedEmail, report: SendReport) -> bool:
+    """Send one claimed email and record the outcome (uncommitted); False if the connection is lost."""
+    try:
+        message = build_message(email, current_app.config)
+        # Written out here as send_message will: a header that cannot be written fails this email, not the run.
+        message.as_bytes()
+    except UnbuildableEmail as error:
+        _record_failure(email, f"Not sent: this email could not be built ({error})", permanent=True, report=report)
+        return True
+    except Exception as error:  # whatever else is wrong with this one email's data, the others still go
+        logger.warning("Outbox: email %s could not be built", email.id, exc_info=True)
+        reason = f"Not sent: this email could not be built ({describe_error(error)})"
+        _record_failure(email, reason, permanent=True, report=report)
+        return True
+    try:
+        connection.send_message(message)
+    except smtplib.SMTPNotSupportedError:
+        # Raised before anything is sent, on a connection that is still good.
+        reason = (
+            "Not sent: the mail server does not accept international email addresses (SMTPUTF8), "
+            f"and {email.recipient} is one"
+        )
+        _record_failure(email, reason, permanent=True, report=report)
+    except smtplib.SMTPRecipientsRefused as error:
+        code, reply = next(iter(error.recipients.values()))
+        _record_failure(email, f"{code} {_text(reply)}", permanent=code >= 500, report=report)
+    except smtplib.SMTPResponseException as error:
+        reason = f"{error.smtp_code} {_text(error.smtp_error)}"
+        _record_failure(email, reason, permanent=error.smtp_code >= 500, report=report)
+    except (smtplib.SMTPException, OSError) as error:
+        _record_failure(email, f"Connection lost: {describe_error(error)}", permanent=False, report=report)
+        return False
+    else:
+        mark_sent(email.id, clock.now())
+        report.sent += 1
+    return True
+
+
+def _record_failure(email: ClaimedEmail, error: str, *, permanent: bool, report: SendReport) -> None:
+    state = mark_attempt_failed(email, error, clock.now(), permanent=permanent)
+    if state == EmailState.FAILED:
+        report.failed += 1
+        logger.warning("Outbox: email %s to %s failed: %s", email.id, email.recipient, error)
+    else:
+        report.retrying += 1
+
+
+def open_connection(config: Any) -> smtplib.SMTP:
+    """One SMTP connection as configured: implicit TLS (MAIL_USE_SSL), STARTTLS (MAIL_USE_TLS), then AUTH XOAUTH2
+    with an access token (MAIL_OAUTH2_*), a login (MAIL_USERNAME and MAIL_PASSWORD), or neither (a relay)."""
+    server, port, timeout = config["MAIL_SERVER"], config["MAIL_PORT"], config["MAIL_TIMEOUT_SECONDS"]
+    context = ssl.create_default_context()
+    connection: smtplib.SMTP
+    if config["MAIL_USE_SSL"]:
+        connection = smtplib.SMTP_SSL(server, port, timeout=timeout, context=context)
+    else:
+        connection = smtplib.SMTP(server, port, timeout=timeout)
+    try:
+        if config["MAIL_USE_TLS"] and not config["MAIL_USE_SSL"]:
+            connection.starttls(context=context)
+        if credentials := oauth.ClientCredentials.from_config(config):
+            _authenticate_xoauth2(connection, config["MAIL_USERNAME"] or config["MAIL_DEFAULT_SENDER"], credentials)
+        elif config["MAIL_USERNAME"]:
+            connection.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
+def _authenticate_xoauth2(connection: smtplib.SMTP, mailbox: str, credentials: oauth.ClientCredentials) -> None:
+    """AUTH XOAUTH2 as `mailbox` with the cached access token; if the server refuses it (expired or revoked sooner
+    than its lifetime said, or the clocks disagree), once more with a new one."""
+    connection.ehlo_or_helo_if_needed()
+    offered = connection.esmtp_features.get("auth", "").upper().split()
+    if "XOAUTH2" not in offered:
+        raise smtplib.SMTPNotSupportedError(
+            "the mail server does not offer AUTH XOAUTH2 (Exchange Online offers it after STARTTLS: MAIL_USE_TLS)"
+        )
+    timeout = current_app.config["MAIL_TIMEOUT_SECONDS"]
+    token = oauth.access_token(credentials, now=clock.now(), timeout=timeout)
+    try:
+        _xoauth2(connection, mailbox, token)
+    except smtplib.SMTPAuthenticationError:
+        logger.info("Outbox: the mail server refused the access token; asking for a new one")
+        _xoauth2(connection, mailbox, oauth.access_token(credentials, now=clock.now(), timeout=timeout, fresh=True))
+
+
+def _xoauth2(connection: smtplib.SMTP, mailbox: str, token: str) -> None:
+    # The response goes with the AUTH command; to a 334 challenge (the server's error details) the client answers
+    # with an empty line, and the server then says 535.
+    response = oauth.xoauth2_response(mailbox, token)
+    connection.auth("XOAUTH2", lambda challenge=None: response if challenge is None else "")
+
+
+class UnbuildableEmail(ValueError):
+    """An email whose own data cannot make a message (an address that is not one)."""
+
+
+def build_message(email: ClaimedEmail, config: Any) -> EmailMessage:
+    """A multipart/alternative message: the plain-text part first, then the HTML part.
+
+    The subject is made one line again here, whatever it was queued with: a line break in a header would start
+    another header (a Bcc) or the body. The recipient must be one valid address, as the forms require.
+    """
+    if email_format_problem(email.recipient):
+        raise UnbuildableEmail(f"the recipient {email.recipient!r} is not one valid email address")
+    sender = config["MAIL_DEFAULT_SENDER"]
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = email.recipient
+    message["Subject"] = single_line(email.subject)
+    message["Date"] = format_datetime(clock.now())
+    message["Message-ID"] = make_msgid(idstring=f"outbox.{email.id}", domain=sender.rpartition("@")[2] or None)
+    # RFC 3834: out-of-office replies should not answer an automatic message.
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content(email.text_body)
+    if email.html_body:
+        message.add_alternative(email.html_body, subtype="html")
+    return message
+
+
+def describe_error(error: BaseException) -> str:
+    if isinstance(error, oauth.TokenError):
+        return f"No access token: {error}"
+    if isinstance(error, smtplib.SMTPResponseException):
+        return f"{error.smtp_code} {_text(error.smtp_error)}"
+    return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
+def _close(connection: smtplib.SMTP) -> None:
+    try:
+        connection.quit()
+    except (smtplib.SMTPException, OSError):
+        connection.close()

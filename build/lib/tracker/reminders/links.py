@@ -1,0 +1,204 @@
+"""Update links in reminder emails: open one action's progress form without a password.
+
+A link is signed (it names the action and the owner, so a forged or altered one is refused
+before the database is asked), single-use, expiring (ACTION_LINK_DAYS), scoped to that action
+and that owner (reassigning the action or deactivating the person stops it), and revocable.
+Only a SHA-256 hash of the token is stored. Opening the link does not spend it: mail scanners
+open links, so only submitting the form does.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from typing import Any, cast
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import Table, delete, func, insert, select, update
+
+from tracker import clock
+from tracker.actions.services.progress import record_progress
+from tracker.audit.services import record_change
+from tracker.domain.formatting import format_date
+from tracker.domain.tokens import hash_token
+from tracker.extensions import db, execute_change
+from tracker.models import ActionLinkToken, ProgressUpdate, User
+from tracker.permissions import can_own_actions
+
+SALT = "action-update-link"
+
+
+class LinkProblem(StrEnum):
+    UNKNOWN = "unknown"
+    USED = "used"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+    REASSIGNED = "reassigned"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True)
+class LinkCheck:
+    link: ActionLinkToken | None
+    problem: LinkProblem | None = None
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+
+
+class UrlBuilder:
+    """Absolute URLs from BASE_URL, with or without a request (the scheduler has none)."""
+
+    def __init__(self) -> None:
+        base = urlsplit(current_app.config["BASE_URL"])
+        self._adapter = current_app.url_map.bind(
+            base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "http"
+        )
+
+    def __call__(self, endpoint: str, **values: object) -> str | None:
+        """The URL, or None when the endpoint is not part of this app (yet)."""
+        if endpoint not in current_app.view_functions:
+            return None
+        return self._adapter.build(endpoint, values, force_external=True)
+
+
+def link_expires_on(issued_on: date) -> date:
+    """The last day a link in an email for `issued_on` works, as the email says: ACTION_LINK_DAYS later."""
+    return issued_on + timedelta(days=current_app.config["ACTION_LINK_DAYS"])
+
+
+def link_expires_at(issued_on: date) -> datetime:
+    """The end of `link_expires_on` in the council's time zone (midnight after it), as UTC."""
+    midnight_after = datetime.combine(link_expires_on(issued_on) + timedelta(days=1), time(0))
+    return midnight_after.replace(tzinfo=ZoneInfo(current_app.config["TRACKER_TIMEZONE"])).astimezone(UTC)
+
+
+def issue_links(pairs: Iterable[tuple[int, int]], issued_on: date, now: datetime) -> dict[tuple[int, int], str]:
+    """A new token for each (action id, owner id), stored with one statement; returns the tokens.
+
+    The links are for emails about `issued_on` (a job's run date, which `--date` may set) and work
+    until the end of `link_expires_on(issued_on)`, the day the email names.
+    """
+    serializer = _serializer()
+    expires_at = link_expires_at(issued_on)
+    tokens: dict[tuple[int, int], str] = {}
+    rows = []
+    for action_id, user_id in pairs:
+        if (action_id, user_id) in tokens:
+            continue
+        token = serializer.dumps([action_id, user_id, secrets.token_urlsafe(16)])
+        tokens[(action_id, user_id)] = token
+        rows.append(
+            {
+                "action_id": action_id,
+                "user_id": user_id,
+                "token_hash": hash_token(token),
+                "created_at": now,
+                "expires_at": expires_at,
+            }
+        )
+    if rows:
+        db.session.execute(insert(cast(Table, ActionLinkToken.__table__)), rows)
+    return tokens
+
+
+def check_link(token: str, now: datetime) -> LinkCheck:
+    """The link's row if it may be used now, otherwise why not."""
+    try:
+        action_id, user_id, _nonce = _serializer().loads(token)
+    except (BadSignature, ValueError, TypeError):
+        return LinkCheck(None, LinkProblem.UNKNOWN)
+    link = db.session.scalars(select(ActionLinkToken).where(ActionLinkToken.token_hash == hash_token(token))).first()
+    if link is None or link.action_id != action_id or link.user_id != user_id:
+        return LinkCheck(None, LinkProblem.UNKNOWN)
+    return LinkCheck(link, _problem(link, now))
+
+
+def _problem(link: ActionLinkToken, now: datetime) -> LinkProblem | None:
+    if link.used_at is not None:
+        return LinkProblem.USED
+    if link.revoked_at is not None or not can_own_actions(link.user):
+        return LinkProblem.REVOKED
+    if clock.as_utc(link.expires_at) <= now:
+        return LinkProblem.EXPIRED
+    action = link.action
+    if action.owner_id != link.user_id:
+        return LinkProblem.REASSIGNED
+    if not action.is_open or action.archived_at is not None:
+        return LinkProblem.CLOSED
+    return None
+
+
+def spend_link(link: ActionLinkToken, now: datetime) -> bool:
+    """Mark the link used, once: False when another request spent it first."""
+    statement = (
+        update(ActionLinkToken)
+        .where(ActionLinkToken.id == link.id, ActionLinkToken.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if execute_change(statement).rowcount != 1:
+        return False
+    record_change(
+        actor=link.user,
+        entity=link.action,
+        field="email_link",
+        old=f"sent {format_date(clock.local(link.created_at))}",
+        new="used to record progress without signing in",
+        inspection_id=link.action.inspection_id,
+        note="From the link in a reminder email",
+    )
+    return True
+
+
+class LinkAlreadyUsed(Exception):
+    """Another request spent the link first (a double-clicked submit)."""
+
+
+def record_progress_from_link(link: ActionLinkToken, data: Mapping[str, Any], now: datetime) -> ProgressUpdate:
+    """Spend the link and record the owner's progress, marked as coming from an email link.
+
+    Raises LinkAlreadyUsed, or the action services' ActionConflict / InvalidProgress; the caller
+    rolls back, so the link is only spent when the progress is recorded.
+    """
+    if not spend_link(link, now):
+        raise LinkAlreadyUsed
+    return record_progress(link.action, link.user, data, via_email_link=True)
+
+
+def revoke_links_for_user(user: User, *, actor: User, now: datetime) -> int:
+    """Stop every unused link sent to `user`; recorded in the history."""
+    statement = (
+        update(ActionLinkToken)
+        .where(ActionLinkToken.user_id == user.id, ActionLinkToken.used_at.is_(None))
+        .where(ActionLinkToken.revoked_at.is_(None), ActionLinkToken.expires_at > now)
+        .values(revoked_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    count = execute_change(statement).rowcount or 0
+    if count:
+        record_change(actor=actor, entity=user, field="email_links", old=f"{count} active", new="revoked")
+    return count
+
+
+def active_link_count(user: User, now: datetime) -> int:
+    query = select(func.count()).where(
+        ActionLinkToken.user_id == user.id,
+        ActionLinkToken.used_at.is_(None),
+        ActionLinkToken.revoked_at.is_(None),
+        ActionLinkToken.expires_at > now,
+    )
+    return db.session.scalar(query) or 0
+
+
+def purge_old_links(now: datetime, *, keep_days: int = 90) -> int:
+    """Delete links that expired long ago; the history keeps every use."""
+    statement = delete(ActionLinkToken).where(ActionLinkToken.expires_at < now - timedelta(days=keep_days))
+    return execute_change(statement.execution_options(synchronize_session=False)).rowcount or 0

@@ -1,0 +1,171 @@
+"""Progress reports to Cabinet and scrutiny: write the narrative, preview the figures, issue, download."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from tracker import clock, security_log
+from tracker.domain.formatting import format_date
+from tracker.models import Inspection, ProgressReport, ReportState
+from tracker.permissions import (
+    MANAGES_INSPECTION,
+    MANAGES_REPORT,
+    READS_INSPECTION,
+    READS_REPORT,
+    can_manage_inspection,
+    requires,
+)
+from tracker.reports import services
+from tracker.reports.forms import ConfirmForm, DeleteForm, ReportForm, form_data
+from tracker.reports.render_html import document_csp, render_document, render_fragment
+
+bp = Blueprint("reports", __name__)
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _status(form: ReportForm) -> int:
+    return 400 if form.is_submitted() else 200
+
+
+def _issued(report: ProgressReport) -> ResponseReturnValue | None:
+    """The answer to changing a report that has been issued; None for a draft."""
+    if report.state == ReportState.DRAFT:
+        return None
+    flash("This report has been issued: it can no longer be changed", "error")
+    return redirect(url_for("reports.view_report", report_id=report.id))
+
+
+def _filename(report: ProgressReport, extension: str) -> str:
+    committee = re.sub(r"[^a-z0-9]+", "-", report.committee.lower()).strip("-") or "committee"
+    return f"{committee}-{report.meets_on.isoformat()}-progress-report-as-at-{report.as_at.isoformat()}.{extension}"
+
+
+@bp.get("/inspections/<int:inspection_id>/reports")
+@requires(READS_INSPECTION)
+def list_reports(inspection: Inspection) -> ResponseReturnValue:
+    manages = can_manage_inspection(current_user, inspection)
+    reports = services.list_reports(inspection, include_drafts=manages)
+    return render_template("reports/list.html", inspection=inspection, reports=reports, manages=manages)
+
+
+@bp.route("/inspections/<int:inspection_id>/reports/new", methods=["GET", "POST"])
+@requires(MANAGES_INSPECTION)
+def new_report(inspection: Inspection) -> ResponseReturnValue:
+    data = None if request.method == "POST" else services.prefill_details(inspection)
+    form = ReportForm(published_on=inspection.published_on, data=data)
+    if not form.validate_on_submit():
+        return render_template("reports/form.html", form=form, inspection=inspection, report=None), _status(form)
+    report = services.create_report(inspection, form_data(form), author=current_user)
+    flash("Draft report saved: check the figures and exceptions below, then issue it")
+    return redirect(url_for("reports.view_report", report_id=report.id))
+
+
+@bp.get("/reports/<int:report_id>")
+@requires(READS_REPORT)
+def view_report(report: ProgressReport) -> ResponseReturnValue:
+    model = services.model_for(report)
+    return render_template(
+        "reports/view.html",
+        report=report,
+        inspection=report.inspection,
+        content=render_fragment(model),
+        manages=can_manage_inspection(current_user, report.inspection),
+    )
+
+
+@bp.route("/reports/<int:report_id>/edit", methods=["GET", "POST"])
+@requires(MANAGES_REPORT)
+def edit_report(report: ProgressReport) -> ResponseReturnValue:
+    if refused := _issued(report):
+        return refused
+    data = None if request.method == "POST" else services.details_of(report)
+    form = ReportForm(published_on=report.inspection.published_on, data=data)
+    if not form.validate_on_submit():
+        return render_template("reports/form.html", form=form, inspection=report.inspection, report=report), _status(
+            form
+        )
+    services.update_report(report, form_data(form))
+    flash("Draft report saved")
+    return redirect(url_for("reports.view_report", report_id=report.id))
+
+
+@bp.route("/reports/<int:report_id>/issue", methods=["GET", "POST"])
+@requires(MANAGES_REPORT)
+def issue_report(report: ProgressReport) -> ResponseReturnValue:
+    if refused := _issued(report):
+        return refused
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return render_template("reports/issue.html", form=form, report=report, inspection=report.inspection)
+    services.issue_report(report, issuer=current_user)
+    security_log.event(
+        "report_issued",
+        report_id=report.id,
+        inspection_id=report.inspection_id,
+        committee=report.committee,
+        meets_on=report.meets_on.isoformat(),
+        as_at=report.as_at.isoformat(),
+    )
+    flash(f"Report issued for {report.committee} on {format_date(report.meets_on)}")
+    return redirect(url_for("reports.view_report", report_id=report.id))
+
+
+@bp.route("/reports/<int:report_id>/delete", methods=["GET", "POST"])
+@requires(MANAGES_REPORT)
+def delete_report(report: ProgressReport) -> ResponseReturnValue:
+    if refused := _issued(report):
+        return refused
+    form = DeleteForm()
+    if not form.validate_on_submit():
+        return render_template("reports/delete.html", form=form, report=report, inspection=report.inspection)
+    inspection_id = report.inspection_id
+    services.delete_draft(report)
+    flash("Draft report deleted")
+    return redirect(url_for("reports.list_reports", inspection_id=inspection_id))
+
+
+@bp.get("/reports/<int:report_id>/print")
+@requires(READS_REPORT)
+def print_report(report: ProgressReport) -> ResponseReturnValue:
+    """The A4 print document: as issued, or the draft recomputed now."""
+    html = report.issued_html if report.state == ReportState.ISSUED and report.issued_html else None
+    if html is None:
+        html = render_document(services.model_for(report))
+    response = Response(html, mimetype="text/html")
+    response.headers["Content-Security-Policy"] = document_csp(html)
+    return response
+
+
+@bp.get("/reports/<int:report_id>/download.pdf")
+@requires(READS_REPORT)
+def download_pdf(report: ProgressReport) -> ResponseReturnValue:
+    data = report.issued_pdf if report.state == ReportState.ISSUED else None
+    if data is None:
+        from tracker.reports.render_pdf import render_pdf  # WeasyPrint: 30 MB a worker, loaded when first needed
+
+        data = render_pdf(services.model_for(report))
+    return _download(data, "application/pdf", _filename(report, "pdf"))
+
+
+@bp.get("/reports/<int:report_id>/download.docx")
+@requires(READS_REPORT)
+def download_docx(report: ProgressReport) -> ResponseReturnValue:
+    data = report.issued_docx if report.state == ReportState.ISSUED else None
+    if data is None:
+        from tracker.reports.render_docx import render_docx  # python-docx, loaded when first needed
+
+        data = render_docx(services.model_for(report), made_at=clock.now())
+    return _download(data, DOCX_TYPE, _filename(report, "docx"))
+
+
+def _download(data: bytes | None, mimetype: str, filename: str) -> Response:
+    if data is None:
+        abort(404)
+    response = Response(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,39 @@
+"""What a route parameter can be: every `<int:…>` and `<…>` in the app's routes goes through these converters.
+
+A value that does not fit matches no route, so the answer is a 404, never a database error: an id beyond the
+database's integers or in Unicode digits, a text segment with a NUL or other control character (PostgreSQL refuses
+NUL in a query).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from werkzeug.routing import IntegerConverter, Map, UnicodeConverter, ValidationError
+
+from tracker.numbers import DATABASE_INT_MAX
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """`<int:…>`: ASCII digits up to DATABASE_INT_MAX (werkzeug's own takes any Unicode digit, and any size)."""
+
+    regex = r"[0-9]+"
+
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:  # noqa: A002 - werkzeug's name
+        kwargs.setdefault("max", DATABASE_INT_MAX)
+        super().__init__(map, *args, **kwargs)
+
+
+class TextSegmentConverter(UnicodeConverter):
+    """`<…>` and `<string:…>`: one path segment without control characters (links' secrets are URL-safe text)."""
+
+    def to_python(self, value: str) -> str:
+        if any(ord(character) < 32 or 127 <= ord(character) < 160 for character in value):
+            raise ValidationError()
+        return value
+
+
+def register(app: Flask) -> None:
+    """Before any route is added."""
+    app.url_map.converters.update(int=DatabaseIdConverter, default=TextSegmentConverter, string=TextSegmentConverter)
