@@ -24,7 +24,7 @@ from tracker.domain.formatting import format_date, format_short_date
 from tracker.domain.report import DeadlineRow, Paragraph, ReportModel
 from tracker.domain.vocabulary import RAG_WORDS, STATUS_LABELS, rag_key
 from tracker.reports.chart_png import chart_png
-from tracker.reports.render_html import MIN_TREND_POINTS
+from tracker.reports.render_html import DRAFT, MIN_TREND_POINTS
 
 FONT = "Arial"
 LANGUAGE = "en-GB"
@@ -57,10 +57,14 @@ def _set_language(document: Document) -> None:
         normal.append(lang)
 
 
-def _set_properties(document: Document, model: ReportModel, made_at: datetime) -> None:
+def _title(model: ReportModel, draft: bool) -> str:
+    return f"{DRAFT} – {model.title}" if draft else model.title
+
+
+def _set_properties(document: Document, model: ReportModel, made_at: datetime, draft: bool) -> None:
     """File > Info as the council would fill it in: not the template's 2013 dates, author and comments."""
     properties = document.core_properties
-    properties.title = _property(model.title)
+    properties.title = _property(_title(model, draft))
     properties.subject = _property(f"{model.meeting} – as at {format_date(model.as_at)}")
     properties.author = properties.last_modified_by = _property(model.council)
     properties.comments = ""
@@ -112,11 +116,15 @@ def _field(paragraph: DocxParagraph, instruction: str) -> None:
     paragraph._p.append(field)
 
 
-def _header_and_footer(section: Section, model: ReportModel, key: bool = False) -> None:
+def _header_and_footer(section: Section, model: ReportModel, *, draft: bool, key: bool = False) -> None:
+    """The council and the meeting on every page; a draft's header says DRAFT in the middle, in bold."""
     section.header.is_linked_to_previous = False
     section.footer.is_linked_to_previous = False
     header = section.header.paragraphs[0]
-    header.text = f"{model.council}\t\t{model.meeting} – as at {format_date(model.as_at)}"
+    header.text = f"{model.council}\t"
+    if draft:
+        header.add_run(DRAFT).bold = True
+    header.add_run(f"\t{model.meeting} – as at {format_date(model.as_at)}")
     header.style.font.size = Pt(8.5)
     footer = section.footer.paragraphs[0]
     footer.text = (KEY_TEXT + "\t") if key else "\t\t"
@@ -228,7 +236,7 @@ def _key(document: Document) -> None:
         run.font.size = Pt(9)
 
 
-def _front_page(document: Document, model: ReportModel) -> None:
+def _front_page(document: Document, model: ReportModel, draft: bool) -> None:
     council = document.add_paragraph()
     run = council.add_run(model.council)
     run.bold = True
@@ -243,7 +251,7 @@ def _front_page(document: Document, model: ReportModel) -> None:
         widths=[9, 6],
         size=10,
     )
-    document.add_heading(model.title, level=0)
+    document.add_heading(_title(model, draft), level=0)
     if model.report_of:
         prefix = "" if model.report_of.lower().startswith("report of") else "Report of "
         document.add_paragraph(prefix + model.report_of).runs[0].bold = True
@@ -407,12 +415,12 @@ def _closing_sections(document: Document, model: ReportModel) -> None:
                 run.add_break(WD_BREAK.LINE)
 
 
-def _appendix(document: Document, model: ReportModel) -> None:
+def _appendix(document: Document, model: ReportModel, draft: bool) -> None:
     section = document.add_section()
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = Mm(297), Mm(210)
     section.left_margin = section.right_margin = Mm(14)
-    _header_and_footer(section, model, key=True)
+    _header_and_footer(section, model, draft=draft, key=True)
     document.add_heading(f"Appendix 1 – Action plan as at {format_date(model.as_at)}", level=1)
     document.add_paragraph(
         f"{model.inspection_title}. Actions grouped by timescale and recommendation; progress, status and RAG "
@@ -469,18 +477,18 @@ def _appendix(document: Document, model: ReportModel) -> None:
             )
 
 
-def render_docx(model: ReportModel, *, made_at: datetime) -> bytes:
+def render_docx(model: ReportModel, *, made_at: datetime, draft: bool = False) -> bytes:
     """The committee paper as .docx, from the same model as the HTML and PDF; `made_at` is its created and modified
-    time in the document's properties."""
+    time in the document's properties. A draft says DRAFT in its title and in the header of every page."""
     document = docx.Document()
     _set_styles(document)
     _set_language(document)
-    _set_properties(document, model, made_at)
+    _set_properties(document, model, made_at, draft)
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.left_margin = section.right_margin = Mm(18)
-    _header_and_footer(section, model)
-    _front_page(document, model)
+    _header_and_footer(section, model, draft=draft)
+    _front_page(document, model, draft)
     document.add_heading("1. Purpose of report", level=1)
     _numbered(document, model.purpose)
     _summary(document, model)
@@ -489,7 +497,7 @@ def render_docx(model: ReportModel, *, made_at: datetime) -> bytes:
     _report_section(document, model)
     _implications(document, model)
     _closing_sections(document, model)
-    _appendix(document, model)
+    _appendix(document, model, draft)
     _space_after_tables(document)
     output = BytesIO()
     document.save(output)

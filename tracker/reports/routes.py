@@ -22,7 +22,7 @@ from tracker.permissions import (
 )
 from tracker.reports import services
 from tracker.reports.forms import ConfirmForm, DeleteForm, ReportForm, form_data
-from tracker.reports.render_html import document_csp, render_document, render_fragment
+from tracker.reports.render_html import DRAFT, document_csp, render_document, render_fragment
 
 bp = Blueprint("reports", __name__)
 
@@ -41,9 +41,15 @@ def _issued(report: ProgressReport) -> ResponseReturnValue | None:
     return redirect(url_for("reports.view_report", report_id=report.id))
 
 
+def _is_draft(report: ProgressReport) -> bool:
+    return report.state != ReportState.ISSUED
+
+
 def _filename(report: ProgressReport, extension: str) -> str:
+    """ "cabinet-2026-12-07-progress-report-as-at-2026-11-20.pdf"; a draft's starts with "DRAFT-"."""
     committee = re.sub(r"[^a-z0-9]+", "-", report.committee.lower()).strip("-") or "committee"
-    return f"{committee}-{report.meets_on.isoformat()}-progress-report-as-at-{report.as_at.isoformat()}.{extension}"
+    name = f"{committee}-{report.meets_on.isoformat()}-progress-report-as-at-{report.as_at.isoformat()}.{extension}"
+    return f"{DRAFT}-{name}" if _is_draft(report) else name
 
 
 @bp.get("/inspections/<int:inspection_id>/reports")
@@ -75,7 +81,7 @@ def view_report(report: ProgressReport) -> ResponseReturnValue:
         "reports/view.html",
         report=report,
         inspection=report.inspection,
-        content=render_fragment(model),
+        content=render_fragment(model, draft=_is_draft(report)),
         manages=can_manage_inspection(current_user, report.inspection),
     )
 
@@ -140,7 +146,7 @@ def print_report(report: ProgressReport) -> ResponseReturnValue:
     """The A4 print document: as issued, or the draft recomputed now."""
     html = report.issued_html if report.state == ReportState.ISSUED and report.issued_html else None
     if html is None:
-        html = render_document(services.model_for(report))
+        html = render_document(services.model_for(report), draft=_is_draft(report))
     response = Response(html, mimetype="text/html")
     response.headers["Content-Security-Policy"] = document_csp(html)
     return response
@@ -153,7 +159,7 @@ def download_pdf(report: ProgressReport) -> ResponseReturnValue:
     if data is None:
         from tracker.reports.render_pdf import render_pdf  # WeasyPrint: 30 MB a worker, loaded when first needed
 
-        data = render_pdf(services.model_for(report))
+        data = render_pdf(services.model_for(report), draft=_is_draft(report))
     return _download(data, "application/pdf", _filename(report, "pdf"))
 
 
@@ -164,7 +170,7 @@ def download_docx(report: ProgressReport) -> ResponseReturnValue:
     if data is None:
         from tracker.reports.render_docx import render_docx  # python-docx, loaded when first needed
 
-        data = render_docx(services.model_for(report), made_at=clock.now())
+        data = render_docx(services.model_for(report), made_at=clock.now(), draft=_is_draft(report))
     return _download(data, DOCX_TYPE, _filename(report, "docx"))
 
 
