@@ -213,9 +213,13 @@ def _table(
     return table
 
 
-def _numbered(document: Document, paragraphs: list[Paragraph]) -> None:
-    """Paragraphs numbered as the committee paper numbers them (2.1, 2.2), with a hanging indent."""
+def _numbered(document: Document, paragraphs: list[Paragraph], level: int = 2) -> None:
+    """Paragraphs numbered as the committee paper numbers them (2.1, 2.2), with a hanging indent; the author's
+    subheadings are headings one level below the section's."""
     for para in paragraphs:
+        if para.heading:
+            document.add_heading(para.text, level=level)
+            continue
         paragraph = document.add_paragraph()
         paragraph.paragraph_format.left_indent = Cm(1.5)
         paragraph.paragraph_format.first_line_indent = Cm(-1.5)
@@ -256,6 +260,21 @@ def _front_page(document: Document, model: ReportModel, draft: bool) -> None:
         prefix = "" if model.report_of.lower().startswith("report of") else "Report of "
         document.add_paragraph(prefix + model.report_of).runs[0].bold = True
     document.add_paragraph(f"{model.meeting}. Position as at {format_date(model.as_at)}.")
+    if model.decision is not None:
+        decision = model.decision
+        document.add_paragraph("Decision").runs[0].bold = True
+        _table(
+            document,
+            None,
+            [
+                ["Key decision", decision.key_decision],
+                ["Reason", decision.reason],
+                ["Appeared in Forward Plan", decision.forward_plan],
+                ["Executive or Council decision", decision.decision_by],
+            ],
+            widths=[6, 10],
+            size=10,
+        )
 
 
 def _summary(document: Document, model: ReportModel) -> None:
@@ -361,11 +380,13 @@ def _report_section(document: Document, model: ReportModel) -> None:
     figures = model.figures
     document.add_heading("4. Report", level=1)
     _numbered(document, model.body)
+    _chosen_sections(document, model)
     _exceptions(document, model)
-    document.add_heading("Statutory deadlines", level=2)
-    _numbered(document, [model.deadlines_paragraph])
-    if model.deadlines:
-        _deadline_table(document, model.deadlines, f"Statutory deadlines as at {format_date(model.as_at)}")
+    if model.shows("deadlines"):
+        document.add_heading("Statutory deadlines", level=2)
+        _numbered(document, [model.deadlines_paragraph])
+        if model.deadlines:
+            _deadline_table(document, model.deadlines, f"Statutory deadlines as at {format_date(model.as_at)}")
     document.add_heading("Change since the previous report", level=2)
     _numbered(document, [model.change_paragraph])
     if figures.rag_change:
@@ -383,14 +404,45 @@ def _report_section(document: Document, model: ReportModel) -> None:
         document.add_paragraph("Chart 2: RAG ratings at each progress report. Each rating has its own pattern.")
 
 
+def _chosen_sections(document: Document, model: ReportModel) -> None:
+    """The optional sections the author ticked: the inspection's grades and its recommendations by timescale."""
+    if model.shows("grades"):
+        document.add_heading("The inspection's grades", level=2)
+        if model.grades:
+            _table(document, ["Area", "Grade"], [[g.area, g.grade] for g in model.grades], widths=[11, 4])
+        else:
+            document.add_paragraph("No grades are recorded for this inspection.")
+    if model.shows("recommendations"):
+        document.add_heading("The inspection's recommendations", level=2)
+        for group in model.appendix:
+            document.add_heading(group.label, level=3)
+            for block in group.recommendations:
+                paragraph = document.add_paragraph()
+                paragraph.paragraph_format.left_indent = Cm(1.5)
+                paragraph.paragraph_format.first_line_indent = Cm(-0.8)
+                paragraph.add_run(f"{block.number}\t").bold = True
+                paragraph.add_run(f"{block.addressee} should: {block.text}" if block.addressee else block.text)
+
+
+def _further_appendices(document: Document, model: ReportModel) -> None:
+    """Appendix 2, 3 …: text, or a table whose header row repeats on each page."""
+    for appendix in model.appendices:
+        heading = document.add_heading(f"Appendix {appendix.number} – {appendix.title}", level=1)
+        heading.paragraph_format.page_break_before = True
+        for text in appendix.paragraphs:
+            document.add_paragraph(text)
+        if appendix.header:
+            _table(document, appendix.header, appendix.rows, size=9)
+
+
 def _implications(document: Document, model: ReportModel) -> None:
     document.add_heading("5. Financial, legal and other implications", level=1)
     document.add_heading("5.1 Financial implications", level=2)
-    _numbered(document, model.financial)
+    _numbered(document, model.financial, level=3)
     if model.financial_officer:
         document.add_paragraph(model.financial_officer).runs[0].italic = True
     document.add_heading("5.2 Legal implications", level=2)
-    _numbered(document, model.legal)
+    _numbered(document, model.legal, level=3)
     if model.legal_officer:
         document.add_paragraph(model.legal_officer).runs[0].italic = True
     document.add_heading("5.3 Other implications", level=2)
@@ -498,6 +550,7 @@ def render_docx(model: ReportModel, *, made_at: datetime, draft: bool = False) -
     _implications(document, model)
     _closing_sections(document, model)
     _appendix(document, model, draft)
+    _further_appendices(document, model)
     _space_after_tables(document)
     output = BytesIO()
     document.save(output)

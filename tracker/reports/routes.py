@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -60,17 +61,34 @@ def list_reports(inspection: Inspection) -> ResponseReturnValue:
     return render_template("reports/list.html", inspection=inspection, reports=reports, manages=manages)
 
 
+def _report_form(published_on: date | None, data: dict | None) -> ReportForm:
+    """The form as posted, or filled from `data` on GET; `?add_appendix=1` adds an empty appendix to fill in, after
+    "Add an appendix" saved everything typed so far."""
+    if data is not None and request.args.get("add_appendix"):
+        data = {**data, "appendices": [*data.get("appendices", []), {"kind": "text"}]}
+    return ReportForm(published_on=published_on, data=data)
+
+
+def _after_save(report: ProgressReport, form: ReportForm, saved: str) -> ResponseReturnValue:
+    """Back to the form with a new empty appendix after "Add an appendix"; otherwise to the report."""
+    if form.add_appendix.data:
+        flash("Draft saved. Fill in the new appendix below")
+        return redirect(url_for("reports.edit_report", report_id=report.id, add_appendix=1, _anchor="appendices"))
+    flash(saved)
+    return redirect(url_for("reports.view_report", report_id=report.id))
+
+
 @bp.route("/inspections/<int:inspection_id>/reports/new", methods=["GET", "POST"])
 @requires(MANAGES_INSPECTION)
 def new_report(inspection: Inspection) -> ResponseReturnValue:
-    data = None if request.method == "POST" else services.prefill_details(inspection)
-    form = ReportForm(published_on=inspection.published_on, data=data)
+    form = _report_form(
+        inspection.published_on, None if request.method == "POST" else services.prefill_details(inspection)
+    )
     if not form.validate_on_submit():
         return render_template("reports/form.html", form=form, inspection=inspection, report=None), _status(form)
     report = services.create_report(inspection, form_data(form), author=current_user)
     db.session.commit()
-    flash("Draft report saved: check the figures and exceptions below, then issue it")
-    return redirect(url_for("reports.view_report", report_id=report.id))
+    return _after_save(report, form, "Draft report saved: check the figures and exceptions below, then issue it")
 
 
 @bp.get("/reports/<int:report_id>")
@@ -91,16 +109,16 @@ def view_report(report: ProgressReport) -> ResponseReturnValue:
 def edit_report(report: ProgressReport) -> ResponseReturnValue:
     if refused := _issued(report):
         return refused
-    data = None if request.method == "POST" else services.details_of(report)
-    form = ReportForm(published_on=report.inspection.published_on, data=data)
+    form = _report_form(
+        report.inspection.published_on, None if request.method == "POST" else services.details_of(report)
+    )
     if not form.validate_on_submit():
         return render_template("reports/form.html", form=form, inspection=report.inspection, report=report), _status(
             form
         )
     services.update_report(report, form_data(form))
     db.session.commit()
-    flash("Draft report saved")
-    return redirect(url_for("reports.view_report", report_id=report.id))
+    return _after_save(report, form, "Draft report saved")
 
 
 @bp.route("/reports/<int:report_id>/issue", methods=["GET", "POST"])
