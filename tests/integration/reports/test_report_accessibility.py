@@ -54,6 +54,13 @@ def report(long_plan: Plan, db_session) -> ProgressReport:  # noqa: ANN001
         report_of="the Director of Children's Services",
         purpose="To report progress.",
         summary="Mostly on track.",
+        # The committee paper's own parts: subheadings, the decision box, every optional section, a further
+        # appendix with a table (issue 14).
+        report_body="## Background\n\nThe review took place in 2008.",
+        financial_implications="## Costs\n\nNo additional costs arise.",
+        decision={"key_decision": False, "reason": "", "forward_plan": None, "decision_by": "executive"},
+        optional_sections=["grades", "recommendations", "deadlines"],
+        appendices=[{"title": "Costs", "kind": "table", "content": "Theme\t2008/09\nEarly Years\t413\nTotal\t413"}],
     )
     db_session.add(report)
     db_session.commit()

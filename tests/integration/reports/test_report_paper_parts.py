@@ -198,3 +198,38 @@ def test_add_an_appendix_saves_and_redisplays_and_a_broken_one_can_be_removed(cl
     assert client.submit(f"/reports/{report.id}/edit", {**REPORT_FORM, **broken}).status_code == 302
     db_session.expire_all()
     assert db_session.get(ProgressReport, report.id).appendices == []
+
+
+def test_no_portrait_page_is_left_half_empty_before_a_table(client, plan: Plan, db_session) -> None:  # noqa: ANN001
+    """Tables break across pages with their header repeated and only rows kept whole, so a long exceptions table
+    starts where the text before it ends instead of leaving half a page empty (issue 14)."""
+    from tests.factories import ActionFactory, ProgressUpdateFactory
+    from tests.integration.reports.conftest import BEFORE, at
+    from tracker.models import ActionStatus, Rag
+
+    recommendation = plan.actions["red"].recommendation
+    for number in range(3, 15):
+        action = ActionFactory(
+            recommendation=recommendation, reference=f"1.{number}", owner=plan.owner, created_at=BEFORE
+        )
+        ProgressUpdateFactory(
+            action=action,
+            created_at=at(plan.actions["red"].due_on),
+            status=ActionStatus.IN_PROGRESS,
+            rag=Rag.RED,
+            narrative="Off track: recruitment has not attracted suitable candidates; re-advertised with a supplement.",
+        )
+    db_session.commit()
+    sign_in(client, plan.manager)
+    report = create_report(client, plan, summary="\n\n".join(["The plan is mostly on track."] * 6))
+    millimetre = 72 / 25.4
+    with pdfplumber.open(io.BytesIO(client.get(f"/reports/{report.id}/download.pdf").data)) as pdf:
+        portrait = [page for page in pdf.pages if page.width < page.height]
+        fill = []
+        for page in portrait[:-1]:
+            text = page.filter(lambda o: o.get("size", 0) < 100)
+            area = (24 * millimetre, page.height - 20 * millimetre)
+            lowest = max(w["bottom"] for w in text.extract_words() if area[0] < w["top"] < area[1])
+            fill.append((lowest - area[0]) / (area[1] - area[0]))
+    assert len(fill) >= 2
+    assert min(fill) > 0.6, [f"{f:.0%}" for f in fill]
