@@ -94,6 +94,7 @@ def _radios(label: str, choices: list[tuple[str, str]]) -> RadioField:
 YES_NO_CHOICES = [("yes", "Yes"), ("no", "No")]
 # The first further appendix is Appendix 2: Appendix 1 is the action plan.
 FIRST_FURTHER_APPENDIX = 2
+MAX_APPENDICES = 20
 
 
 class AppendixForm(Form):
@@ -193,7 +194,7 @@ class ReportForm(FlaskForm):
         choices=list(OPTIONAL_SECTIONS.items()),
         validate_choice=True,
     )
-    appendices = FieldList(FormField(AppendixForm))
+    appendices = FieldList(FormField(AppendixForm), max_entries=MAX_APPENDICES)
     add_appendix = SubmitField("Add an appendix", widget=GovSubmitInput())
     submit = SubmitField("Save draft", widget=GovSubmitInput())
 

@@ -22,7 +22,7 @@ from tracker.permissions import (
     requires,
 )
 from tracker.reports import services
-from tracker.reports.forms import ConfirmForm, DeleteForm, ReportForm, form_data
+from tracker.reports.forms import MAX_APPENDICES, ConfirmForm, DeleteForm, ReportForm, form_data
 from tracker.reports.render_html import DRAFT, document_csp, render_document, render_fragment
 
 bp = Blueprint("reports", __name__)
@@ -64,13 +64,16 @@ def list_reports(inspection: Inspection) -> ResponseReturnValue:
 def _report_form(published_on: date | None, data: dict | None) -> ReportForm:
     """The form as posted, or filled from `data` on GET; `?add_appendix=1` adds an empty appendix to fill in, after
     "Add an appendix" saved everything typed so far."""
-    if data is not None and request.args.get("add_appendix"):
+    if data is not None and request.args.get("add_appendix") and len(data.get("appendices", [])) < MAX_APPENDICES:
         data = {**data, "appendices": [*data.get("appendices", []), {"kind": "text"}]}
     return ReportForm(published_on=published_on, data=data)
 
 
 def _after_save(report: ProgressReport, form: ReportForm, saved: str) -> ResponseReturnValue:
     """Back to the form with a new empty appendix after "Add an appendix"; otherwise to the report."""
+    if form.add_appendix.data and len(form.appendices.entries) >= MAX_APPENDICES:
+        flash(f"Draft saved. A report can have up to {MAX_APPENDICES} further appendices")
+        return redirect(url_for("reports.edit_report", report_id=report.id, _anchor="appendices"))
     if form.add_appendix.data:
         flash("Draft saved. Fill in the new appendix below")
         return redirect(url_for("reports.edit_report", report_id=report.id, add_appendix=1, _anchor="appendices"))

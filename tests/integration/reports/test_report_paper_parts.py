@@ -233,3 +233,17 @@ def test_no_portrait_page_is_left_half_empty_before_a_table(client, plan: Plan, 
             fill.append((lowest - area[0]) / (area[1] - area[0]))
     assert len(fill) >= 2
     assert min(fill) > 0.6, [f"{f:.0%}" for f in fill]
+
+
+def test_a_report_has_at_most_twenty_further_appendices(client, plan: Plan, db_session) -> None:  # noqa: ANN001
+    sign_in(client, plan.manager)
+    report = create_report(client, plan)
+    many = {f"appendices-{i}-title": f"Appendix {i}" for i in range(25)}
+    many.update({f"appendices-{i}-content": "Text." for i in range(25)})
+    response = client.submit(f"/reports/{report.id}/edit", {**REPORT_FORM, **many, "add_appendix": "Add an appendix"})
+    assert response.status_code == 302
+    db_session.expire_all()
+    assert len(db_session.get(ProgressReport, report.id).appendices) == 20
+    page = soup(client.get(response.headers["Location"]))
+    assert "A report can have up to 20 further appendices" in page.get_text(" ", strip=True)
+    assert page.select_one("#appendices-20-title") is None
