@@ -114,3 +114,17 @@ def test_without_the_deadlines_section_the_change_paragraph_takes_its_number() -
     model = _model(Narrative("Cabinet", date(2008, 9, 1), sections=()))
     assert model.exceptions_paragraph.number == "4.1" and model.change_paragraph.number == "4.2"
     assert not model.shows("deadlines")
+
+
+def test_a_report_issued_before_the_paper_parts_reads_back_as_it_printed() -> None:
+    """No decision box, the statutory deadlines section only, no further appendices, no subheadings."""
+    data = _model(Narrative("Cabinet", date(2008, 9, 1), summary="First.")).to_json()
+    for name in ("decision", "sections", "grades", "appendices"):
+        del data[name]
+    for paragraph in data["summary"]:
+        del paragraph["heading"]
+    model = ReportModel.from_json(data)
+    assert model.decision is None
+    assert model.sections == ["deadlines"] and model.shows("deadlines") and not model.shows("grades")
+    assert model.appendices == [] and model.grades == []
+    assert model.summary[0].heading is False
