@@ -155,6 +155,29 @@ def test_every_text_run_is_tagged_or_an_artefact(report: ProgressReport, draft: 
     watermark = [(page, tag) for page, _mcid, tag, _, size in runs if size > 100]
     assert {page for page, _ in watermark} == (set(range(pages)) if draft else set())
     assert {tag for _, tag in watermark} <= {"/Artifact"}
+    if draft:
+        with pikepdf.open(io.BytesIO(render_pdf(services.model_for(report), draft=True))) as pdf:
+            subtypes = {str(kind.get("/Subtype")) for kind in _artefact_kinds(pdf, min_size=100)}
+        assert subtypes == {"/Watermark"}
+
+
+def _artefact_kinds(pdf: pikepdf.Pdf, min_size: float) -> Iterator[pikepdf.Dictionary]:
+    """The artefact properties around each run of text set at `min_size` or larger."""
+    for page in pdf.pages:
+        stack: list[pikepdf.Dictionary | None] = []
+        size = 0.0
+        for operands, operator in pikepdf.parse_content_stream(page):
+            name = str(operator)
+            if name == "BDC":
+                stack.append(operands[1] if str(operands[0]) == "/Artifact" else None)
+            elif name == "BMC":
+                stack.append(None)
+            elif name == "EMC":
+                stack.pop()
+            elif name == "Tf":
+                size = float(operands[1])
+            elif name in TEXT_OPERATORS and size >= min_size:
+                yield next(kind for kind in reversed(stack) if kind is not None)
 
 
 def test_headings_go_down_one_level_at_a_time(report: ProgressReport) -> None:
