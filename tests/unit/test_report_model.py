@@ -312,6 +312,26 @@ def test_paragraphs_are_numbered_and_bullets_kept() -> None:
     ]
 
 
+def test_a_line_marked_as_a_heading_is_a_subheading_not_a_numbered_paragraph() -> None:
+    """The Leicester 2008 paper: "Background" heads 4.1, "Leicester's JAR" heads 4.2; numbering runs on."""
+    text = (
+        "## Background\n\nThe Children Act 2004 requires a JAR.\n\n"
+        "## Leicester's JAR\nThe JAR took place in January 2008.\n\nIt comprised 5 investigations:\n- Safeguarding"
+    )
+    result = paragraphs(text, "4")
+    assert [(p.heading, p.number, p.text, p.bullets) for p in result] == [
+        (True, "", "Background", []),
+        (False, "4.1", "The Children Act 2004 requires a JAR.", []),
+        (True, "", "Leicester's JAR", []),
+        (False, "4.2", "The JAR took place in January 2008.", []),
+        (False, "4.3", "It comprised 5 investigations:", ["Safeguarding"]),
+    ]
+    narrative = Narrative(committee="Cabinet", meets_on=date(2026, 12, 7), summary="## Overview\n\nFirst.", body=text)
+    model = build_report(history(action(1)), narrative, inputs())
+    assert model.figures_paragraph.number == "2.2"
+    assert model.exceptions_paragraph.number == "4.4"
+
+
 def test_section_numbers_follow_the_officers_paragraphs() -> None:
     model = build_report(history(action(1)), NARRATIVE, inputs())
     assert [p.number for p in model.summary] == ["2.1", "2.2"]

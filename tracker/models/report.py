@@ -38,6 +38,12 @@ class ProgressReport(IdMixin, TimestampMixin, Base):
     other_implications: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     background_papers: Mapped[str] = mapped_column(Text, default="")
     report_authors: Mapped[str] = mapped_column(Text, default="")
+    # The decision box as entered: key_decision, reason, forward_plan, forward_plan_on (ISO), decision_by.
+    decision: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The optional sections ticked (tracker.domain.report.OPTIONAL_SECTIONS); None before authors could choose.
+    optional_sections: Mapped[list[str] | None] = mapped_column(JSON)
+    # Appendix 2, 3 …: [{"title", "kind" ("text" or "table"), "content"}].
+    appendices: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
 
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     issued_at: Mapped[datetime | None]

@@ -6,18 +6,40 @@ from datetime import date
 from typing import Any
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea, GovTextInput
-from wtforms import RadioField, StringField, SubmitField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovCheckboxInput,
+    GovRadioInput,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    RadioField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from tracker import clock
 from tracker.domain.formatting import format_date
-from tracker.domain.report import IMPLICATION_TOPICS
+from tracker.domain.report import IMPLICATION_TOPICS, OPTIONAL_SECTIONS, TableError, parse_table
 from tracker.forms import GovDateField, single_line
 from tracker.reports.services import TIMETABLE_ROWS
 
 PARAGRAPHS_HINT = (
-    "Leave a blank line between paragraphs: each is numbered in the report. Start a line with “- ” for a bullet."
+    "Leave a blank line between paragraphs: each is numbered in the report. Start a line with “- ” for a bullet, "
+    "or with “## ” for a subheading (for example “## Background”): it is printed as a heading, not numbered."
+)
+TABLE_HINT = (
+    "For a table, paste the cells from a spreadsheet, or type one row on each line with “|” between cells. "
+    "The first row is the header."
 )
 TEXT_LIMIT = 20_000
 
@@ -37,6 +59,56 @@ def _text(label: str, limit: int, description: str = "", required: str | None = 
     return StringField(
         label, widget=GovTextInput(), description=description, validators=validators, filters=[single_line]
     )
+
+
+def _radios(label: str, choices: list[tuple[str, str]]) -> RadioField:
+    return RadioField(label, widget=GovRadioInput(), choices=choices, validators=[Optional()], validate_choice=True)
+
+
+YES_NO_CHOICES = [("yes", "Yes"), ("no", "No")]
+# The first further appendix is Appendix 2: Appendix 1 is the action plan.
+FIRST_FURTHER_APPENDIX = 2
+MAX_APPENDICES = 20
+
+
+class AppendixForm(Form):
+    """One further appendix: a title and either text or a table."""
+
+    title = _text("Appendix title", 300)
+    kind = RadioField(
+        "What is in it",
+        widget=GovRadioInput(),
+        choices=[("text", "Text"), ("table", "A table")],
+        default="text",
+        validators=[Optional()],
+        validate_choice=True,
+    )
+    content = TextAreaField("Content", widget=GovTextArea(), description=TABLE_HINT)
+    remove = BooleanField("Remove this appendix when I save", widget=GovCheckboxInput())
+
+    @property
+    def number(self) -> int:
+        """Its appendix number, from its place in the list ("appendices-0-" is Appendix 2)."""
+        prefix: str = getattr(self, "_prefix", "")
+        return int(prefix.rstrip("-").rsplit("-", 1)[-1]) + FIRST_FURTHER_APPENDIX
+
+    def validate_title(self, field: StringField) -> None:
+        if not self.remove.data and (self.content.data or "").strip() and not (field.data or "").strip():
+            raise ValidationError(f"Enter a title for appendix {self.number}, or remove it")
+
+    def validate_content(self, field: TextAreaField) -> None:
+        """A table must read as one; an appendix being removed is not checked, so a broken one can simply go."""
+        text = field.data or ""
+        if self.remove.data or not text.strip():
+            return
+        if len(text) > TEXT_LIMIT:
+            raise ValidationError(f"Appendix {self.number} must be {TEXT_LIMIT:,} characters or fewer")
+        if self.kind.data != "table":
+            return
+        try:
+            parse_table(field.data or "")
+        except TableError as error:
+            raise ValidationError(f"Appendix {self.number}: {error}") from None
 
 
 class ReportForm(FlaskForm):
@@ -70,6 +142,28 @@ class ReportForm(FlaskForm):
         "Report authors",
         "Name, job title, service and telephone extension on separate lines; a blank line between authors",
     )
+    key_decision = _radios("Is this a key decision?", YES_NO_CHOICES)
+    key_decision_reason = _text(
+        "Reason it is or is not a key decision", 500, "For example, N/A, or: spending of more than £500,000"
+    )
+    forward_plan = _radios("Did it appear in the Forward Plan?", YES_NO_CHOICES)
+    forward_plan_on = GovDateField(
+        "Date it appeared in the Forward Plan",
+        name_in_errors="The Forward Plan date",
+        description="Only if it appeared. For example, 4 8 2026",
+    )
+    decision_by = _radios(
+        "Executive or Council decision", [("executive", "Executive (Cabinet)"), ("council", "Council")]
+    )
+    optional_sections = SelectMultipleField(
+        "Sections to include",
+        widget=GovCheckboxesInput(),
+        description="Printed in section 4, before the exceptions.",
+        choices=list(OPTIONAL_SECTIONS.items()),
+        validate_choice=True,
+    )
+    appendices = FieldList(FormField(AppendixForm), max_entries=MAX_APPENDICES)
+    add_appendix = SubmitField("Add an appendix", widget=GovSubmitInput())
     submit = SubmitField("Save draft", widget=GovSubmitInput())
 
     def __init__(self, *args: Any, published_on: date | None, **kwargs: Any) -> None:
@@ -77,6 +171,12 @@ class ReportForm(FlaskForm):
         it."""
         super().__init__(*args, **kwargs)
         self.published_on = published_on
+        for entry in self.appendices:
+            # Each appendix's fields name it, so labels and error messages say which one.
+            number = entry.form.number
+            entry.form.title.label.text = f"Appendix {number}: title"
+            entry.form.content.label.text = f"Appendix {number}: content"
+            entry.form.remove.label.text = f"Remove appendix {number} when I save"
 
     def validate_as_at(self, field: GovDateField) -> None:
         if field.data and field.data > clock.today():
@@ -100,6 +200,9 @@ class ReportForm(FlaskForm):
             if meets_on.data and not (committee.data or "").strip():
                 committee.errors.append("Enter the committee for this meeting date")
                 valid = False
+        if self.forward_plan.data == "yes" and self.forward_plan_on.data is None and not self.forward_plan_on.errors:
+            self.forward_plan_on.errors = ["Enter the date the decision appeared in the Forward Plan"]
+            valid = False
         return valid
 
 
@@ -143,4 +246,4 @@ class DeleteForm(FlaskForm):
 
 def form_data(form: ReportForm) -> dict[str, Any]:
     """The submitted details without the CSRF token and buttons."""
-    return {name: value for name, value in form.data.items() if name not in ("csrf_token", "submit")}
+    return {name: value for name, value in form.data.items() if name not in ("csrf_token", "submit", "add_appendix")}

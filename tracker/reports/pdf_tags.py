@@ -1,7 +1,8 @@
 """Finishing touches to WeasyPrint's tagged PDF (PDF/UA-1) that its tagger leaves out, for the accessibility
 regulations: table header cells say whether they head a column or a row, a table header repeated on a later page is
 a pagination artefact rather than a second set of header cells, and so are the running header and footer (WeasyPrint
-marks their text but leaves it out of the structure tree, so it would be content outside any tag).
+marks their text but leaves it out of the structure tree, so it would be content outside any tag) and a draft's
+DRAFT watermark, repeated on every page.
 
 WeasyPrint builds the structure tree page by page, so a table that runs over a page break becomes one Table element
 per page. A continuation is told apart as a table with no caption (a caption is not repeated) that is the first
@@ -24,6 +25,7 @@ def finish_tags(_document: object, pdf: pydyf.PDF) -> None:
         return
     objects = {obj.reference: obj for obj in pdf.objects if isinstance(obj, pydyf.Dictionary)}
     root = objects[pdf.catalog["StructTreeRoot"]]
+    watermarks = _drop_watermarks(root, objects)
     elements = list(_walk(root, objects))
     first_on_page = _first_content_on_each_page(elements)
     first: pydyf.Dictionary | None = None
@@ -33,7 +35,24 @@ def finish_tags(_document: object, pdf: pydyf.PDF) -> None:
         else:
             first = table
         _scope_headers(table, objects)
-    _mark_untagged_as_artefacts(pdf, objects, _tagged_content(root, objects))
+    _mark_untagged_as_artefacts(pdf, objects, _tagged_content(root, objects), watermarks)
+
+
+def _drop_watermarks(root: pydyf.Dictionary, objects: Objects) -> dict[bytes, set[int]]:
+    """A draft's DRAFT watermark is the only block beside the document's <main>: WeasyPrint tags its copy on each page
+    as a Div directly under the Document. Out of the tree, its text becomes an artefact like the running header.
+    Returns the marked-content ids it had on each page."""
+    dropped: dict[bytes, set[int]] = {}
+    for document in _kids(root, objects):
+        watermarks = [kid for kid in _kids(document, objects) if kid["S"] == "/Div"]
+        for watermark in watermarks:
+            for element in [watermark, *_walk(watermark, objects)]:
+                if mcids := _mcids(element):
+                    dropped.setdefault(element["Pg"], set()).update(mcids)
+        if watermarks:
+            references = {kid.reference for kid in watermarks}
+            document["K"] = pydyf.Array(kid for kid in document["K"] if kid not in references)
+    return dropped
 
 
 def _walk(element: pydyf.Dictionary, objects: Objects) -> Iterator[pydyf.Dictionary]:
@@ -122,16 +141,23 @@ def _tagged_content(root: pydyf.Dictionary, objects: Objects) -> dict[bytes, set
     return tagged
 
 
-def _mark_untagged_as_artefacts(pdf: pydyf.PDF, objects: Objects, tagged: dict[bytes, set[int]]) -> None:
-    """Rewrite `/Span <</MCID n>> BDC` that no structure element reaches as `/Artifact <</Type /Pagination>> BDC`."""
+def _mark_untagged_as_artefacts(
+    pdf: pydyf.PDF, objects: Objects, tagged: dict[bytes, set[int]], watermarks: dict[bytes, set[int]]
+) -> None:
+    """Rewrite `/Span <</MCID n>> BDC` that no structure element reaches as `/Artifact <</Type /Pagination>> BDC`,
+    with `/Subtype /Watermark` for a draft's watermark."""
     streams = {obj.reference: obj for obj in pdf.objects if isinstance(obj, pydyf.Stream)}
     for page in pdf.page_references:
         stream = streams.get(objects[page].get("Contents"))
         if stream is None:
             continue
         reached = tagged.get(page, set())
+        watermark = watermarks.get(page, set())
         items = stream.stream
         for index, item in enumerate(items):
             if isinstance(item, pydyf.Dictionary) and "MCID" in item and item["MCID"] not in reached and index:
                 items[index - 1] = "/Artifact"
-                items[index] = pydyf.Dictionary({"Type": "/Pagination"})
+                kind = {"Type": "/Pagination"}
+                if item["MCID"] in watermark:
+                    kind["Subtype"] = "/Watermark"
+                items[index] = pydyf.Dictionary(kind)

@@ -3,38 +3,33 @@ real tables whose header rows repeat on each page, the charts as pictures and th
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 from io import BytesIO
 
 import docx
 from docx.document import Document
 from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.section import Section
 from docx.shared import Cm, Mm, Pt, RGBColor
-from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from tracker.domain.charts import Chart, alternative_text, rag_by_timescale_chart, rag_over_time_chart
 from tracker.domain.formatting import format_date, format_short_date
-from tracker.domain.report import DeadlineRow, Paragraph, ReportModel
+from tracker.domain.report import DeadlineRow, ReportModel
 from tracker.domain.vocabulary import RAG_WORDS, STATUS_LABELS, rag_key
 from tracker.reports.chart_png import chart_png
-from tracker.reports.render_html import MIN_TREND_POINTS
+from tracker.reports.docx_blocks import Cell, key_paragraph, numbered, table
+from tracker.reports.docx_paper import chosen_sections, decision_box, further_appendices
+from tracker.reports.render_html import DRAFT, MIN_TREND_POINTS
 
 FONT = "Arial"
 LANGUAGE = "en-GB"
-RAG_SHADING = {"red": "F6D7D2", "amber": "FCD6C3", "green": "CCE2D8", "blue": "D2E2F1", "none": "FFFFFF"}
-HEADER_SHADING = "E8E8E8"
 # Word's document properties (File > Info) hold at most 255 characters each.
 PROPERTY_LIMIT = 255
 KEY_TEXT = "Key to RAG: " + "; ".join(f"{word} – {meaning}" for _value, word, meaning in rag_key())
-# A table cell: one line, or several shown one under the other.
-Cell = str | list[str]
 
 
 def _property(text: str) -> str:
@@ -57,10 +52,14 @@ def _set_language(document: Document) -> None:
         normal.append(lang)
 
 
-def _set_properties(document: Document, model: ReportModel, made_at: datetime) -> None:
+def _title(model: ReportModel, draft: bool) -> str:
+    return f"{DRAFT} – {model.title}" if draft else model.title
+
+
+def _set_properties(document: Document, model: ReportModel, made_at: datetime, draft: bool) -> None:
     """File > Info as the council would fill it in: not the template's 2013 dates, author and comments."""
     properties = document.core_properties
-    properties.title = _property(model.title)
+    properties.title = _property(_title(model, draft))
     properties.subject = _property(f"{model.meeting} – as at {format_date(model.as_at)}")
     properties.author = properties.last_modified_by = _property(model.council)
     properties.comments = ""
@@ -80,8 +79,8 @@ def _picture(document: Document, chart: Chart) -> None:
 def _space_after_tables(document: Document) -> None:
     """Space between a table and what follows it, set on that paragraph instead of an empty paragraph."""
     body = document.element.body
-    for table in body.iterchildren(qn("w:tbl")):
-        following = table.getnext()
+    for element in body.iterchildren(qn("w:tbl")):
+        following = element.getnext()
         if following is not None and following.tag == qn("w:p"):
             DocxParagraph(following, document._body).paragraph_format.space_before = Pt(12)
 
@@ -112,11 +111,15 @@ def _field(paragraph: DocxParagraph, instruction: str) -> None:
     paragraph._p.append(field)
 
 
-def _header_and_footer(section: Section, model: ReportModel, key: bool = False) -> None:
+def _header_and_footer(section: Section, model: ReportModel, *, draft: bool, key: bool = False) -> None:
+    """The council and the meeting on every page; a draft's header says DRAFT in the middle, in bold."""
     section.header.is_linked_to_previous = False
     section.footer.is_linked_to_previous = False
     header = section.header.paragraphs[0]
-    header.text = f"{model.council}\t\t{model.meeting} – as at {format_date(model.as_at)}"
+    header.text = f"{model.council}\t"
+    if draft:
+        header.add_run(DRAFT).bold = True
+    header.add_run(f"\t{model.meeting} – as at {format_date(model.as_at)}")
     header.style.font.size = Pt(8.5)
     footer = section.footer.paragraphs[0]
     footer.text = (KEY_TEXT + "\t") if key else "\t\t"
@@ -129,131 +132,33 @@ def _header_and_footer(section: Section, model: ReportModel, key: bool = False) 
             run.font.size = Pt(8)
 
 
-def _shade(cell: _Cell, fill: str) -> None:
-    properties = cell._tc.get_or_add_tcPr()
-    shading = OxmlElement("w:shd")
-    shading.set(qn("w:val"), "clear")
-    shading.set(qn("w:color"), "auto")
-    shading.set(qn("w:fill"), fill)
-    properties.append(shading)
-
-
-def _repeat_header(row: _Row) -> None:
-    """Mark the row as a header row: Word repeats it at the top of each page the table runs onto."""
-    properties = row._tr.get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    properties.append(header)
-
-
-def _keep_row_together(row: _Row) -> None:
-    properties = row._tr.get_or_add_trPr()
-    cant_split = OxmlElement("w:cantSplit")
-    cant_split.set(qn("w:val"), "true")
-    properties.append(cant_split)
-
-
-def _write_cell(cell: _Cell, lines: list[str], *, bold: bool = False, size: float | None = None) -> None:
-    paragraph = cell.paragraphs[0]
-    paragraph.paragraph_format.space_after = Pt(0)
-    for index, line in enumerate(lines):
-        run = paragraph.add_run(line)
-        run.bold = bold if index == 0 else False
-        if size:
-            run.font.size = Pt(size)
-        if index < len(lines) - 1:
-            run.add_break(WD_BREAK.LINE)
-
-
-def _table(
-    document: Document,
-    headers: list[str] | None,
-    rows: Sequence[Sequence[Cell]],
-    *,
-    widths: list[float] | None = None,
-    rag_column: int | None = None,
-    rags: list[str] | None = None,
-    size: float = 9.5,
-    caption: str | None = None,
-) -> Table:
-    """A real Word table: shaded header row that repeats (none if `headers` is None), rows kept whole,
-    RAG cells in word and colour."""
-    if caption:
-        document.add_paragraph(caption, style="Caption" if "Caption" in document.styles else None).runs[0].bold = True
-    table = document.add_table(rows=0, cols=len(headers) if headers else len(rows[0]))
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.LEFT
-    if headers:
-        header_row = table.add_row()
-        _repeat_header(header_row)
-        for cell, text in zip(header_row.cells, headers, strict=True):
-            _write_cell(cell, [text], bold=True, size=size)
-            _shade(cell, HEADER_SHADING)
-    for index, values in enumerate(rows):
-        row = table.add_row()
-        _keep_row_together(row)
-        for column, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
-            lines = value if isinstance(value, list) else [value]
-            rag = rags[index] if rags is not None and column == rag_column else None
-            _write_cell(cell, [line for line in lines if line != ""] or [""], bold=rag is not None, size=size)
-            if rag is not None:
-                _shade(cell, RAG_SHADING[rag])
-    if widths:
-        for row in table.rows:
-            for cell, width in zip(row.cells, widths, strict=True):
-                cell.width = Cm(width)
-    return table
-
-
-def _numbered(document: Document, paragraphs: list[Paragraph]) -> None:
-    """Paragraphs numbered as the committee paper numbers them (2.1, 2.2), with a hanging indent."""
-    for para in paragraphs:
-        paragraph = document.add_paragraph()
-        paragraph.paragraph_format.left_indent = Cm(1.5)
-        paragraph.paragraph_format.first_line_indent = Cm(-1.5)
-        paragraph.paragraph_format.tab_stops.add_tab_stop(Cm(1.5))
-        paragraph.add_run(f"{para.number}\t{para.text}")
-        for bullet in para.bullets:
-            item = document.add_paragraph(bullet, style="List Bullet")
-            item.paragraph_format.left_indent = Cm(2.1)
-
-
-def _key(document: Document) -> None:
-    paragraph = document.add_paragraph()
-    paragraph.add_run("Key to RAG ratings: ").bold = True
-    for index, (_value, word, meaning) in enumerate(rag_key()):
-        paragraph.add_run(word).bold = True
-        paragraph.add_run(f" – {meaning}{'; ' if index < len(RAG_WORDS) - 1 else ''}")
-    for run in paragraph.runs:
-        run.font.size = Pt(9)
-
-
-def _front_page(document: Document, model: ReportModel) -> None:
+def _front_page(document: Document, model: ReportModel, draft: bool) -> None:
     council = document.add_paragraph()
     run = council.add_run(model.council)
     run.bold = True
     run.font.size = Pt(20)
     rows = [["Wards affected", model.wards_affected]]
-    _table(document, None, rows, widths=[6, 10], size=10)
+    table(document, None, rows, widths=[6, 10], size=10)
     document.add_paragraph("Forward timetable of consultation and meetings").runs[0].bold = True
-    _table(
+    table(
         document,
         ["Committee", "Date"],
         [[row.committee, format_date(row.meets_on)] for row in model.forward_timetable],
         widths=[9, 6],
         size=10,
     )
-    document.add_heading(model.title, level=0)
+    document.add_heading(_title(model, draft), level=0)
     if model.report_of:
         prefix = "" if model.report_of.lower().startswith("report of") else "Report of "
         document.add_paragraph(prefix + model.report_of).runs[0].bold = True
     document.add_paragraph(f"{model.meeting}. Position as at {format_date(model.as_at)}.")
+    decision_box(document, model)
 
 
 def _summary(document: Document, model: ReportModel) -> None:
     figures = model.figures
     document.add_heading("2. Summary", level=1)
-    _numbered(document, [*model.summary, model.figures_paragraph])
+    numbered(document, [*model.summary, model.figures_paragraph])
     key_rows = [["Actions in the plan", str(figures.total)], ["Overdue", str(figures.overdue)]]
     if figures.completed_since_previous is not None:
         key_rows.append(
@@ -267,14 +172,14 @@ def _summary(document: Document, model: ReportModel) -> None:
         ["Statutory deadlines met on time", str(figures.deadlines_met)],
         ["Statutory deadlines missed or met late", str(figures.deadlines_missed)],
     ]
-    _table(
+    table(
         document,
         ["Key figure", "Number"],
         key_rows,
         widths=[11, 3],
         caption=f"Key figures as at {format_date(model.as_at)}",
     )
-    _key(document)
+    key_paragraph(document)
     headers = ["Timescale", *(word for _v, word, _m in rag_key()), "Total", "Overdue"]
     rows = [
         [row.label, *(str(row.counts[v]) for v, _w, _m in rag_key()), str(row.total), str(row.overdue)]
@@ -283,7 +188,7 @@ def _summary(document: Document, model: ReportModel) -> None:
     rows.append(
         ["All actions", *(str(figures.by_rag[v]) for v, _w, _m in rag_key()), str(figures.total), str(figures.overdue)]
     )
-    _table(document, headers, rows, caption=f"Actions by RAG rating and timescale as at {format_date(model.as_at)}")
+    table(document, headers, rows, caption=f"Actions by RAG rating and timescale as at {format_date(model.as_at)}")
     _picture(document, rag_by_timescale_chart(figures.by_timescale))
     document.add_paragraph(
         f"Chart 1: actions by RAG rating and timescale as at {format_date(model.as_at)}. "
@@ -293,10 +198,10 @@ def _summary(document: Document, model: ReportModel) -> None:
 
 def _exceptions(document: Document, model: ReportModel) -> None:
     document.add_heading("Exceptions: what members need to see", level=2)
-    _numbered(document, [model.exceptions_paragraph])
+    numbered(document, [model.exceptions_paragraph])
     if model.red_or_overdue:
-        _key(document)
-        _table(
+        key_paragraph(document)
+        table(
             document,
             ["Ref", "Action", "Lead officer", "Due date", "Overdue", "RAG", "Latest progress"],
             [
@@ -325,7 +230,7 @@ def _exceptions(document: Document, model: ReportModel) -> None:
     else:
         document.add_paragraph("No statutory deadline has been missed.")
     if model.revised_due_dates:
-        _table(
+        table(
             document,
             ["Ref", "Action", "Original due date", "Revised due date", "Reason"],
             [
@@ -340,7 +245,7 @@ def _exceptions(document: Document, model: ReportModel) -> None:
 
 
 def _deadline_table(document: Document, rows: list[DeadlineRow], caption: str) -> None:
-    _table(
+    table(
         document,
         ["Deadline", "Due", "Met", "Position"],
         [[d.title, format_short_date(d.due_on, "Not set"), d.met_label, d.state_label] for d in rows],
@@ -352,17 +257,19 @@ def _deadline_table(document: Document, rows: list[DeadlineRow], caption: str) -
 def _report_section(document: Document, model: ReportModel) -> None:
     figures = model.figures
     document.add_heading("4. Report", level=1)
-    _numbered(document, model.body)
+    numbered(document, model.body)
+    chosen_sections(document, model)
     _exceptions(document, model)
-    document.add_heading("Statutory deadlines", level=2)
-    _numbered(document, [model.deadlines_paragraph])
-    if model.deadlines:
-        _deadline_table(document, model.deadlines, f"Statutory deadlines as at {format_date(model.as_at)}")
+    if model.shows("deadlines"):
+        document.add_heading("Statutory deadlines", level=2)
+        numbered(document, [model.deadlines_paragraph])
+        if model.deadlines:
+            _deadline_table(document, model.deadlines, f"Statutory deadlines as at {format_date(model.as_at)}")
     document.add_heading("Change since the previous report", level=2)
-    _numbered(document, [model.change_paragraph])
+    numbered(document, [model.change_paragraph])
     if figures.rag_change:
-        _key(document)
-        _table(
+        key_paragraph(document)
+        table(
             document,
             ["Rating", "Previous report", "This report", "Change"],
             [[RAG_WORDS[r.rag], str(r.previous), str(r.current), r.change_text] for r in figures.rag_change],
@@ -378,15 +285,15 @@ def _report_section(document: Document, model: ReportModel) -> None:
 def _implications(document: Document, model: ReportModel) -> None:
     document.add_heading("5. Financial, legal and other implications", level=1)
     document.add_heading("5.1 Financial implications", level=2)
-    _numbered(document, model.financial)
+    numbered(document, model.financial, level=3)
     if model.financial_officer:
         document.add_paragraph(model.financial_officer).runs[0].italic = True
     document.add_heading("5.2 Legal implications", level=2)
-    _numbered(document, model.legal)
+    numbered(document, model.legal, level=3)
     if model.legal_officer:
         document.add_paragraph(model.legal_officer).runs[0].italic = True
     document.add_heading("5.3 Other implications", level=2)
-    _table(
+    table(
         document,
         ["Other implications", "Yes/No", "Paragraph references within supporting information"],
         [[row.topic, row.answer or "Not stated", row.reference] for row in model.other_implications],
@@ -407,18 +314,18 @@ def _closing_sections(document: Document, model: ReportModel) -> None:
                 run.add_break(WD_BREAK.LINE)
 
 
-def _appendix(document: Document, model: ReportModel) -> None:
+def _appendix(document: Document, model: ReportModel, draft: bool) -> None:
     section = document.add_section()
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = Mm(297), Mm(210)
     section.left_margin = section.right_margin = Mm(14)
-    _header_and_footer(section, model, key=True)
+    _header_and_footer(section, model, draft=draft, key=True)
     document.add_heading(f"Appendix 1 – Action plan as at {format_date(model.as_at)}", level=1)
     document.add_paragraph(
         f"{model.inspection_title}. Actions grouped by timescale and recommendation; progress, status and RAG "
         f"rating as at {format_date(model.as_at)}."
     )
-    _key(document)
+    key_paragraph(document)
     headers = [
         "Ref",
         "Action",
@@ -458,7 +365,7 @@ def _appendix(document: Document, model: ReportModel) -> None:
                 ]
                 for a in block.actions
             ]
-            _table(
+            table(
                 document,
                 headers,
                 rows,
@@ -469,27 +376,28 @@ def _appendix(document: Document, model: ReportModel) -> None:
             )
 
 
-def render_docx(model: ReportModel, *, made_at: datetime) -> bytes:
+def render_docx(model: ReportModel, *, made_at: datetime, draft: bool = False) -> bytes:
     """The committee paper as .docx, from the same model as the HTML and PDF; `made_at` is its created and modified
-    time in the document's properties."""
+    time in the document's properties. A draft says DRAFT in its title and in the header of every page."""
     document = docx.Document()
     _set_styles(document)
     _set_language(document)
-    _set_properties(document, model, made_at)
+    _set_properties(document, model, made_at, draft)
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.left_margin = section.right_margin = Mm(18)
-    _header_and_footer(section, model)
-    _front_page(document, model)
+    _header_and_footer(section, model, draft=draft)
+    _front_page(document, model, draft)
     document.add_heading("1. Purpose of report", level=1)
-    _numbered(document, model.purpose)
+    numbered(document, model.purpose)
     _summary(document, model)
     document.add_heading("3. Recommendations", level=1)
-    _numbered(document, model.recommendations)
+    numbered(document, model.recommendations)
     _report_section(document, model)
     _implications(document, model)
     _closing_sections(document, model)
-    _appendix(document, model)
+    _appendix(document, model, draft)
+    further_appendices(document, model)
     _space_after_tables(document)
     output = BytesIO()
     document.save(output)

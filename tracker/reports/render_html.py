@@ -16,6 +16,8 @@ from tracker.domain.vocabulary import rag_key
 from tracker.security import CONTENT_SECURITY_POLICY
 
 STYLESHEET = "css/report.css"
+# What a draft says on every page and in its file name, so it can never pass for the issued report.
+DRAFT = "DRAFT"
 # A trend needs at least two positions to show a direction.
 MIN_TREND_POINTS = 2
 
@@ -32,9 +34,10 @@ def chart_svgs(model: ReportModel) -> dict[str, Markup | None]:
     }
 
 
-def template_context(model: ReportModel) -> dict[str, object]:
+def template_context(model: ReportModel, *, draft: bool = False) -> dict[str, object]:
     return {
         "model": model,
+        "draft": draft,
         "charts": chart_svgs(model),
         "rag_key": rag_key(),
     }
@@ -44,9 +47,10 @@ def stylesheet_url() -> str:
     return f"{current_app.static_url_path}/{STYLESHEET}"
 
 
-def render_fragment(model: ReportModel) -> Markup:
-    """The report's content, for the page inside the app."""
-    return Markup(render_template("reports/_report.html", **template_context(model)))  # noqa: S704  # nosec B704
+def render_fragment(model: ReportModel, *, draft: bool = False) -> Markup:
+    """The report's content, for the page inside the app; a draft says so above its title."""
+    html = render_template("reports/_report.html", **template_context(model, draft=draft))
+    return Markup(html)  # noqa: S704  # nosec B704
 
 
 def _css_string(text: str) -> str:
@@ -55,11 +59,14 @@ def _css_string(text: str) -> str:
     return f'"{cleaned}"'
 
 
-def running_header_css(model: ReportModel) -> Markup:
-    """The running header names the council and the meeting on every page after the first."""
+def running_header_css(model: ReportModel, *, draft: bool = False) -> Markup:
+    """The running header names the council and the meeting on every page after the first; a draft's says DRAFT
+    on every page, the first included."""
     font = 'font-family: Arial, "Liberation Sans", "DejaVu Sans", sans-serif; font-size: 8.5pt; color: #0b0c0c;'
+    draft_box = f"@top-center {{ content: {_css_string(DRAFT)}; {font} font-size: 11pt; font-weight: 700; }} "
     css = (
         f"@page {{ @top-left {{ content: {_css_string(model.council)}; {font} }} "
+        f"{draft_box if draft else ''}"
         f"@top-right {{ content: {_css_string(model.meeting + ' – as at ' + format_date(model.as_at))}; {font} }} }} "
         "@page :first { @top-left { content: none; } @top-right { content: none; } }"
     )
@@ -79,11 +86,14 @@ def document_csp(html: str) -> str:
     return CONTENT_SECURITY_POLICY.replace("style-src 'self'", f"style-src {sources}")
 
 
-def render_document(model: ReportModel) -> str:
-    """A complete A4 print document: the same content with the print stylesheet; WeasyPrint renders it too."""
+def render_document(model: ReportModel, *, draft: bool = False) -> str:
+    """A complete A4 print document: the same content with the print stylesheet; WeasyPrint renders it too.
+
+    A draft says DRAFT in its title, above the report's title, in the running header and, in print, across
+    every page."""
     return render_template(
         "reports/document.html",
         stylesheet=stylesheet_url(),
-        running_header=running_header_css(model),
-        **template_context(model),
+        running_header=running_header_css(model, draft=draft),
+        **template_context(model, draft=draft),
     )

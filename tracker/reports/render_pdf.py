@@ -41,9 +41,10 @@ class StaticFilesOnly(URLFetcher):
         raise FatalURLFetchingError(f"The report may only use the tracker's own files, not {url}")
 
 
-def render_pdf(model: ReportModel, html: str | None = None) -> bytes:
-    """A4 PDF of the report; `html` is the print document when the caller has already rendered it."""
-    document = html if html is not None else render_document(model)
+def render_pdf(model: ReportModel, html: str | None = None, *, draft: bool = False) -> bytes:
+    """A4 PDF of the report; `html` is the print document when the caller has already rendered it. A draft says
+    DRAFT across every page and in the running header."""
+    document = html if html is not None else render_document(model, draft=draft)
     fetcher = StaticFilesOnly(Path(current_app.static_folder or "."), current_app.static_url_path or "")
     pdf = HTML(string=document, base_url=BASE_URL, url_fetcher=fetcher)
     return pdf.write_pdf(pdf_variant="pdf/ua-1", finisher=finish_tags)

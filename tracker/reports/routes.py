@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -20,8 +21,8 @@ from tracker.permissions import (
     requires,
 )
 from tracker.reports import services
-from tracker.reports.forms import ConfirmForm, DeleteForm, ReportForm, form_data
-from tracker.reports.render_html import document_csp, render_document, render_fragment
+from tracker.reports.forms import MAX_APPENDICES, ConfirmForm, DeleteForm, ReportForm, form_data
+from tracker.reports.render_html import DRAFT, document_csp, render_document, render_fragment
 
 bp = Blueprint("reports", __name__)
 
@@ -40,9 +41,15 @@ def _issued(report: ProgressReport) -> ResponseReturnValue | None:
     return redirect(url_for("reports.view_report", report_id=report.id))
 
 
+def _is_draft(report: ProgressReport) -> bool:
+    return report.state != ReportState.ISSUED
+
+
 def _filename(report: ProgressReport, extension: str) -> str:
+    """ "cabinet-2026-12-07-progress-report-as-at-2026-11-20.pdf"; a draft's starts with "DRAFT-"."""
     committee = re.sub(r"[^a-z0-9]+", "-", report.committee.lower()).strip("-") or "committee"
-    return f"{committee}-{report.meets_on.isoformat()}-progress-report-as-at-{report.as_at.isoformat()}.{extension}"
+    name = f"{committee}-{report.meets_on.isoformat()}-progress-report-as-at-{report.as_at.isoformat()}.{extension}"
+    return f"{DRAFT}-{name}" if _is_draft(report) else name
 
 
 @bp.get("/inspections/<int:inspection_id>/reports")
@@ -53,16 +60,36 @@ def list_reports(inspection: Inspection) -> ResponseReturnValue:
     return render_template("reports/list.html", inspection=inspection, reports=reports, manages=manages)
 
 
+def _report_form(published_on: date | None, data: dict | None) -> ReportForm:
+    """The form as posted, or filled from `data` on GET; `?add_appendix=1` adds an empty appendix to fill in, after
+    "Add an appendix" saved everything typed so far."""
+    if data is not None and request.args.get("add_appendix") and len(data.get("appendices", [])) < MAX_APPENDICES:
+        data = {**data, "appendices": [*data.get("appendices", []), {"kind": "text"}]}
+    return ReportForm(published_on=published_on, data=data)
+
+
+def _after_save(report: ProgressReport, form: ReportForm, saved: str) -> ResponseReturnValue:
+    """Back to the form with a new empty appendix after "Add an appendix"; otherwise to the report."""
+    if form.add_appendix.data and len(form.appendices.entries) >= MAX_APPENDICES:
+        flash(f"Draft saved. A report can have up to {MAX_APPENDICES} further appendices")
+        return redirect(url_for("reports.edit_report", report_id=report.id, _anchor="appendices"))
+    if form.add_appendix.data:
+        flash("Draft saved. Fill in the new appendix below")
+        return redirect(url_for("reports.edit_report", report_id=report.id, add_appendix=1, _anchor="appendices"))
+    flash(saved)
+    return redirect(url_for("reports.view_report", report_id=report.id))
+
+
 @bp.route("/inspections/<int:inspection_id>/reports/new", methods=["GET", "POST"])
 @requires(MANAGES_INSPECTION)
 def new_report(inspection: Inspection) -> ResponseReturnValue:
-    data = None if request.method == "POST" else services.prefill_details(inspection)
-    form = ReportForm(published_on=inspection.published_on, data=data)
+    form = _report_form(
+        inspection.published_on, None if request.method == "POST" else services.prefill_details(inspection)
+    )
     if not form.validate_on_submit():
         return render_template("reports/form.html", form=form, inspection=inspection, report=None), _status(form)
     report = services.create_report(inspection, form_data(form), author=current_user)
-    flash("Draft report saved: check the figures and exceptions below, then issue it")
-    return redirect(url_for("reports.view_report", report_id=report.id))
+    return _after_save(report, form, "Draft report saved: check the figures and exceptions below, then issue it")
 
 
 @bp.get("/reports/<int:report_id>")
@@ -73,7 +100,7 @@ def view_report(report: ProgressReport) -> ResponseReturnValue:
         "reports/view.html",
         report=report,
         inspection=report.inspection,
-        content=render_fragment(model),
+        content=render_fragment(model, draft=_is_draft(report)),
         manages=can_manage_inspection(current_user, report.inspection),
     )
 
@@ -83,15 +110,15 @@ def view_report(report: ProgressReport) -> ResponseReturnValue:
 def edit_report(report: ProgressReport) -> ResponseReturnValue:
     if refused := _issued(report):
         return refused
-    data = None if request.method == "POST" else services.details_of(report)
-    form = ReportForm(published_on=report.inspection.published_on, data=data)
+    form = _report_form(
+        report.inspection.published_on, None if request.method == "POST" else services.details_of(report)
+    )
     if not form.validate_on_submit():
         return render_template("reports/form.html", form=form, inspection=report.inspection, report=report), _status(
             form
         )
     services.update_report(report, form_data(form))
-    flash("Draft report saved")
-    return redirect(url_for("reports.view_report", report_id=report.id))
+    return _after_save(report, form, "Draft report saved")
 
 
 @bp.route("/reports/<int:report_id>/issue", methods=["GET", "POST"])
@@ -135,7 +162,7 @@ def print_report(report: ProgressReport) -> ResponseReturnValue:
     """The A4 print document: as issued, or the draft recomputed now."""
     html = report.issued_html if report.state == ReportState.ISSUED and report.issued_html else None
     if html is None:
-        html = render_document(services.model_for(report))
+        html = render_document(services.model_for(report), draft=_is_draft(report))
     response = Response(html, mimetype="text/html")
     response.headers["Content-Security-Policy"] = document_csp(html)
     return response
@@ -148,7 +175,7 @@ def download_pdf(report: ProgressReport) -> ResponseReturnValue:
     if data is None:
         from tracker.reports.render_pdf import render_pdf  # WeasyPrint: 30 MB a worker, loaded when first needed
 
-        data = render_pdf(services.model_for(report))
+        data = render_pdf(services.model_for(report), draft=_is_draft(report))
     return _download(data, "application/pdf", _filename(report, "pdf"))
 
 
@@ -159,7 +186,7 @@ def download_docx(report: ProgressReport) -> ResponseReturnValue:
     if data is None:
         from tracker.reports.render_docx import render_docx  # python-docx, loaded when first needed
 
-        data = render_docx(services.model_for(report), made_at=clock.now())
+        data = render_docx(services.model_for(report), made_at=clock.now(), draft=_is_draft(report))
     return _download(data, DOCX_TYPE, _filename(report, "docx"))
 
 

@@ -32,6 +32,7 @@ from tracker.models import (
     Action,
     AuditEvent,
     Inspection,
+    Judgement,
     Meeting,
     ProgressReport,
     ProgressUpdate,
@@ -40,6 +41,7 @@ from tracker.models import (
     StatutoryDeadline,
     User,
 )
+from tracker.reports import paper
 
 TIMETABLE_ROWS = 4
 AUDITED_ACTION_FIELDS = ("due_on", "original_due_on", "status", "rag", "title", "success_criteria")
@@ -181,6 +183,11 @@ def load_plan_history(inspection: Inspection) -> PlanHistory:
     for update in db.session.scalars(update_query):
         updates.setdefault(update.action_id, []).append(update)
     events = _action_events(inspection.id)
+    judgements = db.session.execute(
+        select(Judgement.area, Judgement.grade)
+        .where(Judgement.inspection_id == inspection.id)
+        .order_by(Judgement.position, Judgement.id)
+    )
     return PlanHistory(
         authority=inspection.authority,
         inspection_title=inspection.title,
@@ -200,6 +207,7 @@ def load_plan_history(inspection: Inspection) -> PlanHistory:
         ),
         actions=tuple(_action_record(a, updates.get(a.id, []), events) for a in actions),
         deadlines=_deadline_records(inspection.id),
+        judgements=tuple((area, grade) for area, grade in judgements),
     )
 
 
@@ -232,6 +240,7 @@ def narrative_of(report: ProgressReport) -> Narrative:
         ),
         background_papers=report.background_papers,
         report_authors=report.report_authors,
+        **paper.narrative_parts(report),
     )
 
 
@@ -330,6 +339,7 @@ def details_of(report: ProgressReport) -> dict[str, Any]:
     """A report's details in the form's shape."""
     details: dict[str, Any] = {name: getattr(report, name) for name in NARRATIVE_FIELDS}
     details.update(committee=report.committee, meets_on=report.meets_on, as_at=report.as_at)
+    details.update(paper.form_details(report))
     rows = list(report.forward_timetable or [])
     for index in range(TIMETABLE_ROWS):
         row = rows[index] if index < len(rows) else {}
@@ -366,6 +376,7 @@ def default_details(inspection: Inspection) -> dict[str, Any]:
         purpose=f"To report progress on the action plan responding to the {inspection.title}.",
         recommendations_to_committee="Members are asked to note the progress made and the exceptions in section 4.",
     )
+    details.update(paper.default_form_details())
     for index in range(TIMETABLE_ROWS):
         meeting = meetings[index] if index < len(meetings) else None
         details[f"timetable_{index + 1}_committee"] = meeting.committee if meeting else ""
@@ -411,6 +422,7 @@ def _apply_details(report: ProgressReport, data: dict[str, Any]) -> None:
         }
         for key, _label in IMPLICATION_TOPICS
     ]
+    paper.apply_form(report, data)
 
 
 def create_report(inspection: Inspection, data: dict[str, Any], *, author: User) -> ProgressReport:

@@ -54,6 +54,13 @@ def report(long_plan: Plan, db_session) -> ProgressReport:  # noqa: ANN001
         report_of="the Director of Children's Services",
         purpose="To report progress.",
         summary="Mostly on track.",
+        # The committee paper's own parts: subheadings, the decision box, every optional section, a further
+        # appendix with a table (issue 14).
+        report_body="## Background\n\nThe review took place in 2008.",
+        financial_implications="## Costs\n\nNo additional costs arise.",
+        decision={"key_decision": False, "reason": "", "forward_plan": None, "decision_by": "executive"},
+        optional_sections=["grades", "recommendations", "deadlines"],
+        appendices=[{"title": "Costs", "kind": "table", "content": "Theme\t2008/09\nEarly Years\t413\nTotal\t413"}],
     )
     db_session.add(report)
     db_session.commit()
@@ -89,10 +96,12 @@ def _structure(pdf: pikepdf.Pdf) -> Tree:
     return tree
 
 
-def _content(pdf: pikepdf.Pdf) -> Iterator[tuple[int, int | None, str, bool]]:
-    """Each text-showing operator: (page index, MCID it is inside or None, its tag, whether it is outside any mark)."""
+def _content(pdf: pikepdf.Pdf) -> Iterator[tuple[int, int | None, str, bool, float]]:
+    """Each text-showing operator: (page index, MCID it is inside or None, its tag, whether it is outside any mark,
+    its font size)."""
     for index, page in enumerate(pdf.pages):
         stack: list[tuple[str, int | None]] = []
+        size = 0.0
         for operands, operator in pikepdf.parse_content_stream(page):
             name = str(operator)
             if name == "BDC":
@@ -103,9 +112,11 @@ def _content(pdf: pikepdf.Pdf) -> Iterator[tuple[int, int | None, str, bool]]:
                 stack.append((str(operands[0]), None))
             elif name == "EMC":
                 stack.pop()
+            elif name == "Tf":
+                size = float(operands[1])
             elif name in TEXT_OPERATORS:
                 tag, mcid = next(((t, m) for t, m in reversed(stack) if m is not None or t == "/Artifact"), ("", None))
-                yield index, mcid, tag, not stack
+                yield index, mcid, tag, not stack, size
 
 
 def _tag(element: pikepdf.Dictionary) -> str:
@@ -128,16 +139,45 @@ def test_the_report_pdf_is_tagged_in_british_english_with_its_title_shown(report
     assert metadata["{http://purl.org/dc/elements/1.1/}title"].startswith(model.title)
 
 
-def test_every_text_run_is_tagged_or_an_artefact(report: ProgressReport) -> None:
-    with pikepdf.open(io.BytesIO(render_pdf(services.model_for(report)))) as pdf:
+@pytest.mark.parametrize("draft", [False, True], ids=["issued", "draft"])
+def test_every_text_run_is_tagged_or_an_artefact(report: ProgressReport, draft: bool) -> None:
+    with pikepdf.open(io.BytesIO(render_pdf(services.model_for(report), draft=draft))) as pdf:
         tree = _structure(pdf)
         runs = list(_content(pdf))
+        pages = len(pdf.pages)
     assert runs
     assert [run for run in runs if run[3]] == [], "text outside any marked content"
-    stray = [(page, mcid) for page, mcid, tag, _ in runs if tag != "/Artifact" and (page, mcid) not in tree.reached]
+    stray = [(page, mcid) for page, mcid, tag, _, _ in runs if tag != "/Artifact" and (page, mcid) not in tree.reached]
     assert stray == [], "marked text that no structure element reaches"
     # The running header and footer ("Page 2 of 9") are pagination artefacts on every page.
-    assert {page for page, _mcid, tag, _ in runs if tag == "/Artifact"} == set(range(len(pdf.pages)))
+    assert {page for page, _mcid, tag, _, _ in runs if tag == "/Artifact"} == set(range(pages))
+    # A draft's watermark (120pt) is on every page, and always an artefact: never read out as part of the report.
+    watermark = [(page, tag) for page, _mcid, tag, _, size in runs if size > 100]
+    assert {page for page, _ in watermark} == (set(range(pages)) if draft else set())
+    assert {tag for _, tag in watermark} <= {"/Artifact"}
+    if draft:
+        with pikepdf.open(io.BytesIO(render_pdf(services.model_for(report), draft=True))) as pdf:
+            subtypes = {str(kind.get("/Subtype")) for kind in _artefact_kinds(pdf, min_size=100)}
+        assert subtypes == {"/Watermark"}
+
+
+def _artefact_kinds(pdf: pikepdf.Pdf, min_size: float) -> Iterator[pikepdf.Dictionary]:
+    """The artefact properties around each run of text set at `min_size` or larger."""
+    for page in pdf.pages:
+        stack: list[pikepdf.Dictionary | None] = []
+        size = 0.0
+        for operands, operator in pikepdf.parse_content_stream(page):
+            name = str(operator)
+            if name == "BDC":
+                stack.append(operands[1] if str(operands[0]) == "/Artifact" else None)
+            elif name == "BMC":
+                stack.append(None)
+            elif name == "EMC":
+                stack.pop()
+            elif name == "Tf":
+                size = float(operands[1])
+            elif name in TEXT_OPERATORS and size >= min_size:
+                yield next(kind for kind in reversed(stack) if kind is not None)
 
 
 def test_headings_go_down_one_level_at_a_time(report: ProgressReport) -> None:
@@ -148,10 +188,13 @@ def test_headings_go_down_one_level_at_a_time(report: ProgressReport) -> None:
     assert {2, 3, 4} <= set(levels)
 
 
-def test_tables_have_scoped_header_cells_and_a_repeated_header_is_not_tagged_twice(report: ProgressReport) -> None:
+@pytest.mark.parametrize("draft", [False, True], ids=["issued", "draft"])
+def test_tables_have_scoped_header_cells_and_a_repeated_header_is_not_tagged_twice(
+    report: ProgressReport, draft: bool
+) -> None:
     model = services.model_for(report)
-    html = render_document(model)
-    with pikepdf.open(io.BytesIO(render_pdf(model))) as pdf:
+    html = render_document(model, draft=draft)
+    with pikepdf.open(io.BytesIO(render_pdf(model, draft=draft))) as pdf:
         elements = _structure(pdf).elements
     tables = [e for e in elements if _tag(e) == "/Table"]
     header_cells = [e for e in elements if _tag(e) == "/TH"]

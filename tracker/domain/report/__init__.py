@@ -6,6 +6,8 @@ model     the report model every renderer draws from
 history   the plan as it stood at an instant
 figures   counts by RAG and timescale, deadlines, movement since the previous report
 sentences the computed paragraphs in words
+paper     the decision box, the optional sections and the further appendices
+tables    tables typed or pasted into an appendix
 appendix  the exception lists and the action plan appendix
 builder   build_report: all of it as at a date
 serialise the issued snapshot: the model as JSON and back
@@ -33,10 +35,15 @@ from tracker.domain.report.history import (
 )
 from tracker.domain.report.model import (
     DEADLINE_STATES,
+    EARLIER_SECTIONS,
+    OPTIONAL_SECTIONS,
     ActionRow,
+    AppendixBlock,
     DeadlineRow,
+    DecisionBox,
     ExceptionRow,
     Figures,
+    GradeRow,
     ImplicationRow,
     Paragraph,
     RagChangeRow,
@@ -52,7 +59,9 @@ from tracker.domain.report.model import (
 from tracker.domain.report.records import (
     IMPLICATION_TOPICS,
     ActionRecord,
+    AppendixText,
     DeadlineRecord,
+    Decision,
     FieldChange,
     ImplicationAnswer,
     Narrative,
@@ -62,19 +71,27 @@ from tracker.domain.report.records import (
     UpdateRecord,
 )
 from tracker.domain.report.sentences import change_sentence, deadlines_sentence, exceptions_sentence, figures_sentence
+from tracker.domain.report.tables import TableError, parse_table
 
 __all__ = [
     "BULLET_MARKS",
     "DEADLINE_STATES",
+    "EARLIER_SECTIONS",
     "IMPLICATION_TOPICS",
+    "OPTIONAL_SECTIONS",
     "ActionRecord",
     "ActionRow",
     "ActionState",
+    "AppendixBlock",
+    "AppendixText",
     "DeadlineRecord",
     "DeadlineRow",
+    "Decision",
+    "DecisionBox",
     "ExceptionRow",
     "FieldChange",
     "Figures",
+    "GradeRow",
     "ImplicationAnswer",
     "ImplicationRow",
     "Narrative",
@@ -86,6 +103,7 @@ __all__ = [
     "ReportInputs",
     "ReportModel",
     "RevisionRow",
+    "TableError",
     "TimescaleGroup",
     "TimescaleRow",
     "TimetableRow",
@@ -105,6 +123,7 @@ __all__ = [
     "is_overdue",
     "latest_update",
     "local_day",
+    "parse_table",
     "original_due_on_as_at",
     "paragraphs",
     "plan_as_at",

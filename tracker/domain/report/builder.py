@@ -9,6 +9,7 @@ from tracker.domain.report.appendix import build_appendix, red_or_overdue, revis
 from tracker.domain.report.figures import compute_figures
 from tracker.domain.report.history import day_end_utc, deadline_as_at, plan_as_at
 from tracker.domain.report.model import ImplicationRow, Paragraph, ReportModel, TimetableRow, TrendPoint
+from tracker.domain.report.paper import chosen_sections, decision_box, further_appendices, grade_rows
 from tracker.domain.report.records import IMPLICATION_TOPICS, Narrative, PlanHistory, ReportInputs
 from tracker.domain.report.sentences import change_sentence, deadlines_sentence, exceptions_sentence, figures_sentence
 
@@ -24,6 +25,9 @@ def build_report(history: PlanHistory, narrative: Narrative, inputs: ReportInput
     figures = compute_figures(history, states, previous, deadlines, inputs.as_at)
     trend = [*inputs.earlier_trend, TrendPoint(inputs.as_at, dict(figures.by_rag))]
     numbering = _Numbering(narrative)
+    sections = chosen_sections(narrative)
+    # The change paragraph follows the deadlines paragraph only when the deadlines are printed.
+    change_offset = 2 if "deadlines" in sections else 1
     return ReportModel(
         council=history.authority,
         inspection_title=history.inspection_title,
@@ -42,7 +46,7 @@ def build_report(history: PlanHistory, narrative: Narrative, inputs: ReportInput
         body=numbering.body,
         exceptions_paragraph=Paragraph(numbering.body_next(0), exceptions_sentence(states, deadlines, inputs.as_at)),
         deadlines_paragraph=Paragraph(numbering.body_next(1), deadlines_sentence(figures)),
-        change_paragraph=Paragraph(numbering.body_next(2), change_sentence(figures, inputs.previous_as_at)),
+        change_paragraph=Paragraph(numbering.body_next(change_offset), change_sentence(figures, inputs.previous_as_at)),
         financial=paragraphs(narrative.financial, "5.1"),
         financial_officer=narrative.financial_officer,
         legal=paragraphs(narrative.legal, "5.2"),
@@ -57,6 +61,10 @@ def build_report(history: PlanHistory, narrative: Narrative, inputs: ReportInput
         revised_due_dates=revised_due_dates(states, cutoff),
         deadlines=deadlines,
         appendix=build_appendix(history, states, previous, inputs.as_at, inputs.holidays, inputs.timezone),
+        decision=decision_box(narrative.decision),
+        sections=sections,
+        grades=grade_rows(history),
+        appendices=further_appendices(narrative),
     )
 
 
@@ -65,11 +73,11 @@ class _Numbering:
 
     def __init__(self, narrative: Narrative) -> None:
         self.summary = paragraphs(narrative.summary, "2")
-        self.figures_number = f"2.{len(self.summary) + 1}"
+        self.figures_number = f"2.{numbered(self.summary) + 1}"
         self.body = paragraphs(narrative.body, "4")
 
     def body_next(self, offset: int) -> str:
-        return f"4.{len(self.body) + 1 + offset}"
+        return f"4.{numbered(self.body) + 1 + offset}"
 
 
 def _timetable(narrative: Narrative) -> list[TimetableRow]:
@@ -108,18 +116,48 @@ def _blocks(text: str) -> list[str]:
 
 
 BULLET_MARKS: Final = ("- ", "• ", "* ")
+# A line starting "## " is a subheading: "## Background" prints as a heading, not as paragraph "4.1 Background".
+HEADING_MARK: Final = "## "
 
 
 def paragraphs(text: str, prefix: str) -> list[Paragraph]:
-    """Blank-line separated paragraphs numbered prefix.1, prefix.2…; lines starting "- " are bullets."""
-    result = []
-    for index, block in enumerate(_blocks(text), start=1):
-        lines, bullets = [], []
-        for line in block.split("\n"):
-            mark = next((m for m in BULLET_MARKS if line.startswith(m)), None)
-            if mark:
-                bullets.append(line[len(mark) :].strip())
-            else:
-                lines.append(line)
-        result.append(Paragraph(f"{prefix}.{index}", " ".join(lines), bullets))
+    """Blank-line separated paragraphs numbered prefix.1, prefix.2…; lines starting "- " are bullets, and lines
+    starting "## " are subheadings, which take no number."""
+    result: list[Paragraph] = []
+    for block in _blocks(text):
+        for part in _split_headings(block):
+            if isinstance(part, str):
+                result.append(Paragraph("", part, heading=True))
+                continue
+            lines = [line for line in part if not _bullet(line)]
+            bullets = [line[len(mark) :].strip() for line in part if (mark := _bullet(line))]
+            result.append(Paragraph(f"{prefix}.{numbered(result) + 1}", " ".join(lines), bullets))
     return result
+
+
+def _bullet(line: str) -> str | None:
+    return next((m for m in BULLET_MARKS if line.startswith(m)), None)
+
+
+def _heading(line: str) -> str:
+    """The heading a line marks ("## Background" → "Background"), or "" for any other line."""
+    marker = HEADING_MARK.rstrip()
+    return line[len(marker) :].strip() if line.startswith(marker) else ""
+
+
+def _split_headings(block: str) -> list[str | list[str]]:
+    """A block's headings (as text) and the runs of other lines between them (as lists of lines)."""
+    parts: list[str | list[str]] = []
+    for line in block.split("\n"):
+        if heading := _heading(line):
+            parts.append(heading)
+        elif parts and isinstance(parts[-1], list):
+            parts[-1].append(line)
+        else:
+            parts.append([line])
+    return parts
+
+
+def numbered(items: list[Paragraph]) -> int:
+    """How many of the paragraphs are numbered (subheadings are not)."""
+    return sum(not p.heading for p in items)

@@ -5,6 +5,7 @@ appendix. Only JSON-friendly types and dates, so an issued report is stored as t
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Final
@@ -16,9 +17,12 @@ from tracker.domain.report.serialise import dataclass_from_json, dataclass_to_js
 
 @dataclass
 class Paragraph:
+    """A numbered paragraph (2.1) with its bullets, or a subheading the author marked, which has no number."""
+
     number: str
     text: str
     bullets: list[str] = field(default_factory=list)
+    heading: bool = False
 
 
 @dataclass
@@ -196,6 +200,50 @@ class TimescaleGroup:
 
 
 @dataclass
+class DecisionBox:
+    """The committee paper's decision box, in the words it prints (Leicester 2008: "Key Decision: No")."""
+
+    key_decision: str
+    reason: str
+    forward_plan: str
+    decision_by: str
+
+
+@dataclass
+class GradeRow:
+    area: str
+    grade: str
+
+
+FIGURE: Final = re.compile(r"[£$€]?[-\N{MINUS SIGN}]?[£$€]?\d[\d,]*(\.\d+)?%?")
+
+
+@dataclass
+class AppendixBlock:
+    """A further appendix (2, 3 …): paragraphs of text, or a table whose first row is its header."""
+
+    number: int
+    title: str
+    paragraphs: list[str] = field(default_factory=list)
+    header: list[str] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
+
+    @staticmethod
+    def is_figure(cell: str) -> bool:
+        """ "1,010", "£5,003", "−4.5%": set right-aligned like the figures in a finance table."""
+        return bool(FIGURE.fullmatch(cell.strip()))
+
+
+OPTIONAL_SECTIONS: Final = {
+    "grades": "The inspection's grades",
+    "recommendations": "The inspection's recommendations, by timescale",
+    "deadlines": "Statutory deadlines",
+}
+# A report saved before the author could choose showed the statutory deadlines only.
+EARLIER_SECTIONS: Final = ("deadlines",)
+
+
+@dataclass
 class ReportModel:
     council: str
     inspection_title: str
@@ -229,6 +277,14 @@ class ReportModel:
     revised_due_dates: list[RevisionRow]
     deadlines: list[DeadlineRow]
     appendix: list[TimescaleGroup]
+    decision: DecisionBox | None = None
+    sections: list[str] = field(default_factory=lambda: list(EARLIER_SECTIONS))
+    grades: list[GradeRow] = field(default_factory=list)
+    appendices: list[AppendixBlock] = field(default_factory=list)
+
+    def shows(self, section: str) -> bool:
+        """Whether the author ticked an optional section (OPTIONAL_SECTIONS)."""
+        return section in self.sections
 
     @property
     def meeting(self) -> str:

@@ -103,6 +103,8 @@ class PlanHistory:
     recommendations: tuple[RecommendationRecord, ...]
     actions: tuple[ActionRecord, ...]
     deadlines: tuple[DeadlineRecord, ...] = ()
+    # The inspection's grades as (area, grade), in the report's order.
+    judgements: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,27 @@ class ImplicationAnswer:
     topic: str
     applies: bool | None
     reference: str = ""
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The decision box as entered: None where the author has not answered."""
+
+    key_decision: bool | None = None
+    reason: str = ""
+    forward_plan: bool | None = None
+    forward_plan_on: date | None = None
+    # "executive" (Cabinet) or "council"; "" when not stated.
+    decision_by: str = ""
+
+
+@dataclass(frozen=True)
+class AppendixText:
+    """A further appendix as the author wrote it: `kind` is "text" or "table" (tab- or "|"-separated rows)."""
+
+    title: str
+    kind: str
+    content: str
 
 
 @dataclass(frozen=True)
@@ -133,6 +156,9 @@ class Narrative:
     other_implications: tuple[ImplicationAnswer, ...] = ()
     background_papers: str = ""
     report_authors: str = ""
+    decision: Decision = Decision()
+    sections: tuple[str, ...] = ("deadlines",)
+    appendices: tuple[AppendixText, ...] = ()
 
 
 @dataclass(frozen=True)
