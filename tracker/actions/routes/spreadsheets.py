@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import Response, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from tracker import security_log
+from tracker import clock, security_log
 from tracker.actions import spreadsheets
 from tracker.actions.forms import ConfirmImportForm, ImportPlanForm
 from tracker.actions.routes.blueprint import bp
-from tracker.actions.services import plan_import
+from tracker.actions.services import plan_import, plan_updates
+from tracker.actions.services.editing import plan_is_agreed
+from tracker.actions.services.versions import ActionConflict
+from tracker.domain.plan_rows import PlanRow
+from tracker.domain.plan_updates import RowUpdate
 from tracker.extensions import db
 from tracker.models import Inspection
 from tracker.permissions import MANAGES_INSPECTION, READS_INSPECTION, requires
@@ -46,15 +52,32 @@ def import_plan(inspection: Inspection) -> ResponseReturnValue:
     except spreadsheets.UnreadableSpreadsheet as problem:
         form.spreadsheet.errors = [str(problem)]
         return _render_import(inspection, form, 400)
-    rows = spreadsheets.check_plan_rows(inspection, raw_rows)
+    rows, updates = spreadsheets.check_plan_rows(inspection, raw_rows, clock.today())
     confirm = ConfirmImportForm(formdata=None)
     confirm.rows.data = spreadsheets.rows_to_json(raw_rows)
     confirm.filename.data = upload.filename
     confirm.import_token.data = plan_import.new_import_token(inspection, current_user)
     db.session.commit()
+    return _render_preview(inspection, rows, updates, confirm, upload.filename)
+
+
+def _render_preview(
+    inspection: Inspection,
+    rows: list[PlanRow],
+    updates: dict[int, RowUpdate],
+    confirm: ConfirmImportForm,
+    filename: str,
+    status: int = 200,
+) -> ResponseReturnValue:
     return render_template(
-        "actions/import_preview.html", inspection=inspection, rows=rows, confirm=confirm, filename=upload.filename
-    )
+        "actions/import_preview.html",
+        inspection=inspection,
+        rows=rows,
+        updates=updates,
+        confirm=confirm,
+        filename=filename,
+        plan_agreed=plan_is_agreed(inspection),
+    ), status
 
 
 def _already_imported(inspection: Inspection, token: str) -> ResponseReturnValue:
@@ -91,22 +114,65 @@ def confirm_import(inspection: Inspection) -> ResponseReturnValue:
     if not plan_import.spend_import_token(inspection, token):
         db.session.rollback()
         return _already_imported(inspection, token)
-    rows = spreadsheets.check_plan_rows(inspection, raw_rows)
+    rows, updates = spreadsheets.check_plan_rows(inspection, raw_rows, clock.today())
+    if refusal := _refusal(inspection, rows, updates, confirm):
+        db.session.rollback()  # the token stays unspent: the person may still skip the rows or give the reason
+        return _render_preview(inspection, rows, updates, confirm, filename, 400)
+    chosen = confirm.chosen_conflicts()
+    applied = [u for u in updates.values() if u.changes and (not u.conflict or u.action.id in chosen)]
+    try:
+        updated = plan_updates.apply_updates(
+            applied, actor=current_user, filename=filename, due_date_reason=confirm.due_date_reason.data or ""
+        )
+    except (plan_updates.UpdateRefused, ActionConflict) as problem:
+        db.session.rollback()
+        flash(f"Nothing was saved: {problem}. Upload the spreadsheet again", "error")
+        return redirect(url_for("actions.import_plan", inspection_id=inspection.id))
+    created = plan_import.import_rows(inspection, rows, actor=current_user, filename=filename)
+    summary = plan_import.import_summary(created, updated)
+    plan_import.record_import(inspection, actor=current_user, summary=summary, filename=filename, token=token)
+    db.session.commit()
+    skipped = [f"{len(refusal.invalid)} skipped"] if refusal.invalid else []
+    conflicts = sum(1 for u in updates.values() if u.changes and u.conflict and u.action.id not in chosen)
+    skipped += [f"{conflicts} changed in the tracker since the download not updated"] if conflicts else []
+    security_log.event(
+        "spreadsheet_imported",
+        inspection_id=inspection.id,
+        file=filename,
+        actions=created,
+        updated=updated,
+        skipped=len(refusal.invalid),
+    )
+    verb = "imported from" if not updated else "from"
+    flash(f"{summary} {verb} {filename}" + "".join(f"; {part}" for part in skipped))
+    return redirect(url_for("actions.view_plan", inspection_id=inspection.id))
+
+
+@dataclass
+class _Check:
+    invalid: list[PlanRow]
+    refused: bool
+
+    def __bool__(self) -> bool:
+        return self.refused
+
+
+def _refusal(
+    inspection: Inspection, rows: list[PlanRow], updates: dict[int, RowUpdate], confirm: ConfirmImportForm
+) -> _Check:
+    """Why the confirm cannot go ahead, put on its fields: rows with problems not chosen to be skipped, or new
+    due dates on a published plan without a reason. Falsy (with the invalid rows) when it can."""
     invalid = [row for row in rows if not row.is_valid]
+    refused = False
     if invalid and not confirm.skip_invalid.data:
-        db.session.rollback()  # the token stays unspent: the person may still choose to skip the rows
         confirm.skip_invalid.errors = [
             f"{len(invalid)} row{'' if len(invalid) == 1 else 's'} {'has' if len(invalid) == 1 else 'have'} problems: "
             "fix the spreadsheet and upload it again, or choose to skip them"
         ]
-        return render_template(
-            "actions/import_preview.html", inspection=inspection, rows=rows, confirm=confirm, filename=filename
-        ), 400
-    count = plan_import.import_rows(inspection, rows, actor=current_user, filename=filename, token=token)
-    db.session.commit()
-    security_log.event(
-        "spreadsheet_imported", inspection_id=inspection.id, file=filename, actions=count, skipped=len(invalid)
-    )
-    skipped = f"; {len(invalid)} skipped" if invalid else ""
-    flash(f"{count} action{'' if count == 1 else 's'} imported from {filename}{skipped}")
-    return redirect(url_for("actions.view_plan", inspection_id=inspection.id))
+        refused = True
+    chosen = confirm.chosen_conflicts()
+    moves_dates = any(u.changes_due_date and (not u.conflict or u.action.id in chosen) for u in updates.values())
+    if moves_dates and plan_is_agreed(inspection) and not (confirm.due_date_reason.data or "").strip():
+        confirm.due_date_reason.errors = ["Enter the reason for changing the due dates"]
+        refused = True
+    return _Check(invalid, refused)

@@ -67,7 +67,12 @@ def progress_problems(action: Action, data: Mapping[str, Any], today: date) -> d
 
 
 def record_progress(
-    action: Action, author: User, data: Mapping[str, Any], via_email_link: bool = False
+    action: Action,
+    author: User,
+    data: Mapping[str, Any],
+    via_email_link: bool = False,
+    *,
+    via_spreadsheet: bool = False,
 ) -> ProgressUpdate:
     """Append a progress update; it sets the action's status, RAG, completion date and last progress time.
 
@@ -97,6 +102,7 @@ def record_progress(
         narrative=update.narrative.strip(),
         evidence_links="\n".join(line.strip() for line in update.evidence_links.splitlines() if line.strip()),
         via_email_link=via_email_link,
+        via_spreadsheet=via_spreadsheet,
         requested_due_on=update.requested_due_on,
         request_reason=update.request_reason.strip() if update.requested_due_on else "",
         request_state=DueDateRequestState.PENDING if update.requested_due_on else None,

@@ -1,0 +1,86 @@
+"""Updating a plan's actions from an edited copy of its spreadsheet: the actions as the rows are compared with,
+and saving what the rows change (tracker.domain.plan_updates says what each row changes)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from tracker.actions.due_dates import suggested_rag
+from tracker.actions.services.editing import recommendation_prefix, update_action
+from tracker.actions.services.plan_import import owners_by_email
+from tracker.actions.services.progress import InvalidProgress, record_progress
+from tracker.domain.plan_updates import ExistingAction, RowUpdate
+from tracker.domain.vocabulary import STATUSES
+from tracker.extensions import db
+from tracker.models import Action, Inspection, ProgressUpdate, User
+
+
+class UpdateRefused(ValueError):
+    """A row that cannot be saved after all (the action changed as it was being saved); nothing is saved."""
+
+
+def existing_actions(inspection: Inspection, today: date) -> dict[int, ExistingAction]:
+    """The plan's live actions as a sheet's rows are compared with them, by id (two queries)."""
+    latest = (
+        select(ProgressUpdate.action_id, func.max(ProgressUpdate.id).label("update_id"))
+        .group_by(ProgressUpdate.action_id)
+        .subquery()
+    )
+    query = (
+        select(Action, ProgressUpdate.narrative)
+        .outerjoin(latest, latest.c.action_id == Action.id)
+        .outerjoin(ProgressUpdate, ProgressUpdate.id == latest.c.update_id)
+        .options(joinedload(Action.owner), joinedload(Action.recommendation))
+        .where(Action.inspection_id == inspection.id, Action.archived_at.is_(None))
+    )
+    return {action.id: _as_existing(action, narrative, today) for action, narrative in db.session.execute(query)}
+
+
+def _as_existing(action: Action, narrative: str | None, today: date) -> ExistingAction:
+    return ExistingAction(
+        id=action.id,
+        version=action.version,
+        recommendation=recommendation_prefix(action.recommendation),
+        reference=action.reference,
+        title=action.title,
+        description=action.description,
+        owner_email=action.owner.email.lower() if action.owner else "",
+        lead_agency=action.lead_agency,
+        start_on=action.start_on,
+        due_on=action.due_on,
+        success_criteria=action.success_criteria,
+        status=action.status.value,
+        rag=action.rag.value if action.rag else None,
+        latest_progress=narrative or "",
+        suggested={status: suggested_rag(action, status, today) for status in STATUSES},
+    )
+
+
+def apply_updates(updates: Iterable[RowUpdate], *, actor: User, filename: str, due_date_reason: str) -> int:
+    """Save each row's changes as the person importing: its progress first (checked against the action as it was
+    downloaded), then its fields, a new due date with the batch's reason. Returns how many actions changed."""
+    chosen = [update for update in updates if update.changes]
+    owners = owners_by_email({u.values["owner_email"] for u in chosen if u.values.get("owner_email")})
+    note = f"From a spreadsheet ({filename})"
+    for update in chosen:
+        action = db.session.get_one(Action, update.action.id)
+        if update.progress is not None:
+            progress: dict[str, Any] = {
+                "status": update.progress.status,
+                "rag": update.progress.rag,
+                "narrative": update.progress.narrative,
+            }
+            try:
+                record_progress(action, actor, progress, via_spreadsheet=True)
+            except InvalidProgress as problem:
+                raise UpdateRefused(f"Row {update.row.line}: {problem}") from None
+        fields = {key: value for key, value in update.values.items() if key != "owner_email"}
+        if "owner_email" in update.values:
+            fields["owner"] = owners.get(update.values["owner_email"])
+        update_action(action, fields, actor=actor, due_on_reason=due_date_reason, note=note)
+    return len(chosen)
