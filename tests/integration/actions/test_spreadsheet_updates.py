@@ -166,7 +166,9 @@ def test_a_row_changed_in_the_tracker_since_the_download_is_a_conflict_skipped_u
     page = soup(preview)
     line = line_of(preview, "1.1")
     assert page.select_one(f"#row-{line} .govuk-tag").text == "Conflict"
-    assert "Changed in the tracker since you downloaded the spreadsheet" in page.select_one(f"#row-{line}").text
+    assert "Changed in the tracker since you downloaded the spreadsheet (last by Priya Shah," in page.select_one(
+        f"#row-{line}"
+    ).get_text(" ", strip=True)
     # The sheet still has the old title: saving it would undo the other change, so the preview shows it.
     assert f"Action: Audit every open case file → {original_title}" in changes_shown(preview, line)
     assert "1 changed in the tracker since you downloaded the spreadsheet" in page.select_one("#import-counts").text

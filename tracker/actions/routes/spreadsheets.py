@@ -77,6 +77,7 @@ def _render_preview(
         confirm=confirm,
         filename=filename,
         plan_agreed=plan_is_agreed(inspection),
+        changed_by=plan_updates.last_changes(u.action.id for u in updates.values() if u.changes and u.conflict),
     ), status
 
 

@@ -17,7 +17,7 @@ from tracker.actions.services.progress import InvalidProgress, record_progress
 from tracker.domain.plan_updates import ExistingAction, RowUpdate
 from tracker.domain.vocabulary import STATUSES
 from tracker.extensions import db
-from tracker.models import Action, Inspection, ProgressUpdate, User
+from tracker.models import Action, AuditEvent, Inspection, ProgressUpdate, User
 
 
 class UpdateRefused(ValueError):
@@ -59,6 +59,22 @@ def _as_existing(action: Action, narrative: str | None, today: date) -> Existing
         latest_progress=narrative or "",
         suggested={status: suggested_rag(action, status, today) for status in STATUSES},
     )
+
+
+def last_changes(action_ids: Iterable[int]) -> dict[int, AuditEvent]:
+    """The newest change in the history of each action, by action id (one query): who changed a conflict's action."""
+    ids = sorted(set(action_ids))
+    if not ids:
+        return {}
+    newest = (
+        select(func.max(AuditEvent.id))
+        .where(AuditEvent.entity_type == Action.__tablename__, AuditEvent.entity_id.in_(ids))
+        .group_by(AuditEvent.entity_id)
+    )
+    events = db.session.scalars(
+        select(AuditEvent).options(joinedload(AuditEvent.actor)).where(AuditEvent.id.in_(newest))
+    )
+    return {event.entity_id: event for event in events}
 
 
 def apply_updates(updates: Iterable[RowUpdate], *, actor: User, filename: str, due_date_reason: str) -> int:
