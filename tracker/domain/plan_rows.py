@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import Final
 
 from tracker.domain.action_order import next_reference
+from tracker.domain.cell_dates import DateProblem, parse_date
 from tracker.domain.progress import narrative_reason, rating_mismatch
 from tracker.domain.text import single_line
 from tracker.domain.vocabulary import CLOSED_STATUSES, RAG_ORDER, STATUS_LABELS, STATUSES, ActionStatus, Rag
@@ -60,79 +61,11 @@ _RECOMMENDATION_KEYS: Final = ("recommendation", "recommendation_text", "timesca
 STATUS_ALIASES: Final = {"completed": ActionStatus.COMPLETE}
 RAG_ALIASES: Final = {"r": Rag.RED, "a": Rag.AMBER, "g": Rag.GREEN, "b": Rag.BLUE, "complete": Rag.BLUE}
 
-_MONTHS: Final = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ),
-        start=1,
-    )
-    for name in names
-}
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.]+)?$")
-_NUMERIC = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})$")
-_WORDS = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{4})$", re.IGNORECASE)
 # Spreadsheet programs read a cell starting with one of these as a formula.
 FORMULA_PREFIXES: Final = ("=", "+", "-", "@", "\t", "\r")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # "A123-v7": not a number or a time, so neither Excel nor a CSV reader changes it.
 _TRACKER_KEY = re.compile(r"^A(\d{1,12})-v(\d{1,12})$", re.IGNORECASE)
-
-
-class DateProblem(ValueError):
-    """A cell that is not a date; `recognised` when it looks like one but the day does not exist (31/02/2009)."""
-
-    def __init__(self, *, recognised: bool) -> None:
-        super().__init__("not a real date" if recognised else "not a date")
-        self.recognised = recognised
-
-
-def _year(text: str) -> int:
-    year = int(text)
-    return year + 2000 if year < 100 else year
-
-
-def _parts(text: str) -> tuple[int, int, int] | None:
-    """(year, month, day) from "2008-09-09", "9/9/2008", "09.09.08" or "9 September 2008"."""
-    if match := _ISO.match(text):
-        return int(match.group(1)), int(match.group(2)), int(match.group(3))
-    if match := _NUMERIC.match(text):
-        return _year(match.group(3)), int(match.group(2)), int(match.group(1))
-    if (match := _WORDS.match(text)) and match.group(2).lower() in _MONTHS:
-        return int(match.group(3)), _MONTHS[match.group(2).lower()], int(match.group(1))
-    return None
-
-
-def parse_date(value: object) -> date | None:
-    """A cell as a date; None when blank. Raises DateProblem for text that is not a real date (31/02/2009)."""
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = str(value).strip()
-    if not text:
-        return None
-    parts = _parts(text)
-    if parts is None:
-        raise DateProblem(recognised=False)
-    try:
-        return date(*parts)
-    except ValueError:
-        raise DateProblem(recognised=True) from None
 
 
 def cell_text(value: object) -> str:
@@ -250,6 +183,8 @@ def _text_cells(row: PlanRow, cells: Mapping[str, object]) -> None:
         text = cell_text(cells.get(column.key))
         if column.key not in MULTI_LINE_KEYS:
             text = single_line(text)  # a cell typed with Alt+Enter
+        else:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")  # as Excel on Windows saves a CSV
         if column.max_length is not None and len(text) > column.max_length:
             row.errors.append(f"{column.header} must be {column.max_length:,} characters or fewer")
             text = text[: column.max_length]
