@@ -27,6 +27,7 @@ from tracker.domain.plan_rows import (
     PlanContext,
     PlanRow,
     check_rows,
+    parse_tracker_key,
     protect_from_formulas,
     tracker_key,
 )
@@ -212,7 +213,8 @@ def check_plan_rows(
 
     A valid new row without a due date gets the one the add-action form would give it (DESIGN §5).
     """
-    actions = existing_actions(inspection, today)
+    keys = (parse_tracker_key(cells.get("tracker_id", "")) for _line, cells in raw_rows)
+    actions = existing_actions(inspection, today, {key[0] for key in keys if key})
     emails = {cells.get("owner_email", "").strip().lower() for _line, cells in raw_rows}
     owner_emails, refused_owners = known_owner_emails({email for email in emails if email})
     recommendations = recommendations_by_number(inspection)

@@ -3,7 +3,7 @@ and saving what the rows change (tracker.domain.plan_updates says what each row 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import date
 from typing import Any
 
@@ -24,8 +24,9 @@ class UpdateRefused(ValueError):
     """A row that cannot be saved after all (the action changed as it was being saved); nothing is saved."""
 
 
-def existing_actions(inspection: Inspection, today: date) -> dict[int, ExistingAction]:
-    """The plan's live actions as a sheet's rows are compared with them, by id (two queries)."""
+def existing_actions(inspection: Inspection, today: date, in_sheet: Collection[int]) -> dict[int, ExistingAction]:
+    """The plan's live actions as a sheet's rows are compared with them, by id (one query). Only the actions the
+    sheet names (`in_sheet`) get the ratings the progress form would suggest (counting working days takes time)."""
     latest = (
         select(ProgressUpdate.action_id, func.max(ProgressUpdate.id).label("update_id"))
         .group_by(ProgressUpdate.action_id)
@@ -38,10 +39,13 @@ def existing_actions(inspection: Inspection, today: date) -> dict[int, ExistingA
         .options(joinedload(Action.owner), joinedload(Action.recommendation))
         .where(Action.inspection_id == inspection.id, Action.archived_at.is_(None))
     )
-    return {action.id: _as_existing(action, narrative, today) for action, narrative in db.session.execute(query)}
+    return {
+        action.id: _as_existing(action, narrative, today if action.id in in_sheet else None)
+        for action, narrative in db.session.execute(query)
+    }
 
 
-def _as_existing(action: Action, narrative: str | None, today: date) -> ExistingAction:
+def _as_existing(action: Action, narrative: str | None, today: date | None) -> ExistingAction:
     return ExistingAction(
         id=action.id,
         version=action.version,
@@ -57,7 +61,7 @@ def _as_existing(action: Action, narrative: str | None, today: date) -> Existing
         status=action.status.value,
         rag=action.rag.value if action.rag else None,
         latest_progress=narrative or "",
-        suggested={status: suggested_rag(action, status, today) for status in STATUSES},
+        suggested={status: suggested_rag(action, status, today) for status in STATUSES} if today else {},
     )
 
 
