@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from flask import Response, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
@@ -116,64 +114,50 @@ def confirm_import(inspection: Inspection) -> ResponseReturnValue:
         db.session.rollback()
         return _already_imported(inspection, token)
     rows, updates = spreadsheets.check_plan_rows(inspection, raw_rows, clock.today())
-    if refusal := _refusal(inspection, rows, updates, confirm):
+    if _refused(inspection, rows, updates, confirm):
         db.session.rollback()  # the token stays unspent: the person may still skip the rows or give the reason
         return _render_preview(inspection, rows, updates, confirm, filename, 400)
-    chosen = confirm.chosen_conflicts()
-    applied = [u for u in updates.values() if u.changes and (not u.conflict or u.action.id in chosen)]
     try:
-        updated = plan_updates.apply_updates(
-            applied, actor=current_user, filename=filename, due_date_reason=confirm.due_date_reason.data or ""
+        outcome = plan_updates.save_import(
+            inspection,
+            rows,
+            updates,
+            chosen=confirm.chosen_conflicts(),
+            actor=current_user,
+            filename=filename,
+            due_date_reason=confirm.due_date_reason.data or "",
+            token=token,
         )
     except (plan_updates.UpdateRefused, ActionConflict) as problem:
         db.session.rollback()
         flash(f"Nothing was saved: {problem}. Upload the spreadsheet again", "error")
         return redirect(url_for("actions.import_plan", inspection_id=inspection.id))
-    created = plan_import.import_rows(inspection, rows, actor=current_user, filename=filename)
-    summary = plan_import.import_summary(created, updated)
-    plan_import.record_import(inspection, actor=current_user, summary=summary, filename=filename, token=token)
     db.session.commit()
-    skipped = [f"{len(refusal.invalid)} skipped"] if refusal.invalid else []
-    conflicts = sum(1 for u in updates.values() if u.changes and u.conflict and u.action.id not in chosen)
-    skipped += [f"{conflicts} changed in the tracker since the download not updated"] if conflicts else []
     security_log.event(
         "spreadsheet_imported",
         inspection_id=inspection.id,
         file=filename,
-        actions=created,
-        updated=updated,
-        skipped=len(refusal.invalid),
+        actions=outcome.created,
+        updated=outcome.updated,
+        skipped=outcome.invalid,
     )
-    verb = "imported from" if not updated else "from"
-    flash(f"{summary} {verb} {filename}" + "".join(f"; {part}" for part in skipped))
+    flash(outcome.message)
     return redirect(url_for("actions.view_plan", inspection_id=inspection.id))
 
 
-@dataclass
-class _Check:
-    invalid: list[PlanRow]
-    refused: bool
-
-    def __bool__(self) -> bool:
-        return self.refused
-
-
-def _refusal(
+def _refused(
     inspection: Inspection, rows: list[PlanRow], updates: dict[int, RowUpdate], confirm: ConfirmImportForm
-) -> _Check:
-    """Why the confirm cannot go ahead, put on its fields: rows with problems not chosen to be skipped, or new
-    due dates on a published plan without a reason. Falsy (with the invalid rows) when it can."""
-    invalid = [row for row in rows if not row.is_valid]
-    refused = False
+) -> bool:
+    """Whether the confirm cannot go ahead, with why on its fields: rows with problems not chosen to be skipped,
+    or new due dates on a published plan without a reason."""
+    invalid = sum(1 for row in rows if not row.is_valid)
     if invalid and not confirm.skip_invalid.data:
         confirm.skip_invalid.errors = [
-            f"{len(invalid)} row{'' if len(invalid) == 1 else 's'} {'has' if len(invalid) == 1 else 'have'} problems: "
+            f"{invalid} row{'' if invalid == 1 else 's'} {'has' if invalid == 1 else 'have'} problems: "
             "fix the spreadsheet and upload it again, or choose to skip them"
         ]
-        refused = True
     chosen = confirm.chosen_conflicts()
     moves_dates = any(u.changes_due_date and (not u.conflict or u.action.id in chosen) for u in updates.values())
     if moves_dates and plan_is_agreed(inspection) and not (confirm.due_date_reason.data or "").strip():
         confirm.due_date_reason.errors = ["Enter the reason for changing the due dates"]
-        refused = True
-    return _Check(invalid, refused)
+    return bool(confirm.skip_invalid.errors or confirm.due_date_reason.errors)

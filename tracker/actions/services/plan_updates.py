@@ -3,7 +3,8 @@ and saving what the rows change (tracker.domain.plan_updates says what each row 
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -12,12 +13,23 @@ from sqlalchemy.orm import joinedload
 
 from tracker.actions.due_dates import suggested_rag
 from tracker.actions.services.editing import recommendation_prefix, update_action
-from tracker.actions.services.plan_import import owners_by_email
+from tracker.actions.services.plan_import import import_rows, import_summary, owners_by_email, record_import
 from tracker.actions.services.progress import InvalidProgress, record_progress
+from tracker.domain.plan_rows import PlanRow
 from tracker.domain.plan_updates import ExistingAction, RowUpdate
 from tracker.domain.vocabulary import STATUSES
 from tracker.extensions import db
 from tracker.models import Action, AuditEvent, Inspection, ProgressUpdate, User
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    """What a confirmed import did, and what it tells the person."""
+
+    created: int
+    updated: int
+    invalid: int
+    message: str
 
 
 class UpdateRefused(ValueError):
@@ -104,3 +116,30 @@ def apply_updates(updates: Iterable[RowUpdate], *, actor: User, filename: str, d
             fields["owner"] = owners.get(update.values["owner_email"])
         update_action(action, fields, actor=actor, due_on_reason=due_date_reason, note=note)
     return len(chosen)
+
+
+def save_import(
+    inspection: Inspection,
+    rows: Sequence[PlanRow],
+    updates: Mapping[int, RowUpdate],
+    *,
+    chosen: Collection[int],
+    actor: User,
+    filename: str,
+    due_date_reason: str,
+    token: str,
+) -> ImportOutcome:
+    """Save a checked sheet: the changes of its rows that name actions (a conflict's only when its action is
+    `chosen`), then its new actions, and record the import under the preview's `token` so it happens once."""
+    applied = [u for u in updates.values() if u.changes and (not u.conflict or u.action.id in chosen)]
+    updated = apply_updates(applied, actor=actor, filename=filename, due_date_reason=due_date_reason)
+    created = import_rows(inspection, rows, actor=actor, filename=filename)
+    summary = import_summary(created, updated)
+    record_import(inspection, actor=actor, summary=summary, filename=filename, token=token)
+    invalid = sum(1 for row in rows if not row.is_valid)
+    conflicts = sum(1 for u in updates.values() if u.changes and u.conflict and u.action.id not in chosen)
+    skipped = ([f"{invalid} skipped"] if invalid else []) + (
+        [f"{conflicts} changed in the tracker since the download not updated"] if conflicts else []
+    )
+    message = f"{summary} {'from' if updated else 'imported from'} {filename}" + "".join(f"; {s}" for s in skipped)
+    return ImportOutcome(created, updated, invalid, message)
