@@ -368,4 +368,5 @@ class ConfirmImportForm(FlaskForm):
 
     def chosen_conflicts(self) -> set[int]:
         """The actions whose conflicting rows the person chose to save anyway."""
-        return {int(value) for value in self.apply_conflicts.data or [] if str(value).isdigit()}
+        numbers = (whole_number(value) for value in self.apply_conflicts.data or [])
+        return {number for number in numbers if number is not None}

@@ -254,3 +254,14 @@ def test_an_unchanged_download_changes_nothing(client, db_session, plan: Plan) -
     assert "2 unchanged" in page.select_one("#import-counts").text
     assert "Nothing in the spreadsheet differs from the plan" in page.text
     assert page.select_one("form[action$='/plan/import/confirm']") is None
+
+
+def test_a_chosen_conflict_in_odd_digits_is_no_choice_and_no_500(client, db_session, plan: Plan) -> None:
+    sign_in(client, plan.manager)
+    data = download(client, plan)
+    update_action(db_session.get(Action, plan.action.id), {"title": "Renamed in the tracker"}, actor=plan.admin)
+    db_session.commit()
+    preview = upload(client, plan, edit_xlsx(data, {"1.1": {"Success criteria": "From the sheet"}}))
+    response = confirm(client, plan, preview, apply_conflicts=["²", "99999999999999999999", "x"])
+    assert response.status_code == 302
+    assert db_session.get(Action, plan.action.id).success_criteria != "From the sheet"
