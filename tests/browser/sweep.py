@@ -197,13 +197,19 @@ def build_world(today: date) -> World:
     return world
 
 
-def bump_action(app: Flask, action_id: int) -> None:
-    """Someone else changes the action, as if at the same moment in another browser."""
+def bump_action(app: Flask, action_id: int, *, due_date: bool = False) -> None:
+    """Someone else changes the action, as if at the same moment in another browser: its title, or its due date
+    (a progress update conflicts only with a change of what it reports on: status, RAG, owner, due date)."""
     with app.app_context():
         action = db.session.get(Action, action_id)
         assert action is not None
         manager = _user(EMAILS["programme_manager"])
-        update_action(action, {"title": f"{action.title} (revised)"}, actor=manager)
+        if due_date:
+            assert action.due_on is not None
+            changes: dict[str, object] = {"due_on": action.due_on + timedelta(days=7)}
+        else:
+            changes = {"title": f"{action.title} (revised)"}
+        update_action(action, changes, actor=manager, due_on_reason="Moved in another browser")
         db.session.commit()
 
 

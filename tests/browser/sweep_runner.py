@@ -188,7 +188,7 @@ def _flow_import_preview(pages: dict, base: str, app: Flask, world: World) -> tu
 def _flow_progress_conflict(pages: dict, base: str, app: Flask, world: World) -> tuple[str, str, int]:
     page = pages["service_manager"]
     page.goto(f"{base}/actions/{world.own_action_id}/progress")
-    bump_action(app, world.own_action_id)
+    bump_action(app, world.own_action_id, due_date=True)
     page.locator("textarea[name=narrative]").fill("Interviews are booked for 12 January.")
     return "service_manager", "records progress on an action someone has just changed (409)", _press_main_button(page)
 

@@ -231,6 +231,7 @@ def test_headers_are_found_in_any_case_and_with_aliases() -> None:
         "status",
         "rag",
         "latest_progress",
+        "tracker_id",
     }
 
 

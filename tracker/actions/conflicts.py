@@ -13,12 +13,11 @@ from sqlalchemy.orm import joinedload
 
 from tracker.actions.queries.action_page import HistoryEntry
 from tracker.actions.queries.shared import updates_query
-from tracker.actions.services.versions import PROGRESS_NOTE
+from tracker.actions.services.versions import PROGRESS_NOTE, parse_marks
 from tracker.clock import as_utc
 from tracker.domain.formatting import format_date
 from tracker.extensions import db
 from tracker.models import AuditEvent, ProgressUpdate, User
-from tracker.numbers import whole_number
 
 
 @dataclass
@@ -39,11 +38,6 @@ def seen_marks(action_id: int) -> str:
     return f"{audit or 0}:{update or 0}"
 
 
-def _parse_marks(seen: str) -> tuple[int, int]:
-    audit, _, update = (seen or "").partition(":")
-    return (whole_number(audit) or 0, whole_number(update) or 0)
-
-
 def _progress_change(update: ProgressUpdate) -> OtherChange:
     lines = [f"Progress update: {update.status.label}, {update.rag.label}"]
     if update.narrative:
@@ -54,7 +48,7 @@ def _progress_change(update: ProgressUpdate) -> OtherChange:
 
 
 def newer_progress(action_id: int, seen: str) -> list[ProgressUpdate]:
-    _, update_mark = _parse_marks(seen)
+    _, update_mark = parse_marks(seen)
     return list(
         db.session.scalars(
             updates_query()
@@ -66,7 +60,7 @@ def newer_progress(action_id: int, seen: str) -> list[ProgressUpdate]:
 
 def changes_since(action_id: int, seen: str) -> list[OtherChange]:
     """What others changed on the action after a form was opened at `seen`, oldest first."""
-    audit_mark, _ = _parse_marks(seen)
+    audit_mark, _ = parse_marks(seen)
     events = db.session.scalars(
         select(AuditEvent)
         .options(joinedload(AuditEvent.actor))
@@ -91,7 +85,7 @@ def changes_since(action_id: int, seen: str) -> list[OtherChange]:
 
 def values_before(action_id: int, seen: str) -> dict[str, str | None]:
     """Each field others changed after a form was opened at `seen`, with the value it had then (as audited)."""
-    audit_mark, _ = _parse_marks(seen)
+    audit_mark, _ = parse_marks(seen)
     rows = db.session.execute(
         select(AuditEvent.field, AuditEvent.old_value)
         .where(AuditEvent.entity_type == "actions", AuditEvent.entity_id == action_id, AuditEvent.id > audit_mark)

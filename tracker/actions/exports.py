@@ -19,7 +19,7 @@ from sqlalchemy.orm import aliased
 from tracker.actions import xlsx_stream
 from tracker.actions.queries.action_list import ActionFilters, filter_clauses, sort_order
 from tracker.actions.spreadsheets import COLUMN_WIDTHS
-from tracker.domain.plan_rows import COLUMNS, protect_from_formulas
+from tracker.domain.plan_rows import COLUMNS, protect_from_formulas, tracker_key
 from tracker.domain.vocabulary import RAG_WORDS, STATUS_LABELS
 from tracker.extensions import db
 from tracker.models import Action, Inspection, ProgressUpdate, Recommendation, User
@@ -69,6 +69,8 @@ def _query(filters: ActionFilters, today: date) -> Any:
             Action.status,
             Action.rag,
             _latest_narrative(),
+            Action.id,
+            Action.version,
         )
         .select_from(Action)
         .join(Action.recommendation)
@@ -82,11 +84,11 @@ def _query(filters: ActionFilters, today: date) -> Any:
 
 def _values(row: Row) -> tuple[Any, ...]:
     (inspection, number, position, text, timescale, reference, title, description, owner_email, owner_name,
-     agency, start_on, due_on, criteria, status, rag, narrative) = row  # fmt: skip
+     agency, start_on, due_on, criteria, status, rag, narrative, action_id, version) = row  # fmt: skip
     return (
         inspection, (number or str(position + 1)).strip(), text, timescale.label, reference, title, description,
         owner_email or "", owner_name or "", agency, start_on, due_on, criteria, STATUS_LABELS[status.value],
-        RAG_WORDS[rag.value] if rag else "", narrative or "",
+        RAG_WORDS[rag.value] if rag else "", narrative or "", tracker_key(action_id, version),
     )  # fmt: skip
 
 

@@ -310,4 +310,18 @@ class ConfirmImportForm(FlaskForm):
     # One per preview: a second confirm of the same preview (a double-click, a resubmit) imports nothing.
     import_token = HiddenField()
     skip_invalid = BooleanField("Import the valid rows and skip the rows with problems")
+    # Rows whose action changed in the tracker since the download: skipped unless chosen here (action ids).
+    apply_conflicts = SelectMultipleField("Rows changed in the tracker since you downloaded the spreadsheet",
+                                          choices=[], validate_choice=False)  # fmt: skip
+    due_date_reason = TextAreaField(
+        "Reason for changing the due dates",
+        widget=GovTextArea(),
+        description="The plan is published, so the history keeps a reason for every new due date.",
+        validators=[Length(max=2000, message="Reason for changing the due dates must be 2,000 characters or fewer")],
+    )
     submit = SubmitField("Import actions", widget=GovSubmitInput())
+
+    def chosen_conflicts(self) -> set[int]:
+        """The actions whose conflicting rows the person chose to save anyway."""
+        numbers = (whole_number(value) for value in self.apply_conflicts.data or [])
+        return {number for number in numbers if number is not None}

@@ -99,6 +99,7 @@ class ProgressForm(VersionedForm):
             "requested_due_on": self.requested_due_on.data,
             "request_reason": self.request_reason.data or "",
             "version": self.expected_version,
+            "seen": self.seen.data or "",
         }
 
 

@@ -19,6 +19,7 @@ from tracker import sandbox
 from tracker.actions.due_dates import action_plan_deadline, default_due_for
 from tracker.actions.services.editing import recommendation_prefix
 from tracker.actions.services.plan_import import existing_references, known_owner_emails, recommendations_by_number
+from tracker.actions.services.plan_updates import existing_actions
 from tracker.domain.plan_files import MAX_ROWS, MAX_UPLOAD_BYTES, UnreadableSpreadsheet
 from tracker.domain.plan_rows import (
     COLUMNS,
@@ -26,8 +27,11 @@ from tracker.domain.plan_rows import (
     PlanContext,
     PlanRow,
     check_rows,
+    parse_tracker_key,
     protect_from_formulas,
+    tracker_key,
 )
+from tracker.domain.plan_updates import RowUpdate, compare_rows
 from tracker.extensions import db
 from tracker.models import Action, Inspection, ProgressUpdate, Recommendation
 
@@ -49,7 +53,13 @@ COLUMN_WIDTHS = {
     "status": 18,
     "rag": 9,
     "latest_progress": 60,
+    "tracker_id": 14,
 }
+TRACKER_ID_NOTE = (
+    "Tracker ID: which action the row is, and the version of it you downloaded. Leave it as it is and upload the "
+    "sheet again to update the actions; leave it blank on a new row. If an action changes in the tracker after "
+    "you download the sheet, the upload shows its row as a conflict."
+)
 DATE_KEYS = ("start_on", "due_on")
 ACTION_KEYS = tuple(c.key for c in COLUMNS if c.key not in ("recommendation", "recommendation_text", "timescale"))
 
@@ -112,6 +122,7 @@ def _action_cells(action: Action, narrative: str | None) -> dict[str, Any]:
         "status": action.status.label,
         "rag": action.rag.word if action.rag else "",
         "latest_progress": narrative or "",
+        "tracker_id": tracker_key(action.id, action.version),
     }
 
 
@@ -119,6 +130,7 @@ def export_xlsx(inspection: Inspection) -> bytes:
     """A formatted workbook: bold header row, frozen panes, real dates, RAG as its word on its colour."""
     # openpyxl (with lxml and Pillow, about 10 MB) is loaded by the first spreadsheet, not by every web worker.
     from openpyxl import Workbook
+    from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
@@ -132,6 +144,7 @@ def export_xlsx(inspection: Inspection) -> bytes:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="E5E5E5")
         cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.cell(row=1, column=len(COLUMNS)).comment = Comment(TRACKER_ID_NOTE, "Inspection action tracker", 160, 320)
     for values in plan_rows(inspection):
         sheet.append([values[column.key] or None for column in COLUMNS])
         _format_row(sheet, sheet.max_row)
@@ -192,11 +205,16 @@ def read_upload(filename: str, data: bytes) -> list[tuple[int, dict[str, str]]]:
     return [(int(line), {str(key): str(value) for key, value in cells.items()}) for line, cells in rows]
 
 
-def check_plan_rows(inspection: Inspection, raw_rows: list[tuple[int, dict[str, str]]]) -> list[PlanRow]:
-    """Every row checked against the inspection's recommendations, the people with accounts and the plan.
+def check_plan_rows(
+    inspection: Inspection, raw_rows: list[tuple[int, dict[str, str]]], today: date
+) -> tuple[list[PlanRow], dict[int, RowUpdate]]:
+    """Every row checked against the inspection's recommendations, the people with accounts and the plan, and
+    the rows with a Tracker ID of the plan compared with their actions (by line).
 
-    A valid row without a due date gets the one the add-action form would give it (DESIGN §5).
+    A valid new row without a due date gets the one the add-action form would give it (DESIGN §5).
     """
+    keys = (parse_tracker_key(cells.get("tracker_id", "")) for _line, cells in raw_rows)
+    actions = existing_actions(inspection, today, {key[0] for key in keys if key})
     emails = {cells.get("owner_email", "").strip().lower() for _line, cells in raw_rows}
     owner_emails, refused_owners = known_owner_emails({email for email in emails if email})
     recommendations = recommendations_by_number(inspection)
@@ -206,14 +224,15 @@ def check_plan_rows(inspection: Inspection, raw_rows: list[tuple[int, dict[str, 
         refused_owners=refused_owners,
         published_on=inspection.published_on,
         existing_references=existing_references(inspection),
+        own_references={action.id: (action.recommendation, action.reference) for action in actions.values()},
     )
     rows = check_rows(raw_rows, context)
     deadline = action_plan_deadline(inspection.id)
     for row in rows:
-        if row.is_valid and row.due_on is None:
+        if row.is_valid and row.due_on is None and row.action_id is None:
             row.due_on = default_due_for(recommendations[row.recommendation], deadline)
             row.due_from_timescale = row.due_on is not None
-    return rows
+    return rows, compare_rows(rows, actions)
 
 
 def rows_to_json(raw_rows: list[tuple[int, dict[str, str]]]) -> str:

@@ -147,6 +147,7 @@ SCHEMAS: dict[str, Schema] = {
             "narrative": TEXT,
             "evidence_links": {"type": "array", "items": TEXT},
             "via_email_link": {"type": "boolean"},
+            "via_spreadsheet": {"type": "boolean"},
             "requested_due_on": nullable(DAY),
             "request_reason": TEXT,
             "request_state": nullable(enum(DueDateRequestState)),

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import Final
 
 from tracker.domain.action_order import next_reference
+from tracker.domain.cell_dates import DateProblem, parse_date
 from tracker.domain.progress import narrative_reason, rating_mismatch
 from tracker.domain.text import single_line
 from tracker.domain.vocabulary import CLOSED_STATUSES, RAG_ORDER, STATUS_LABELS, STATUSES, ActionStatus, Rag
@@ -43,6 +44,8 @@ COLUMNS: Final[tuple[Column, ...]] = (
     Column("status", "Status"),
     Column("rag", "RAG", ("rag rating", "rating")),
     Column("latest_progress", "Latest progress", ("progress", "narrative"), 2000),
+    # Which action a row is, and the version of it that was downloaded (tracker_key): how an edited plan updates.
+    Column("tracker_id", "Tracker ID", ("tracker key",)),
 )
 HEADERS: Final = tuple(column.header for column in COLUMNS)
 REQUIRED_KEYS: Final = ("recommendation", "title")
@@ -58,77 +61,11 @@ _RECOMMENDATION_KEYS: Final = ("recommendation", "recommendation_text", "timesca
 STATUS_ALIASES: Final = {"completed": ActionStatus.COMPLETE}
 RAG_ALIASES: Final = {"r": Rag.RED, "a": Rag.AMBER, "g": Rag.GREEN, "b": Rag.BLUE, "complete": Rag.BLUE}
 
-_MONTHS: Final = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ),
-        start=1,
-    )
-    for name in names
-}
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.]+)?$")
-_NUMERIC = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})$")
-_WORDS = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{4})$", re.IGNORECASE)
 # Spreadsheet programs read a cell starting with one of these as a formula.
 FORMULA_PREFIXES: Final = ("=", "+", "-", "@", "\t", "\r")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-class DateProblem(ValueError):
-    """A cell that is not a date; `recognised` when it looks like one but the day does not exist (31/02/2009)."""
-
-    def __init__(self, *, recognised: bool) -> None:
-        super().__init__("not a real date" if recognised else "not a date")
-        self.recognised = recognised
-
-
-def _year(text: str) -> int:
-    year = int(text)
-    return year + 2000 if year < 100 else year
-
-
-def _parts(text: str) -> tuple[int, int, int] | None:
-    """(year, month, day) from "2008-09-09", "9/9/2008", "09.09.08" or "9 September 2008"."""
-    if match := _ISO.match(text):
-        return int(match.group(1)), int(match.group(2)), int(match.group(3))
-    if match := _NUMERIC.match(text):
-        return _year(match.group(3)), int(match.group(2)), int(match.group(1))
-    if (match := _WORDS.match(text)) and match.group(2).lower() in _MONTHS:
-        return int(match.group(3)), _MONTHS[match.group(2).lower()], int(match.group(1))
-    return None
-
-
-def parse_date(value: object) -> date | None:
-    """A cell as a date; None when blank. Raises DateProblem for text that is not a real date (31/02/2009)."""
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = str(value).strip()
-    if not text:
-        return None
-    parts = _parts(text)
-    if parts is None:
-        raise DateProblem(recognised=False)
-    try:
-        return date(*parts)
-    except ValueError:
-        raise DateProblem(recognised=True) from None
+# "A123-v7": not a number or a time, so neither Excel nor a CSV reader changes it.
+_TRACKER_KEY = re.compile(r"^A(\d{1,12})-v(\d{1,12})$", re.IGNORECASE)
 
 
 def cell_text(value: object) -> str:
@@ -149,6 +86,17 @@ def cell_text(value: object) -> str:
 def protect_from_formulas(text: str) -> str:
     """Text a spreadsheet program will show as text, not run as a formula (for CSV)."""
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def tracker_key(action_id: int, version: int) -> str:
+    """The cell that ties a downloaded row to its action and the version of it downloaded."""
+    return f"A{action_id}-v{version}"
+
+
+def parse_tracker_key(text: str) -> tuple[int, int] | None:
+    """(action id, version) from a Tracker ID cell; None when it is not one we wrote."""
+    match = _TRACKER_KEY.match(text.strip())
+    return (int(match.group(1)), int(match.group(2))) if match else None
 
 
 def header_map(headers: Iterable[object]) -> dict[int, str]:
@@ -192,7 +140,13 @@ class PlanRow:
     status: str = ActionStatus.NOT_STARTED
     rag: str | None = None
     latest_progress: str = ""
+    tracker_id: str = ""
     errors: list[str] = field(default_factory=list)
+    # The action in the plan this row updates (its Tracker ID), and the version of it the sheet was downloaded at.
+    action_id: int | None = None
+    sheet_version: int = 0
+    # Cells left blank: on a row that updates an action, a blank date, status or rating leaves it as it is.
+    blank: frozenset[str] = frozenset()
     # The file left the reference blank: the row was given the next free number.
     numbered: bool = False
     # The file left the due date blank: the row was given the default for its recommendation's timescale.
@@ -218,6 +172,8 @@ class PlanContext:
     refused_owners: Mapping[str, str] = field(default_factory=dict)
     published_on: date | None = None
     existing_references: frozenset[tuple[str, str]] = frozenset()
+    # The plan's live actions by id: (recommendation number, reference), for rows with their Tracker ID.
+    own_references: Mapping[int, tuple[str, str]] = field(default_factory=dict)
 
 
 def _text_cells(row: PlanRow, cells: Mapping[str, object]) -> None:
@@ -227,6 +183,8 @@ def _text_cells(row: PlanRow, cells: Mapping[str, object]) -> None:
         text = cell_text(cells.get(column.key))
         if column.key not in MULTI_LINE_KEYS:
             text = single_line(text)  # a cell typed with Alt+Enter
+        else:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")  # as Excel on Windows saves a CSV
         if column.max_length is not None and len(text) > column.max_length:
             row.errors.append(f"{column.header} must be {column.max_length:,} characters or fewer")
             text = text[: column.max_length]
@@ -264,8 +222,8 @@ def _status_and_rag(row: PlanRow, cells: Mapping[str, object]) -> None:
             row.rag = rag
         else:
             row.errors.append(f"RAG “{rag_text}” is not one of: {', '.join(r.word for r in RAG_ORDER)}")
-    if len(row.errors) == problems:
-        _check_progress(row)
+    if len(row.errors) == problems and row.action_id is None:
+        _check_progress(row)  # a row updating an action is checked as a progress update (tracker.domain.plan_updates)
 
 
 def _check_progress(row: PlanRow) -> None:
@@ -301,8 +259,32 @@ def _check_meaning(row: PlanRow, context: PlanContext) -> None:
         row.errors.append("Due date must be on or after the report's publication date")
     if row.due_on and row.start_on and row.due_on < row.start_on:
         row.errors.append("Due date must be on or after the start date")
-    if row.reference and _reference_key(row.recommendation, row.reference) in _existing_keys(context):
+    key = _reference_key(row.recommendation, row.reference)
+    own = context.own_references.get(row.action_id) if row.action_id else None
+    if row.reference and key in _existing_keys(context) and (own is None or key != _reference_key(*own)):
         row.errors.append(f"Action {row.reference} is already in the plan")
+    if own is not None and row.recommendation and row.recommendation != own[0]:
+        row.errors.append(
+            f"Action {own[1]} is under recommendation {own[0]}: move it to another recommendation in the tracker"
+        )
+
+
+def _match_action(row: PlanRow, context: PlanContext) -> None:
+    """A row whose Tracker ID names a live action of this plan updates it; a blank reference keeps the action's.
+
+    Any other Tracker ID (an action since deleted, or another inspection's plan copied) makes a new action."""
+    if not row.tracker_id:
+        return
+    parsed = parse_tracker_key(row.tracker_id)
+    if parsed is None:
+        row.errors.append(
+            f"Tracker ID “{row.tracker_id}” has been changed: put back the one downloaded, or leave it blank "
+            "for a new action"
+        )
+    elif parsed[0] in context.own_references:
+        row.action_id, row.sheet_version = parsed
+        if not row.reference:
+            row.reference = context.own_references[parsed[0]][1]
 
 
 def _reference_key(recommendation: str, reference: str) -> tuple[str, str]:
@@ -317,7 +299,9 @@ def _existing_keys(context: PlanContext) -> set[tuple[str, str]]:
 def check_row(line: int, cells: Mapping[str, object], context: PlanContext) -> PlanRow:
     """One row ({column key: cell}) read and checked."""
     row = PlanRow(line=line)
+    row.blank = frozenset(key for key in ("start_on", "due_on", "status", "rag") if not cell_text(cells.get(key)))
     _text_cells(row, cells)
+    _match_action(row, context)
     _date_cell(row, cells, "start_on", "Start date")
     _date_cell(row, cells, "due_on", "Due date")
     _status_and_rag(row, cells)
@@ -333,12 +317,16 @@ def check_rows(rows: Iterable[tuple[int, Mapping[str, object]]], context: PlanCo
     """
     checked: list[PlanRow] = []
     seen: set[tuple[str, str]] = set()
+    matched: set[int | None] = {None}
     for line, cells in rows:
         row = check_row(line, cells, context)
         key = _reference_key(row.recommendation, row.reference)
         if row.reference and key in seen:
             row.errors.append(f"Action {row.reference} appears more than once for this recommendation")
         seen.add(key)
+        if row.action_id is not None and row.action_id in matched:
+            row.errors.append(f"Tracker ID {row.tracker_id} is on more than one row: keep it on one")
+        matched.add(row.action_id)
         checked.append(row)
     _number_blank_references(checked, context)
     return checked
@@ -378,5 +366,7 @@ __all__ = [
     "is_blank",
     "missing_headers",
     "parse_date",
+    "parse_tracker_key",
     "protect_from_formulas",
+    "tracker_key",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, text
+from sqlalchemy import ForeignKey, Index, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.models.base import Base, IdMixin, TimestampMixin, enum_type, utcnow
@@ -83,6 +83,8 @@ class ProgressUpdate(IdMixin, Base):
     narrative: Mapped[str] = mapped_column(Text, default="")
     evidence_links: Mapped[str] = mapped_column(Text, default="")
     via_email_link: Mapped[bool] = mapped_column(default=False)
+    # Recorded by the person who imported an edited copy of the plan's spreadsheet.
+    via_spreadsheet: Mapped[bool] = mapped_column(default=False, server_default=false())
     requested_due_on: Mapped[date | None]
     request_reason: Mapped[str] = mapped_column(Text, default="")
     request_state: Mapped[DueDateRequestState | None] = mapped_column(enum_type(DueDateRequestState))

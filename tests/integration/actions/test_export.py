@@ -20,7 +20,7 @@ from tracker.models import ActionStatus, Rag, Timescale
 HEADERS = [
     "Inspection", "Recommendation", "Recommendation text", "Timescale", "Reference", "Action", "Description",
     "Owner email", "Owner", "Lead agency", "Start date", "Due date", "Success criteria", "Status", "RAG",
-    "Latest progress",
+    "Latest progress", "Tracker ID",
 ]  # fmt: skip
 
 
@@ -108,10 +108,11 @@ def test_the_xlsx_has_the_same_rows_with_real_dates_colours_and_text_kept_as_tex
     assert values[1][11] == datetime(2026, 10, 1) and sheet["L2"].number_format == "dd/mm/yyyy"
     assert sheet["F2"].value == '=HYPERLINK("http://evil.example")' and sheet["F2"].data_type == "s"
     assert sheet["O2"].value == "Red" and sheet["O2"].fill.fgColor.rgb.endswith("F6D7D2") and sheet["O2"].font.bold
-    assert sheet["A1"].font.bold and sheet.freeze_panes == "G2" and sheet.auto_filter.ref == "A1:P5"
+    assert sheet["A1"].font.bold and sheet.freeze_panes == "G2" and sheet.auto_filter.ref == "A1:Q5"
     assert values[4][7] is None  # no owner: an empty cell
     assert values[4][6] == "Pasted from an old system"  # a control character XML cannot carry is dropped
     assert values[2][15] == "Newest: 3 of 5 done"
+    assert values[2][16] == f"A{plan.action.id}-v{plan.action.version}"  # the key an edited copy updates by
 
 
 def test_the_workbook_is_sent_before_every_row_is_read(app, db_session, plan: Plan, now) -> None:

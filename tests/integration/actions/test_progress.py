@@ -376,3 +376,48 @@ def test_reasons_and_notes_ending_in_a_full_stop_are_not_given_another(client, d
     assert "ends in January 2027. Waiting for a decision." in text
     assert "Staff are on leave. Approved by Jo Clarke on 20 November 2026: Keep the monthly audits going." in text
     assert ".." not in text
+
+
+def edit_behind_their_back(client, editor, action_id: int, changes: dict[str, object]) -> None:  # noqa: ANN001
+    """Someone else (`editor`) saves `changes` on the edit form while `client` has the progress form open."""
+    from tests.integration.actions.test_conflicts import edit_form
+
+    other = client.application.test_client()
+    sign_in(other, editor)
+    form = edit_form(other, action_id)
+    assert other.submit(f"/actions/{action_id}/edit", {**form, **changes}).status_code == 302
+
+
+def test_an_edit_to_the_title_or_criteria_merges_with_a_progress_update(client, db_session, plan: Plan) -> None:
+    sign_in(client, plan.owner)
+    hidden = open_form(client, plan.action.id)
+    changes = {"title": "Audit every open case file", "success_criteria": "All 240 files audited"}
+    edit_behind_their_back(client, plan.manager, plan.action.id, changes)
+    data = {**hidden, "status": "in_progress", "rag": "amber", "narrative": "Half the files audited"}
+    response = client.submit(f"/actions/{plan.action.id}/progress", data)
+    assert response.status_code == 302
+    action = db_session.get(Action, plan.action.id)
+    assert (action.title, action.success_criteria) == ("Audit every open case file", "All 240 files audited")
+    assert (action.status, action.rag) == (ActionStatus.IN_PROGRESS, Rag.AMBER)
+    assert [u.narrative for u in updates(db_session, plan.action.id)] == ["Half the files audited"]
+
+
+def test_a_change_of_due_date_or_owner_since_the_form_opened_is_a_conflict(client, db_session, plan: Plan) -> None:
+    data = {"status": "in_progress", "rag": "amber", "narrative": "Half the files audited"}
+    sign_in(client, plan.owner)
+    hidden = open_form(client, plan.action.id)
+    edit_behind_their_back(
+        client, plan.manager, plan.action.id, {"due_on": ["20", "1", "2027"], "due_on_reason": "Agreed at the board"}
+    )
+    response = client.submit(f"/actions/{plan.action.id}/progress", {**hidden, **data})
+    assert response.status_code == 409
+    assert "Due date" in soup(response).select_one(".app-conflict").text
+    # The programme manager records progress for the owner while an admin gives the action to someone else.
+    manager = client.application.test_client()
+    sign_in(manager, plan.manager)
+    hidden = open_form(manager, plan.action.id)
+    edit_behind_their_back(client, plan.admin, plan.action.id, {"owner_id": str(plan.other_owner.id)})
+    response = manager.submit(f"/actions/{plan.action.id}/progress", {**hidden, **data})
+    assert response.status_code == 409
+    assert "Changed by Priya Shah at" in soup(response).select_one(".app-conflict").text
+    assert updates(db_session, plan.action.id) == []

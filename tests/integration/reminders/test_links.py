@@ -226,3 +226,21 @@ def test_using_a_link_is_a_security_event_and_the_log_never_shows_its_secret(cli
     secret = path.removeprefix("/update/")
     assert secret not in caplog.text
     assert "/update/[redacted]" in caplog.text
+
+
+def test_a_change_to_the_title_since_the_link_was_opened_merges(client, db_session, digest_time) -> None:
+    subject, path = digest_for(db_session)
+    page = soup(client.get(path))
+    hidden = {name: page.select_one(f"input[name={name}]")["value"] for name in ("version", "seen", "csrf_token")}
+    from tracker.actions.services.editing import update_action
+
+    changes = {"title": "Audit every open case file", "success_criteria": "All files audited"}
+    update_action(db_session.get(Action, subject.id), changes, actor=person(name="Jo Clarke"))
+    db_session.commit()
+    response = client.post(path, data={**hidden, **GOOD_UPDATE})
+    assert response.status_code == 302
+    action_now = db_session.get(Action, subject.id)
+    assert (action_now.title, action_now.status, action_now.rag) == (
+        "Audit every open case file", ActionStatus.IN_PROGRESS, Rag.RED
+    )  # fmt: skip
+    assert db_session.scalars(select(ProgressUpdate)).one().narrative == GOOD_UPDATE["narrative"]

@@ -6,11 +6,15 @@ from flask import Response, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from tracker import security_log, transactions
+from tracker import clock, security_log, transactions
 from tracker.actions import spreadsheets
 from tracker.actions.forms import ConfirmImportForm, ImportPlanForm
 from tracker.actions.routes.blueprint import bp
-from tracker.actions.services import plan_import
+from tracker.actions.services import plan_import, plan_updates
+from tracker.actions.services.editing import plan_is_agreed
+from tracker.actions.services.versions import ActionConflict
+from tracker.domain.plan_rows import PlanRow
+from tracker.domain.plan_updates import RowUpdate
 from tracker.models import Inspection
 from tracker.permissions import MANAGES_INSPECTION, READS_INSPECTION, requires
 from tracker.template_filters import time_of_day
@@ -45,14 +49,32 @@ def import_plan(inspection: Inspection) -> ResponseReturnValue:
     except spreadsheets.UnreadableSpreadsheet as problem:
         form.spreadsheet.errors = [str(problem)]
         return _render_import(inspection, form, 400)
-    rows = spreadsheets.check_plan_rows(inspection, raw_rows)
+    rows, updates = spreadsheets.check_plan_rows(inspection, raw_rows, clock.today())
     confirm = ConfirmImportForm(formdata=None)
     confirm.rows.data = spreadsheets.rows_to_json(raw_rows)
     confirm.filename.data = upload.filename
     confirm.import_token.data = plan_import.new_import_token(inspection, current_user)
+    return _render_preview(inspection, rows, updates, confirm, upload.filename)
+
+
+def _render_preview(
+    inspection: Inspection,
+    rows: list[PlanRow],
+    updates: dict[int, RowUpdate],
+    confirm: ConfirmImportForm,
+    filename: str,
+    status: int = 200,
+) -> ResponseReturnValue:
     return render_template(
-        "actions/import_preview.html", inspection=inspection, rows=rows, confirm=confirm, filename=upload.filename
-    )
+        "actions/import_preview.html",
+        inspection=inspection,
+        rows=rows,
+        updates=updates,
+        confirm=confirm,
+        filename=filename,
+        plan_agreed=plan_is_agreed(inspection),
+        changed_by=plan_updates.last_changes(u.action.id for u in updates.values() if u.changes and u.conflict),
+    ), status
 
 
 def _already_imported(inspection: Inspection, token: str) -> ResponseReturnValue:
@@ -89,21 +111,50 @@ def confirm_import(inspection: Inspection) -> ResponseReturnValue:
     if not plan_import.spend_import_token(inspection, token):
         transactions.discard_changes()
         return _already_imported(inspection, token)
-    rows = spreadsheets.check_plan_rows(inspection, raw_rows)
-    invalid = [row for row in rows if not row.is_valid]
+    rows, updates = spreadsheets.check_plan_rows(inspection, raw_rows, clock.today())
+    if _refused(inspection, rows, updates, confirm):
+        transactions.discard_changes()  # the token stays unspent: the person may still skip the rows or give the reason
+        return _render_preview(inspection, rows, updates, confirm, filename, 400)
+    try:
+        outcome = plan_updates.save_import(
+            inspection,
+            rows,
+            updates,
+            chosen=confirm.chosen_conflicts(),
+            actor=current_user,
+            filename=filename,
+            due_date_reason=confirm.due_date_reason.data or "",
+            token=token,
+        )
+    except (plan_updates.UpdateRefused, ActionConflict) as problem:
+        transactions.discard_changes()
+        flash(f"Nothing was saved: {problem}. Upload the spreadsheet again", "error")
+        return redirect(url_for("actions.import_plan", inspection_id=inspection.id))
+    security_log.event(
+        "spreadsheet_imported",
+        inspection_id=inspection.id,
+        file=filename,
+        actions=outcome.created,
+        updated=outcome.updated,
+        skipped=outcome.invalid,
+    )
+    flash(outcome.message)
+    return redirect(url_for("actions.view_plan", inspection_id=inspection.id))
+
+
+def _refused(
+    inspection: Inspection, rows: list[PlanRow], updates: dict[int, RowUpdate], confirm: ConfirmImportForm
+) -> bool:
+    """Whether the confirm cannot go ahead, with why on its fields: rows with problems not chosen to be skipped,
+    or new due dates on a published plan without a reason."""
+    invalid = sum(1 for row in rows if not row.is_valid)
     if invalid and not confirm.skip_invalid.data:
-        transactions.discard_changes()  # the token stays unspent: the person may still choose to skip the rows
         confirm.skip_invalid.errors = [
-            f"{len(invalid)} row{'' if len(invalid) == 1 else 's'} {'has' if len(invalid) == 1 else 'have'} problems: "
+            f"{invalid} row{'' if invalid == 1 else 's'} {'has' if invalid == 1 else 'have'} problems: "
             "fix the spreadsheet and upload it again, or choose to skip them"
         ]
-        return render_template(
-            "actions/import_preview.html", inspection=inspection, rows=rows, confirm=confirm, filename=filename
-        ), 400
-    count = plan_import.import_rows(inspection, rows, actor=current_user, filename=filename, token=token)
-    security_log.event(
-        "spreadsheet_imported", inspection_id=inspection.id, file=filename, actions=count, skipped=len(invalid)
-    )
-    skipped = f"; {len(invalid)} skipped" if invalid else ""
-    flash(f"{count} action{'' if count == 1 else 's'} imported from {filename}{skipped}")
-    return redirect(url_for("actions.view_plan", inspection_id=inspection.id))
+    chosen = confirm.chosen_conflicts()
+    moves_dates = any(u.changes_due_date and (not u.conflict or u.action.id in chosen) for u in updates.values())
+    if moves_dates and plan_is_agreed(inspection) and not (confirm.due_date_reason.data or "").strip():
+        confirm.due_date_reason.errors = ["Enter the reason for changing the due dates"]
+    return bool(confirm.skip_invalid.errors or confirm.due_date_reason.errors)

@@ -107,13 +107,16 @@ def update_action(
     actor: User,
     expected_version: int | None = None,
     due_on_reason: str = "",
+    note: str = "",
+    tell_owner: bool = True,
 ) -> list[str]:
     """Save an edit made on a form opened at `expected_version`; raises ActionConflict if it is stale. A new
-    owner is told.
+    owner is told (unless `tell_owner` is False: a batch tells each new owner once, of all theirs).
 
     Before the plan is published its due dates are still proposals, so the original due date
     follows the due date; afterwards it keeps what the published plan said. The reason for a
-    new due date is the due date change's audit note, which the progress report prints.
+    new due date is the due date change's audit note, which the progress report prints; `note`
+    is the other changes' (where they came from).
     """
     check_version(action, expected_version)
     changes = pending_changes(action, fields)
@@ -121,10 +124,10 @@ def update_action(
         changes["original_due_on"] = changes["due_on"]
     due_on = {"due_on": changes.pop("due_on")} if "due_on" in changes else {}
     changed = apply_changes(action, due_on, actor=actor, inspection_id=action.inspection_id, note=due_on_reason.strip())
-    changed += apply_changes(action, changes, actor=actor, inspection_id=action.inspection_id)
+    changed += apply_changes(action, changes, actor=actor, inspection_id=action.inspection_id, note=note)
     if changed:
         flush_or_conflict(action)
-    if "owner" in changed:
+    if "owner" in changed and tell_owner:
         tell_new_owners([action], actor=actor)
     return changed
 

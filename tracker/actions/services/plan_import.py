@@ -38,7 +38,7 @@ def recommendations_by_number(inspection: Inspection) -> dict[str, Recommendatio
     return {recommendation_prefix(rec): rec for rec in inspection.recommendations}
 
 
-def _owners_by_email(emails: set[str]) -> dict[str, User]:
+def owners_by_email(emails: set[str]) -> dict[str, User]:
     if not emails:
         return {}
     users = db.session.scalars(select(User).where(func.lower(User.email).in_(sorted(emails))))
@@ -48,7 +48,7 @@ def _owners_by_email(emails: set[str]) -> dict[str, User]:
 def known_owner_emails(emails: set[str]) -> tuple[frozenset[str], dict[str, str]]:
     """The emails of people who can own actions, and why each other known email cannot (by email)."""
     owners, refused = set(), {}
-    for email, user in _owners_by_email(emails).items():
+    for email, user in owners_by_email(emails).items():
         if can_own_actions(user):
             owners.add(email)
         elif not user.active:
@@ -122,18 +122,16 @@ def purge_old_import_previews(now: datetime, *, keep_days: int = 30) -> int:
     return execute_change(statement.execution_options(synchronize_session=False)).rowcount or 0
 
 
-def import_rows(inspection: Inspection, rows: Sequence[PlanRow], *, actor: User, filename: str, token: str) -> int:
-    """Create an action for each valid row, in file order; a row with progress gets a first progress update.
-
-    The import is recorded on the inspection under the preview's `token`, so it happens once.
-    """
+def import_rows(inspection: Inspection, rows: Sequence[PlanRow], *, actor: User, filename: str) -> int:
+    """Create an action for each valid row that names no action of the plan, in file order; a row with progress
+    gets a first progress update."""
     recommendations = recommendations_by_number(inspection)
-    owners = _owners_by_email({row.owner_email for row in rows if row.owner_email})
+    owners = owners_by_email({row.owner_email for row in rows if row.owner_email})
     note = f"Imported from {filename}"
     today = clock.today()
     created: list[Action] = []
     for row in rows:
-        if not row.is_valid:
+        if not row.is_valid or row.action_id is not None:
             continue
         action = create_action(
             recommendations[row.recommendation],
@@ -152,19 +150,32 @@ def import_rows(inspection: Inspection, rows: Sequence[PlanRow], *, actor: User,
         )
         _import_progress(action, row, actor=actor, today=today, note=note)
         created.append(action)
-    count = len(created)
+    db.session.flush()
+    tell_new_owners(created, actor=actor)
+    return len(created)
+
+
+def import_summary(created: int, updated: int) -> str:
+    """ "3 actions", "1 action added and 2 updated", "2 actions updated"."""
+    if not updated:
+        return f"{created} action{'' if created == 1 else 's'}"
+    if not created:
+        return f"{updated} action{'' if updated == 1 else 's'} updated"
+    return f"{created} action{'' if created == 1 else 's'} added and {updated} updated"
+
+
+def record_import(inspection: Inspection, *, actor: User, summary: str, filename: str, token: str) -> None:
+    """The import, recorded on the inspection under the preview's `token`, so that it happens once."""
     record_change(
         actor=actor,
         entity=inspection,
         field=IMPORTED_FIELD,
         old=None,
-        new=f"{count} action{'' if count == 1 else 's'} from {filename}",
+        new=f"{summary} from {filename}",
         inspection_id=inspection.id,
         note=_token_note(token),
     )
     db.session.flush()
-    tell_new_owners(created, actor=actor)
-    return count
 
 
 def _import_progress(action: Action, row: PlanRow, *, actor: User, today: date, note: str) -> None:
@@ -177,7 +188,13 @@ def _import_progress(action: Action, row: PlanRow, *, actor: User, today: date, 
     now = clock.now()
     db.session.add(
         ProgressUpdate(
-            action=action, author_id=actor.id, created_at=now, status=status, rag=rag, narrative=row.latest_progress
+            action=action,
+            author_id=actor.id,
+            created_at=now,
+            status=status,
+            rag=rag,
+            narrative=row.latest_progress,
+            via_spreadsheet=True,
         )
     )
     completed_on = today if status == ActionStatus.COMPLETE else None

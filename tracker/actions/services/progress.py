@@ -10,7 +10,7 @@ from typing import Any
 
 from tracker import clock
 from tracker.actions.due_dates import suggested_rag
-from tracker.actions.services.versions import PROGRESS_NOTE, check_version, flush_or_conflict
+from tracker.actions.services.versions import PROGRESS_NOTE, check_progress_marks, check_version, flush_or_conflict
 from tracker.audit.services import apply_changes
 from tracker.domain.progress import ProgressInput, progress_errors
 from tracker.domain.rag import STATUSES
@@ -34,6 +34,8 @@ class ProgressSubmission:
 
     update: ProgressInput
     expected_version: int | None
+    # What the form had seen when it was opened (tracker.actions.conflicts.seen_marks), if it came from one.
+    seen: str
 
 
 def _submission(data: Mapping[str, Any]) -> ProgressSubmission:
@@ -48,6 +50,7 @@ def _submission(data: Mapping[str, Any]) -> ProgressSubmission:
             request_reason=str(data.get("request_reason") or ""),
         ),
         expected_version=whole_number(str(version)) if version not in (None, "") else None,
+        seen=str(data.get("seen") or ""),
     )
 
 
@@ -65,12 +68,18 @@ def progress_problems(action: Action, data: Mapping[str, Any], today: date) -> d
 
 
 def record_progress(
-    action: Action, author: User, data: Mapping[str, Any], via_email_link: bool = False
+    action: Action,
+    author: User,
+    data: Mapping[str, Any],
+    via_email_link: bool = False,
+    *,
+    via_spreadsheet: bool = False,
 ) -> ProgressUpdate:
     """Append a progress update; it sets the action's status, RAG, completion date and last progress time.
 
     `data` holds status, rag, narrative, evidence_links, requested_due_on, request_reason and,
-    from a form, the action `version` it was opened at (a stale one raises ActionConflict).
+    from a form, what it had `seen` when opened: a progress update or a change of status, RAG, owner or due
+    date made since raises ActionConflict, other changes merge (without `seen`, any change since `version` does).
     Raises InvalidProgress when the update breaks the rules (tracker.domain.progress).
     """
     submission = _submission(data)
@@ -78,7 +87,10 @@ def record_progress(
     errors = progress_problems(action, data, today)
     if errors:
         raise InvalidProgress(errors)
-    check_version(action, submission.expected_version)
+    if submission.seen:
+        check_progress_marks(action, submission.seen)
+    else:
+        check_version(action, submission.expected_version)
     update = submission.update
     status, rag = ActionStatus(update.status), Rag(update.rag)
     now = clock.now()
@@ -91,6 +103,7 @@ def record_progress(
         narrative=update.narrative.strip(),
         evidence_links="\n".join(line.strip() for line in update.evidence_links.splitlines() if line.strip()),
         via_email_link=via_email_link,
+        via_spreadsheet=via_spreadsheet,
         requested_due_on=update.requested_due_on,
         request_reason=update.request_reason.strip() if update.requested_due_on else "",
         request_state=DueDateRequestState.PENDING if update.requested_due_on else None,

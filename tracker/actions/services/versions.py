@@ -3,12 +3,18 @@ made on a stale form is refused rather than written over the other person's."""
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 # The audit note on the status and RAG changes a progress update makes (the update itself says what changed).
 from tracker.domain.change_sentences import PROGRESS_NOTE as PROGRESS_NOTE
 from tracker.extensions import db
-from tracker.models import Action
+from tracker.models import Action, AuditEvent, ProgressUpdate
+from tracker.numbers import whole_number
+
+# What a progress update depends on: a change to one of these made after the progress form was opened makes the
+# update stale. A change to anything else (the title, success criteria, description...) does not: the two merge.
+PROGRESS_FIELDS = frozenset({"status", "rag", "owner", "due_on", "completed_on", "archived_at"})
 
 
 class ActionConflict(Exception):
@@ -31,3 +37,29 @@ def flush_or_conflict(action: Action) -> None:
         db.session.flush()
     except StaleDataError:
         raise ActionConflict(action_id) from None
+
+
+def parse_marks(seen: str) -> tuple[int, int]:
+    """The newest audit row and progress update a form had seen when it was opened ("audit:update")."""
+    audit, _, update = (seen or "").partition(":")
+    return (whole_number(audit) or 0, whole_number(update) or 0)
+
+
+def check_progress_marks(action: Action, seen: str) -> None:
+    """Refuse a progress update from a form opened at `seen` only for a real conflict: another progress update,
+    or a change of status, RAG, owner or due date made since (PROGRESS_FIELDS). The action's row is locked first
+    (on PostgreSQL), so a change committed while this runs is either seen here or waits for this transaction."""
+    db.session.execute(select(Action.id).where(Action.id == action.id).with_for_update())
+    db.session.refresh(action)
+    audit_mark, update_mark = parse_marks(seen)
+    newer_update = select(ProgressUpdate.id).where(
+        ProgressUpdate.action_id == action.id, ProgressUpdate.id > update_mark
+    )
+    conflicting_change = select(AuditEvent.id).where(
+        AuditEvent.entity_type == Action.__tablename__,
+        AuditEvent.entity_id == action.id,
+        AuditEvent.id > audit_mark,
+        AuditEvent.field.in_(sorted(PROGRESS_FIELDS)),
+    )
+    if db.session.scalar(newer_update.limit(1)) or db.session.scalar(conflicting_change.limit(1)):
+        raise ActionConflict(action.id)
