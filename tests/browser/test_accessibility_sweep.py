@@ -185,3 +185,8 @@ def test_the_tab_key_reaches_every_submit_button(sweep: Sweep) -> None:
 def test_focus_is_visible_on_everything_the_tab_key_reaches(sweep: Sweep) -> None:
     invisible = [f"{w.url}: {w.invisible_focus}" for w in sweep.walks if w.invisible_focus]
     assert not invisible, "\n".join(invisible)
+
+
+def test_every_page_reflows_to_a_phone_without_scrolling_sideways(sweep: Sweep) -> None:
+    """WCAG 2.2 1.4.10 Reflow: at 320 CSS pixels nothing is wider than the screen and no tag breaks inside a word."""
+    assert not sweep.phone_problems, "\n".join(sweep.phone_problems)
