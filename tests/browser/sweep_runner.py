@@ -1,6 +1,7 @@
 """Running the accessibility sweep in Chromium, with one signed-in browser context per role.
 
-Each page is loaded once: axe-core checks it, its skip link is tried and, the first time a set of forms
+Each page is loaded once: axe-core checks it, a new document is narrowed to 320px and measured (tests/browser/
+reflow.py), its skip link is tried and, the first time a set of forms
 is seen, the Tab key walks it from the top. Then every such form is sent empty and its error state
 checked, and the states only a POST (or a fault) reaches are gone through: a CSRF failure, a bad
 request, a sent reset link, a spreadsheet preview, two edit conflicts, a spent update link, the 413

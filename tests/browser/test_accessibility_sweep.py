@@ -5,7 +5,8 @@ under review, a draft and an issued report, a pending due-date request, queued a
 invitation, reset and update links), checked in Chromium by axe-core; every form sent empty and its
 error state checked too, with the pages only a POST or a fault shows. With the keyboard alone: Tab
 from the top of each page with forms reaches every submit button, GOV.UK's focus style shows on
-everything it reaches, and the skip link comes first and moves focus to the main content.
+everything it reaches, and the skip link comes first and moves focus to the main content. On a phone
+(320px wide, WCAG 1.4.10 Reflow): no page, error state or email scrolls sideways, and no tag breaks inside a word.
 The pass runs once (tests/browser/sweep_runner.py); each test below checks one part of what it found.
 """
 
