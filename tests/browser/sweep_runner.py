@@ -1,6 +1,7 @@
 """Running the accessibility sweep in Chromium, with one signed-in browser context per role.
 
-Each page is loaded once: axe-core checks it, its skip link is tried and, the first time a set of forms
+Each page is loaded once: axe-core checks it, a new document is narrowed to 320px and measured (tests/browser/
+reflow.py), its skip link is tried and, the first time a set of forms
 is seen, the Tab key walks it from the top. Then every such form is sent empty and its error state
 checked, and the states only a POST (or a fault) reaches are gone through: a CSRF failure, a bad
 request, a sent reset link, a spreadsheet preview, two edit conflicts, a spent update link, the 413
@@ -19,6 +20,7 @@ from flask import Flask, render_template
 
 from tests.browser.conftest import AXE, axe_violations, sign_in_with_browser
 from tests.browser.keyboard import Walk, skip_link_problem, walk_with_tab
+from tests.browser.reflow import DESKTOP, phone_problems
 from tests.browser.sweep import (
     ANONYMOUS,
     EMAILS,
@@ -70,6 +72,7 @@ class Sweep:
     skip_link_problems: list[str] = field(default_factory=list)
     csp_reports: list[str] = field(default_factory=list)
     no_statement_link: list[str] = field(default_factory=list)
+    phone_problems: list[str] = field(default_factory=list)
     visited: set[tuple[str, str]] = field(default_factory=set)
     templates: set[str] = field(default_factory=set)
     form_jobs: list[FormJob] = field(default_factory=list)
@@ -123,7 +126,7 @@ def signed_in_pages(browser, base: str, csp_reports: list[str]) -> dict[str, obj
     """One browser context per role, signed in once."""
     pages = {}
     for role in ROLES:
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context = browser.new_context(viewport=DESKTOP)
         # axe-core in every document from the start: compiled once, not sent and parsed again for each page.
         context.add_init_script(path=str(AXE))
         page = context.new_page()
@@ -276,7 +279,7 @@ def _flow_too_many_bad_links(pages: dict, base: str, app: Flask, world: World) -
 
 def _council_page(pages: dict, key: str):  # noqa: ANN202
     """A browser of its own for a council sign-in (the provider remembers who signed in there)."""
-    context = pages[ANONYMOUS].context.browser.new_context(viewport={"width": 1280, "height": 900})
+    context = pages[ANONYMOUS].context.browser.new_context(viewport=DESKTOP)
     context.add_init_script(path=str(AXE))
     page = context.new_page()
     page.set_default_timeout(15_000)
@@ -347,6 +350,7 @@ class Sweeper:
         forms = [] if is_sandboxed(response) else page.evaluate(FORMS)
         with result.timed("axe"):
             result.pages.append(Scan(label, response.status, url, self.checker.violations(page, response)))
+        self.on_a_phone(page, label)
         if is_sandboxed(response):
             return
         in_main = [f for f in forms if f["inMain"]]
@@ -366,6 +370,12 @@ class Sweeper:
             if problem:
                 result.skip_link_problems.append(f"{label}: {problem}")
 
+    def on_a_phone(self, page, label: str) -> None:  # noqa: ANN001
+        """The document axe-core has just checked, at 320px wide, if new (the same markup reflows the same)."""
+        if self.checker.last_was_new:
+            with self.result.timed("phone"):
+                self.result.phone_problems.extend(phone_problems(page, label))
+
     def send_empty(self, job: FormJob) -> None:
         """A form that a person fills in, sent empty: it must show errors, and they must pass axe."""
         page, result = self.pages[job.role], self.result
@@ -378,12 +388,14 @@ class Sweeper:
             result.accepted_empty.append(f"{where}: {response.status} {page.url}")
             return
         result.error_states.append(Scan(where, response.status, page.url, self.checker.violations(page, response)))
+        self.on_a_phone(page, where)
 
     def other_state(self, flow: Flow) -> None:
         """A page only a POST (or a fault) shows; one with forms (a preview, a conflict) is walked by keyboard too."""
         role, what, status = flow(self.pages, self.base, self.app, self.world)
         page = self.pages[role]
         self.result.other_states.append(Scan(f"{role} {what}", status, page.url, self.checker.violations(page)))
+        self.on_a_phone(page, f"{role} {what}")
         if any(f["inMain"] for f in page.evaluate(FORMS)):
             self.result.walks.append(walk_with_tab(page))
 

@@ -5,7 +5,8 @@ under review, a draft and an issued report, a pending due-date request, queued a
 invitation, reset and update links), checked in Chromium by axe-core; every form sent empty and its
 error state checked too, with the pages only a POST or a fault shows. With the keyboard alone: Tab
 from the top of each page with forms reaches every submit button, GOV.UK's focus style shows on
-everything it reaches, and the skip link comes first and moves focus to the main content.
+everything it reaches, and the skip link comes first and moves focus to the main content. On a phone
+(320px wide, WCAG 1.4.10 Reflow): no page, error state or email scrolls sideways, and no tag breaks inside a word.
 The pass runs once (tests/browser/sweep_runner.py); each test below checks one part of what it found.
 """
 
@@ -185,3 +186,8 @@ def test_the_tab_key_reaches_every_submit_button(sweep: Sweep) -> None:
 def test_focus_is_visible_on_everything_the_tab_key_reaches(sweep: Sweep) -> None:
     invisible = [f"{w.url}: {w.invisible_focus}" for w in sweep.walks if w.invisible_focus]
     assert not invisible, "\n".join(invisible)
+
+
+def test_every_page_reflows_to_a_phone_without_scrolling_sideways(sweep: Sweep) -> None:
+    """WCAG 2.2 1.4.10 Reflow: at 320 CSS pixels nothing is wider than the screen and no tag breaks inside a word."""
+    assert not sweep.phone_problems, "\n".join(sweep.phone_problems)
