@@ -27,6 +27,13 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+def this_instant() -> datetime:
+    """The instant now even within a request (TRACKER_NOW still wins): for a decision taken under a lock the
+    request may have waited for, such as a throttle's, which must measure the time that has really passed."""
+    fixed = current_app.config.get("TRACKER_NOW")
+    return fixed if fixed is not None else datetime.now(UTC)
+
+
 def today() -> date:
     """Today's date in the council's time zone."""
     return now().astimezone(ZoneInfo(current_app.config["TRACKER_TIMEZONE"])).date()
@@ -42,4 +49,4 @@ def local(value: datetime) -> datetime:
     return as_utc(value).astimezone(ZoneInfo(current_app.config["TRACKER_TIMEZONE"]))
 
 
-__all__ = ["BANK_HOLIDAYS", "as_utc", "local", "now", "today"]
+__all__ = ["BANK_HOLIDAYS", "as_utc", "local", "now", "this_instant", "today"]

@@ -118,7 +118,7 @@ def _write(key: str, counter: Counter, version: int | None) -> bool:
 def attempt(rule: Rule, subject: str) -> Decision:
     """Count one attempt by `subject` under `rule` if the rule allows it now; the caller commits at once, before
     the work the attempt pays for, so that other workers see it."""
-    key, now = counter_key(rule, subject), clock.now()
+    key, now = counter_key(rule, subject), clock.this_instant()
     for _ in range(_TRIES):
         stored = _read(key)
         decision = decide(rule, stored[0] if stored else None, now)
@@ -130,7 +130,7 @@ def attempt(rule: Rule, subject: str) -> Decision:
 def peek(rule: Rule, subject: str) -> Decision:
     """Whether an attempt would be allowed now, counting nothing."""
     stored = _read(counter_key(rule, subject))
-    return decide(rule, stored[0] if stored else None, clock.now())
+    return decide(rule, stored[0] if stored else None, clock.this_instant())
 
 
 def refund(rule: Rule, subject: str) -> None:
@@ -153,7 +153,7 @@ def waiting_until(rule: Rule, subject: str) -> tuple[datetime, int] | None:
     stored = _read(counter_key(rule, subject))
     if stored is None:
         return None
-    decision = decide(rule, stored[0], clock.now())
+    decision = decide(rule, stored[0], clock.this_instant())
     if decision.allowed or decision.retry_at is None:
         return None
     return decision.retry_at, stored[0].attempts
@@ -161,7 +161,7 @@ def waiting_until(rule: Rule, subject: str) -> tuple[datetime, int] | None:
 
 def keys_waiting() -> set[str]:
     """The keys of every counter that is making its subject wait now."""
-    query = select(ThrottleCounter.key).where(ThrottleCounter.not_before > clock.now())
+    query = select(ThrottleCounter.key).where(ThrottleCounter.not_before > clock.this_instant())
     return set(db.session.scalars(query))
 
 
@@ -178,7 +178,7 @@ def purge(now: datetime) -> int:
 def throttled(decision: Decision, body: str | None = None, *, reason: str = "") -> Response:
     """A 429 answer with a Retry-After header: `body` (a form page that keeps what was typed), or the
     GOV.UK-styled 429 page saying `reason` and when to try again."""
-    seconds = decision.retry_after_seconds(clock.now())
+    seconds = decision.retry_after_seconds(clock.this_instant())
     if body is None:
         body = render_template("errors/429.html", reason=reason, wait=wait_in_words(seconds))
     response = make_response(body, 429)
@@ -188,4 +188,4 @@ def throttled(decision: Decision, body: str | None = None, *, reason: str = "") 
 
 def wait_for(decision: Decision) -> str:
     """How long the person must wait, in words."""
-    return wait_in_words(decision.retry_after_seconds(clock.now()))
+    return wait_in_words(decision.retry_after_seconds(clock.this_instant()))
