@@ -43,7 +43,11 @@ class StaticFilesOnly(URLFetcher):
 
 def render_pdf(model: ReportModel, html: str | None = None) -> bytes:
     """A4 PDF of the report; `html` is the print document when the caller has already rendered it."""
-    document = html if html is not None else render_document(model)
+    return write_tagged_pdf(html if html is not None else render_document(model))
+
+
+def write_tagged_pdf(document: str) -> bytes:
+    """A print document (the report, the plan) as a tagged PDF (PDF/UA-1), using only the tracker's own files."""
     fetcher = StaticFilesOnly(Path(current_app.static_folder or "."), current_app.static_url_path or "")
     pdf = HTML(string=document, base_url=BASE_URL, url_fetcher=fetcher)
     return pdf.write_pdf(pdf_variant="pdf/ua-1", finisher=finish_tags)
