@@ -295,7 +295,7 @@ def _one_line(value: str) -> str:
     return " ".join(value.split())
 
 
-def _lines(value: str) -> str:
+def lines_as_typed(value: str) -> str:
     """Text as typed, with the browser's CRLF line endings made plain new lines."""
     return value.replace("\r\n", "\n").replace("\r", "\n")
 
@@ -312,7 +312,9 @@ def _rows(formdata: MultiDict, prefix: str, names: tuple[str, ...]) -> list[dict
     rows = []
     for index in indexes:
         row = {name: formdata.get(f"{prefix}-{index}-{name}", "") for name in names}
-        rows.append({name: _lines(value) if name == "text" else _one_line(value) for name, value in row.items()})
+        rows.append(
+            {name: lines_as_typed(value) if name == "text" else _one_line(value) for name, value in row.items()}
+        )
     return rows
 
 
