@@ -52,3 +52,19 @@ def test_sub_items_stay_a_list_between_the_paragraphs_around_them() -> None:
 def test_text_on_one_line_is_one_paragraph_kept_whole() -> None:
     text = "develop a coordinated strategy - with parents - and partners"
     assert quote_recommendation(None, text).blocks == [Block("paragraph", [text])]
+
+
+def test_the_importer_s_sub_items_on_their_own_lines_are_a_list() -> None:
+    text = "The quality of oversight and monitoring of:\nthe pre-proceedings process\nprivate fostering."
+    assert quote_recommendation(None, text).blocks == [
+        Block("paragraph", ["The quality of oversight and monitoring of:"]),
+        Block("list", ["the pre-proceedings process", "private fostering."]),
+    ]
+
+
+def test_sentences_on_lines_of_their_own_stay_paragraphs() -> None:
+    text = "Improve supervision.\nAudit case files each month."
+    assert quote_recommendation(None, text).blocks == [
+        Block("paragraph", ["Improve supervision."]),
+        Block("paragraph", ["Audit case files each month."]),
+    ]

@@ -42,16 +42,29 @@ def lead_in(addressee: str | None, text: str) -> str:
 
 
 def quote_recommendation(addressee: str | None, text: str) -> Quote:
-    """The recommendation whole: its lead-in, then its paragraphs and sub-item lists in the order written."""
+    """The recommendation whole: its lead-in, then its paragraphs and sub-item lists in the order written.
+
+    The importer puts each printed sub-item on a line of its own (bullet left off) and a reviewer may type them
+    with bullets: a bulleted line, or a line that carries on from the one above rather than starting a new
+    sentence, is a sub-item; a blank line ends a list.
+    """
     blocks: list[Block] = []
+    after_blank = True
     for line in (line.strip() for line in text.splitlines()):
         if not line:
+            after_blank = True
             continue
         match = _SUB_ITEM.match(line)
-        kind = "list" if match else "paragraph"
         words = line[match.end() :].strip() if match else line
-        if kind == "list" and blocks and blocks[-1].kind == "list":
+        carries_on = bool(blocks) and not after_blank and not _new_sentence(blocks[-1].lines[-1], words)
+        kind = "list" if match or carries_on else "paragraph"
+        if kind == "list" and blocks[-1:] and blocks[-1].kind == "list" and not after_blank:
             blocks[-1].lines.append(words)
         else:
             blocks.append(Block(kind, [words]))
+        after_blank = False
     return Quote(lead_in(addressee, text), blocks)
+
+
+def _new_sentence(previous: str, line: str) -> bool:
+    return line[:1].isupper() and previous.endswith((".", "?", "!"))
