@@ -16,7 +16,7 @@ from tests.conftest import sign_in, soup
 from tests.factories import ActionFactory, RecommendationFactory
 from tests.integration.actions.conftest import Plan
 from tests.pdf_structure import content, structure, tag
-from tracker.models import Timescale
+from tracker.models import PlanStatus, Timescale
 
 CRITERIA = (
     "Audits of case files show plans that are specific, measurable and reviewed on time; "
@@ -160,3 +160,17 @@ def test_pages_are_filled_before_breaking(client, long_plan: Plan) -> None:
         bottoms = [max(char["bottom"] for char in page.chars if char["size"] > 8.5) for page in pdf.pages[:-1]]
         height = float(pdf.pages[0].height)
     assert all(bottom > height * 0.75 for bottom in bottoms), bottoms
+
+
+def test_every_page_of_a_draft_plan_says_draft_and_a_published_one_does_not(
+    client, db_session, long_plan: Plan
+) -> None:  # noqa: ANN001
+    with pdfplumber.open(io.BytesIO(_pdf(client, long_plan))) as pdf:
+        pages = [page.extract_text() for page in pdf.pages]
+    assert all("Draft – not yet published" in text for text in pages)
+    assert all(long_plan.inspection.title in text for text in pages[1:])  # the running title, after the first page
+    long_plan.inspection.plan_status = PlanStatus.PUBLISHED
+    db_session.commit()
+    published = client.get(f"/inspections/{long_plan.inspection.id}/plan/download.pdf").data
+    with pdfplumber.open(io.BytesIO(published)) as pdf:
+        assert not any("Draft" in page.extract_text() for page in pdf.pages)
