@@ -326,9 +326,15 @@ def _items(fields: dict[str, Any]) -> list[dict[str, str]]:
 
 
 def split_item(fields: dict[str, Any], index: int) -> int:
-    """Split an item where the reviewer started new lines; each part keeps the timescale, addressee and theme."""
+    """Split an item where the reviewer started new lines; each part keeps the timescale, addressee and theme.
+
+    An item whose sub-items are on lines of their own (as imported) splits only at an empty line, so its sub-items
+    stay with it.
+    """
     item = _items(fields)[index]
-    parts = [part.strip() for part in re.split(r"\s*\n\s*", item["text"].strip()) if part.strip()]
+    text = item["text"].strip()
+    breaks = r"\n\s*\n" if re.search(r"\n\s*\n", text) else r"\n"
+    parts = [part.strip() for part in re.split(breaks, text) if part.strip()]
     if len(parts) < 2:
         raise ReviewError(
             f"recommendations-{index}-text",
