@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
-from flask import Flask, Response, render_template
+from flask import Flask, Response, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import NoResultFound, SQLAlchemyError
@@ -21,7 +21,9 @@ TEMPLATES = {400: "errors/400.html", 403: "errors/403.html", 404: "errors/404.ht
 
 def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
-    def csrf_error(error: CSRFError) -> tuple[str, int]:
+    def csrf_error(error: CSRFError) -> tuple[str | Response, int]:
+        if request.is_json:
+            return jsonify(error="The page has expired or you signed in again elsewhere: reload the page"), 400
         return render_template("errors/csrf.html", reason=error.description), 400
 
     @app.errorhandler(RequestEntityTooLarge)
@@ -29,12 +31,14 @@ def register(app: Flask) -> None:
         return render_template("errors/413.html"), 413
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> tuple[str, int] | Response:
+    def http_error(error: HTTPException) -> tuple[str | Response, int] | Response:
         code = error.code or 500
         if is_api_request():
             allowed: Iterable[str] | None = getattr(error, "valid_methods", None)  # MethodNotAllowed's
             allow = {"Allow": ", ".join(sorted(allowed))} if allowed else {}
             return problem(code, error.description or "", allow)
+        if request.is_json:  # a page's script sent JSON (the review page's field saves): it reads JSON back
+            return jsonify(error=error.description or error.name), code
         template = TEMPLATES.get(code, "errors/generic.html")
         return render_template(template, error=error), code
 

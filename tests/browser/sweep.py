@@ -56,6 +56,7 @@ NOT_HTML = {
     "health.healthz": "JSON for monitoring",
     "actions.download_plan": "spreadsheet downloads (xlsx, csv)",
     "reports.download_pdf": "a PDF download",
+    "actions.download_plan_pdf": "a PDF download",
     "reports.download_docx": "a Word download",
     "reminders.calendar_feed": "an iCalendar feed (.ics)",
     "actions.download_actions": "spreadsheet downloads of All actions (xlsx, csv)",

@@ -14,6 +14,7 @@ from tracker.inspections.drafts import create_draft
 from tracker.models import Role
 
 BURY = Path(__file__).resolve().parents[1] / "fixtures" / "pdfs" / "bury-2021-12-17.pdf"
+LEICESTERSHIRE = Path(__file__).resolve().parents[1] / "fixtures" / "reports" / "leicestershire-jar-2008.txt"
 EDITED = "The timely recognition of, and response to, risk at the front door (edited in review)."
 
 
@@ -143,3 +144,24 @@ def test_every_inspection_page_passes_axe_including_its_errors(page, live_server
             page.get_by_role("button", name=button).click()
         assert page.locator(".govuk-error-summary").count() == 1, path
         assert_accessible(page)
+
+
+def test_split_at_the_cursor_keeps_an_item_s_sub_items_together(page, live_server) -> None:  # noqa: ANN001
+    manager = UserFactory(role=Role.PROGRAMME_MANAGER, email="pm4@example.gov.uk")
+    db.session.flush()
+    draft = create_draft(
+        parse_report(LEICESTERSHIRE.read_text()), user=manager, source_filename=None, source_sha256="pm4"
+    )
+    db.session.commit()
+    sign_in_with_browser(page, live_server, "pm4@example.gov.uk", PASSWORD)
+    page.goto(f"{live_server}/inspections/imports/{draft.id}")
+    first = page.locator("#recommendations-0-text")
+    first.fill("Improve oversight of:\nsupervision\naudits. Review the front door.")
+    first.focus()
+    first.evaluate("t => { const at = t.value.indexOf('Review'); t.setSelectionRange(at, at); }")
+    first.press("ArrowRight")
+    first.press("ArrowLeft")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Split item 1").click()
+    assert page.locator("#recommendations-0-text").input_value() == "Improve oversight of:\nsupervision\naudits."
+    assert page.locator("#recommendations-1-text").input_value() == "Review the front door."

@@ -76,8 +76,8 @@ def test_area_send_report() -> None:
         (
             "improvement",
             None,
-            "Leaders should ensure that annual reviews take place on time. This should include: making sure that "
-            "the views of children and young people are gathered; and updating plans promptly after each review.",
+            "Leaders should ensure that annual reviews take place on time. This should include:\nmaking sure that "
+            "the views of children and young people are gathered; and\nupdating plans promptly after each review.",
         ),
     ]
     assert result.flags == []

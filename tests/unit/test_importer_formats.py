@@ -98,7 +98,7 @@ def test_word_lists_keep_their_bullets_and_numbers() -> None:
         ("1", "improvement", "local authority"),
         ("2", "improvement", "local authority"),
     ]
-    assert found[2].text == "Improve the quality of assessments, including: assessments of risk"
+    assert found[2].text == "Improve the quality of assessments, including:\nassessments of risk"
 
 
 def test_word_tables_are_read_in_body_order_with_cells_split_by_tabs() -> None:

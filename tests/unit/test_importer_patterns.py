@@ -150,15 +150,15 @@ def test_a_bullet_with_a_lead_in_and_nested_parts_is_one_recommendation() -> Non
         "• The timeliness of return home interviews.\n"
     )
     assert _texts(_read(text)) == [
-        "The quality of oversight and monitoring of: the pre-proceedings process permanence planning for "
-        "children in care private fostering.",
+        "The quality of oversight and monitoring of:\nthe pre-proceedings process\npermanence planning for "
+        "children in care\nprivate fostering.",
         "The timeliness of return home interviews.",
     ]
 
 
 def test_parts_in_lower_case_under_a_lead_in_with_the_same_bullet_are_parts() -> None:
     text = "What needs to improve?\n• Management oversight, including:\n• of supervision\n• of audits.\n"
-    assert _texts(_read(text)) == ["Management oversight, including: of supervision of audits."]
+    assert _texts(_read(text)) == ["Management oversight, including:\nof supervision\nof audits."]
 
 
 # 5. Lines and sentences lost or moved
@@ -466,6 +466,6 @@ def test_an_ilacs_list_made_only_of_lead_in_items_is_not_lost() -> None:
         "1. Children benefit from good services.\n"
     )
     assert _texts(_read(text)) == [
-        "The provision of suitable accommodation for homeless 16- and 17-year-olds, including: sufficiency of "
-        "accommodation management oversight of the use of unregulated provision."
+        "The provision of suitable accommodation for homeless 16- and 17-year-olds, including:\nsufficiency of "
+        "accommodation\nmanagement oversight of the use of unregulated provision."
     ]

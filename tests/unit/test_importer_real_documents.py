@@ -56,8 +56,8 @@ def test_lead_in_bullet_with_nested_parts(read: dict[str, ImportResult]) -> None
     result = read["corpus/cornwall-2019-11-05.pdf"]
     assert len(result.recommendations) == 3
     assert _item(result, "The provision of suitable accommodation") == (
-        "The provision of suitable accommodation for 16- and 17-year-old homeless young people, including: "
-        "sufficiency of accommodation assessment and support available to young people management oversight "
+        "The provision of suitable accommodation for 16- and 17-year-old homeless young people, including:\n"
+        "sufficiency of accommodation\nassessment and support available to young people\nmanagement oversight "
         "of the use of any unregulated provision."
     )
 

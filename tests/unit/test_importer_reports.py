@@ -133,8 +133,8 @@ def test_sif_themes_come_from_sub_headings(sif: ImportResult) -> None:
 
 def test_sif_sub_bullets_belong_to_their_recommendation(sif: ImportResult) -> None:
     assert sif.recommendations[0].text == (
-        "Put into place an effective performance management framework; this to include comprehensive and "
-        "reliable performance data clear monitoring and quality assurance arrangements effective performance "
+        "Put into place an effective performance management framework; this to include\ncomprehensive and "
+        "reliable performance data\nclear monitoring and quality assurance arrangements\neffective performance "
         "management of teams and individuals."
     )
 

@@ -118,8 +118,8 @@ def test_word_second_level_bullets_belong_to_their_numbered_recommendation() -> 
     text = (
         "Recommendations\n1. Put in place a framework; this to include\no performance data\no audits.\n2. Ensure x.\n"
     )
-    # Sub-items as printed, each after a space: the bullets are layout, not punctuation.
-    assert _texts(text) == ["Put in place a framework; this to include performance data audits.", "Ensure x."]
+    # Sub-items as printed, each on a line of its own (the printed plan lists them); the bullets are left off.
+    assert _texts(text) == ["Put in place a framework; this to include\nperformance data\naudits.", "Ensure x."]
 
 
 def test_page_numbers_and_running_headers_between_items_are_dropped() -> None:

@@ -295,7 +295,7 @@ def _one_line(value: str) -> str:
     return " ".join(value.split())
 
 
-def _lines(value: str) -> str:
+def lines_as_typed(value: str) -> str:
     """Text as typed, with the browser's CRLF line endings made plain new lines."""
     return value.replace("\r\n", "\n").replace("\r", "\n")
 
@@ -312,7 +312,9 @@ def _rows(formdata: MultiDict, prefix: str, names: tuple[str, ...]) -> list[dict
     rows = []
     for index in indexes:
         row = {name: formdata.get(f"{prefix}-{index}-{name}", "") for name in names}
-        rows.append({name: _lines(value) if name == "text" else _one_line(value) for name, value in row.items()})
+        rows.append(
+            {name: lines_as_typed(value) if name == "text" else _one_line(value) for name, value in row.items()}
+        )
     return rows
 
 
@@ -324,9 +326,15 @@ def _items(fields: dict[str, Any]) -> list[dict[str, str]]:
 
 
 def split_item(fields: dict[str, Any], index: int) -> int:
-    """Split an item where the reviewer started new lines; each part keeps the timescale, addressee and theme."""
+    """Split an item where the reviewer started new lines; each part keeps the timescale, addressee and theme.
+
+    An item whose sub-items are on lines of their own (as imported) splits only at an empty line, so its sub-items
+    stay with it.
+    """
     item = _items(fields)[index]
-    parts = [part.strip() for part in re.split(r"\s*\n\s*", item["text"].strip()) if part.strip()]
+    text = item["text"].strip()
+    breaks = r"\n\s*\n" if re.search(r"\n\s*\n", text) else r"\n"
+    parts = [part.strip() for part in re.split(breaks, text) if part.strip()]
     if len(parts) < 2:
         raise ReviewError(
             f"recommendations-{index}-text",

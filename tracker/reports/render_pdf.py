@@ -1,50 +1,13 @@
-"""The report as PDF: WeasyPrint renders the print document with the report stylesheet."""
+"""The report as PDF: WeasyPrint renders the print document with the report stylesheet (tracker.pdf)."""
 
 from __future__ import annotations
 
-import logging
-import mimetypes
-from pathlib import Path
-from urllib.parse import urlsplit
-
-from flask import current_app
-from weasyprint import HTML
-from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
-
 from tracker.domain.report import ReportModel
-from tracker.reports.pdf_tags import finish_tags
+from tracker.pdf.writer import write_tagged_pdf
 from tracker.reports.render_html import render_document
-
-# Links in the document are resolved against this made-up origin and served from the static folder:
-# rendering never reaches the network or any other file.
-ORIGIN = "tracker.invalid"
-BASE_URL = f"https://{ORIGIN}/"
-# WeasyPrint logs every layout step at INFO; a report is one line in the request log, not forty.
-logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
-
-
-class StaticFilesOnly(URLFetcher):
-    """Serves the tracker's own static files to WeasyPrint and refuses everything else."""
-
-    def __init__(self, static_folder: Path, static_url_path: str) -> None:
-        super().__init__(allowed_protocols=("https",))
-        self.static_folder = static_folder.resolve()
-        self.prefix = static_url_path.rstrip("/") + "/"
-
-    def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
-        parts = urlsplit(url)
-        if parts.scheme == "https" and parts.netloc == ORIGIN and parts.path.startswith(self.prefix):
-            target = (self.static_folder / parts.path.removeprefix(self.prefix)).resolve()
-            if target.is_relative_to(self.static_folder) and target.is_file():
-                content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-                return URLFetcherResponse(url, target.read_bytes(), {"Content-Type": content_type})
-        raise FatalURLFetchingError(f"The report may only use the tracker's own files, not {url}")
 
 
 def render_pdf(model: ReportModel, html: str | None = None, *, draft: bool = False) -> bytes:
     """A4 PDF of the report; `html` is the print document when the caller has already rendered it. A draft says
     DRAFT across every page and in the running header."""
-    document = html if html is not None else render_document(model, draft=draft)
-    fetcher = StaticFilesOnly(Path(current_app.static_folder or "."), current_app.static_url_path or "")
-    pdf = HTML(string=document, base_url=BASE_URL, url_fetcher=fetcher)
-    return pdf.write_pdf(pdf_variant="pdf/ua-1", finisher=finish_tags)
+    return write_tagged_pdf(html if html is not None else render_document(model, draft=draft))

@@ -103,9 +103,9 @@ def test_the_print_view_is_the_plan_document(client, db_session, plan: Plan) -> 
     page = soup(client.get(url))
     assert "Draft – draft, not yet published" in page.text
     assert page.select_one("h1").text == f"Action plan in response to the {plan.inspection.title}"
-    headings = [h.text for h in page.select("h2.app-print-timescale")]
+    headings = [h.text for h in page.select("h2.app-plan__timescale")]
     assert headings == ["For immediate action", "Within six months"]
-    table = page.select_one("table.app-print-table").text
+    table = page.select_one("table.app-plan__table").text
     assert "1.1" in table and "Sam Patel" in table and "18 Dec 2026" in table
     plan.inspection.plan_status = PlanStatus.PUBLISHED
     plan.inspection.plan_published_on = date(2008, 9, 9)

@@ -43,6 +43,7 @@ ROUTES = (
     Route("actions.view_action", "GET", READ, lambda p, x: f"/actions/{p.action.id}"),
     Route("actions.view_plan", "GET", READ, lambda p, x: f"/inspections/{p.inspection.id}/plan"),
     Route("actions.print_plan", "GET", READ, lambda p, x: f"/inspections/{p.inspection.id}/plan/print"),
+    Route("actions.download_plan_pdf", "GET", READ, lambda p, x: f"/inspections/{p.inspection.id}/plan/download.pdf"),
     Route("actions.view_dashboard", "GET", READ, lambda p, x: f"/inspections/{p.inspection.id}/dashboard"),
     Route("actions.download_plan", "GET", READ, lambda p, x: f"/inspections/{p.inspection.id}/plan/download/xlsx"),
     Route("actions.download_actions", "GET", READ, lambda p, x: "/actions/download/xlsx?rag=green"),
@@ -142,4 +143,4 @@ def test_permission_matrix(client, db_session, plan: Plan, persona: str) -> None
 
 def test_matrix_size() -> None:
     """The figure quoted in the issue note: routes × kinds of person."""
-    assert (len(ROUTES), len(PERSONAS)) == (25, 7)
+    assert (len(ROUTES), len(PERSONAS)) == (26, 7)

@@ -368,4 +368,4 @@ def test_a_long_plan_is_paginated_by_whole_recommendations(client, db_session, p
     second = soup(client.get(first.select_one(".govuk-pagination__next a")["href"]))
     assert [h.text.split()[1] for h in second.select("h2[id$=-heading]")] == ["6", "7", "8"]
     printed = soup(client.get(f"{url}/print"))
-    assert len(printed.select(".app-print-recommendation")) == 8
+    assert len(printed.select(".app-plan__recommendation")) == 8

@@ -113,6 +113,17 @@ def test_editing_splitting_merging_moving_and_deleting_items(client, manager, db
     assert _items(soup(client.get(review_url)))[1] == ""
 
 
+def test_an_item_with_sub_items_on_their_own_lines_splits_only_at_an_empty_line(client, manager, db_session) -> None:
+    review_url = import_fixture(client, LEICESTERSHIRE)
+    data = review_form(client, review_url)
+    data["recommendations-0-text"] = "Improve oversight of:\nsupervision\naudits.\n\nReview the front door."
+    response = post_review(client, review_url, data, "split-0")
+    assert response.status_code == 302
+    items = _items(soup(client.get(review_url)))
+    assert items[:2] == ["Improve oversight of:\nsupervision\naudits.", "Review the front door."]
+    assert len(items) == 9
+
+
 def test_split_without_a_new_line_explains_itself_and_keeps_every_edit(client, manager, db_session) -> None:
     review_url = import_fixture(client, LEICESTERSHIRE)
     data = review_form(client, review_url)

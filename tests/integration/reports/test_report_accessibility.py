@@ -9,7 +9,6 @@ import re
 import subprocess
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 import pikepdf
@@ -17,6 +16,10 @@ import pytest
 
 from tests.factories import ActionFactory
 from tests.integration.reports.conftest import AS_AT, Plan
+from tests.pdf_structure import TEXT_OPERATORS
+from tests.pdf_structure import content as _content
+from tests.pdf_structure import structure as _structure
+from tests.pdf_structure import tag as _tag
 from tracker.models import ProgressReport
 from tracker.reports import services
 from tracker.reports.render_docx import render_docx
@@ -24,7 +27,6 @@ from tracker.reports.render_html import render_document
 from tracker.reports.render_pdf import render_pdf
 
 MADE_AT = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
-TEXT_OPERATORS = {"Tj", "TJ", "'", '"'}
 
 
 @pytest.fixture
@@ -65,62 +67,6 @@ def report(long_plan: Plan, db_session) -> ProgressReport:  # noqa: ANN001
     db_session.add(report)
     db_session.commit()
     return report
-
-
-@dataclass
-class Tree:
-    """The structure elements of a tagged PDF in document order, and the marked content they reach."""
-
-    elements: list[pikepdf.Dictionary] = field(default_factory=list)
-    reached: set[tuple[int, int]] = field(default_factory=set)  # (page index, MCID)
-
-
-def _structure(pdf: pikepdf.Pdf) -> Tree:
-    pages = {page.objgen: index for index, page in enumerate(pdf.pages)}
-    tree = Tree()
-
-    def walk(element: pikepdf.Dictionary) -> None:
-        tree.elements.append(element)
-        kids = element.get("/K")
-        for kid in kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []:
-            if isinstance(kid, int):
-                tree.reached.add((pages[element.Pg.objgen], int(kid)))
-            elif isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
-                walk(kid)
-            elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
-                tree.reached.add((pages[kid.Pg.objgen], int(kid.MCID)))
-
-    root = pdf.Root.StructTreeRoot.K
-    for top in root if isinstance(root, pikepdf.Array) else [root]:
-        walk(top)
-    return tree
-
-
-def _content(pdf: pikepdf.Pdf) -> Iterator[tuple[int, int | None, str, bool, float]]:
-    """Each text-showing operator: (page index, MCID it is inside or None, its tag, whether it is outside any mark,
-    its font size)."""
-    for index, page in enumerate(pdf.pages):
-        stack: list[tuple[str, int | None]] = []
-        size = 0.0
-        for operands, operator in pikepdf.parse_content_stream(page):
-            name = str(operator)
-            if name == "BDC":
-                properties = operands[1]
-                mcid = properties.get("/MCID") if isinstance(properties, pikepdf.Dictionary) else None
-                stack.append((str(operands[0]), None if mcid is None else int(mcid)))
-            elif name == "BMC":
-                stack.append((str(operands[0]), None))
-            elif name == "EMC":
-                stack.pop()
-            elif name == "Tf":
-                size = float(operands[1])
-            elif name in TEXT_OPERATORS:
-                tag, mcid = next(((t, m) for t, m in reversed(stack) if m is not None or t == "/Artifact"), ("", None))
-                yield index, mcid, tag, not stack, size
-
-
-def _tag(element: pikepdf.Dictionary) -> str:
-    return str(element.S)
 
 
 def test_the_report_pdf_is_tagged_in_british_english_with_its_title_shown(report: ProgressReport, tmp_path) -> None:  # noqa: ANN001

@@ -14,6 +14,7 @@ from tracker.actions.queries.shared import Pagination, live
 from tracker.clock import BANK_HOLIDAYS
 from tracker.domain.action_order import plan_pages
 from tracker.domain.plan_lifecycle import DeadlineOutcome, publication_outcome
+from tracker.domain.quoting import Quote, quote_recommendation
 from tracker.extensions import db
 from tracker.models import Action, Inspection, Recommendation, StatutoryDeadline
 
@@ -31,6 +32,11 @@ class PlanRecommendation:
     recommendation: Recommendation
     actions: list[PlanAction] = field(default_factory=list)
     archived_count: int = 0
+
+    @property
+    def quote(self) -> Quote:
+        """The recommendation whole, as the report printed it."""
+        return quote_recommendation(self.recommendation.addressee, self.recommendation.text)
 
 
 @dataclass

@@ -231,8 +231,9 @@ class RecommendationReader:
             self._add(section, None, self.joiner.join(subitem))
 
     def _item_text(self, lead: str, subitems: list[list[str]]) -> str:
-        parts = [self.joiner.join(subitem) for subitem in subitems]
-        return " ".join([lead, *(part for part in parts if part)]).strip()
+        """The item's lead and its parts, each part on a line of its own as printed (its bullet left off)."""
+        parts = [self.joiner.join(subitem).strip() for subitem in subitems]
+        return "\n".join([lead.strip(), *(part for part in parts if part)]).strip()
 
     def _add(self, section: _Section, number: str | None, text: str, *, parts: int = 0) -> None:
         if not text:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -12,7 +12,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from tracker import transactions
 from tracker.domain.importer import UnreadableDocument
 from tracker.forms import add_error
-from tracker.inspections import drafts
+from tracker.inspections import autosave, drafts
 from tracker.inspections.forms import ConfirmForm, NewInspectionForm, ReviewForm
 from tracker.inspections.listing import list_inspections as inspections_page
 from tracker.inspections.routes.blueprint import bp, status_for
@@ -22,6 +22,7 @@ from tracker.numbers import page_number
 from tracker.permissions import STAFF_WHO_MANAGE, STARTED_IMPORT, managers_only, requires, signed_in
 
 TOO_LARGE = "The file or pasted text must be smaller than 20MB"
+STALE = "This import was saved or discarded since the page was opened: reload the page"
 
 
 @bp.get("")
@@ -129,6 +130,24 @@ def review_import(draft: ImportDraft | None) -> ResponseReturnValue:
         return _render_review(current, form, 400)
     drafts.save_fields(current, fields)
     return redirect(url_for("inspections.review_import", draft_id=current.id, _anchor=outcome.anchor))
+
+
+@bp.post("/imports/<int:draft_id>/field")
+@requires(STARTED_IMPORT)
+def save_review_field(draft: ImportDraft | None) -> ResponseReturnValue:
+    """One field of the review page, kept as it changes: JSON `{draft_key, name, value}` in, JSON out."""
+    if draft is None:  # saved or discarded: gone
+        return jsonify(error=STALE), 404
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return jsonify(error="Send the field as JSON, with its name and value"), 400
+    if body.get("draft_key") != drafts.draft_key(draft):  # the id now names a newer import (SQLite reuses ids)
+        return jsonify(error=STALE), 409
+    try:
+        name = autosave.save_field(draft, body.get("name"), body.get("value"))
+    except autosave.FieldRefused as refusal:
+        return jsonify(error=str(refusal), name=body.get("name")), 400
+    return jsonify(saved=True, name=name)
 
 
 @bp.route("/imports/<int:draft_id>/discard", methods=["GET", "POST"])

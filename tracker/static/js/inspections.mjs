@@ -10,13 +10,17 @@ function rememberCaret(textarea) {
   for (const name of ["keyup", "click", "select", "blur"]) textarea.addEventListener(name, remember);
 }
 
+// An item whose sub-items are on lines of their own splits at an empty line (the server's rule), so the split
+// at the cursor is an empty line there.
 function splitAtCaret(button) {
   const item = button.closest(".app-review-item");
   const textarea = item && item.querySelector("textarea");
-  if (!textarea || /\n/.test(textarea.value.trim())) return;
+  if (!textarea || /\n\s*\n/.test(textarea.value.trim())) return;
+  const hasLines = /\n/.test(textarea.value.trim());
   const caret = Number(textarea.dataset.caret || "0");
   if (caret > 0 && caret < textarea.value.length) {
-    textarea.value = `${textarea.value.slice(0, caret).trimEnd()}\n${textarea.value.slice(caret).trimStart()}`;
+    const gap = hasLines ? "\n\n" : "\n";
+    textarea.value = `${textarea.value.slice(0, caret).trimEnd()}${gap}${textarea.value.slice(caret).trimStart()}`;
   }
 }
 
