@@ -15,6 +15,7 @@ from tracker import clock
 from tracker.domain.due_phrase import due_phrase, working_days_text
 from tracker.domain.formatting import format_date, format_date_time, format_long_date, format_short_date
 from tracker.domain.plan_lifecycle import PLAN_STATUS_LABELS
+from tracker.domain.quoting import lead_in
 from tracker.domain.vocabulary import RAG_ORDER, RATING_KEYS, STATUS_LABELS, rag_label, rag_word
 from tracker.permissions import manages_inspection
 
@@ -98,6 +99,7 @@ def choice_items(
 def register(app: Flask) -> None:
     timezone = app.config["TRACKER_TIMEZONE"]
     app.add_template_filter(format_date, "date")
+    app.add_template_filter(lead_in, "lead_in")
     app.add_template_filter(format_short_date, "short_date")
     app.add_template_filter(format_long_date, "long_date")
     app.add_template_filter(working_days_text, "working_days")

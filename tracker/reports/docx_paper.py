@@ -6,6 +6,7 @@ from __future__ import annotations
 from docx.document import Document
 from docx.shared import Cm
 
+from tracker.domain.quoting import lead_in
 from tracker.domain.report import ReportModel
 from tracker.reports.docx_blocks import table
 
@@ -47,7 +48,7 @@ def chosen_sections(document: Document, model: ReportModel) -> None:
                 paragraph.paragraph_format.left_indent = Cm(1.5)
                 paragraph.paragraph_format.first_line_indent = Cm(-0.8)
                 paragraph.add_run(f"{block.number}\t").bold = True
-                paragraph.add_run(f"{block.addressee} should: {block.text}" if block.addressee else block.text)
+                paragraph.add_run(" ".join(part for part in (lead_in(block.addressee, block.text), block.text) if part))
 
 
 def further_appendices(document: Document, model: ReportModel) -> None:

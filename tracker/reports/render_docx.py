@@ -18,6 +18,7 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 
 from tracker.domain.charts import Chart, alternative_text, rag_by_timescale_chart, rag_over_time_chart
 from tracker.domain.formatting import format_date, format_short_date
+from tracker.domain.quoting import lead_in
 from tracker.domain.report import DeadlineRow, ReportModel
 from tracker.domain.vocabulary import RAG_WORDS, STATUS_LABELS, rag_key
 from tracker.reports.chart_png import chart_png
@@ -340,7 +341,7 @@ def _appendix(document: Document, model: ReportModel, draft: bool) -> None:
         document.add_heading(group.label, level=2)
         for block in group.recommendations:
             document.add_heading(f"Recommendation {block.number}", level=3)
-            text = f"{block.addressee} should: {block.text}" if block.addressee else block.text
+            text = " ".join(part for part in (lead_in(block.addressee, block.text), block.text) if part)
             document.add_paragraph(text).runs[0].italic = True
             if not block.actions:
                 document.add_paragraph("No actions recorded for this recommendation.")

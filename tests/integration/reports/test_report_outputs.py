@@ -468,3 +468,20 @@ def test_an_update_with_a_rating_but_no_narrative_is_shown_as_an_update_in_every
     document = Document(io.BytesIO(render_docx(model, made_at=MADE_AT)))
     row = next(r for t in document.tables for r in t.rows if r.cells[0].text == "1.2")
     assert any(words in cell.text for cell in row.cells)
+
+
+def test_recommendations_are_quoted_with_one_lead_in_in_every_format(plan: Plan, db_session) -> None:
+    """ "The local authority should:" for a bare body; none added where the text names who it is for."""
+    recommendations = sorted(plan.inspection.recommendations, key=lambda r: r.id)
+    recommendations[0].addressee, recommendations[0].text = "local authority", "Strengthen management oversight."
+    recommendations[1].addressee, recommendations[1].text = "The BSCB", "The BSCB to ensure that audits happen."
+    db_session.flush()
+    model = services.model_for(report_for(plan, db_session))
+    pdf = " ".join(_pdf_text(render_pdf(model))[0].split())
+    page = " ".join(BeautifulSoup(render_document(model), "html.parser").get_text(" ").split())
+    document = Document(io.BytesIO(render_docx(model, made_at=MADE_AT)))
+    word = " ".join(" ".join(p.text for p in document.paragraphs).split())
+    for text in (pdf, page, word):
+        assert "The local authority should: Strengthen management oversight." in text
+        assert "The BSCB to ensure that audits happen." in text
+        assert "should: The BSCB" not in text and "local authority should" not in text.replace("The local", "")
