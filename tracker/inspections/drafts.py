@@ -1,4 +1,5 @@
-"""A report under review: the importer's result as editable fields, and the edits the review page offers.
+"""A report under review: the importer's result as editable fields (the page's buttons are review_edits, its list
+of things to check review_notes).
 
 The draft keeps the review form's values exactly as typed (dates as day/month/year parts), so a
 button press or a validation error never loses an edit, and nothing touches the inspections
@@ -10,8 +11,6 @@ from __future__ import annotations
 import copy
 import hashlib
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import PureWindowsPath
 from typing import Any
@@ -27,7 +26,6 @@ from tracker.domain.importer import ImportResult, UnreadableDocument
 from tracker.domain.importer.authorities import place_key, recognise
 from tracker.extensions import db
 from tracker.models import AuditEvent, Framework, ImportDraft, Inspection, Timescale, User
-from tracker.numbers import whole_number
 
 DETAIL_FIELDS = ("authority", "title", "framework", "inspectorate", "overall_judgement")
 DATE_FIELDS = ("inspection_start_on", "inspection_end_on", "received_on", "published_on")
@@ -35,15 +33,6 @@ JUDGEMENT_FIELDS = ("area", "grade")
 ITEM_FIELDS = ("number", "timescale", "addressee", "theme", "text")
 FRAMEWORK_VALUES = frozenset(framework.value for framework in Framework)
 DEFAULT_INSPECTORATE = "Ofsted"
-
-
-class ReviewError(Exception):
-    """An edit that cannot be made as asked; `field` is the form field the message belongs to."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 def sha256_of(data: bytes) -> str:
@@ -99,66 +88,6 @@ def notes_from_result(result: ImportResult) -> list[str | dict[str, str | None]]
         for flag in item.flags
     )
     return notes
-
-
-@dataclass(frozen=True)
-class ReviewNote:
-    """One thing for the reviewer to check, and where on the review page it is (an element id)."""
-
-    message: str
-    anchor: str | None = None
-    item: int | None = None
-    # Read but may be wrong (a flag), rather than not found at all.
-    flagged: bool = False
-
-
-# Where on the review page each field's note points.
-_NOTE_ANCHORS = {
-    "authority": "authority",
-    "framework": "framework",
-    "overall_judgement": "overall_judgement",
-    "published_on": "published_on",
-    "inspection_start_on": "inspection_start_on",
-    "inspection_end_on": "inspection_start_on",
-    "judgements": "judgements",
-    "recommendations": "recommendations",
-}
-# The importer's own words for what it did not find, to point each at its field.
-_WARNING_FIELDS = (
-    ("local authority", "authority"),
-    ("publication date", "published_on"),
-    ("inspection dates", "inspection_start_on"),
-    ("framework", "framework"),
-    ("recommendations", "recommendations"),
-)
-
-
-def review_notes(draft: ImportDraft, fields: dict[str, Any]) -> list[ReviewNote]:
-    """The draft's notes in page order, item notes attached to the item that still reads as it did."""
-    items = fields.get("recommendations", [])
-    positions = {_one_line(item.get("text", "")): index for index, item in reversed(list(enumerate(items)))}
-    notes: list[ReviewNote] = []
-    for note in draft.warnings or []:
-        if isinstance(note, str):
-            field = next((name for words, name in _WARNING_FIELDS if words in note.lower()), None)
-            notes.append(ReviewNote(note, _NOTE_ANCHORS.get(field or "")))
-        elif note.get("field") == "item":
-            index = positions.get(_one_line(note.get("item_text") or ""))
-            if index is not None:
-                notes.append(ReviewNote(note["message"], f"item-{index}", index, flagged=True))
-        else:
-            notes.append(ReviewNote(note["message"], _NOTE_ANCHORS.get(note.get("field") or ""), flagged=True))
-    return sorted(notes, key=_page_order)
-
-
-_PAGE_ORDER = list(dict.fromkeys(_NOTE_ANCHORS.values()))
-
-
-def _page_order(note: ReviewNote) -> tuple[int, int]:
-    """Details and lists in the order the page shows them, then items in their order."""
-    if note.item is not None:
-        return len(_PAGE_ORDER), note.item
-    return (_PAGE_ORDER.index(note.anchor) if note.anchor in _PAGE_ORDER else 0), 0
 
 
 def create_draft(result: ImportResult, *, user: User, source_filename: str | None, source_sha256: str) -> ImportDraft:
@@ -316,131 +245,6 @@ def _rows(formdata: MultiDict, prefix: str, names: tuple[str, ...]) -> list[dict
             {name: lines_as_typed(value) if name == "text" else _one_line(value) for name, value in row.items()}
         )
     return rows
-
-
-# Edits the review page's buttons make. Each takes the draft values and the item's index.
-
-
-def _items(fields: dict[str, Any]) -> list[dict[str, str]]:
-    return fields["recommendations"]
-
-
-def split_item(fields: dict[str, Any], index: int) -> int:
-    """Split an item where the reviewer started new lines; each part keeps the timescale, addressee and theme.
-
-    An item whose sub-items are on lines of their own (as imported) splits only at an empty line, so its sub-items
-    stay with it.
-    """
-    item = _items(fields)[index]
-    text = item["text"].strip()
-    breaks = r"\n\s*\n" if re.search(r"\n\s*\n", text) else r"\n"
-    parts = [part.strip() for part in re.split(breaks, text) if part.strip()]
-    if len(parts) < 2:
-        raise ReviewError(
-            f"recommendations-{index}-text",
-            "To split this item, start a new line in its text where it should split, then select Split",
-        )
-    first, *rest = parts
-    item["text"] = first
-    new_items = [{**item, "number": "", "text": part} for part in rest]
-    _items(fields)[index + 1 : index + 1] = new_items
-    return index
-
-
-def merge_with_next(fields: dict[str, Any], index: int) -> int:
-    items = _items(fields)
-    if index + 1 >= len(items):
-        raise ReviewError(f"recommendations-{index}-text", "This is the last item: there is nothing to merge it with")
-    item, following = items[index], items.pop(index + 1)
-    item["text"] = f"{item['text'].strip()} {following['text'].strip()}".strip()
-    for name in ("number", "addressee", "theme"):
-        item[name] = item[name] or following[name]
-    return index
-
-
-def move_up(fields: dict[str, Any], index: int) -> int:
-    items = _items(fields)
-    if index == 0:
-        return index
-    items[index - 1], items[index] = items[index], items[index - 1]
-    return index - 1
-
-
-def move_down(fields: dict[str, Any], index: int) -> int:
-    items = _items(fields)
-    if index + 1 >= len(items):
-        return index
-    items[index + 1], items[index] = items[index], items[index + 1]
-    return index + 1
-
-
-def delete_item(fields: dict[str, Any], index: int) -> int | None:
-    del _items(fields)[index]
-    return max(index - 1, 0) if _items(fields) else None
-
-
-def insert_item_after(fields: dict[str, Any], index: int) -> int:
-    """A blank item after `index`, under the same timescale, addressee and theme."""
-    item = _items(fields)[index]
-    _items(fields).insert(index + 1, {**item, "number": "", "text": ""})
-    return index + 1
-
-
-def add_item(fields: dict[str, Any]) -> int:
-    """A blank item at the end, under the last item's timescale (immediate when there is none)."""
-    items = _items(fields)
-    timescale = items[-1]["timescale"] if items else Timescale.IMMEDIATE.value
-    items.append({"number": "", "timescale": timescale, "addressee": "", "theme": "", "text": ""})
-    return len(items) - 1
-
-
-def add_judgement(fields: dict[str, Any]) -> None:
-    fields["judgements"].append({"area": "", "grade": ""})
-
-
-def delete_judgement(fields: dict[str, Any], index: int) -> None:
-    del fields["judgements"][index]
-
-
-ITEM_OPERATIONS: dict[str, Callable[[dict[str, Any], int], int | None]] = {
-    "split": split_item,
-    "merge": merge_with_next,
-    "up": move_up,
-    "down": move_down,
-    "delete": delete_item,
-    "insert": insert_item_after,
-}
-
-
-@dataclass(frozen=True)
-class EditOutcome:
-    """Where the page should scroll to after an edit ("item-3", "judgements"), or None."""
-
-    anchor: str | None
-
-
-def apply_operation(fields: dict[str, Any], operation: str) -> EditOutcome:
-    """Carry out a review-page button ("split-3", "add", "delete-judgement-1" …) on the draft values.
-
-    Unknown operations and stale indexes (the page was out of date) change nothing.
-    """
-    if operation == "add":
-        return EditOutcome(f"item-{add_item(fields)}")
-    if operation == "add-judgement":
-        add_judgement(fields)
-        return EditOutcome("judgements")
-    name, _, position = operation.rpartition("-")
-    index = whole_number(position)
-    if index is None:
-        return EditOutcome(None)
-    if name == "delete-judgement":
-        if index < len(fields["judgements"]):
-            delete_judgement(fields, index)
-        return EditOutcome("judgements")
-    if name not in ITEM_OPERATIONS or index >= len(_items(fields)):
-        return EditOutcome(None)
-    focus = ITEM_OPERATIONS[name](fields, index)
-    return EditOutcome(f"item-{focus}" if focus is not None else "recommendations")
 
 
 def save_fields(draft: ImportDraft, fields: dict[str, Any]) -> None:

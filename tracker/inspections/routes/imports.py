@@ -12,7 +12,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from tracker import transactions
 from tracker.domain.importer import UnreadableDocument
 from tracker.forms import add_error
-from tracker.inspections import autosave, drafts
+from tracker.inspections import autosave, drafts, review_edits, review_notes
 from tracker.inspections.forms import ConfirmForm, NewInspectionForm, ReviewForm
 from tracker.inspections.listing import list_inspections as inspections_page
 from tracker.inspections.routes.blueprint import bp, status_for
@@ -97,7 +97,7 @@ def _render_review(draft: ImportDraft, form: ReviewForm, status: int = 200) -> R
             draft=draft,
             draft_key=drafts.draft_key(draft),
             form=form,
-            notes=drafts.review_notes(draft, draft.fields or {}),
+            notes=review_notes.review_notes(draft, draft.fields or {}),
             preview=preview,
             duplicates=drafts.same_document(draft),
         ),
@@ -121,8 +121,8 @@ def review_import(draft: ImportDraft | None) -> ResponseReturnValue:
         drafts.save_fields(current, fields)
         return redirect(url_for("inspections.discard_import", draft_id=current.id))
     try:
-        outcome = drafts.apply_operation(fields, operation)
-    except drafts.ReviewError as error:
+        outcome = review_edits.apply_operation(fields, operation)
+    except review_edits.ReviewError as error:
         drafts.save_fields(current, fields)
         transactions.keep_changes()
         form = ReviewForm(formdata=drafts.as_formdata(fields))
@@ -180,7 +180,7 @@ def _save_review(draft: ImportDraft, fields: dict[str, Any]) -> ResponseReturnVa
     return redirect(url_for("inspections.view_inspection", inspection_id=inspection.id))
 
 
-def _add_error(form: ReviewForm, error: drafts.ReviewError) -> None:
+def _add_error(form: ReviewForm, error: review_edits.ReviewError) -> None:
     """Attach an edit's error to its item's field, and to the list so the error summary links to it."""
     _, index, name = error.field.split("-")
     entries = form.recommendations.entries
