@@ -1,7 +1,8 @@
 """The outbox sender: hands due emails to the SMTP server, each at most once, over one connection.
 
-Each email is claimed in its own short transaction (which also records the previous email's
-outcome), so a sender that dies leaves at most one row "sending": the one in flight, which
+Emails are claimed CLAIM_BATCH at a time, in one short transaction that also records the previous batch's
+outcomes: one commit per ten emails rather than one each (a commit waits for the disk), and a sender that dies
+leaves at most CLAIM_BATCH rows "sending" (the batch in flight, some of it perhaps delivered), which
 `fail_interrupted_sends` later marks failed for an administrator rather than risk a duplicate.
 A mail server that cannot be reached costs no attempts: the rows stay queued for the next run. One email that
 cannot be built (an address that is not one, text that cannot go in a header) or that the server can never take
@@ -30,15 +31,19 @@ from tracker.models import EmailState
 from tracker.outbox import oauth
 from tracker.outbox.services import (
     ClaimedEmail,
-    claim_next_email,
+    claim_due_emails,
     due_count,
     fail_interrupted_sends,
     mark_attempt_failed,
     mark_sent,
     note_connection_failure,
+    release_claims,
 )
 
 logger = logging.getLogger(__name__)
+
+# Emails claimed together: at most this many "may or may not have been delivered" if the sender is killed.
+CLAIM_BATCH = 10
 
 
 @dataclass
@@ -100,15 +105,19 @@ def send_due_emails(*, limit: int | None = None, sender: str | None = None) -> S
 
 
 def _send_batch(connection: smtplib.SMTP, report: SendReport, limit: int, sender: str) -> None:
-    for _ in range(limit):
-        email = claim_next_email(clock.now(), sender)
-        db.session.commit()  # the claim, together with the previous email's outcome
-        if email is None:
+    remaining = limit
+    while remaining > 0:
+        emails = claim_due_emails(clock.now(), sender, min(CLAIM_BATCH, remaining))
+        db.session.commit()  # the claims, together with the previous batch's outcomes
+        if not emails:
             return
-        if not _deliver(connection, email, report):
-            db.session.commit()
-            report.waiting = due_count(clock.now())
-            return
+        remaining -= len(emails)
+        for index, email in enumerate(emails):
+            if not _deliver(connection, email, report):
+                release_claims([e.id for e in emails[index + 1 :]])
+                db.session.commit()
+                report.waiting = due_count(clock.now())
+                return
     db.session.commit()
 
 
