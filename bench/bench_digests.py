@@ -129,21 +129,18 @@ def smtp_floor(app, port: int) -> float:  # noqa: ANN001
 
     from tracker.extensions import db
     from tracker.models import EmailState, OutboxEmail
-    from tracker.outbox.sender import build_message
+    from tracker.outbox.sender import build_message, write_out
     from tracker.outbox.services import ClaimedEmail
 
     rows = db.session.scalars(select(OutboxEmail).where(OutboxEmail.state == EmailState.SENT).order_by(OutboxEmail.id))
-    sender = app.config["MAIL_DEFAULT_SENDER"]
     built = []
     for row in rows:
         claimed = ClaimedEmail(row.id, row.recipient, row.subject, row.text_body, row.html_body, 1)
-        message = build_message(claimed, app.config)
-        # As smtplib's send_message writes it out (CRLF line ends), done here before the clock starts.
-        built.append((row.recipient, message.as_bytes(policy=message.policy.clone(linesep="\r\n"))))
+        built.append(write_out(build_message(claimed, app.config)))  # before the clock starts
     started = time.perf_counter()
     connection = smtplib.SMTP("127.0.0.1", port, timeout=30)
-    for recipient, message in built:
-        connection.sendmail(sender, [recipient], message)
+    for message in built:
+        connection.sendmail(message.sender, [message.recipient], message.data)
     connection.quit()
     return time.perf_counter() - started
 

@@ -17,8 +17,9 @@ import smtplib
 import socket
 import ssl
 from dataclasses import dataclass
+from email import policy as email_policy
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime, getaddresses, make_msgid
 from typing import Any
 
 from flask import current_app
@@ -112,21 +113,24 @@ def _send_batch(connection: smtplib.SMTP, report: SendReport, limit: int, sender
         if not emails:
             return
         remaining -= len(emails)
+        sent: list[int] = []
         for index, email in enumerate(emails):
-            if not _deliver(connection, email, report):
+            if not _deliver(connection, email, report, sent):
+                mark_sent(sent, clock.now())
                 release_claims([e.id for e in emails[index + 1 :]])
                 db.session.commit()
                 report.waiting = due_count(clock.now())
                 return
+        mark_sent(sent, clock.now())
     db.session.commit()
 
 
-def _deliver(connection: smtplib.SMTP, email: ClaimedEmail, report: SendReport) -> bool:
-    """Send one claimed email and record the outcome (uncommitted); False if the connection is lost."""
+def _deliver(connection: smtplib.SMTP, email: ClaimedEmail, report: SendReport, sent: list[int]) -> bool:
+    """Send one claimed email and record a failure (uncommitted), or add it to `sent`; False if the connection is
+    lost."""
     try:
-        message = build_message(email, current_app.config)
-        # Written out here as send_message will: a header that cannot be written fails this email, not the run.
-        message.as_bytes()
+        # Written out before it is sent: a header that cannot be written fails this email, not the run.
+        message = write_out(build_message(email, current_app.config))
     except UnbuildableEmail as error:
         _record_failure(email, f"Not sent: this email could not be built ({error})", permanent=True, report=report)
         return True
@@ -136,7 +140,7 @@ def _deliver(connection: smtplib.SMTP, email: ClaimedEmail, report: SendReport) 
         _record_failure(email, reason, permanent=True, report=report)
         return True
     try:
-        connection.send_message(message)
+        send_written(connection, message)
     except smtplib.SMTPNotSupportedError:
         # Raised before anything is sent, on a connection that is still good.
         reason = (
@@ -154,9 +158,40 @@ def _deliver(connection: smtplib.SMTP, email: ClaimedEmail, report: SendReport) 
         _record_failure(email, f"Connection lost: {describe_error(error)}", permanent=False, report=report)
         return False
     else:
-        mark_sent(email.id, clock.now())
+        sent.append(email.id)
         report.sent += 1
     return True
+
+
+@dataclass(frozen=True)
+class WrittenMessage:
+    """A message as the bytes that go over SMTP, with its envelope."""
+
+    sender: str
+    recipient: str
+    data: bytes
+    international: bool  # an address is not ASCII: the server must offer SMTPUTF8
+
+
+def write_out(message: EmailMessage) -> WrittenMessage:
+    """The message written out once, as smtplib's send_message would write it (CRLF line ends; UTF-8 headers when an
+    address needs them), so that it is not written twice: once to check it can be, once to send it."""
+    sender = getaddresses([str(message["From"])])[0][1]
+    recipient = getaddresses([str(message["To"])])[0][1]
+    international = not (sender + recipient).isascii()
+    data = message.as_bytes(policy=email_policy.SMTPUTF8 if international else email_policy.SMTP)
+    return WrittenMessage(sender, recipient, data, international)
+
+
+def send_written(connection: smtplib.SMTP, message: WrittenMessage) -> None:
+    """What send_message does with a message already written out."""
+    options: tuple[str, ...] = ()
+    if message.international:
+        connection.ehlo_or_helo_if_needed()
+        if not connection.has_extn("smtputf8"):
+            raise smtplib.SMTPNotSupportedError("the mail server does not offer SMTPUTF8")
+        options = ("SMTPUTF8", "BODY=8BITMIME")
+    connection.sendmail(message.sender, [message.recipient], message.data, options)
 
 
 def _record_failure(email: ClaimedEmail, error: str, *, permanent: bool, report: SendReport) -> None:

@@ -117,8 +117,17 @@ def release_claims(email_ids: Sequence[int]) -> None:
     db.session.execute(statement)
 
 
-def mark_sent(email_id: int, now: datetime) -> None:
-    _settle(email_id, state=EmailState.SENT, sent_at=now, last_error="")
+def mark_sent(email_ids: Sequence[int], now: datetime) -> None:
+    """Record emails as sent, in one statement."""
+    if not email_ids:
+        return
+    statement = (
+        update(OutboxEmail)
+        .where(OutboxEmail.id.in_(email_ids), OutboxEmail.state == EmailState.SENDING)
+        .values(state=EmailState.SENT, sent_at=now, last_error="")
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(statement)
 
 
 def mark_attempt_failed(email: ClaimedEmail, error: str, now: datetime, *, permanent: bool) -> EmailState:
