@@ -103,7 +103,8 @@ def write_results(run: Run) -> None:
     name, pages, seconds = largest_fixture_import(run.imports[0])
     pdf_cpu, pdf_wall = report_pdf_seconds(run.reports[0])
     datasets = [
-        f"- Dataset ({web.label}): {', '.join(f'{v:,} {k}' for k, v in counts.items())}, generated in {took:.0f} s"
+        f"- Dataset ({web.label}): {', '.join(f'{v:,} {k}' for k, v in counts.items())}, generated with COPY in "
+        f"{took:.0f} s"
         for web, counts, took in zip(run.webs, run.counts, run.generate_seconds, strict=True)
     ]
     targets, growth = run.targets(), run.growth()

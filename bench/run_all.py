@@ -133,6 +133,7 @@ def main() -> int:
                                        label="100,000 actions"))  # fmt: skip
     reports = run_script("bench/bench_reports.py", "--runs", "3")
     imports = run_script("bench/bench_import.py")
+    run_script("-m", "bench.profile_pages")  # bench/profiles/, its summary read into results.md
     write_results(Run(webs, counts, timings, digests, start, reports, imports, started_load, machine()))
     print(RESULTS.read_text())
     return 0
