@@ -27,6 +27,7 @@ TIGHT = ("Overdue actions, all inspections, page 1", "Overdue actions, all inspe
          "Action page")  # fmt: skip
 KEY_PAGES = ("Overdue actions, all inspections, page 1", "My actions", "Inspection dashboard", "Action page")
 THROUGHPUT_ROUNDS = 2
+PAIRS = 150  # requests of each page at one client, each beside one of the layout floor
 
 
 def signed_in_clients(port: int, user_ids: list[int]) -> list[Client]:
@@ -160,15 +161,15 @@ def web_benchmarks(
         for _name, client, request in pages:
             measure("warm-up", [client], 10, request)
         measure("warm-up", [admin], 10, get(lambda i: LAYOUT))
-        bare = run(BARE_FLOOR, [admin], 400, get(lambda i: "/healthz"))
-        layout = run(LAYOUT_FLOOR, [admin], 300, get(lambda i: LAYOUT))
+        bare = run(BARE_FLOOR, [admin], 300, get(lambda i: "/healthz"))
+        layout = run(LAYOUT_FLOOR, [admin], 200, get(lambda i: LAYOUT))
         for name, client, request in pages:
-            paired(name, client, 200, request)
+            paired(name, client, PAIRS, request)
         memory: list[Memory] = []
         throughput: dict[str, float] = {}
         if full:
             posts = ProgressPosts(mine)
-            paired("Progress update POST", owner, 100, posts.post, prepare=posts.prepare)
+            paired("Progress update POST", owner, PAIRS // 2, posts.post, prepare=posts.prepare)
             throughput = eight_connections(port, run)
             memory = worker_memory(server.pid)
         figures = WebFigures(label, results, pairs, throughput, bare, layout, memory, load_before, "", overdue,
@@ -189,7 +190,7 @@ def eight_connections(port: int, run: Callable[..., Result]) -> dict[str, float]
     totals: dict[str, tuple[int, float]] = {}
     for _ in range(THROUGHPUT_ROUNDS):
         for name, path in ((LAYOUT_FLOOR, LAYOUT), ("Overdue actions, all inspections, page 1", OVERDUE)):
-            result = run(name, clients, 60, get(lambda i, path=path: path))
+            result = run(name, clients, 40, get(lambda i, path=path: path))
             requests, seconds = totals.get(name, (0, 0.0))
             totals[name] = (requests + result.requests, seconds + result.requests / result.rps)
     return {name: requests / seconds for name, (requests, seconds) in totals.items()}

@@ -9,7 +9,7 @@ from pathlib import Path
 from bench.bench_api import EXPORT_BUDGET_SECONDS
 from bench.bench_api import report as api_report
 from bench.load import Result
-from bench.pages import GUNICORN_OPTIONS, LAYOUT_FLOOR, WebFigures
+from bench.pages import GUNICORN_OPTIONS, LAYOUT_FLOOR, PAIRS, WebFigures
 from bench.startup import StartFigures
 from bench.targets import (
     DigestFigures,
@@ -146,7 +146,8 @@ def write_results(run: Run) -> None:
     for web in run.webs:
         lines += [f"## Pages at {web.label}", "", *pages_section(web), ""]
     lines += [
-        "Each page at one client was measured alternately with the layout floor by the same client (200 of each); "
+        f"Each page at one client was measured alternately with the layout floor by the same client ({PAIRS} of each; "
+        "the POST half as many); "
         "its server CPU is the pair's less the floor's measured alone. At 8 connections the layout floor and the "
         "overdue list alternate in rounds. Progress update POST: the form is fetched untimed first; success is the "
         "redirect to the action page.",
@@ -171,7 +172,8 @@ def write_results(run: Run) -> None:
         "## Digests",
         "",
         "The daily digest job for Tuesday 24 November 2026 (bench/bench_digests.py): deciding each digest, issuing "
-        "the update links, rendering both parts and queuing them in one transaction (median of 3 runs), then "
+        "the update links, rendering both parts and queuing them in one transaction (median of 3 runs; for 5,000 "
+        "people one run), then "
         "delivering every queued digest over one SMTP connection to aiosmtpd on localhost (a separate process), "
         "then the SMTP floor.",
         "",
