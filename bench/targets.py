@@ -98,12 +98,14 @@ def absolute_targets(web: WebFigures, start: StartFigures, export_budget: float)
 
 def growth_targets(small: WebFigures, large: WebFigures, digests: DigestFigures, big: DigestFigures) -> list[Target]:
     targets = []
-    for name, (page, _floor) in large.pairs.items():
-        before = small.pairs[name][0]
-        ratio = page.p95_ms / before.p95_ms
-        measured = f"{ratio:.2f}× ({page.p95_ms:.1f} ms ÷ {before.p95_ms:.1f} ms)"
-        what = f"{name} at {large.label}: p95 ≤ {GROWTH_RATIO}× its p95 at {small.label}"
-        targets.append(Target(what, measured, ratio <= GROWTH_RATIO))
+    for name, (page, floor) in large.pairs.items():
+        before, before_floor = small.pairs[name]
+        # Each p95 over the layout floor's beside it: the two sizes run minutes apart, under different neighbours.
+        now, then = page.p95_ms / floor.p95_ms, before.p95_ms / before_floor.p95_ms
+        measured = (f"{now / then:.2f}× ({now:.2f}× the layout floor against {then:.2f}×; p95 {page.p95_ms:.1f} ms "
+                    f"against {before.p95_ms:.1f} ms)")  # fmt: skip
+        what = f"{name} at {large.label}: p95 ≤ {GROWTH_RATIO}× its p95 at {small.label}, each over the layout floor"
+        targets.append(Target(what, measured, now / then <= GROWTH_RATIO))
     ratio = big.total_seconds / digests.total_seconds
     targets.append(Target(
         f"The digests for {big.people:,} people < {DIGEST_GROWTH:.0f}× the time for {digests.people:,}",
