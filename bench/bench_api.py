@@ -238,7 +238,8 @@ def report(api: Result, html: Result, pages: int, exports: ExportFigures, heaps:
 def main() -> int:
     from bench.dataset import PASSWORD, Scale, generate
     from bench.load import bench_cluster, free_port, gunicorn, worker_memory
-    from bench.run_all import GUNICORN_OPTIONS, london_today, migrate, signed_in_clients
+    from bench.pages import GUNICORN_OPTIONS, signed_in_clients
+    from bench.run_all import london_today, migrate
 
     def run(name: str, clients: list[Client], count: int, request: Callable[[Client, int], int]) -> Result:
         result = measure(name, clients, count, request)

@@ -165,6 +165,45 @@ def measure(
     )  # fmt: skip
 
 
+def measure_paired(
+    name: str,
+    client: Client,
+    count: int,
+    make_request: Callable[[Client, int], int],
+    floor: Callable[[Client, int], int],
+    floor_name: str,
+    cpu: CpuMeter | None = None,
+    prepare: Callable[[Client, int], None] | None = None,
+) -> tuple[Result, Result]:
+    """One client alternating the floor and the page, `count` of each: both p95s come from the same moments, so
+    their ratio holds when the neighbours' load changes during the run. Both results carry the server CPU of a
+    pair (floor and page); the caller subtracts the floor's, measured alone."""
+    timings: dict[str, list[float]] = {"page": [], "floor": []}
+    errors = {"page": 0, "floor": 0}
+    before = cpu.seconds() if cpu else {}
+    began = time.perf_counter()
+    for i in range(count):
+        for kind, request in (("floor", floor), ("page", make_request)):
+            if kind == "page" and prepare:
+                prepare(client, i)
+            started = time.perf_counter()
+            status = request(client, i)
+            timings[kind].append((time.perf_counter() - started) * 1000)
+            errors[kind] += status >= 400 or status == 0
+    wall = time.perf_counter() - began
+    after = cpu.seconds() if cpu else {}
+    pair_cpu = {key: (after[key] - before[key]) * 1000 / count for key in before}
+
+    def result(kind: str, label: str) -> Result:
+        values = timings[kind]
+        return Result(
+            label, 1, len(values), statistics.median(values), percentile(values, 0.95), count / wall, errors[kind],
+            pair_cpu.get("app", 0.0), pair_cpu.get("db", 0.0),
+        )  # fmt: skip
+
+    return result("page", name), result("floor", floor_name)
+
+
 @dataclass(frozen=True)
 class Cluster:
     url: str

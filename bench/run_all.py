@@ -1,7 +1,9 @@
 """`make bench`: generate the council-scale dataset in a throwaway PostgreSQL 15 cluster, start gunicorn for
-real with the production settings, run the bounded load scenarios and the other benchmarks (digests, the
-progress report PDF, importing the largest fixture PDF), and write bench/results.md with the machine, the
-versions, the load average while it ran and each target of issue 7 as met or missed.
+real with the production settings, measure each page beside the layout floor (the same server answering a
+signed-in page with no data), throughput, start-up, memory, the digests beside the SMTP floor, then the same key
+pages and digests at ten times the data (skipped with BENCH_SIZES=small), the progress report PDF and importing
+the fixture PDFs; write bench/results.md with the machine, the load average while it ran and each target of
+issue 17 as a ratio, met or missed (bench/targets.py).
 """
 
 from __future__ import annotations
@@ -9,40 +11,27 @@ from __future__ import annotations
 import importlib.metadata
 import os
 import platform
-import re
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date, datetime
-from itertools import cycle
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import create_engine, text
 
-from bench.bench_api import (
-    EXPORT_BUDGET_SECONDS,
-    ExportFigures,
-    HeapFigures,
-    create_api_token,
-    export_benchmarks,
-    heap_peaks,
-    page_benchmarks,
-)
-from bench.bench_api import report as api_report
-from bench.dataset import PASSWORD, Scale, generate
-from bench.load import Client, CpuMeter, Memory, Result, bench_cluster, free_port, gunicorn, measure, worker_memory
+from bench.bench_api import heap_peaks
+from bench.dataset import Scale, generate
+from bench.load import bench_cluster, free_port
+from bench.pages import GUNICORN_OPTIONS, web_benchmarks
+from bench.report import RESULTS, Run, write_results
+from bench.startup import start_to_first_page
+from bench.targets import DigestFigures
 
 ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "bench" / "results.md"
 PACKAGES = ("flask", "sqlalchemy", "psycopg", "jinja2", "gunicorn", "weasyprint", "pypdf", "aiosmtpd")
-# The production command (README, "Running in production"), less --bind: gunicorn.conf.py holds the rest.
-GUNICORN_OPTIONS = ["--workers", "2"]
-OVERDUE = "/actions?overdue=yes"
 
 
 def london_today() -> date:
@@ -77,160 +66,19 @@ def migrate(database_url: str) -> None:
                    check=True, capture_output=True)  # fmt: skip
 
 
-def signed_in_clients(port: int, user_ids: list[int]) -> list[Client]:
-    clients = []
-    for user_id in user_ids:
-        client = Client(port)
-        client.sign_in(f"user{user_id}@bench.test", PASSWORD)
-        clients.append(client)
-    return clients
-
-
-def get(path_for: Callable[[int], str]) -> Callable[[Client, int], int]:
-    def make_request(client: Client, i: int) -> int:
-        return client.request("GET", path_for(i))[0]
-
-    return make_request
-
-
-class ProgressPosts:
-    """Each client is an owner posting progress on their own actions: the form is fetched untimed first
-    (for its CSRF token, version and marks), then the POST is timed. A 302 to the action page is success."""
-
-    FIELD = re.compile(r'name="(version|seen)"[^>]*value="([^"]*)"|value="([^"]*)"[^>]*name="(version|seen)"')
-
-    def __init__(self, actions_by_client: dict[int, list[int]]) -> None:
-        self.actions_by_client = actions_by_client
-        self.forms: dict[int, tuple[int, dict[str, str]]] = {}
-
-    def prepare(self, client: Client, i: int) -> None:
-        mine = self.actions_by_client[id(client)]
-        action_id = mine[i % len(mine)]
-        token, page = client.csrf(f"/actions/{action_id}/progress")
-        form = {"csrf_token": token, "status": "in_progress", "rag": "green",
-                "narrative": f"Update {i}: on track, evidence filed.", "evidence_links": ""}  # fmt: skip
-        for match in self.FIELD.finditer(page):
-            name, value = (match.group(1), match.group(2)) if match.group(1) else (match.group(4), match.group(3))
-            form[name] = value
-        self.forms[id(client)] = (action_id, form)
-
-    def post(self, client: Client, i: int) -> int:
-        action_id, form = self.forms[id(client)]
-        status = client.request("POST", f"/actions/{action_id}/progress", form)[0]
-        return 200 if status == 302 else 400 + status  # anything but the redirect counts as an error
-
-
-def owned_actions(database_url: str, owners: list[int], per_owner: int = 8) -> dict[int, list[int]]:
-    engine = create_engine(database_url)
-    with engine.connect() as connection:
-        rows = connection.execute(
-            text("SELECT owner_id, id FROM actions WHERE owner_id = ANY(:owners) AND archived_at IS NULL ORDER BY id"),
-            {"owners": owners},
-        ).all()
-    engine.dispose()
-    mine: dict[int, list[int]] = {owner: [] for owner in owners}
-    for owner, action_id in rows:
-        mine[owner].append(action_id)
-    return {owner: ids[:per_owner] for owner, ids in mine.items()}
-
-
-@dataclass
-class WebFigures:
-    results: list[Result]
-    memory: list[Memory]
-    load_before: str
-    load_after: str
-    overdue_actions: int
-    api_page: Result
-    html_list: Result
-    api_pages: int
-    exports: ExportFigures
-    floors: dict[int, Result] = field(default_factory=dict)
-    heaps: list[HeapFigures] = field(default_factory=list)
-
-
-def web_benchmarks(database_url: str, postmaster_pid: int) -> WebFigures:
-    port = free_port()
-    results: list[Result] = []
-    load_before = load_average()
-    with gunicorn(database_url, port, GUNICORN_OPTIONS) as server:
-        cpu = CpuMeter(server.pid, postmaster_pid)
-        admin = signed_in_clients(port, [1])
-        managers = signed_in_clients(port, [1, 2, 3, 4])  # the admin and three programme managers
-        owners = signed_in_clients(port, list(range(11, 19)))  # service managers who own actions
-        inspections = cycle(range(1, 101))
-        actions = cycle(range(1, 10_001, 7))
-
-        def run(name: str, clients: list[Client], count: int, request: Callable[[Client, int], int],
-                prepare: Callable[[Client, int], None] | None = None) -> Result:  # fmt: skip
-            result = measure(name, clients, count, request, cpu, prepare)
-            results.append(result)
-            print(f"{name}, {len(clients)} clients: median {result.median_ms:.1f} ms, p95 {result.p95_ms:.1f} ms, "
-                  f"{result.rps:.0f}/s (load {load_average()})", flush=True)  # fmt: skip
-            return result
-
-        # Warm the workers: the first requests compile templates and fill SQLAlchemy's statement cache.
-        measure("warm-up", owners, 20, get(lambda i: OVERDUE))
-        measure("warm-up", owners, 5, get(lambda i: "/"))
-        for clients in (admin, managers, owners):
-            run("/healthz (floor)", clients, 2400 // len(clients), get(lambda i: "/healthz"))
-        run("Overdue actions, all inspections, page 1", admin, 300, get(lambda i: OVERDUE))
-        run("Overdue actions, all inspections, page 1", owners, 150, get(lambda i: OVERDUE))
-        run("Overdue actions, all inspections, page 50", admin, 300, get(lambda i: f"{OVERDUE}&page=50"))
-        run("Overdue actions, all inspections, page 50", owners, 150, get(lambda i: f"{OVERDUE}&page=50"))
-        run("Home", owners[:4], 100, get(lambda i: "/"))
-        run("My actions", owners[4:], 100, get(lambda i: "/my-actions"))
-        run("Inspection dashboard", managers, 100, get(lambda i: f"/inspections/{next(inspections)}/dashboard"))
-        run("Action page", managers, 100, get(lambda i: f"/actions/{next(actions)}"))
-        mine = owned_actions(database_url, list(range(11, 15)))
-        posters = owners[:4]
-        posts = ProgressPosts({id(client): mine[owner] for client, owner in zip(posters, range(11, 15), strict=True)})
-        run("Progress update POST", posters, 50, posts.post, prepare=posts.prepare)
-        memory = worker_memory(server.pid)
-        # Issue 16, after the memory above (an export raises a worker's peak): the API beside the HTML list, exports.
-        token = create_api_token(port, "user1@bench.test", PASSWORD, 1)
-        api_page, html_list, api_pages = page_benchmarks(port, token, admin, run)
-        exports = export_benchmarks(port, admin[0], server.pid)
-    engine = create_engine(database_url)
-    with engine.connect() as connection:
-        overdue = connection.execute(
-            text("SELECT count(*) FROM actions WHERE archived_at IS NULL AND due_on < :today "
-                 "AND status IN ('not_started', 'in_progress')"),
-            {"today": london_today()},
-        ).scalar_one()  # fmt: skip
-    engine.dispose()
-    figures = WebFigures(results, memory, load_before, load_average(), overdue, api_page, html_list, api_pages, exports)
-    figures.floors = {r.concurrency: r for r in results if r.name.startswith("/healthz")}
-    return figures
-
-
-@dataclass
-class DigestFigures:
-    people: int
-    digests: int
-    queue_seconds: float
-    send_seconds: float
-    sent: int
-    statements: int
-    load: str
-
-    @property
-    def total_seconds(self) -> float:
-        return self.queue_seconds + self.send_seconds
-
-
-def digest_benchmarks(cluster_url: str) -> list[DigestFigures]:
+def digest_benchmarks(cluster_url: str, sizes: list[tuple[int, float]]) -> list[DigestFigures]:
     """The daily digest job for 24 November 2026 (bench/bench_digests.py), queued in PostgreSQL and delivered over
-    one SMTP connection to a local aiosmtpd, on datasets of 500 people (the target's size) and 1,000."""
+    one SMTP connection to a local aiosmtpd, then the SMTP floor, for each (people, dataset scale) in `sizes`."""
     from bench import bench_digests
 
     server = create_engine(cluster_url, isolation_level="AUTOCOMMIT")
     figures = []
-    for people, scale in ((500, 0.5), (1000, 1.0)):
+    for people, scale in sizes:
         with server.connect() as connection:
             connection.execute(text(f"CREATE DATABASE digests_{people}"))
         url = cluster_url.rsplit("/", 1)[0] + f"/digests_{people}"
-        measured = bench_digests.measure(url, scale, 3, Path(tempfile.mkdtemp(prefix="bench-digests-")))
+        runs = 3 if people <= 500 else 1  # queuing for 5,000 people once: the run is long enough already
+        measured = bench_digests.measure(url, scale, runs, Path(tempfile.mkdtemp(prefix="bench-digests-")))
         figures.append(
             DigestFigures(
                 measured.people,
@@ -240,8 +88,11 @@ def digest_benchmarks(cluster_url: str) -> list[DigestFigures]:
                 measured.sent,
                 measured.statements,
                 load_average(),
+                measured.smtp_floor_seconds,
             )  # fmt: skip
         )
+        print(f"Digests for {measured.people:,} people: queue {statistics.median(measured.wall):.2f} s, deliver "
+              f"{measured.send_seconds:.2f} s, SMTP floor {measured.smtp_floor_seconds:.2f} s", flush=True)  # fmt: skip
     server.dispose()
     return figures
 
@@ -254,170 +105,47 @@ def run_script(*args: str) -> tuple[str, str]:
     return completed.stdout.rstrip(), load_average()
 
 
-def largest_fixture_import(output: str) -> tuple[str, int, float]:
-    """The fixture PDF with the most pages in bench_import.py's table: name, pages, whole-import seconds."""
-    fixtures = output.split("\n\n", 1)[0].splitlines()[1:]
-    rows = [line.split() for line in fixtures if len(line.split()) == 6 and line.split()[1].isdigit()]
-    name, pages, _extract, seconds, _plumber, _recs = max(rows, key=lambda row: int(row[1]))
-    return name, int(pages), float(seconds)
-
-
-def report_pdf_seconds(output: str) -> tuple[float, float]:
-    """The generated 120-action plan's PDF in bench_reports.py's table: CPU and wall seconds."""
-    row = next(line for line in output.splitlines() if line.startswith("generated"))
-    numbers = row.split(")", 1)[1].split()
-    return float(numbers[-3]), float(numbers[-1])
-
-
-def verdict(ok: bool) -> str:
-    return "met" if ok else "**missed**"
-
-
-def target_rows(web: WebFigures, digests: list[DigestFigures]) -> list[str]:
-    def find(name: str, clients: int) -> Result:
-        return next(r for r in web.results if r.name == name and r.concurrency == clients)
-
-    pages = [f"Overdue actions, all inspections, page {n}" for n in (1, 50)]
-    single = [find(name, 1) for name in pages]
-    busy = [find(name, 8) for name in pages]
-    others = [r for r in web.results if r.concurrency == 4 and not r.name.startswith(("/healthz", "Overdue"))]
-    slowest = max(others, key=lambda r: r.p95_ms)
-    worst_ratio = max(others, key=lambda r: r.p95_ms / web.floors[4].p95_ms)
-    ratio = worst_ratio.p95_ms / web.floors[4].p95_ms
-    single_floor_ratio = worst_ratio.p95_ms / web.floors[1].p95_ms
-    digest = digests[0]
-    biggest = max(m.rss_mb for m in web.memory)
-    slowest_export = max(d.last_byte_s for runs in web.exports.downloads.values() for d in runs)
-    return [
-        "| target | measured | |",
-        "| --- | --- | --- |",
-        f"| Overdue list, one client: p95 ≤ 15 ms | page 1: {single[0].p95_ms:.1f} ms, "
-        f"page 50: {single[1].p95_ms:.1f} ms | {verdict(all(r.p95_ms <= 15 for r in single))} |",
-        f"| Overdue list, 2 workers, 8 connections: ≥ 140 requests/s | page 1: {busy[0].rps:.0f}/s, "
-        f"page 50: {busy[1].rps:.0f}/s | {verdict(all(r.rps >= 140 for r in busy))} |",
-        f"| Other pages, 4 clients: p95 ≤ 150 ms | slowest: {slowest.name}, {slowest.p95_ms:.1f} ms "
-        f"| {verdict(slowest.p95_ms <= 150)} |",
-        f"| Other pages, 4 clients: p95 ≤ 10× the floor | highest: {worst_ratio.name}, {ratio:.1f}× /healthz at 4 "
-        f"clients ({single_floor_ratio:.1f}× /healthz at one client) | {verdict(ratio <= 10)} |",
-        f"| A day's digests for ~500 people queued and delivered (one SMTP connection) ≤ 5 s | {digest.digests} "
-        f"digests: {digest.queue_seconds:.2f} s + {digest.send_seconds:.2f} s = {digest.total_seconds:.2f} s "
-        f"| {verdict(digest.total_seconds <= 5 and digest.sent == digest.digests)} |",
-        f"| Memory per worker ≤ 100 MB resident | {', '.join(f'{m.rss_mb:.0f} MB' for m in web.memory)} "
-        f"| {verdict(biggest <= 100)} |",
-        f"| Export of 10,000 actions from All actions ≤ {EXPORT_BUDGET_SECONDS:.0f} s (issue 16) | CSV "
-        f"{web.exports.median('csv').last_byte_s:.2f} s, .xlsx {web.exports.median('xlsx').last_byte_s:.2f} s "
-        f"| {verdict(slowest_export < EXPORT_BUDGET_SECONDS)} |",
-    ]
-
-
-def write_results(
-    web: WebFigures,
-    counts: dict[str, int],
-    digests: list[DigestFigures],
-    reports: tuple[str, str],
-    imports: tuple[str, str],
-    started_load: str,
-) -> None:
-    floor_note = ", ".join(f"{n} client{'s' if n > 1 else ''} {r.p95_ms:.1f} ms" for n, r in sorted(web.floors.items()))
-    name, pages, seconds = largest_fixture_import(imports[0])
-    pdf_cpu, pdf_wall = report_pdf_seconds(reports[0])
-    lines = [
-        "# Benchmark results",
-        "",
-        f"Written by `make bench` on {time.strftime('%Y-%m-%d %H:%M %Z')}. Load average (1, 5, 15 minutes) when it "
-        f"started: {started_load}; the machine is shared, so latency and throughput depend on what else ran (the "
-        "CPU per request below hardly does).",
-        "",
-        *machine(),
-        f"- Dataset (PostgreSQL): {', '.join(f'{v:,} {k}' for k, v in counts.items())}; {web.overdue_actions:,} "
-        f"open actions overdue ({-(-web.overdue_actions // 50)} pages of 50); each inspection keeps a real report's "
-        "text (66–117 kB)",
-        f"- Server: `gunicorn --config gunicorn.conf.py {' '.join(GUNICORN_OPTIONS)} wsgi:app` (threaded workers, "
-        "production configuration); clients on localhost, keep-alive, signed in",
-        "",
-        "## Targets (issue 7)",
-        "",
-        *target_rows(web, digests),
-        "",
-        "## Pages",
-        "",
-        f"Load average before: {web.load_before}; after: {web.load_after}. The floor is /healthz on the same server "
-        f"at the same number of clients (p95: {floor_note}): with more clients than workers, every request also "
-        "waits its turn, so a page is compared with the floor under the same queue; the ratio to the one-client "
-        "floor is given too. Server CPU is the gunicorn workers' and PostgreSQL's CPU time per request. Errors are "
-        "responses other than 2xx and 3xx (for the POST, anything but its redirect).",
-        "",
-        "| page | concurrent clients | requests | median ms | p95 ms | requests/s | p95 ÷ floor | p95 ÷ one-client "
-        "floor | server CPU ms (app + db) | errors |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
-        *(result.row(web.floors[result.concurrency], web.floors[1]) for result in web.results),
-        "",
-        "Progress update POST: each of 4 owners fetches the progress form of one of their own actions (untimed), then "
-        "posts an update; only the POST is timed, and success is the redirect to the action page. Its requests/s "
-        "(POSTs over the whole run) and server CPU include the form fetches.",
-        "",
-        "Memory per worker after the load: "
-        + ", ".join(f"{m.rss_mb:.0f} MB resident ({m.uss_mb:.0f} MB its own, the rest shared)" for m in web.memory)
-        + ".",
-        "",
-        "## The API and the export (issue 16)",
-        "",
-        "bench/bench_api.py's measurements, on the same server after the pages above: an API page of 100 actions "
-        "beside the HTML list, and the export of every action from All actions.",
-        "",
-        *api_report(web.api_page, web.html_list, web.api_pages, web.exports, web.heaps),
-        "",
-        "## Digests",
-        "",
-        "The daily digest job for Tuesday 24 November 2026 (bench/bench_digests.py): deciding each digest, issuing "
-        "the update links, rendering both parts and queuing them in one transaction (median of 3 runs), then "
-        "delivering every queued digest over one SMTP connection to aiosmtpd on localhost.",
-        "",
-        "| people | digests | queue s | deliver s | total s | delivered | SQL statements | load average after |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
-        *(
-            f"| {d.people:,} | {d.digests:,} | {d.queue_seconds:.2f} | {d.send_seconds:.2f} | {d.total_seconds:.2f} "
-            f"| {d.sent:,} | {d.statements} | {d.load} |"
-            for d in digests
-        ),
-        "",
-        "## Progress report PDF",
-        "",
-        f"The generated 120-action plan's PDF: {pdf_cpu:.2f} s CPU ({pdf_wall:.2f} s wall). bench/bench_reports.py, "
-        f"load average after: {reports[1]}:",
-        "",
-        "```",
-        reports[0],
-        "```",
-        "",
-        "## Importing inspection reports",
-        "",
-        f"The largest fixture PDF, {name} ({pages} pages): {seconds:.2f} s to import. bench/bench_import.py, load "
-        f"average after: {imports[1]}:",
-        "",
-        "```",
-        imports[0],
-        "```",
-    ]
-    RESULTS.write_text("\n".join(lines) + "\n")
-
-
 def main() -> int:
+    """BENCH_SIZES=small runs the council's size only (a quicker run); by default ten times it as well."""
+    large = os.environ.get("BENCH_SIZES", "both") != "small"
     started_load = load_average()
     print(f"Load average: {started_load}", flush=True)
+    today = london_today()
     with bench_cluster("tracker_bench") as cluster:
         migrate(cluster.url)
         started = time.perf_counter()
-        counts = generate(cluster.url, london_today(), Scale())
-        print(f"Dataset generated in {time.perf_counter() - started:.1f} s: {counts}", flush=True)
-        web = web_benchmarks(cluster.url, cluster.postmaster_pid)
-        web.heaps = heap_peaks(cluster.url, london_today())
-        digests = digest_benchmarks(cluster.url)
+        counts = [generate(cluster.url, today, Scale())]
+        timings = [time.perf_counter() - started]
+        print(f"Dataset generated in {timings[0]:.1f} s: {counts[0]}", flush=True)
+        webs = [web_benchmarks(cluster.url, cluster.postmaster_pid, today, load_average)]
+        start = start_to_first_page(cluster.url, free_port(), GUNICORN_OPTIONS, webs[0].cookies)
+        print(f"Start to first page: {start.seconds} s, CPU {start.cpu_seconds} s", flush=True)
+        webs[0].heaps = heap_peaks(cluster.url, today)
+        digest_sizes = [(500, 0.5), (5000, 5.0)] if large else [(500, 0.5)]
+        digests = digest_benchmarks(cluster.url, digest_sizes)
+        if large:
+            url = create_database(cluster.url, "tracker_bench_large")
+            migrate(url)
+            started = time.perf_counter()
+            counts.append(generate(url, today, Scale.scaled(10)))
+            timings.append(time.perf_counter() - started)
+            print(f"Large dataset generated in {timings[1]:.1f} s: {counts[1]}", flush=True)
+            webs.append(web_benchmarks(url, cluster.postmaster_pid, today, load_average, full=False,
+                                       label="100,000 actions"))  # fmt: skip
     reports = run_script("bench/bench_reports.py", "--runs", "3")
     imports = run_script("bench/bench_import.py")
-    write_results(web, counts, digests, reports, imports, started_load)
+    run_script("-m", "bench.profile_pages")  # bench/profiles/, its summary read into results.md
+    write_results(Run(webs, counts, timings, digests, start, reports, imports, started_load, machine()))
     print(RESULTS.read_text())
     return 0
+
+
+def create_database(cluster_url: str, name: str) -> str:
+    server = create_engine(cluster_url, isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    server.dispose()
+    return cluster_url.rsplit("/", 1)[0] + f"/{name}"
 
 
 if __name__ == "__main__":

@@ -16,19 +16,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import requests
-from authlib.integrations.base_client import MismatchingStateError
-from authlib.integrations.flask_client import FlaskIntegration, FlaskOAuth2App, OAuthError
-from authlib.oauth2.rfc7523 import PrivateKeyJWT
-from cryptography import x509
-from cryptography.hazmat.primitives import serialization
 from flask import current_app, url_for
-from joserfc.errors import JoseError
 from werkzeug.wrappers import Response
 
 from tracker.domain.directory import parse_role_map, setting_list
+
+if TYPE_CHECKING:
+    from authlib.integrations.flask_client import FlaskOAuth2App
+
+# Authlib, requests, cryptography and joserfc are imported by the functions that use them, when a council sign-in
+# happens: most sites never use it, and every worker would otherwise start a fifth of a second later.
 
 logger = logging.getLogger(__name__)
 
@@ -121,6 +120,9 @@ def council_domains() -> tuple[str, ...]:
 def _certificate_key(path: str) -> tuple[str, dict[str, str]]:
     """The private key (PEM) from a file holding it and its certificate, and the certificate's thumbprints for the
     client assertion's header (Entra ID finds the uploaded certificate by `x5t`)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+
     data = Path(path).read_bytes()
     certificate = x509.load_pem_x509_certificate(data)
     key = serialization.load_pem_private_key(data, password=None)
@@ -139,6 +141,9 @@ def _certificate_key(path: str) -> tuple[str, dict[str, str]]:
 @cache
 def _client(current: Settings) -> FlaskOAuth2App:
     """One Authlib client per settings: it keeps the provider's discovery document and keys between requests."""
+    from authlib.integrations.flask_client import FlaskIntegration, FlaskOAuth2App
+    from authlib.oauth2.rfc7523 import PrivateKeyJWT
+
     client_kwargs: dict[str, Any] = {
         "scope": "openid profile email",
         "code_challenge_method": "S256",
@@ -237,6 +242,8 @@ def refused(reason: str) -> SignInRefused:
 
 def start(current: Settings) -> Response:
     """Redirect to the provider's sign-in page; Authlib remembers the state, nonce and PKCE verifier in the session."""
+    import requests
+
     try:
         return _client(current).authorize_redirect(redirect_uri(), nonce=secrets.token_urlsafe(32))
     except (requests.RequestException, ValueError) as problem:  # discovery document unreachable or not JSON
@@ -264,6 +271,11 @@ def finish(current: Settings) -> Answer:
 
     Raises SignInRefused; the reason is logged with what was wrong, the person is told what to do.
     """
+    import requests
+    from authlib.integrations.base_client import MismatchingStateError
+    from authlib.integrations.flask_client import OAuthError
+    from joserfc.errors import JoseError
+
     client = _client(current)
     try:
         metadata = client.load_server_metadata()
@@ -303,6 +315,8 @@ def end_session_url(id_token: str) -> str | None:
     current = settings()
     if current is None:
         return None
+    import requests
+
     try:
         return _client(current).create_logout_url(
             post_logout_redirect_uri=post_logout_uri(), id_token_hint=id_token, client_id=current.client_id

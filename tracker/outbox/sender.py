@@ -1,7 +1,8 @@
 """The outbox sender: hands due emails to the SMTP server, each at most once, over one connection.
 
-Each email is claimed in its own short transaction (which also records the previous email's
-outcome), so a sender that dies leaves at most one row "sending": the one in flight, which
+Emails are claimed CLAIM_BATCH at a time, in one short transaction that also records the previous batch's
+outcomes: one commit per ten emails rather than one each (a commit waits for the disk), and a sender that dies
+leaves at most CLAIM_BATCH rows "sending" (the batch in flight, some of it perhaps delivered), which
 `fail_interrupted_sends` later marks failed for an administrator rather than risk a duplicate.
 A mail server that cannot be reached costs no attempts: the rows stay queued for the next run. One email that
 cannot be built (an address that is not one, text that cannot go in a header) or that the server can never take
@@ -16,8 +17,9 @@ import smtplib
 import socket
 import ssl
 from dataclasses import dataclass
+from email import policy as email_policy
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime, getaddresses, make_msgid
 from typing import Any
 
 from flask import current_app
@@ -30,15 +32,19 @@ from tracker.models import EmailState
 from tracker.outbox import oauth
 from tracker.outbox.services import (
     ClaimedEmail,
-    claim_next_email,
+    claim_due_emails,
     due_count,
     fail_interrupted_sends,
     mark_attempt_failed,
     mark_sent,
     note_connection_failure,
+    release_claims,
 )
 
 logger = logging.getLogger(__name__)
+
+# Emails claimed together: at most this many "may or may not have been delivered" if the sender is killed.
+CLAIM_BATCH = 10
 
 
 @dataclass
@@ -100,24 +106,31 @@ def send_due_emails(*, limit: int | None = None, sender: str | None = None) -> S
 
 
 def _send_batch(connection: smtplib.SMTP, report: SendReport, limit: int, sender: str) -> None:
-    for _ in range(limit):
-        email = claim_next_email(clock.now(), sender)
-        db.session.commit()  # the claim, together with the previous email's outcome
-        if email is None:
+    remaining = limit
+    while remaining > 0:
+        emails = claim_due_emails(clock.now(), sender, min(CLAIM_BATCH, remaining))
+        db.session.commit()  # the claims, together with the previous batch's outcomes
+        if not emails:
             return
-        if not _deliver(connection, email, report):
-            db.session.commit()
-            report.waiting = due_count(clock.now())
-            return
+        remaining -= len(emails)
+        sent: list[int] = []
+        for index, email in enumerate(emails):
+            if not _deliver(connection, email, report, sent):
+                mark_sent(sent, clock.now())
+                release_claims([e.id for e in emails[index + 1 :]])
+                db.session.commit()
+                report.waiting = due_count(clock.now())
+                return
+        mark_sent(sent, clock.now())
     db.session.commit()
 
 
-def _deliver(connection: smtplib.SMTP, email: ClaimedEmail, report: SendReport) -> bool:
-    """Send one claimed email and record the outcome (uncommitted); False if the connection is lost."""
+def _deliver(connection: smtplib.SMTP, email: ClaimedEmail, report: SendReport, sent: list[int]) -> bool:
+    """Send one claimed email and record a failure (uncommitted), or add it to `sent`; False if the connection is
+    lost."""
     try:
-        message = build_message(email, current_app.config)
-        # Written out here as send_message will: a header that cannot be written fails this email, not the run.
-        message.as_bytes()
+        # Written out before it is sent: a header that cannot be written fails this email, not the run.
+        message = write_out(build_message(email, current_app.config))
     except UnbuildableEmail as error:
         _record_failure(email, f"Not sent: this email could not be built ({error})", permanent=True, report=report)
         return True
@@ -127,7 +140,7 @@ def _deliver(connection: smtplib.SMTP, email: ClaimedEmail, report: SendReport) 
         _record_failure(email, reason, permanent=True, report=report)
         return True
     try:
-        connection.send_message(message)
+        send_written(connection, message)
     except smtplib.SMTPNotSupportedError:
         # Raised before anything is sent, on a connection that is still good.
         reason = (
@@ -145,9 +158,40 @@ def _deliver(connection: smtplib.SMTP, email: ClaimedEmail, report: SendReport) 
         _record_failure(email, f"Connection lost: {describe_error(error)}", permanent=False, report=report)
         return False
     else:
-        mark_sent(email.id, clock.now())
+        sent.append(email.id)
         report.sent += 1
     return True
+
+
+@dataclass(frozen=True)
+class WrittenMessage:
+    """A message as the bytes that go over SMTP, with its envelope."""
+
+    sender: str
+    recipient: str
+    data: bytes
+    international: bool  # an address is not ASCII: the server must offer SMTPUTF8
+
+
+def write_out(message: EmailMessage) -> WrittenMessage:
+    """The message written out once, as smtplib's send_message would write it (CRLF line ends; UTF-8 headers when an
+    address needs them), so that it is not written twice: once to check it can be, once to send it."""
+    sender = getaddresses([str(message["From"])])[0][1]
+    recipient = getaddresses([str(message["To"])])[0][1]
+    international = not (sender + recipient).isascii()
+    data = message.as_bytes(policy=email_policy.SMTPUTF8 if international else email_policy.SMTP)
+    return WrittenMessage(sender, recipient, data, international)
+
+
+def send_written(connection: smtplib.SMTP, message: WrittenMessage) -> None:
+    """What send_message does with a message already written out."""
+    options: tuple[str, ...] = ()
+    if message.international:
+        connection.ehlo_or_helo_if_needed()
+        if not connection.has_extn("smtputf8"):
+            raise smtplib.SMTPNotSupportedError("the mail server does not offer SMTPUTF8")
+        options = ("SMTPUTF8", "BODY=8BITMIME")
+    connection.sendmail(message.sender, [message.recipient], message.data, options)
 
 
 def _record_failure(email: ClaimedEmail, error: str, *, permanent: bool, report: SendReport) -> None:

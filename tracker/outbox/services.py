@@ -66,23 +66,28 @@ def list_due_emails(now: datetime, *, limit: int = 50) -> list[OutboxEmail]:
     return list(db.session.scalars(query))
 
 
-def claim_next_email(now: datetime, sender: str) -> ClaimedEmail | None:
-    """Atomically take the next due email for `sender`, or None when none is due.
+def claim_due_emails(now: datetime, sender: str, limit: int) -> list[ClaimedEmail]:
+    """Atomically take up to `limit` due emails for `sender`, in the order they are due ([] when none is).
 
-    PostgreSQL skips rows another sender holds (FOR UPDATE SKIP LOCKED); SQLite serialises
-    writers, and the `state = 'queued'` condition on the UPDATE makes a lost race claim nothing.
+    PostgreSQL locks the candidates, skipping rows another sender holds (FOR UPDATE SKIP LOCKED), before the
+    UPDATE (a LIMIT subquery inside it could be run again for each row, each time skipping the rows just locked,
+    and claim them all); SQLite serialises writers, and the `state = 'queued'` condition on the UPDATE makes a
+    lost race claim nothing.
     """
-    candidate = (
+    candidates = (
         select(OutboxEmail.id)
         .where(OutboxEmail.state == EmailState.QUEUED, OutboxEmail.send_after <= now)
         .order_by(OutboxEmail.send_after, OutboxEmail.id)
-        .limit(1)
+        .limit(limit)
     )
     if db.session.get_bind().dialect.name == "postgresql":
-        candidate = candidate.with_for_update(skip_locked=True)
+        candidates = candidates.with_for_update(skip_locked=True)
+    ids = list(db.session.scalars(candidates))
+    if not ids:
+        return []
     statement = (
         update(OutboxEmail)
-        .where(OutboxEmail.id == candidate.scalar_subquery(), OutboxEmail.state == EmailState.QUEUED)
+        .where(OutboxEmail.id.in_(ids), OutboxEmail.state == EmailState.QUEUED)
         .values(state=EmailState.SENDING, claimed_at=now, claimed_by=sender, attempts=OutboxEmail.attempts + 1)
         .returning(
             OutboxEmail.id,
@@ -91,15 +96,38 @@ def claim_next_email(now: datetime, sender: str) -> ClaimedEmail | None:
             OutboxEmail.text_body,
             OutboxEmail.html_body,
             OutboxEmail.attempts,
+            OutboxEmail.send_after,
         )
         .execution_options(synchronize_session=False)
     )
-    row = db.session.execute(statement).first()
-    return ClaimedEmail(*row) if row else None
+    rows = sorted(db.session.execute(statement).all(), key=lambda row: (row.send_after, row.id))
+    return [ClaimedEmail(*row[:6]) for row in rows]
 
 
-def mark_sent(email_id: int, now: datetime) -> None:
-    _settle(email_id, state=EmailState.SENT, sent_at=now, last_error="")
+def release_claims(email_ids: Sequence[int]) -> None:
+    """Put claimed emails that were not attempted back in the queue as they were (the connection was lost first)."""
+    if not email_ids:
+        return
+    statement = (
+        update(OutboxEmail)
+        .where(OutboxEmail.id.in_(email_ids), OutboxEmail.state == EmailState.SENDING)
+        .values(state=EmailState.QUEUED, claimed_at=None, claimed_by=None, attempts=OutboxEmail.attempts - 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(statement)
+
+
+def mark_sent(email_ids: Sequence[int], now: datetime) -> None:
+    """Record emails as sent, in one statement."""
+    if not email_ids:
+        return
+    statement = (
+        update(OutboxEmail)
+        .where(OutboxEmail.id.in_(email_ids), OutboxEmail.state == EmailState.SENDING)
+        .values(state=EmailState.SENT, sent_at=now, last_error="")
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(statement)
 
 
 def mark_attempt_failed(email: ClaimedEmail, error: str, now: datetime, *, permanent: bool) -> EmailState:

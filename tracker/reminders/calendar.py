@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import secrets
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from flask import current_app
-from icalendar import Calendar, Event
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
@@ -28,6 +28,9 @@ from tracker.models import (
     inspection_managers,
 )
 from tracker.reminders.links import UrlBuilder
+
+if TYPE_CHECKING:
+    from icalendar import Event
 
 TOKEN_BYTES = 32
 
@@ -103,6 +106,8 @@ def _deadlines_for(user: User) -> list[StatutoryDeadline]:
 
 def build_calendar(user: User, now: datetime) -> bytes:
     """The iCalendar document: all-day events that do not block time in the person's diary."""
+    from icalendar import Calendar  # imported when a feed is asked for: a worker starts sooner without it
+
     config = current_app.config
     host = urlsplit(config["BASE_URL"]).hostname or "localhost"
     url = UrlBuilder()
@@ -149,6 +154,8 @@ def build_calendar(user: User, now: datetime) -> bytes:
 
 
 def _all_day_event(uid: str, summary: str, day: date, now: datetime, description: str, link: str | None) -> Event:
+    from icalendar import Event
+
     event = Event()
     event.add("uid", uid)
     event.add("dtstamp", now)

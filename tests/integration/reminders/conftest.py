@@ -61,6 +61,7 @@ class Mailbox:
         self.refusals: dict[str, str] = {}
         self.drops: set[str] = set()  # recipients whose message makes the server hang up mid-DATA
         self.hold = threading.Event()  # when set, DATA is stored and then not answered until `release`
+        self.hold_at = 0  # when set, the message with this number (from 1) is held as if `hold` were set
         self.release = threading.Event()
         self.held = threading.Event()
         self._lock = threading.Lock()
@@ -78,7 +79,7 @@ class Mailbox:
         message = email.message_from_bytes(envelope.content, policy=policy.default)
         with self._lock:
             self.messages.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message, id(session)))
-        if self.hold.is_set():
+        if self.hold.is_set() or len(self.messages) == self.hold_at:
             self.held.set()
             deadline = time.monotonic() + 30
             while not self.release.is_set() and time.monotonic() < deadline:

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from aiosmtpd.smtp import AuthResult, LoginPassword
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from tests.integration.reminders.conftest import (
     DIGEST_MOMENT,
@@ -48,6 +48,23 @@ def test_a_batch_goes_over_one_connection(db_session, digest_time, smtp_server, 
     assert sorted(m.rcpt_tos[0] for m in smtp_server.mailbox.messages) == [f"r{n}@example.gov.uk" for n in range(5)]
     assert all(row.state == EmailState.SENT and row.attempts == 1 for row in rows(db_session))
     assert send_due_emails().sent == 0  # nothing is sent twice
+
+
+def test_a_run_commits_once_per_ten_emails(db_session, digest_time, smtp_server, mail_to) -> None:
+    mail_to(smtp_server)
+    queue(db_session, 25)
+    commits: list[int] = []
+    listen = (db_session.get_bind(), "commit", lambda connection: commits.append(1))
+    event.listen(*listen)
+    try:
+        report = send_due_emails()
+    finally:
+        event.remove(*listen)
+    assert report.sent == 25
+    # Interrupted sends cleared, then three batches claimed (each with the previous one's outcomes), the last
+    # batch's outcomes, and the empty claim that ends the run.
+    assert len(commits) <= 6
+    assert all(row.state == EmailState.SENT and row.attempts == 1 for row in rows(db_session))
 
 
 def test_mail_server_down_loses_nothing_and_delivers_when_it_returns(

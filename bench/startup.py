@@ -1,0 +1,83 @@
+"""Process start → first page served: gunicorn started as in production (the configuration file, two workers),
+and a signed-in person's request for the layout floor page (the accessibility statement) sent as soon as the
+port accepts connections. The clock starts just before the process is spawned and stops when the whole page has
+arrived, so it covers Python starting, the app's imports, create_app, forking the workers, the first database
+connection, the session check and compiling the layout's templates. Part of `make bench` (bench/run_all.py).
+"""
+
+from __future__ import annotations
+
+import http.client
+import signal
+import statistics
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.load import CLOCK_TICKS, ROOT, server_environment
+
+FIRST_PAGE = "/accessibility"
+
+
+@dataclass
+class StartFigures:
+    seconds: list[float]
+    cpu_seconds: list[float]  # the master's and workers' CPU time by then: what the neighbours' load hardly changes
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+
+def _first_response(port: int, cookies: dict[str, str], deadline: float) -> int:
+    headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())}
+    while time.monotonic() < deadline:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        try:
+            connection.request("GET", FIRST_PAGE, headers=headers)
+            response = connection.getresponse()
+            response.read()
+            return response.status
+        except ConnectionRefusedError:
+            time.sleep(0.002)
+        finally:
+            connection.close()
+    raise RuntimeError("gunicorn served no page within 30 s")
+
+
+def start_to_first_page(
+    database_url: str, port: int, options: list[str], cookies: dict[str, str], runs: int = 3
+) -> StartFigures:
+    """Seconds from spawning gunicorn to the first signed-in page, `runs` times (a fresh server each time)."""
+    seconds, cpu_seconds = [], []
+    for _ in range(runs):
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            [str(ROOT / ".venv/bin/gunicorn"), "--config", str(ROOT / "gunicorn.conf.py"), *options,
+             "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
+            cwd=ROOT, env=server_environment(database_url),
+        )  # fmt: skip
+        try:
+            status = _first_response(port, cookies, time.monotonic() + 30)
+            seconds.append(time.perf_counter() - started)
+            cpu_seconds.append(_tree_cpu_seconds(process.pid))
+            if status != 200:
+                raise RuntimeError(f"the first page answered {status}, not 200")
+        finally:
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=30)
+    return StartFigures(seconds, cpu_seconds)
+
+
+def _tree_cpu_seconds(master_pid: int) -> float:
+    """User and system CPU time of gunicorn's master and its workers so far."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(stat.parent.name) == master_pid or int(fields[1]) == master_pid:
+            total += (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    return total
