@@ -12,11 +12,11 @@ from datetime import date
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import select
 
 from tracker import sandbox
 from tracker.actions.due_dates import action_plan_deadline, default_due_for
+from tracker.actions.queries.shared import live_actions_with_latest_narrative
 from tracker.actions.services.editing import recommendation_prefix
 from tracker.actions.services.plan_import import existing_references, known_owner_emails, recommendations_by_number
 from tracker.actions.services.plan_updates import existing_actions
@@ -33,7 +33,7 @@ from tracker.domain.plan_rows import (
 )
 from tracker.domain.plan_updates import RowUpdate, compare_rows
 from tracker.extensions import db
-from tracker.models import Action, Inspection, ProgressUpdate, Recommendation
+from tracker.models import Action, Inspection, Recommendation
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RAG_FILLS = {"red": "F6D7D2", "amber": "FCD6C3", "green": "CCE2D8", "blue": "D2E2F1"}
@@ -72,19 +72,7 @@ def plan_rows(inspection: Inspection) -> list[dict[str, Any]]:
 
     A recommendation with no live action still has a row (its action cells empty), so the sheet is the whole plan.
     """
-    latest = (
-        select(ProgressUpdate.action_id, func.max(ProgressUpdate.id).label("update_id"))
-        .group_by(ProgressUpdate.action_id)
-        .subquery()
-    )
-    query = (
-        select(Action, ProgressUpdate.narrative)
-        .outerjoin(latest, latest.c.action_id == Action.id)
-        .outerjoin(ProgressUpdate, ProgressUpdate.id == latest.c.update_id)
-        .options(joinedload(Action.owner))
-        .where(Action.inspection_id == inspection.id, Action.archived_at.is_(None))
-        .order_by(Action.position, Action.id)
-    )
+    query = live_actions_with_latest_narrative(inspection.id).order_by(Action.position, Action.id)
     by_recommendation: dict[int, list[tuple[Action, str | None]]] = {}
     for action, narrative in db.session.execute(query):
         by_recommendation.setdefault(action.recommendation_id, []).append((action, narrative))

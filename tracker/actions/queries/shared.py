@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -101,4 +101,22 @@ def updates_query() -> Any:
     """Progress updates with their action and the people who wrote and decided them, joined."""
     return select(ProgressUpdate).options(
         joinedload(ProgressUpdate.action), joinedload(ProgressUpdate.author), joinedload(ProgressUpdate.decided_by)
+    )
+
+
+def live_actions_with_latest_narrative(inspection_id: int) -> Select[Action, str]:
+    """An inspection's live actions, each with its latest progress narrative (None before any, whatever the type
+    says: an outer join), owners loaded:
+    what a plan spreadsheet shows and what an uploaded one is compared with."""
+    latest = (
+        select(ProgressUpdate.action_id, func.max(ProgressUpdate.id).label("update_id"))
+        .group_by(ProgressUpdate.action_id)
+        .subquery()
+    )
+    return (
+        select(Action, ProgressUpdate.narrative)
+        .outerjoin(latest, latest.c.action_id == Action.id)
+        .outerjoin(ProgressUpdate, ProgressUpdate.id == latest.c.update_id)
+        .options(joinedload(Action.owner))
+        .where(Action.inspection_id == inspection_id, Action.archived_at.is_(None))
     )

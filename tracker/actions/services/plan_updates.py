@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from tracker.actions.due_dates import suggested_rag
+from tracker.actions.queries.shared import live_actions_with_latest_narrative
 from tracker.actions.services.editing import recommendation_prefix, update_action
 from tracker.actions.services.plan_import import import_rows, import_summary, owners_by_email, record_import
 from tracker.actions.services.progress import InvalidProgress, record_progress
@@ -19,7 +20,7 @@ from tracker.domain.plan_rows import PlanRow
 from tracker.domain.plan_updates import ExistingAction, RowUpdate
 from tracker.domain.vocabulary import STATUSES
 from tracker.extensions import db
-from tracker.models import Action, AuditEvent, Inspection, ProgressUpdate, User
+from tracker.models import Action, AuditEvent, Inspection, User
 from tracker.notices.services import tell_new_owners
 
 
@@ -40,18 +41,7 @@ class UpdateRefused(ValueError):
 def existing_actions(inspection: Inspection, today: date, in_sheet: Collection[int]) -> dict[int, ExistingAction]:
     """The plan's live actions as a sheet's rows are compared with them, by id (one query). Only the actions the
     sheet names (`in_sheet`) get the ratings the progress form would suggest (counting working days takes time)."""
-    latest = (
-        select(ProgressUpdate.action_id, func.max(ProgressUpdate.id).label("update_id"))
-        .group_by(ProgressUpdate.action_id)
-        .subquery()
-    )
-    query = (
-        select(Action, ProgressUpdate.narrative)
-        .outerjoin(latest, latest.c.action_id == Action.id)
-        .outerjoin(ProgressUpdate, ProgressUpdate.id == latest.c.update_id)
-        .options(joinedload(Action.owner), joinedload(Action.recommendation))
-        .where(Action.inspection_id == inspection.id, Action.archived_at.is_(None))
-    )
+    query = live_actions_with_latest_narrative(inspection.id).options(joinedload(Action.recommendation))
     return {
         action.id: _as_existing(action, narrative, today if action.id in in_sheet else None)
         for action, narrative in db.session.execute(query)

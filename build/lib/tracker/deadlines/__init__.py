@@ -1,1 +1,0 @@
-"""Statutory deadline commands: working-day arithmetic for support staff and scripts."""
