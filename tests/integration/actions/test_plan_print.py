@@ -108,10 +108,10 @@ def test_every_text_run_is_tagged_and_rules_and_running_headers_are_artefacts(cl
         page_count = len(pdf.pages)
     assert page_count >= 3
     assert [run for run in runs if run[3]] == [], "text outside any marked content"
-    stray = [(page, mcid) for page, mcid, mark, _, _ in runs if mark != "/Artifact" and (page, mcid) not in tree.reached]
+    stray = [(page, mcid) for page, mcid, mark, *_ in runs if mark != "/Artifact" and (page, mcid) not in tree.reached]
     assert stray == [], "marked text that no structure element reaches"
     # "Page 2 of 4" and the running title are pagination artefacts on every page.
-    assert {page for page, _mcid, mark, _, _ in runs if mark == "/Artifact"} == set(range(page_count))
+    assert {page for page, _mcid, mark, *_ in runs if mark == "/Artifact"} == set(range(page_count))
     # Table borders, the rule under each timescale and the quote's bar are decoration: never content.
     assert painted and all(mark == "/Artifact" for mark in painted)
 
