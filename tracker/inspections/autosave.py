@@ -67,7 +67,7 @@ def _checked(field: UnboundField, name: str, value: object) -> str:
     if not isinstance(value, str):
         raise FieldRefused(f"{label} must be text")
     if name in CHOICES and value not in CHOICES[name]:
-        raise FieldRefused(f"Select {label.lower()} from the list")
+        raise FieldRefused(f"Select {label.lower()} from the list")  # nosec B608 - a sentence for a person, not SQL
     limit, message = _length_limit(field)
     if len(value) > limit:
         raise FieldRefused(message or f"{label} must be {limit:,} characters or fewer")
