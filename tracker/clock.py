@@ -35,8 +35,19 @@ def this_instant() -> datetime:
 
 
 def today() -> date:
-    """Today's date in the council's time zone."""
-    return now().astimezone(ZoneInfo(current_app.config["TRACKER_TIMEZONE"])).date()
+    """Today's date in the council's time zone: within a request, the request's instant's date (worked out once:
+    a list page asks for it on every row)."""
+    if has_request_context() and current_app.config.get("TRACKER_NOW") is None:
+        environ = request.environ
+        day: date | None = environ.get("tracker.today")
+        if day is None:
+            day = environ["tracker.today"] = _local_date(now())
+        return day
+    return _local_date(now())
+
+
+def _local_date(moment: datetime) -> date:
+    return moment.astimezone(ZoneInfo(current_app.config["TRACKER_TIMEZONE"])).date()
 
 
 def as_utc(value: datetime) -> datetime:

@@ -47,8 +47,14 @@ class InspectionLine:
     overdue_count: int = 0
     next_deadline: StatutoryDeadline | None = None
     next_deadline_working_days: int | None = None
-    # Owners' requests for a revised due date that a programme manager has yet to decide.
+    # Owners' requests for a revised due date that a programme manager has yet to decide (for the inspections the
+    # person runs, in the list waiting for their decision).
     pending_requests: int = 0
+
+
+# The home page shows the latest inspections, a link leading to the rest: a summary stays one screen (and one
+# cost) however many inspections the council has had.
+HOME_INSPECTIONS = 10
 
 
 @dataclass
@@ -58,6 +64,7 @@ class HomePage:
     later_count: int
     inspections: list[InspectionLine]
     inspections_heading: str
+    inspections_total: int
     # The DUE_SOON_WORKING_DAYS setting the due-soon list was drawn with.
     due_soon_working_days: int
     shows_own_actions: bool = True
@@ -94,12 +101,39 @@ def _my_open_actions(user: User) -> list[Action]:
     return list(db.session.scalars(query))
 
 
-def _inspections_for(user: User) -> tuple[list[Inspection], str]:
-    query = select(Inspection).order_by(Inspection.published_on.desc().nulls_last(), Inspection.id.desc())
+def _inspections_for(user: User) -> tuple[list[Inspection], int, str]:
+    """The latest HOME_INSPECTIONS inspections that concern `user` (those a programme manager runs; every one for
+    others), how many there are in all, and the heading."""
+    query = select(Inspection)
+    heading = "Inspections"
     if user.role == Role.PROGRAMME_MANAGER:
         query = query.join(inspection_managers).where(inspection_managers.c.user_id == user.id)
-        return list(db.session.scalars(query)), "Inspections you run"
-    return list(db.session.scalars(query)), "Inspections"
+        heading = "Inspections you run"
+    latest = query.order_by(Inspection.published_on.desc().nulls_last(), Inspection.id.desc()).limit(HOME_INSPECTIONS)
+    inspections = list(db.session.scalars(latest))
+    total = len(inspections)
+    if total == HOME_INSPECTIONS:
+        total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    return inspections, total, heading
+
+
+def _waiting_for_decision(user: User) -> list[InspectionLine]:
+    """The inspections `user` runs with owners' requests for a revised due date waiting for a decision, latest
+    first: all of them, not only those the page lists."""
+    counted = (
+        select(Inspection, func.count())
+        .join(Action, Action.inspection_id == Inspection.id)
+        .join(ProgressUpdate, ProgressUpdate.action_id == Action.id)
+        .join(inspection_managers, inspection_managers.c.inspection_id == Inspection.id)
+        .where(
+            inspection_managers.c.user_id == user.id,
+            Action.archived_at.is_(None),
+            ProgressUpdate.request_state == DueDateRequestState.PENDING,
+        )
+        .group_by(Inspection.id)
+        .order_by(Inspection.published_on.desc().nulls_last(), Inspection.id.desc())
+    )
+    return [InspectionLine(inspection, pending_requests=count) for inspection, count in db.session.execute(counted)]
 
 
 def _inspection_lines(inspections: list[Inspection], today: date) -> list[InspectionLine]:
@@ -139,14 +173,6 @@ def _inspection_lines(inspections: list[Inspection], today: date) -> list[Inspec
         if line.next_deadline is None and deadline.due_on is not None:
             line.next_deadline = deadline
             line.next_deadline_working_days = working_days_between(today, deadline.due_on, BANK_HOLIDAYS)
-    pending = db.session.execute(
-        select(Action.inspection_id, func.count())
-        .join(ProgressUpdate, ProgressUpdate.action_id == Action.id)
-        .where(live, ProgressUpdate.request_state == DueDateRequestState.PENDING)
-        .group_by(Action.inspection_id)
-    )
-    for inspection_id, count in pending:
-        lines[inspection_id].pending_requests = count
     return list(lines.values())
 
 
@@ -178,17 +204,17 @@ def build_home_page(user: User, today: date, now: datetime, *, due_soon_working_
             due_soon.append(line)
         else:
             later += 1
-    inspections, heading = _inspections_for(user)
+    inspections, total, heading = _inspections_for(user)
     owns_open = bool(overdue or due_soon or later)
-    lines = _inspection_lines(inspections, today)
     runs = user.role == Role.PROGRAMME_MANAGER
     return HomePage(
         overdue=overdue,
         due_soon=due_soon,
         later_count=later,
-        inspections=lines,
-        waiting_for_decision=[line for line in lines if line.pending_requests] if runs else [],
+        inspections=_inspection_lines(inspections, today),
+        waiting_for_decision=_waiting_for_decision(user) if runs else [],
         inspections_heading=heading,
+        inspections_total=total,
         due_soon_working_days=due_soon_working_days,
         shows_own_actions=user.role in (Role.PROGRAMME_MANAGER, Role.SERVICE_MANAGER) or owns_open,
         admin=build_admin_summary(now) if user.role == Role.ADMIN else None,

@@ -8,8 +8,9 @@ from datetime import UTC, date, datetime
 from sqlalchemy import event
 
 from tests.conftest import sign_in, soup
-from tests.factories import ActionFactory, UserFactory
+from tests.factories import ActionFactory, InspectionFactory, RecommendationFactory, UserFactory
 from tests.integration.actions.conftest import Plan
+from tracker.actions.queries import action_list
 from tracker.extensions import db
 
 
@@ -107,3 +108,67 @@ def test_lists_of_inspections_leave_the_report_text_in_the_database(client, db_s
     assert statements and not [statement for statement in statements if "source_text" in statement]
     page = soup(client.get(f"/inspections/{plan.inspection.id}"))
     assert "THE WHOLE REPORT" in page.text  # read where it is shown
+
+
+def test_past_the_longest_select_the_owner_and_inspection_filters_are_search_boxes(
+    client, db_session, plan: Plan, monkeypatch
+) -> None:
+    """A council with more owners (or inspections) than a select can sensibly hold gets a search box, which finds
+    people by part of their name or email address (inspections by council or title); the page's cost no longer
+    grows with them."""
+    monkeypatch.setattr(action_list, "LONGEST_SELECT", 2)
+    police = UserFactory(name="Priya Shah", email="p.shah@police.example")
+    ActionFactory(recommendation=plan.six_months, reference="2.2", owner=police)
+    other = InspectionFactory(authority="Rutland County Council", title="Rutland focused visit")
+    ActionFactory(recommendation=RecommendationFactory(inspection=other), reference="A.1", owner=plan.owner)
+    InspectionFactory(title="A third inspection")
+    db_session.commit()
+    sign_in(client, plan.viewer)
+
+    page = soup(client.get("/actions"))
+    assert page.select_one("select[name=owner]") is None and page.select_one("select[name=inspection]") is None
+    assert page.select_one("input[name=owner_name]")["aria-describedby"] == "owner_name-hint"
+    assert page.select_one("label[for=owner_name]").text.strip() == "Owner"
+
+    def refs(query: str) -> list[str]:
+        found = soup(client.get(f"/actions?{query}"))
+        return [a.text.split()[0] for a in found.select("main table tbody tr td:first-child a")]
+
+    assert refs("owner_name=SHAH") == ["2.2"]
+    assert refs("owner_name=police.example") == ["2.2"]
+    assert refs("owner_name=nobody+at+all") == []
+    assert refs("inspection_name=rutland") == ["A.1"]
+    found = soup(client.get("/actions?owner_name=shah"))
+    assert found.select_one("input[name=owner_name]")["value"] == "shah"
+
+    # An owner chosen by id (an older link) still filters, is said, and can be dropped.
+    chosen = soup(client.get(f"/actions?owner={police.id}&rag=red"))
+    hidden = chosen.select_one("form input[type=hidden][name=owner]")
+    assert hidden is not None and hidden["value"] == str(police.id)
+    said = hidden.find_next("p")
+    assert " ".join(said.text.split()).startswith("Only the actions of the owner Priya Shah.")
+    assert said.select_one("a")["href"] == "/actions?rag=red"
+
+
+def test_a_long_list_of_owners_costs_the_same_queries_as_a_short_one(
+    client, db_session, plan: Plan, monkeypatch
+) -> None:
+    """The owners are read only as far as one more than a select holds: as many statements either side of it."""
+    monkeypatch.setattr(action_list, "LONGEST_SELECT", 3)
+    sign_in(client, plan.viewer)
+
+    def statements() -> int:
+        seen: list[str] = []
+        listener = lambda *args: seen.append(args[2])  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            assert client.get("/actions").status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        return len(seen)
+
+    few = statements()
+    for n in range(5):
+        ActionFactory(recommendation=plan.six_months, reference=f"2.{n + 10}", owner=UserFactory())
+    db_session.commit()
+    assert statements() == few - 1  # the names of the owners are no longer read

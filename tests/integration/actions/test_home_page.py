@@ -3,7 +3,7 @@ for a decision."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from tests.conftest import sign_in, soup
 from tests.factories import ActionFactory, InspectionFactory, ProgressUpdateFactory, RecommendationFactory
@@ -66,3 +66,34 @@ def test_an_owner_is_not_shown_the_requests(client, db_session, plan: Plan) -> N
     db_session.commit()
     sign_in(client, plan.owner)
     assert soup(client.get("/")).select_one("#waiting-for-decision") is None
+
+
+def test_the_home_page_lists_the_latest_ten_inspections_and_leads_to_the_rest(client, db_session, plan: Plan) -> None:
+    for n in range(11):
+        InspectionFactory(title=f"Later inspection {n}", published_on=date(2020, 1, 1 + n))
+    db_session.commit()
+    sign_in(client, plan.owner)
+
+    page = soup(client.get("/"))
+
+    titles = [
+        row.select_one("td").text.strip() for row in page.select("main table tbody tr") if "inspection" in row.text
+    ]
+    assert titles == [f"Later inspection {n}" for n in range(10, 0, -1)]
+    note = page.find(string=lambda text: text and "These are the latest" in text).parent
+    assert " ".join(note.text.split()) == "These are the latest 10 of 12. See every inspection"
+    assert note.select_one("a")["href"] == "/inspections"
+
+
+def test_requests_waiting_in_an_inspection_past_the_first_ten_are_still_counted(client, db_session, plan: Plan) -> None:
+    for n in range(10):
+        InspectionFactory(published_on=date(2020, 1, 1 + n), managers=[plan.manager])
+    _pending(plan.action)  # plan.inspection was published in 2008: the eleventh, not listed
+    db_session.commit()
+    sign_in(client, plan.manager)
+
+    page = soup(client.get("/"))
+
+    assert plan.inspection.title not in page.select_one("main table").text
+    [link] = page.select_one("#waiting-for-decision").find_next("ul").select("a")
+    assert link.text == f"1 waiting in {plan.inspection.title}"

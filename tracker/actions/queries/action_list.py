@@ -30,6 +30,9 @@ from tracker.models import (
 from tracker.numbers import page_number, whole_number
 
 ACTIONS_PER_PAGE = 50
+# A filter offers a select while it has at most this many choices, and a search box beyond: a select of a thousand
+# people is as slow to use as it is to send (GOV.UK advises against long selects), and its cost grew with the data.
+LONGEST_SELECT = 300
 
 SORTS = {
     "due": "Due date, soonest first",
@@ -47,7 +50,9 @@ STATUS_FILTER_CHOICES = (("", "Any status"), *MY_STATUS_CHOICES[:1], *MY_STATUS_
 @dataclass(frozen=True)
 class ActionFilters:
     inspection_id: int | None = None
+    inspection_name: str = ""
     owner_id: int | None = None
+    owner_name: str = ""
     agency: str = ""
     rag: str = ""
     status: str = ""
@@ -65,7 +70,9 @@ class ActionFilters:
         sort = args.get("sort", "due")
         return cls(
             inspection_id=whole_number(args.get("inspection")),
+            inspection_name=args.get("inspection_name", "").strip()[:200],
             owner_id=whole_number(args.get("owner")),
+            owner_name=args.get("owner_name", "").strip()[:200],
             agency=args.get("agency", "").strip()[:200],
             rag=rag if rag in RAG_ORDER or rag == NOT_RATED else "",
             status=status if status in dict(STATUS_FILTER_CHOICES) else "",
@@ -80,7 +87,9 @@ class ActionFilters:
         """The filters as URL parameters (page left out), so links keep them."""
         args: dict[str, Any] = {
             "inspection": self.inspection_id,
+            "inspection_name": self.inspection_name,
             "owner": self.owner_id,
+            "owner_name": self.owner_name,
             "agency": self.agency,
             "rag": self.rag,
             "status": self.status,
@@ -90,6 +99,10 @@ class ActionFilters:
             "sort": self.sort if self.sort != "due" else "",
         }
         return {key: value for key, value in args.items() if value not in (None, "")}
+
+    def args_without(self, name: str) -> dict[str, Any]:
+        """The URL parameters less one filter's, for a link that drops it."""
+        return {key: value for key, value in self.as_args().items() if key != name}
 
     @property
     def is_filtered(self) -> bool:
@@ -131,9 +144,15 @@ class ActionListPage:
     filters: ActionFilters
     lines: list[ListedActionLine]
     pagination: Pagination
-    owners: list[Row[tuple[int, str]]]  # id and name
+    owners: list[Row[tuple[int, str]]] | None  # id and name; None: too many for a select, a search box instead
     agencies: list[str]
-    inspections: list[Row[tuple[int, str]]]  # id and title
+    inspections: list[Row[tuple[int, str]]] | None  # id and title; None as for owners
+    owner_shown: str | None = None  # the name of the owner chosen by id when there is no select to show it
+    inspection_shown: str | None = None
+
+
+def _contains(column: Any, text: str) -> ColumnElement[bool]:
+    return func.lower(column).contains(text.lower(), autoescape=True)
 
 
 def filter_clauses(filters: ActionFilters, today: date) -> list[ColumnElement[bool]]:
@@ -142,8 +161,19 @@ def filter_clauses(filters: ActionFilters, today: date) -> list[ColumnElement[bo
     clauses: list[ColumnElement[bool]] = [live()]
     if filters.inspection_id:
         clauses.append(Action.inspection_id == filters.inspection_id)
+    if filters.inspection_name:
+        named = select(Inspection.id).where(
+            _contains(Inspection.title, filters.inspection_name)
+            | _contains(Inspection.authority, filters.inspection_name)
+        )
+        clauses.append(Action.inspection_id.in_(named))
     if filters.owner_id:
         clauses.append(Action.owner_id == filters.owner_id)
+    if filters.owner_name:
+        named = select(User.id).where(
+            _contains(User.name, filters.owner_name) | _contains(User.email, filters.owner_name)
+        )
+        clauses.append(Action.owner_id.in_(named))
     if filters.agency:
         clauses.append(Action.lead_agency == filters.agency)
     if filters.rag == NOT_RATED:
@@ -222,14 +252,26 @@ def _agencies_query() -> Any:
 
 # The filters' choices are the same for every request: their statements are built once.
 _AGENCIES = _agencies_query()
-_OWNERS = (
-    select(User.id, User.name)
-    .where(select(Action.id).where(Action.owner_id == User.id, live()).exists())
-    .order_by(User.name, User.id)
-)
+# The owners of live actions, as far as one more than a select holds: distinct values read in index order from
+# ix_actions_live_owner, stopping there, rather than a look for a live action for every person.
+_OWNER_IDS = select(Action.owner_id).where(live(), Action.owner_id.is_not(None)).distinct()
 _INSPECTIONS = select(Inspection.id, Inspection.title).order_by(
     Inspection.published_on.desc().nulls_last(), Inspection.id
 )
+
+
+def _owner_choices() -> list[Row[tuple[int, str]]] | None:
+    """The people who own live actions, by name, or None when there are too many for a select."""
+    ids = list(db.session.scalars(_OWNER_IDS.limit(LONGEST_SELECT + 1)))
+    if len(ids) > LONGEST_SELECT:
+        return None
+    return list(db.session.execute(select(User.id, User.name).where(User.id.in_(ids)).order_by(User.name, User.id)))
+
+
+def _inspection_choices() -> list[Row[tuple[int, str]]] | None:
+    """Every inspection, the latest first, or None when there are too many for a select."""
+    rows = list(db.session.execute(_INSPECTIONS.limit(LONGEST_SELECT + 1)))
+    return None if len(rows) > LONGEST_SELECT else rows
 
 
 _LISTED_COLUMNS = (
@@ -248,22 +290,29 @@ _LISTED_COLUMNS = (
 )
 
 
+def _count(filters: ActionFilters, today: date) -> Any:
+    """How many actions the filters match: over the filters' index alone (an index-only count of overdue actions),
+    not a running count over every matching row sorted with its sort keys."""
+    query = select(func.count()).select_from(Action).where(*filter_clauses(filters, today))
+    return query.join(Action.recommendation) if filters.timescale else query
+
+
 def _action_page(filters: ActionFilters, today: date, page: int) -> tuple[list[ListedAction], int]:
     """Page `page` of the matching actions and how many match, in one statement.
 
-    The page's ids are chosen from narrow rows (the id, the sort keys and a running count) and only those 50
-    actions are joined to their recommendation, owner and inspection: sorting every matching row with its joins
-    cost far more. Only the columns the list shows are read.
+    The page's ids are chosen from narrow rows (the id and the sort keys) and only those 50 actions are joined to
+    their recommendation, owner and inspection: sorting every matching row with its joins cost far more. Only the
+    columns the list shows are read. The count is a subquery PostgreSQL runs once beside them.
     """
     chosen = (
-        _matching([Action.id, func.count().over().label("total")], filters, today, _SORT_OWNER)
+        _matching([Action.id], filters, today, _SORT_OWNER)
         .order_by(*sort_order(filters.sort, _SORT_OWNER))
         .limit(ACTIONS_PER_PAGE)
         .offset((page - 1) * ACTIONS_PER_PAGE)
         .subquery("chosen")
     )
     query = (
-        select(*_LISTED_COLUMNS, chosen.c.total)
+        select(*_LISTED_COLUMNS, _count(filters, today).correlate(None).scalar_subquery())
         .select_from(Action)
         .join(chosen, chosen.c.id == Action.id)
         .join(Action.recommendation)
@@ -277,12 +326,19 @@ def _action_page(filters: ActionFilters, today: date, page: int) -> tuple[list[L
     return [ListedAction(*row[:-1]) for row in values], int(values[0][-1]) if values else 0
 
 
+def _chosen_name(statement: Any, chosen: int | None, choices: list[Any] | None) -> str | None:
+    """The name of what a filter chose by id when there are too many choices for a select to show it."""
+    if chosen is None or choices is not None:
+        return None
+    return db.session.scalar(statement)
+
+
 def build_action_list(filters: ActionFilters, today: date) -> ActionListPage:
     """Actions across inspections, filtered and sorted as the URL says, one page at a time."""
     actions, total = _action_page(filters, today, filters.page)
     if not actions and filters.page > 1:
         # Past the last page (an old link, a narrower filter): show the last page there is.
-        total = db.session.scalar(_matching([func.count()], filters, today, _SORT_OWNER)) or 0
+        total = db.session.scalar(_count(filters, today)) or 0
         if total:
             actions, total = _action_page(filters, today, math.ceil(total / ACTIONS_PER_PAGE))
     pages = max(1, math.ceil(total / ACTIONS_PER_PAGE))
@@ -295,11 +351,16 @@ def build_action_list(filters: ActionFilters, today: date) -> ActionListPage:
         )
         for action in actions
     ]
+    owners, inspections = _owner_choices(), _inspection_choices()
     return ActionListPage(
         filters,
         lines,
         pagination,
-        owners=list(db.session.execute(_OWNERS)),
+        owners=owners,
         agencies=list(db.session.scalars(_AGENCIES)),
-        inspections=list(db.session.execute(_INSPECTIONS)),
+        inspections=inspections,
+        owner_shown=_chosen_name(select(User.name).where(User.id == filters.owner_id), filters.owner_id, owners),
+        inspection_shown=_chosen_name(
+            select(Inspection.title).where(Inspection.id == filters.inspection_id), filters.inspection_id, inspections
+        ),
     )

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import joinedload
 
 from tracker.actions.queries.plan import Unactioned, publication_check, recommendations_without_actions
@@ -59,22 +59,33 @@ class DashboardPage:
     unactioned: Unactioned
 
 
-def _rag_grid(inspection_id: int) -> tuple[dict[Timescale, dict[str, int]], dict[str, int]]:
+@dataclass
+class _Counts:
+    grid: dict[Timescale, dict[str, int]]  # timescale → rating (and "total") → actions
+    rag_totals: dict[str, int]
+    status_counts: dict[ActionStatus, int]
+    overdue: int
+
+
+def _counts(inspection_id: int, today: date) -> _Counts:
+    """The live actions counted by timescale and rating, by status, and those overdue: one pass, one query."""
+    is_overdue = and_(Action.status.in_(OPEN_STATUSES), Action.due_on < today)
     rows = db.session.execute(
-        select(Recommendation.timescale, Action.rag, func.count())
+        select(Recommendation.timescale, Action.rag, Action.status, func.count(), func.count().filter(is_overdue))
         .join(Action.recommendation)
         .where(Action.inspection_id == inspection_id, live())
-        .group_by(Recommendation.timescale, Action.rag)
+        .group_by(Recommendation.timescale, Action.rag, Action.status)
     )
-    grid: dict[Timescale, dict[str, int]] = {}
-    totals: dict[str, int] = defaultdict(int)
-    for timescale, rag, count in rows:
+    counts = _Counts({}, defaultdict(int), dict.fromkeys(ActionStatus, 0), 0)
+    for timescale, rag, status, count, overdue in rows:
         key = rag.value if rag else NOT_RATED
-        grid.setdefault(timescale, defaultdict(int))[key] += count
-        grid[timescale]["total"] += count
-        totals[key] += count
-        totals["total"] += count
-    return grid, totals
+        counts.grid.setdefault(timescale, defaultdict(int))[key] += count
+        counts.grid[timescale]["total"] += count
+        counts.rag_totals[key] += count
+        counts.rag_totals["total"] += count
+        counts.status_counts[status] += count
+        counts.overdue += overdue
+    return counts
 
 
 def _deadline_lines(inspection: Inspection, today: date) -> list[DeadlineLine]:
@@ -100,13 +111,13 @@ def _deadline_lines(inspection: Inspection, today: date) -> list[DeadlineLine]:
 
 def build_dashboard(inspection: Inspection, today: date) -> DashboardPage:
     """Counts by RAG and timescale, what is overdue, the statutory dates and the latest updates."""
-    grid, totals = _rag_grid(inspection.id)
-    live_here = [Action.inspection_id == inspection.id, live()]
-    status_counts = dict.fromkeys(ActionStatus, 0) | dict(
-        db.session.execute(select(Action.status, func.count()).where(*live_here).group_by(Action.status)).all()
-    )
-    overdue_where = [*live_here, Action.status.in_(OPEN_STATUSES), Action.due_on < today]
-    overdue_count = db.session.scalar(select(func.count()).select_from(Action).where(*overdue_where)) or 0
+    counts = _counts(inspection.id, today)
+    overdue_where = [
+        Action.inspection_id == inspection.id,
+        live(),
+        Action.status.in_(OPEN_STATUSES),
+        Action.due_on < today,
+    ]
     overdue_actions = db.session.scalars(
         select(Action)
         .options(joinedload(Action.owner))
@@ -142,15 +153,14 @@ def build_dashboard(inspection: Inspection, today: date) -> DashboardPage:
             .order_by(ProgressUpdate.created_at, ProgressUpdate.id)
         )
     )
-    timescales = [timescale for timescale in TIMESCALES if timescale in grid]
     return DashboardPage(
         inspection=inspection,
-        grid=grid,
-        timescales=timescales,
-        rag_totals=totals,
-        status_counts=status_counts,
-        total=totals.get("total", 0),
-        overdue_count=overdue_count,
+        grid=counts.grid,
+        timescales=[timescale for timescale in TIMESCALES if timescale in counts.grid],
+        rag_totals=counts.rag_totals,
+        status_counts=counts.status_counts,
+        total=counts.rag_totals.get("total", 0),
+        overdue_count=counts.overdue,
         overdue=overdue,
         deadlines=_deadline_lines(inspection, today),
         recent_updates=recent,

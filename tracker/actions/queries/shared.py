@@ -49,12 +49,12 @@ class Pagination:
 
     def window(self, around: int = 2) -> list[int | None]:
         """Page numbers to link: the first, the last and those near this one; None where pages are left out."""
+        shown = sorted({1, self.pages, *range(max(1, self.page - around), min(self.pages, self.page + around) + 1)})
         numbers: list[int | None] = []
-        for number in range(1, self.pages + 1):
-            if number in (1, self.pages) or abs(number - self.page) <= around:
-                numbers.append(number)
-            elif numbers and numbers[-1] is not None:
+        for number in shown:
+            if numbers and number - (numbers[-1] or 0) > 1:
                 numbers.append(None)
+            numbers.append(number)
         return numbers
 
 

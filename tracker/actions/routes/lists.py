@@ -30,10 +30,12 @@ def my_actions() -> ResponseReturnValue:
 @signed_in
 def list_actions() -> ResponseReturnValue:
     filters = action_list.ActionFilters.from_args(request.args)
-    page = action_list.build_action_list(filters, clock.today())
+    today = clock.today()
+    page = action_list.build_action_list(filters, today)
     return render_template(
         "actions/list_actions.html",
         page=page,
+        today=today,
         sorts=action_list.SORTS,
         sort_choices=action_list.SORTS,
         rag_choices=[*((rag.value, rag.label) for rag in Rag), ("none", "Not rated")],
