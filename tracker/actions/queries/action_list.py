@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Row, case, func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -144,9 +144,9 @@ class ActionListPage:
     filters: ActionFilters
     lines: list[ListedActionLine]
     pagination: Pagination
-    owners: list[Row[tuple[int, str]]] | None  # id and name; None: too many for a select, a search box instead
+    owners: list[tuple[int, str]] | None  # id and name; None: too many for a select, a search box instead
     agencies: list[str]
-    inspections: list[Row[tuple[int, str]]] | None  # id and title; None as for owners
+    inspections: list[tuple[int, str]] | None  # id and title; None as for owners
     owner_shown: str | None = None  # the name of the owner chosen by id when there is no select to show it
     inspection_shown: str | None = None
 
@@ -260,17 +260,18 @@ _INSPECTIONS = select(Inspection.id, Inspection.title).order_by(
 )
 
 
-def _owner_choices() -> list[Row[tuple[int, str]]] | None:
+def _owner_choices() -> list[tuple[int, str]] | None:
     """The people who own live actions, by name, or None when there are too many for a select."""
     ids = list(db.session.scalars(_OWNER_IDS.limit(LONGEST_SELECT + 1)))
     if len(ids) > LONGEST_SELECT:
         return None
-    return list(db.session.execute(select(User.id, User.name).where(User.id.in_(ids)).order_by(User.name, User.id)))
+    named = select(User.id, User.name).where(User.id.in_(ids)).order_by(User.name, User.id)
+    return [(id_, name) for id_, name in db.session.execute(named)]
 
 
-def _inspection_choices() -> list[Row[tuple[int, str]]] | None:
+def _inspection_choices() -> list[tuple[int, str]] | None:
     """Every inspection, the latest first, or None when there are too many for a select."""
-    rows = list(db.session.execute(_INSPECTIONS.limit(LONGEST_SELECT + 1)))
+    rows = [(id_, title) for id_, title in db.session.execute(_INSPECTIONS.limit(LONGEST_SELECT + 1))]
     return None if len(rows) > LONGEST_SELECT else rows
 
 
