@@ -17,6 +17,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from tracker.audit.services import record_change
+from tracker.clock import as_utc
 from tracker.domain.formatting import format_date
 from tracker.extensions import db
 from tracker.models import (
@@ -104,7 +105,7 @@ def _deadlines_for(user: User) -> list[StatutoryDeadline]:
     return list(db.session.scalars(query))
 
 
-def build_calendar(user: User, now: datetime) -> bytes:
+def build_calendar(user: User) -> bytes:
     """The iCalendar document: all-day events that do not block time in the person's diary."""
     from icalendar import Calendar  # imported when a feed is asked for: a worker starts sooner without it
 
@@ -130,7 +131,7 @@ def build_calendar(user: User, now: datetime) -> bytes:
                 f"action-{action.id}@{host}",
                 f"Due: {action.reference} {action.title}",
                 action.due_on,
-                now,
+                max(as_utc(action.updated_at), as_utc(action.inspection.updated_at)),
                 description,
                 link,
             )
@@ -145,7 +146,7 @@ def build_calendar(user: User, now: datetime) -> bytes:
                 f"deadline-{deadline.id}@{host}",
                 f"Statutory deadline: {deadline.title}",
                 deadline.due_on,
-                now,
+                max(as_utc(deadline.updated_at), as_utc(inspection.updated_at)),
                 f"{inspection.authority}: {inspection.title}\n{state}",
                 url("inspections.view_inspection", inspection_id=inspection.id),
             )
@@ -153,12 +154,15 @@ def build_calendar(user: User, now: datetime) -> bytes:
     return calendar.to_ical()
 
 
-def _all_day_event(uid: str, summary: str, day: date, now: datetime, description: str, link: str | None) -> Event:
+def _all_day_event(uid: str, summary: str, day: date, stamp: datetime, description: str, link: str | None) -> Event:
+    """An all-day event stamped (DTSTAMP) with when what it shows last changed, not with the moment the feed was
+    read: an unchanged feed reads the same, byte for byte, so a calendar program asking again is told "not
+    modified" (the feed's ETag)."""
     from icalendar import Event
 
     event = Event()
     event.add("uid", uid)
-    event.add("dtstamp", now)
+    event.add("dtstamp", as_utc(stamp))
     event.add("dtstart", day)
     event.add("dtend", day + timedelta(days=1))
     event.add("summary", summary)

@@ -3,7 +3,9 @@ and the progress form that the links in reminder emails open without a password.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+import hashlib
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -134,12 +136,16 @@ def calendar_feed(token: str) -> ResponseReturnValue:
     transactions.commit_now()
     if not decision.allowed:
         return throttling.throttled(decision, reason="This calendar address has been read too many times.")
-    body = calendar.build_calendar(owner, clock.now())
-    return Response(
-        body,
+    response = Response(
+        calendar.build_calendar(owner),
         mimetype="text/calendar",
         headers={"Content-Disposition": 'inline; filename="inspection-actions.ics"'},
     )
+    # Calendar programs ask again every few hours: an unchanged feed is answered "304 Not Modified" with no body.
+    # The address is the secret, so caches may keep it for its reader only, and must ask again each time.
+    response.set_etag(hashlib.sha256(response.get_data()).hexdigest()[:40])
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response.make_conditional(request)
 
 
 # Recording progress from the link in a reminder email, without signing in ----------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from icalendar import Calendar
@@ -10,7 +10,15 @@ from sqlalchemy import select
 
 from tests.conftest import sign_in, soup
 from tests.factories import UserFactory
-from tests.integration.reminders.conftest import TODAY, action, live_inspection, manager, person, queue_rendered_email
+from tests.integration.reminders.conftest import (
+    TODAY,
+    action,
+    live_inspection,
+    manager,
+    person,
+    queue_rendered_email,
+    set_now,
+)
 from tracker import clock, jobs
 from tracker.inspections.deadlines import create_statutory_deadlines
 from tracker.models import ActionStatus, AuditEvent, DigestPreference, EmailState, OutboxEmail, Role, User
@@ -101,6 +109,30 @@ def test_a_new_calendar_address_stops_the_old_one_and_turning_off_stops_both(cli
     changes = db_session.scalars(select(AuditEvent.new_value).where(AuditEvent.field == "calendar_feed")).all()
     assert changes == ["on", "new address", "off"]
     assert not any(second in (value or "") for value in changes)  # the secret is not in the history
+
+
+def test_an_unchanged_calendar_feed_is_not_sent_again(app, client, db_session, digest_time) -> None:
+    """Calendar programs ask again every few hours; while nothing in the feed has changed they are told so with a
+    304 and no body, and the feed is never kept by a shared cache."""
+    me = person(calendar_token="c" * 43)
+    due = action(me, date(2026, 12, 18), reference="2.1", title="Train staff")
+    db_session.commit()
+    path = f"/calendar/{me.calendar_token}.ics"
+
+    first = client.get(path)
+    assert first.status_code == 200 and first.headers["Cache-Control"] == "private, no-cache"
+    etag = first.headers["ETag"]
+    set_now(app, digest_time + timedelta(hours=6))
+    again = client.get(path, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b""
+    assert client.get(path).data == first.data  # read later, byte for byte the same
+
+    due.due_on = date(2027, 1, 8)
+    db_session.commit()
+    changed = client.get(path, headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag
+    [event] = Calendar.from_ical(changed.data).walk("VEVENT")
+    assert event.decoded("dtstart") == date(2027, 1, 8)
 
 
 def test_an_inactive_persons_feed_stops(client, db_session) -> None:
@@ -305,7 +337,7 @@ def test_the_calendar_feed_writes_dates_without_a_leading_zero(db_session) -> No
     deadline.due_on, deadline.met_on = date(2026, 12, 18), date(2026, 12, 3)
     db_session.commit()
 
-    events = Calendar.from_ical(build_calendar(me, datetime(2026, 11, 24, 10, tzinfo=UTC))).walk("VEVENT")
+    events = Calendar.from_ical(build_calendar(me)).walk("VEVENT")
     description = next(str(e["description"]) for e in events if str(e["uid"]).startswith(f"deadline-{deadline.id}@"))
     assert "Met on 3 December 2026" in description
     assert "03 December" not in description
