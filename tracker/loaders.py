@@ -33,8 +33,9 @@ def _not_under(kind: str, record_id: int) -> NoResultFound:
 
 
 def load_inspection(inspection_id: int) -> Inspection:
-    """The inspection with the people who run it (every permission check reads them)."""
-    return db.session.get_one(Inspection, inspection_id, options=[selectinload(Inspection.managers)])
+    """The inspection with the people who run it (every permission check reads them), joined: one round trip to
+    the database rather than two, on every inspection page."""
+    return db.session.get_one(Inspection, inspection_id, options=[joinedload(Inspection.managers)])
 
 
 def load_action(action_id: int) -> Action:
@@ -43,24 +44,24 @@ def load_action(action_id: int) -> Action:
         select(Action)
         .options(
             joinedload(Action.owner),
-            joinedload(Action.inspection).selectinload(Inspection.managers),
+            joinedload(Action.inspection).joinedload(Inspection.managers),
             joinedload(Action.recommendation),
         )
         .where(Action.id == action_id)
     )
-    return db.session.scalars(query).one()
+    return db.session.scalars(query).unique().one()
 
 
 def load_recommendation(recommendation_id: int, *, inspection: Inspection | None = None) -> Recommendation:
     """The recommendation with its inspection; under `inspection` when given."""
     query = (
         select(Recommendation)
-        .options(joinedload(Recommendation.inspection).selectinload(Inspection.managers))
+        .options(joinedload(Recommendation.inspection).joinedload(Inspection.managers))
         .where(Recommendation.id == recommendation_id)
     )
     if inspection is not None:
         query = query.where(Recommendation.inspection_id == inspection.id)
-    return db.session.scalars(query).one()
+    return db.session.scalars(query).unique().one()
 
 
 def load_progress_update(action: Action, update_id: int) -> ProgressUpdate:
