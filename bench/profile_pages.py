@@ -3,7 +3,8 @@ configuration, against the council-scale dataset (bench/dataset.py) in a throwaw
 
     .venv/bin/python -m bench.profile_pages [--requests 200]
 
-Writes bench/profiles/<page>.txt (pyinstrument's text tree) and bench/profiles/summary.md: each page's time split
+Writes bench/profiles/<page>.txt (pyinstrument's text tree) and bench/profiles/summary.md (bench/profiles/before/
+holds the same from before issue 17's changes, for comparison): each page's time split
 into Jinja (templates rendering), the ORM (SQLAlchemy building statements and loading objects), PostgreSQL
 (psycopg: sending the query and waiting for the answer), the framework and middleware (Werkzeug, Flask, the
 session and user load, CSRF, the security headers and the request log) and the app's own code. Each sample goes to
@@ -93,11 +94,17 @@ def profile(app, client, name: str, path: str, requests: int) -> tuple[Counter, 
     return Counter({k: v / requests * 1000 for k, v in totals.items()}), wall
 
 
-def signed_in(app):  # noqa: ANN001, ANN201
+# Who asks for each page, as in `make bench` (bench/pages.py): an owner's home and My actions, the administrator's
+# other pages.
+PAGE_USERS = {"home": 11, "my-actions": 15}
+
+
+def signed_in(app, user: int = 1):  # noqa: ANN001, ANN201
     client = app.test_client()
     page = client.get("/sign-in").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    response = client.post("/sign-in", data={"csrf_token": token, "email": "user1@bench.test", "password": PASSWORD})
+    form = {"csrf_token": token, "email": f"user{user}@bench.test", "password": PASSWORD}
+    response = client.post("/sign-in", data=form)
     assert response.status_code == 302, response.status_code
     return client
 
@@ -117,10 +124,10 @@ def main() -> int:
         os.environ["TRACKER_MIGRATION_COMMANDS"] = "false"
         from wsgi import app
 
-        client = signed_in(app)
+        clients = {user: signed_in(app, user) for user in {1, *PAGE_USERS.values()}}
         rows = []
         for name, path in PAGES.items():
-            totals, wall = profile(app, client, name, path, args.requests)
+            totals, wall = profile(app, clients[PAGE_USERS.get(name, 1)], name, path, args.requests)
             rows.append((name, path, wall, totals))
             print(f"{name}: {wall:.1f} ms a request; " + ", ".join(f"{k} {v:.1f}" for k, v in totals.most_common()))
         with app.app_context():
