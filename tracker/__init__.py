@@ -42,8 +42,9 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     _init_templates(app)
     _register_blueprints(app)
 
-    from tracker import errors, logs, security, transactions
+    from tracker import assets, errors, logs, security, transactions
 
+    assets.register(app)
     logs.register(app)
     errors.register(app)
     security.register(app)
