@@ -99,6 +99,11 @@ class MyActionsPage:
     # Section → caption; the due-soon one names the setting's number of working days.
     sections: dict[int, str]
 
+    @property
+    def inspection_choices(self) -> list[tuple[int, str]]:
+        """The inspection filter's choices: id and title."""
+        return [(inspection.id, inspection.title) for inspection in self.inspections]
+
 
 def build_my_actions(
     user: User, today: date, filters: MyActionsFilters, *, due_soon_working_days: int
