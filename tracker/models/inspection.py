@@ -111,7 +111,12 @@ class Recommendation(IdMixin, TimestampMixin, Base):
     @property
     def shown_number(self) -> str:
         """The number as printed in the report or, for a report that does not number them (ILACS), its place."""
-        return (self.number or "").strip() or str(self.position + 1)
+        return self.number_shown(self.number, self.position)
+
+    @staticmethod
+    def number_shown(number: str | None, position: int) -> str:
+        """shown_number from the two columns, for a query that reads them without loading the recommendation."""
+        return (number or "").strip() or str(position + 1)
 
     @property
     def label(self) -> str:

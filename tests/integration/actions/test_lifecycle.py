@@ -162,11 +162,15 @@ def test_a_plan_with_every_recommendation_answered_publishes_without_a_warning(c
 
 
 def test_the_dashboard_counts_recommendations_without_actions(client, db_session, plan: Plan) -> None:
-    RecommendationFactory(inspection=plan.inspection, number="3", position=2)
+    third = RecommendationFactory(inspection=plan.inspection, number="3", position=2)
+    ActionFactory(recommendation=third, reference="3.1", archived_at=datetime(2026, 11, 1, tzinfo=UTC))
+    RecommendationFactory(inspection=plan.inspection, number=None, position=3)  # unnumbered: its place, 4
     db_session.commit()
     sign_in(client, plan.viewer)
     page = soup(client.get(f"/inspections/{plan.inspection.id}/dashboard"))
     card = next(p for p in page.select(".app-count-card") if "without actions" in p.text)
-    assert card.select_one(".app-count-card__number").text == "1"
+    assert card.select_one(".app-count-card__number").text == "2"
     assert card.select_one("a")["href"] == f"/inspections/{plan.inspection.id}/plan"
-    assert "3 of 3" in card.text
+    assert "3, 4 of 4" in card.text
+    # The archived action is not counted with the live ones either.
+    assert page.select_one("table tbody tr:last-child td:last-child").text.strip() == "2"

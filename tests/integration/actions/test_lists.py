@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from urllib.parse import parse_qs, urlparse
 
 from sqlalchemy import select
@@ -10,7 +10,7 @@ from sqlalchemy import select
 from tests.conftest import sign_in, soup
 from tests.factories import ActionFactory, InspectionFactory, ProgressUpdateFactory, RecommendationFactory, UserFactory
 from tests.integration.actions.conftest import Plan
-from tracker.models import ActionStatus, DeadlineAnchor, Rag, StatutoryDeadline, Timescale
+from tracker.models import ActionStatus, DeadlineAnchor, DueDateRequestState, Rag, StatutoryDeadline, Timescale
 
 
 def my_actions(client, query: str = "") -> list[tuple[str, list[str]]]:  # noqa: ANN001
@@ -186,3 +186,38 @@ def test_the_dashboard_words_a_deadline_without_a_date_as_the_report_does(client
         "Not set",
         "No date set: the date the council received the report not recorded",
     ]
+
+
+def test_the_dashboard_shows_the_ten_newest_updates_and_every_request_waiting(client, db_session, plan: Plan) -> None:
+    """Read in one query: the ten newest updates, newest first, and the requests waiting for a decision however old,
+    oldest first, leaving out those on archived actions."""
+    old_request = ProgressUpdateFactory(
+        action=plan.action,
+        narrative="Old request",
+        requested_due_on=date(2027, 3, 1),
+        request_state=DueDateRequestState.PENDING,
+        created_at=datetime(2026, 9, 1, 9, tzinfo=UTC),
+    )
+    gone = ActionFactory(recommendation=plan.immediate, reference="1.9", archived_at=datetime(2026, 11, 2, tzinfo=UTC))
+    ProgressUpdateFactory(
+        action=gone,
+        narrative="On an archived action",
+        requested_due_on=date(2027, 3, 2),
+        request_state=DueDateRequestState.PENDING,
+        created_at=datetime(2026, 11, 1, 9, tzinfo=UTC),
+    )
+    for n in range(12):
+        ProgressUpdateFactory(
+            action=plan.other_action, narrative=f"Update {n}", created_at=datetime(2026, 11, 10 + n, 9, tzinfo=UTC)
+        )
+    db_session.commit()
+    sign_in(client, plan.viewer)
+
+    page = soup(client.get(f"/inspections/{plan.inspection.id}/dashboard"))
+
+    waiting = page.select_one("#pending-requests").find_next("ul").select("li")
+    assert [" ".join(item.text.split()) for item in waiting] == [
+        f"{plan.action.reference} {plan.action.title}: {old_request.author.name} asks for 1 March 2027"
+    ]
+    recent = [item.select_one(".app-preserve-lines").text for item in page.select(".app-recent-updates > li")]
+    assert recent == [f"Update {n}" for n in range(11, 1, -1)]

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
-from typing import Any
+from datetime import date, datetime
 
 from sqlalchemy import and_, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
-from tracker.actions.queries.plan import Unactioned, publication_check, recommendations_without_actions
+from tracker.actions.queries.plan import Unactioned, publication_check
 from tracker.actions.queries.shared import OVERDUE, ActionLine, live, working_days_to_due
 from tracker.clock import BANK_HOLIDAYS
 from tracker.domain.deadline_rules import no_date_text
@@ -27,6 +26,7 @@ from tracker.models import (
     DueDateRequestState,
     Inspection,
     ProgressUpdate,
+    Rag,
     Recommendation,
     StatutoryDeadline,
     Timescale,
@@ -37,14 +37,47 @@ RECENT_UPDATES = 10
 OVERDUE_SHOWN = 10
 
 
-def _updates_shown() -> Any:
-    """Progress updates with what the dashboard shows of their action (a link) and people (a name): loading every
-    column of each cost the ORM more than the rest of the query."""
-    return select(ProgressUpdate).options(
-        joinedload(ProgressUpdate.action).load_only(Action.reference, Action.title),
-        joinedload(ProgressUpdate.author).load_only(User.name),
-        joinedload(ProgressUpdate.decided_by).load_only(User.name),
-    )
+@dataclass(frozen=True, slots=True)
+class LinkedAction:
+    """What a link to an action shows (actions/_macros.html action_link)."""
+
+    id: int
+    reference: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class ShownUpdate:
+    """A progress update as the dashboard shows it: plain values from one query's rows (loading each update with
+    its action and author as mapped objects cost the ORM more than the rest of the page's queries)."""
+
+    id: int
+    created_at: datetime
+    status: ActionStatus
+    rag: Rag
+    narrative: str | None
+    requested_due_on: date | None
+    request_state: DueDateRequestState | None
+    action: LinkedAction
+    action_archived: bool
+    author_name: str | None
+
+
+_AUTHOR = aliased(User, name="author")
+_SHOWN_UPDATE_COLUMNS = (
+    ProgressUpdate.id,
+    ProgressUpdate.created_at,
+    ProgressUpdate.status,
+    ProgressUpdate.rag,
+    ProgressUpdate.narrative,
+    ProgressUpdate.requested_due_on,
+    ProgressUpdate.request_state,
+    Action.id,
+    Action.reference,
+    Action.title,
+    Action.archived_at,
+    _AUTHOR.name,
+)
 
 
 @dataclass
@@ -66,8 +99,8 @@ class DashboardPage:
     overdue_count: int
     overdue: list[ActionLine]
     deadlines: list[DeadlineLine]
-    recent_updates: list[ProgressUpdate]
-    pending_requests: list[ProgressUpdate]
+    recent_updates: list[ShownUpdate]
+    pending_requests: list[ShownUpdate]
     unactioned: Unactioned
 
 
@@ -77,19 +110,36 @@ class _Counts:
     rag_totals: dict[str, int]
     status_counts: dict[ActionStatus, int]
     overdue: int
+    unactioned: Unactioned
 
 
 def _counts(inspection_id: int, today: date) -> _Counts:
-    """The live actions counted by timescale and rating, by status, and those overdue: one pass, one query."""
+    """The live actions counted by timescale and rating, by status, and those overdue, and the recommendations
+    no live action answers: one pass over the recommendations and their actions, one query."""
     is_overdue = and_(Action.status.in_(OPEN_STATUSES), Action.due_on < today)
     rows = db.session.execute(
-        select(Recommendation.timescale, Action.rag, Action.status, func.count(), func.count().filter(is_overdue))
-        .join(Action.recommendation)
-        .where(Action.inspection_id == inspection_id, live())
-        .group_by(Recommendation.timescale, Action.rag, Action.status)
+        select(
+            Recommendation.id,
+            Recommendation.number,
+            Recommendation.position,
+            Recommendation.timescale,
+            Action.rag,
+            Action.status,
+            func.count(Action.id),
+            func.count(Action.id).filter(is_overdue),
+        )
+        .outerjoin(Action, and_(Action.recommendation_id == Recommendation.id, live()))
+        .where(Recommendation.inspection_id == inspection_id)
+        .group_by(Recommendation.id, Action.rag, Action.status)
+        .order_by(Recommendation.position, Recommendation.id)
     )
-    counts = _Counts({}, defaultdict(int), dict.fromkeys(ActionStatus, 0), 0)
-    for timescale, rag, status, count, overdue in rows:
+    counts = _Counts({}, defaultdict(int), dict.fromkeys(ActionStatus, 0), 0, Unactioned([], 0))
+    recommendations: set[int] = set()
+    for recommendation_id, number, position, timescale, rag, status, count, overdue in rows:
+        recommendations.add(recommendation_id)
+        if not count:  # the outer join's one row for a recommendation without live actions
+            counts.unactioned.numbers.append(Recommendation.number_shown(number, position))
+            continue
         key = rag.value if rag else NOT_RATED
         counts.grid.setdefault(timescale, defaultdict(int))[key] += count
         counts.grid[timescale]["total"] += count
@@ -97,6 +147,7 @@ def _counts(inspection_id: int, today: date) -> _Counts:
         counts.rag_totals["total"] += count
         counts.status_counts[status] += count
         counts.overdue += overdue
+    counts.unactioned = Unactioned(counts.unactioned.numbers, len(recommendations))
     return counts
 
 
@@ -121,50 +172,76 @@ def _deadline_lines(inspection: Inspection, today: date) -> list[DeadlineLine]:
     return lines
 
 
-def build_dashboard(inspection: Inspection, today: date) -> DashboardPage:
-    """Counts by RAG and timescale, what is overdue, the statutory dates and the latest updates."""
-    counts = _counts(inspection.id, today)
-    overdue_where = [
-        Action.inspection_id == inspection.id,
-        live(),
-        Action.status.in_(OPEN_STATUSES),
-        Action.due_on < today,
-    ]
-    overdue_actions = db.session.scalars(
+def _overdue(inspection: Inspection, today: date) -> list[ActionLine]:
+    """The OVERDUE_SHOWN most overdue live actions, with their owners."""
+    query = (
         select(Action)
         .options(joinedload(Action.owner))
-        .where(*overdue_where)
+        .where(
+            Action.inspection_id == inspection.id,
+            live(),
+            Action.status.in_(OPEN_STATUSES),
+            Action.due_on < today,
+        )
         .order_by(Action.due_on, Action.id)
         .limit(OVERDUE_SHOWN)
     )
-    overdue = [ActionLine(action, OVERDUE, working_days_to_due(action, today)) for action in overdue_actions]
-    newest_first = (ProgressUpdate.created_at.desc(), ProgressUpdate.id.desc())
-    # The 10 newest are chosen before their action and people are joined: joining all of an inspection's
+    return [ActionLine(action, OVERDUE, working_days_to_due(action, today)) for action in db.session.scalars(query)]
+
+
+_NEWEST_FIRST = (ProgressUpdate.created_at.desc(), ProgressUpdate.id.desc())
+
+
+def _updates(inspection: Inspection) -> tuple[list[ShownUpdate], list[ShownUpdate]]:
+    """The RECENT_UPDATES newest progress updates, newest first, and the owners' requests for a revised due date
+    waiting for a decision on live actions, oldest first: read together, in one query (the newest of all the
+    updates read are the newest of all)."""
+    # The 10 newest are chosen before their action and author are joined: joining all of an inspection's
     # updates first and then keeping 10 cost several times more.
-    recent_ids = (
+    newest = (
         select(ProgressUpdate.id)
         .join(ProgressUpdate.action)
         .where(Action.inspection_id == inspection.id)
-        .order_by(*newest_first)
+        .order_by(*_NEWEST_FIRST)
         .limit(RECENT_UPDATES)
     )
-    recent = list(
-        db.session.scalars(
-            _updates_shown().where(ProgressUpdate.id.in_(recent_ids.scalar_subquery())).order_by(*newest_first)
+    pending = (
+        select(ProgressUpdate.id)
+        .join(ProgressUpdate.action)
+        .where(
+            Action.inspection_id == inspection.id,
+            ProgressUpdate.request_state == DueDateRequestState.PENDING,
+            live(),
         )
     )
-    pending = list(
-        db.session.scalars(
-            _updates_shown()
-            .join(ProgressUpdate.action)
-            .where(
-                Action.inspection_id == inspection.id,
-                ProgressUpdate.request_state == DueDateRequestState.PENDING,
-                live(),
-            )
-            .order_by(ProgressUpdate.created_at, ProgressUpdate.id)
-        )
+    query = (
+        select(*_SHOWN_UPDATE_COLUMNS)
+        .join(Action, Action.id == ProgressUpdate.action_id)
+        .outerjoin(_AUTHOR, _AUTHOR.id == ProgressUpdate.author_id)
+        .where(ProgressUpdate.id.in_(newest.scalar_subquery()) | ProgressUpdate.id.in_(pending.scalar_subquery()))
+        .order_by(ProgressUpdate.created_at, ProgressUpdate.id)
     )
+    updates = [
+        ShownUpdate(
+            *values[:7],
+            action=LinkedAction(*values[7:10]),
+            action_archived=values[10] is not None,
+            author_name=values[11],
+        )
+        for values in db.session.execute(query)
+    ]
+    waiting = [
+        update
+        for update in updates
+        if update.request_state == DueDateRequestState.PENDING and not update.action_archived
+    ]
+    return updates[::-1][:RECENT_UPDATES], waiting
+
+
+def build_dashboard(inspection: Inspection, today: date) -> DashboardPage:
+    """Counts by RAG and timescale, what is overdue, the statutory dates and the latest updates."""
+    counts = _counts(inspection.id, today)
+    recent, waiting = _updates(inspection)
     return DashboardPage(
         inspection=inspection,
         grid=counts.grid,
@@ -173,9 +250,9 @@ def build_dashboard(inspection: Inspection, today: date) -> DashboardPage:
         status_counts=counts.status_counts,
         total=counts.rag_totals.get("total", 0),
         overdue_count=counts.overdue,
-        overdue=overdue,
+        overdue=_overdue(inspection, today),
         deadlines=_deadline_lines(inspection, today),
         recent_updates=recent,
-        pending_requests=pending,
-        unactioned=recommendations_without_actions(inspection.id),
+        pending_requests=waiting,
+        unactioned=counts.unactioned,
     )
