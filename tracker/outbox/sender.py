@@ -17,19 +17,15 @@ import smtplib
 import socket
 import ssl
 from dataclasses import dataclass
-from email import policy as email_policy
-from email.message import EmailMessage
-from email.utils import format_datetime, getaddresses, make_msgid
 from typing import Any
 
 from flask import current_app
 
 from tracker import clock
-from tracker.domain.text import single_line
-from tracker.email_addresses import email_format_problem
 from tracker.extensions import db
 from tracker.models import EmailState
 from tracker.outbox import oauth
+from tracker.outbox.messages import MessageWriter, UnbuildableEmail, WrittenMessage
 from tracker.outbox.services import (
     ClaimedEmail,
     claim_due_emails,
@@ -98,14 +94,15 @@ def send_due_emails(*, limit: int | None = None, sender: str | None = None) -> S
         logger.warning("Outbox: could not reach the mail server %s: %s", config["MAIL_SERVER"], report.error)
         return report
     try:
-        _send_batch(connection, report, limit or config["OUTBOX_BATCH_SIZE"], sender or sender_name())
+        writer = MessageWriter(config)
+        _send_batch(connection, writer, report, limit or config["OUTBOX_BATCH_SIZE"], sender or sender_name())
     finally:
         _close(connection)
     logger.info("Outbox: %s", report.summary())
     return report
 
 
-def _send_batch(connection: smtplib.SMTP, report: SendReport, limit: int, sender: str) -> None:
+def _send_batch(connection: smtplib.SMTP, writer: MessageWriter, report: SendReport, limit: int, sender: str) -> None:
     remaining = limit
     while remaining > 0:
         emails = claim_due_emails(clock.now(), sender, min(CLAIM_BATCH, remaining))
@@ -115,7 +112,7 @@ def _send_batch(connection: smtplib.SMTP, report: SendReport, limit: int, sender
         remaining -= len(emails)
         sent: list[int] = []
         for index, email in enumerate(emails):
-            if not _deliver(connection, email, report, sent):
+            if not _deliver(connection, writer, email, report, sent):
                 mark_sent(sent, clock.now())
                 release_claims([e.id for e in emails[index + 1 :]])
                 db.session.commit()
@@ -125,12 +122,14 @@ def _send_batch(connection: smtplib.SMTP, report: SendReport, limit: int, sender
     db.session.commit()
 
 
-def _deliver(connection: smtplib.SMTP, email: ClaimedEmail, report: SendReport, sent: list[int]) -> bool:
+def _deliver(
+    connection: smtplib.SMTP, writer: MessageWriter, email: ClaimedEmail, report: SendReport, sent: list[int]
+) -> bool:
     """Send one claimed email and record a failure (uncommitted), or add it to `sent`; False if the connection is
     lost."""
     try:
         # Written out before it is sent: a header that cannot be written fails this email, not the run.
-        message = write_out(build_message(email, current_app.config))
+        message = writer.write(email, clock.now())
     except UnbuildableEmail as error:
         _record_failure(email, f"Not sent: this email could not be built ({error})", permanent=True, report=report)
         return True
@@ -161,26 +160,6 @@ def _deliver(connection: smtplib.SMTP, email: ClaimedEmail, report: SendReport, 
         sent.append(email.id)
         report.sent += 1
     return True
-
-
-@dataclass(frozen=True)
-class WrittenMessage:
-    """A message as the bytes that go over SMTP, with its envelope."""
-
-    sender: str
-    recipient: str
-    data: bytes
-    international: bool  # an address is not ASCII: the server must offer SMTPUTF8
-
-
-def write_out(message: EmailMessage) -> WrittenMessage:
-    """The message written out once, as smtplib's send_message would write it (CRLF line ends; UTF-8 headers when an
-    address needs them), so that it is not written twice: once to check it can be, once to send it."""
-    sender = getaddresses([str(message["From"])])[0][1]
-    recipient = getaddresses([str(message["To"])])[0][1]
-    international = not (sender + recipient).isascii()
-    data = message.as_bytes(policy=email_policy.SMTPUTF8 if international else email_policy.SMTP)
-    return WrittenMessage(sender, recipient, data, international)
 
 
 def send_written(connection: smtplib.SMTP, message: WrittenMessage) -> None:
@@ -249,33 +228,6 @@ def _xoauth2(connection: smtplib.SMTP, mailbox: str, token: str) -> None:
     # with an empty line, and the server then says 535.
     response = oauth.xoauth2_response(mailbox, token)
     connection.auth("XOAUTH2", lambda challenge=None: response if challenge is None else "")
-
-
-class UnbuildableEmail(ValueError):
-    """An email whose own data cannot make a message (an address that is not one)."""
-
-
-def build_message(email: ClaimedEmail, config: Any) -> EmailMessage:
-    """A multipart/alternative message: the plain-text part first, then the HTML part.
-
-    The subject is made one line again here, whatever it was queued with: a line break in a header would start
-    another header (a Bcc) or the body. The recipient must be one valid address, as the forms require.
-    """
-    if email_format_problem(email.recipient):
-        raise UnbuildableEmail(f"the recipient {email.recipient!r} is not one valid email address")
-    sender = config["MAIL_DEFAULT_SENDER"]
-    message = EmailMessage()
-    message["From"] = sender
-    message["To"] = email.recipient
-    message["Subject"] = single_line(email.subject)
-    message["Date"] = format_datetime(clock.now())
-    message["Message-ID"] = make_msgid(idstring=f"outbox.{email.id}", domain=sender.rpartition("@")[2] or None)
-    # RFC 3834: out-of-office replies should not answer an automatic message.
-    message["Auto-Submitted"] = "auto-generated"
-    message.set_content(email.text_body)
-    if email.html_body:
-        message.add_alternative(email.html_body, subtype="html")
-    return message
 
 
 def describe_error(error: BaseException) -> str:
