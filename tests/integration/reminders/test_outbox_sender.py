@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from aiosmtpd.smtp import AuthResult, LoginPassword
-from sqlalchemy import event, select
+from sqlalchemy import event, select, text
 
 from tests.integration.reminders.conftest import (
     DIGEST_MOMENT,
@@ -20,6 +20,7 @@ from tests.integration.reminders.conftest import (
 from tracker import clock, jobs
 from tracker.models import EmailState, OutboxEmail
 from tracker.outbox.sender import send_due_emails
+from tracker.outbox.services import claim_candidates
 
 
 def queue(db_session, count: int, *, prefix: str = "r") -> None:
@@ -263,3 +264,24 @@ def test_mail_server_down_for_days_delivers_one_digest_each_when_it_returns(
         withdrawn = by_key[f"digest:{owner.id}:{day}"]
         assert withdrawn.state == EmailState.WITHDRAWN and withdrawn.sent_at is None
         assert withdrawn.last_error.startswith("Withdrawn, not sent: replaced by the digest for ")
+
+
+def test_a_claim_reads_the_queue_in_index_order_without_sorting_it(db_session, digest_time) -> None:
+    """Issue 17: with 5,000 digests queued, sorting every queued row for each claim of ten made the day's delivery
+    grow with the square of the number of people. The claim's order is the index's, on both databases."""
+    queue(db_session, 3)
+    statement = claim_candidates(clock.now(), 10)
+    bind = db_session.get_bind()
+    if bind.dialect.name == "postgresql":
+        db_session.execute(text("SET LOCAL enable_sort = off"))  # a sort only where nothing else gives the order
+        plan = "\n".join(db_session.scalars(text(f"EXPLAIN {compiled(statement, bind)}")))
+        assert "Sort" not in plan and "ix_outbox_emails_state_send_after_id" in plan, plan
+    else:
+        plan = "\n".join(row[-1] for row in db_session.execute(text(f"EXPLAIN QUERY PLAN {compiled(statement, bind)}")))
+        assert "TEMP B-TREE" not in plan and "ix_outbox_emails_state_send_after_id" in plan, plan
+    db_session.rollback()
+    assert [row.dedupe_key for row in rows(db_session)] == [f"test:r:{n}" for n in range(3)]
+
+
+def compiled(statement, bind) -> str:  # noqa: ANN001
+    return str(statement.compile(bind, compile_kwargs={"literal_binds": True}))
