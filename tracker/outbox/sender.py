@@ -104,13 +104,15 @@ def send_due_emails(*, limit: int | None = None, sender: str | None = None) -> S
 
 def _send_batch(connection: smtplib.SMTP, writer: MessageWriter, report: SendReport, limit: int, sender: str) -> None:
     remaining = limit
+    sent: list[int] = []
     while remaining > 0:
-        emails = claim_due_emails(clock.now(), sender, min(CLAIM_BATCH, remaining))
-        db.session.commit()  # the claims, together with the previous batch's outcomes
+        # The claims, and the previous batch recorded as sent, in one commit.
+        emails = claim_due_emails(clock.now(), sender, min(CLAIM_BATCH, remaining), sent=sent)
+        db.session.commit()
+        sent = []
         if not emails:
             return
         remaining -= len(emails)
-        sent: list[int] = []
         for index, email in enumerate(emails):
             if not _deliver(connection, writer, email, report, sent):
                 mark_sent(sent, clock.now())
@@ -118,7 +120,7 @@ def _send_batch(connection: smtplib.SMTP, writer: MessageWriter, report: SendRep
                 db.session.commit()
                 report.waiting = due_count(clock.now())
                 return
-        mark_sent(sent, clock.now())
+    mark_sent(sent, clock.now())
     db.session.commit()
 
 

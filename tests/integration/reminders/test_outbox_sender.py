@@ -68,6 +68,26 @@ def test_a_run_commits_once_per_ten_emails(db_session, digest_time, smtp_server,
     assert all(row.state == EmailState.SENT and row.attempts == 1 for row in rows(db_session))
 
 
+def test_a_batch_is_one_statement_on_postgresql(db_session, digest_time, smtp_server, mail_to) -> None:
+    """Issue 17: each claim also records the previous batch as sent, in one round trip on PostgreSQL."""
+    mail_to(smtp_server)
+    queue(db_session, 25)
+    statements: list[str] = []
+    listen = (db_session.get_bind(), "before_cursor_execute", lambda *args: statements.append(args[2]))
+    event.listen(*listen)
+    try:
+        report = send_due_emails()
+    finally:
+        event.remove(*listen)
+    assert report.sent == 25
+    # Interrupted sends cleared and due emails counted, then four claims: three batches and the empty one that ends
+    # the run, each from the second on with the previous batch's outcomes. SQLite has no SKIP LOCKED: the
+    # candidates, the claim and the outcomes are a statement each.
+    postgres = db_session.get_bind().dialect.name == "postgresql"
+    assert len(statements) == (2 + 4 if postgres else 2 + 3 * 2 + 3 + 1), statements
+    assert all(row.state == EmailState.SENT and row.sent_at is not None for row in rows(db_session))
+
+
 def test_mail_server_down_loses_nothing_and_delivers_when_it_returns(
     app, db_session, digest_time, smtp_server, mail_to
 ) -> None:
