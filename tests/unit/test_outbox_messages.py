@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from email import message_from_bytes
+from email import message_from_bytes, quoprimime
 from email import policy as email_policy
 from email.message import EmailMessage
 from email.utils import format_datetime, getaddresses, make_msgid
@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tracker.domain.text import single_line
-from tracker.outbox.messages import MessageWriter, UnbuildableEmail, encode_text, header_line
+from tracker.outbox.messages import MessageWriter, UnbuildableEmail, encode_text, header_line, quoted_printable
 from tracker.outbox.services import ClaimedEmail
 
 NOW = datetime(2026, 11, 24, 7, 30, tzinfo=UTC)
@@ -177,3 +177,9 @@ def test_a_header_written_directly_is_what_the_policy_writes(name: str, value: s
 )
 def test_any_body_is_the_same_bytes_as_before(text: str, html: str) -> None:
     assert_same_bytes(claimed(text, html))
+
+
+@settings(max_examples=300, deadline=None)
+@given(body=st.text(alphabet=st.sampled_from(list("a =\t\r\n.\x00\x7f\xe9\xff")), max_size=600))
+def test_quoted_printable_is_the_email_packages(body: str) -> None:
+    assert quoted_printable(body) == quoprimime.body_encode(body, 78)
