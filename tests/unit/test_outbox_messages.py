@@ -147,6 +147,16 @@ def test_addresses_and_the_envelope_are_as_before(sender: str, recipient: str) -
     assert written.international == (not (written.sender + recipient).isascii())
 
 
+@pytest.mark.parametrize(
+    "message_id",
+    ["<179655909305.8189.10863181297582252442.outbox.12@council.example.gov.uk>", f"<1.2.3.outbox.4@{'a' * 90}.uk>"],
+)
+def test_a_message_id_longer_than_a_line_is_folded_as_the_policy_does(message_id: str) -> None:
+    policy = email_policy.SMTP
+    expected = policy.fold_binary("Message-ID", policy.header_store_parse("Message-ID", message_id)[1])
+    assert header_line("Message-ID", message_id, policy) == expected
+
+
 @pytest.mark.parametrize("recipient", ["r1@example.gov.uk\r\nBcc: intruder@example.com", "a@x.uk, b@x.uk", ""])
 def test_a_recipient_that_is_not_one_address_cannot_be_written(recipient: str) -> None:
     with pytest.raises(UnbuildableEmail, match="is not one valid email address"):

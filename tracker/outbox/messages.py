@@ -42,7 +42,8 @@ _PLAIN_DATE = re.compile(
 _PLAIN = {"To": _PLAIN_ADDRESS, "Message-ID": _PLAIN_MESSAGE_ID, "Date": _PLAIN_DATE}
 # What quoted-printable must quote in a body (email.quoprimime's body map), but "=": all but printable ASCII, tab
 # and the line ends.
-_QP_UNSAFE = re.compile(r"[^ -~\t\r\n]")
+_QP_UNSAFE = re.compile(r"[^ -~\t\r\n]+")
+_QP_QUOTED = {code: f"={code:02X}" for code in range(256)}
 # What the generator writes for each part (MIME-Version on the HTML part too: add_alternative's doing).
 _MULTIPART = b'MIME-Version: 1.0\r\nContent-Type: multipart/alternative;\r\n boundary="%s"\r\n\r\n'
 _TEXT_PART = b'Content-Type: text/%s; charset="utf-8"\r\nContent-Transfer-Encoding: %s\r\n'
@@ -135,7 +136,7 @@ def _qp_quote_char(character: str) -> str:
 
 
 def _qp_quote(match: re.Match[str]) -> str:
-    return _qp_quote_char(match.group())
+    return match.group().translate(_QP_QUOTED)
 
 
 class MessageWriter:
@@ -155,7 +156,8 @@ class MessageWriter:
         """
         if email_format_problem(email.recipient):
             raise UnbuildableEmail(f"the recipient {email.recipient!r} is not one valid email address")
-        recipient = getaddresses([email.recipient])[0][1]
+        # The envelope's recipient: the address itself when it is a plain one (what getaddresses gives for it).
+        recipient = email.recipient if _PLAIN_ADDRESS.match(email.recipient) else getaddresses([email.recipient])[0][1]
         international = not (self._sender_address + recipient).isascii()
         policy = email_policy.SMTPUTF8 if international else email_policy.SMTP
         if international not in self._from:
