@@ -16,7 +16,9 @@ import os
 import smtplib
 import socket
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from flask import current_app
@@ -36,6 +38,7 @@ from tracker.outbox.services import (
     note_connection_failure,
     release_claims,
 )
+from tracker.outbox.smtp import finish_sending, start_sending
 
 logger = logging.getLogger(__name__)
 
@@ -113,35 +116,69 @@ def _send_batch(connection: smtplib.SMTP, writer: MessageWriter, report: SendRep
         if not emails:
             return
         remaining -= len(emails)
-        for index, email in enumerate(emails):
-            if not _deliver(connection, writer, email, report, sent):
-                mark_sent(sent, clock.now())
-                release_claims([e.id for e in emails[index + 1 :]])
-                db.session.commit()
-                report.waiting = due_count(clock.now())
-                return
+        if not _send_claimed(connection, writer, emails, report, sent):
+            mark_sent(sent, clock.now())
+            db.session.commit()
+            report.waiting = due_count(clock.now())
+            return
     mark_sent(sent, clock.now())
     db.session.commit()
 
 
-def _deliver(
-    connection: smtplib.SMTP, writer: MessageWriter, email: ClaimedEmail, report: SendReport, sent: list[int]
+def _send_claimed(
+    connection: smtplib.SMTP, writer: MessageWriter, emails: list[ClaimedEmail], report: SendReport, sent: list[int]
 ) -> bool:
-    """Send one claimed email and record a failure (uncommitted), or add it to `sent`; False if the connection is
-    lost."""
+    """Send claimed emails in turn, recording failures (uncommitted) and adding the delivered to `sent`; False if the
+    connection is lost, the emails not attempted then put back in the queue.
+
+    Each email is written while the server takes in the one before it: that one's reply is read just after.
+    """
+    in_flight: ClaimedEmail | None = None
+    for index, email in enumerate(emails):
+        message = _write(writer, email, report)
+        if in_flight is not None and not _finish(connection, in_flight, report, sent):
+            release_claims([e.id for e in emails[index:]])
+            return False
+        in_flight = None
+        if message is None:
+            continue
+        started = _attempt(partial(start_sending, connection, message), email, report)
+        if started is None:
+            release_claims([e.id for e in emails[index + 1 :]])
+            return False
+        in_flight = email if started else None
+    return in_flight is None or _finish(connection, in_flight, report, sent)
+
+
+def _finish(connection: smtplib.SMTP, email: ClaimedEmail, report: SendReport, sent: list[int]) -> bool:
+    """Read the reply to `email`'s data: delivered (added to `sent`) or refused (recorded); False if the connection
+    was lost."""
+    outcome = _attempt(partial(finish_sending, connection), email, report)
+    if outcome:
+        sent.append(email.id)
+        report.sent += 1
+    return outcome is not None
+
+
+def _write(writer: MessageWriter, email: ClaimedEmail, report: SendReport) -> WrittenMessage | None:
+    """The email written out, or None with the reason recorded: a header that cannot be written fails this email,
+    not the run."""
     try:
-        # Written out before it is sent: a header that cannot be written fails this email, not the run.
-        message = writer.write(email, clock.now())
+        return writer.write(email, clock.now())
     except UnbuildableEmail as error:
         _record_failure(email, f"Not sent: this email could not be built ({error})", permanent=True, report=report)
-        return True
     except Exception as error:  # whatever else is wrong with this one email's data, the others still go
         logger.warning("Outbox: email %s could not be built", email.id, exc_info=True)
         reason = f"Not sent: this email could not be built ({describe_error(error)})"
         _record_failure(email, reason, permanent=True, report=report)
-        return True
+    return None
+
+
+def _attempt(step: Callable[[], None], email: ClaimedEmail, report: SendReport) -> bool | None:
+    """Run one half of `email`'s SMTP transaction: True if it went through, False if the server refused the email
+    (recorded), None if the connection was lost (recorded: the email is tried again later)."""
     try:
-        send_written(connection, message)
+        step()
     except smtplib.SMTPNotSupportedError:
         # Raised before anything is sent, on a connection that is still good.
         reason = (
@@ -157,22 +194,10 @@ def _deliver(
         _record_failure(email, reason, permanent=error.smtp_code >= 500, report=report)
     except (smtplib.SMTPException, OSError) as error:
         _record_failure(email, f"Connection lost: {describe_error(error)}", permanent=False, report=report)
-        return False
+        return None
     else:
-        sent.append(email.id)
-        report.sent += 1
-    return True
-
-
-def send_written(connection: smtplib.SMTP, message: WrittenMessage) -> None:
-    """What send_message does with a message already written out."""
-    options: tuple[str, ...] = ()
-    if message.international:
-        connection.ehlo_or_helo_if_needed()
-        if not connection.has_extn("smtputf8"):
-            raise smtplib.SMTPNotSupportedError("the mail server does not offer SMTPUTF8")
-        options = ("SMTPUTF8", "BODY=8BITMIME")
-    connection.sendmail(message.sender, [message.recipient], message.data, options)
+        return True
+    return False
 
 
 def _record_failure(email: ClaimedEmail, error: str, *, permanent: bool, report: SendReport) -> None:

@@ -159,6 +159,31 @@ def test_a_connection_lost_mid_send_retries_that_email_and_leaves_the_rest_queue
     ]  # fmt: skip
 
 
+def test_a_message_refused_after_its_data_is_that_email_s_outcome_alone(
+    db_session, digest_time, smtp_server, mail_to
+) -> None:
+    """Issue 17: the sender writes the next email before reading the reply to the one before; each reply is still
+    recorded against its own email, whichever of a batch it is (the first, the middle, the last)."""
+    mail_to(smtp_server)
+    queue(db_session, 12)
+    refused = {"r0@example.gov.uk": "554 Content refused", "r5@example.gov.uk": "452 Try later",
+               "r9@example.gov.uk": "550 No", "r11@example.gov.uk": "451 Busy"}  # fmt: skip
+    smtp_server.mailbox.data_refusals.update(refused)
+
+    report = send_due_emails()
+
+    assert (report.sent, report.failed, report.retrying) == (8, 2, 2)
+    assert sorted(m.rcpt_tos[0] for m in smtp_server.mailbox.messages) == sorted(
+        f"r{n}@example.gov.uk" for n in range(12) if f"r{n}@example.gov.uk" not in refused
+    )
+    outcomes = {row.recipient: (row.state, row.last_error) for row in rows(db_session)}
+    for address, reply in refused.items():
+        state = EmailState.FAILED if reply.startswith("5") else EmailState.QUEUED
+        assert outcomes.pop(address) == (state, reply), address
+    assert all(outcome == (EmailState.SENT, "") for outcome in outcomes.values())
+    assert len({m.session for m in smtp_server.mailbox.messages}) == 1  # RSET after each refusal, same connection
+
+
 def test_permanent_refusal_fails_at_once(db_session, digest_time, smtp_server, mail_to) -> None:
     mail_to(smtp_server)
     smtp_server.mailbox.refusals["r0@example.gov.uk"] = "550 5.1.1 No such user"
