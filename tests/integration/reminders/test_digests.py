@@ -189,6 +189,22 @@ def test_a_link_token_is_what_the_serializer_writes_and_reads(app_context, ids: 
         assert links._serializer().dumps(payload).startswith(".")
 
 
+def test_links_filled_into_a_url_built_once_are_the_urls_the_map_builds(app_context) -> None:
+    """Issue 17: a digest's links are built once per endpoint and filled in; the same URLs as building each."""
+    url = links.UrlBuilder()
+    token = links.LinkTokens().dumps([12345, 678, secrets.token_urlsafe(16)])
+    cases = [
+        ("actions.view_action", "action_id", 1),
+        ("actions.view_action", "action_id", 918273),
+        ("reminders.update_from_email", "token", token),
+        ("reminders.update_from_email", "token", "needs quoting/é"),
+        ("no.such_endpoint", "action_id", 5),
+    ]
+    for endpoint, name, value in cases * 2:  # the second time from the cached template
+        assert url.with_value(endpoint, name, value) == url(endpoint, **{name: value})
+    assert url.with_value("actions.view_action", "action_id", 42).endswith("/42")
+
+
 def test_a_viewer_who_still_owns_an_action_gets_no_record_progress_link(db_session, digest_time) -> None:
     reader = person(role=Role.VIEWER, name="Cllr Morgan Reid")
     action(reader, date(2026, 11, 2), reference="3.1")
