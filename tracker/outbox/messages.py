@@ -80,27 +80,35 @@ def encode_text(text: str) -> tuple[bytes, bytes]:
     if max(map(len, lines), default=0) <= MAX_LINE:
         body = CRLF.join(lines) + CRLF
         return (b"7bit" if body.isascii() else b"8bit"), body
-    sniff = b"\n".join(lines[:10]) + b"\n"
-    sniff_qp = quoted_printable(sniff.decode("latin-1"))
-    if len(sniff_qp) > len(binascii.b2a_base64(sniff)):
-        whole = b"\n".join(lines) + b"\n"
+    whole = b"\n".join(lines) + b"\n"
+    # Quoted-printable unless base64 is shorter for the first ten lines; both measured from one encoding.
+    encoded, sniffed_length = _quoted_printable(whole.decode("latin-1"), sniff_lines=10)
+    sniff = whole if len(lines) <= 10 else b"\n".join(lines[:10]) + b"\n"
+    if sniffed_length > len(binascii.b2a_base64(sniff)):
         step = MAX_LINE // 4 * 3
-        encoded = b"".join(binascii.b2a_base64(whole[i : i + step]) for i in range(0, len(whole), step))
-        return b"base64", encoded.replace(b"\n", CRLF)
-    if len(lines) > 10:
-        sniff_qp = quoted_printable((b"\n".join(lines) + b"\n").decode("latin-1"))
-    return b"quoted-printable", sniff_qp.encode("ascii").replace(b"\n", CRLF)
+        base64 = b"".join(binascii.b2a_base64(whole[i : i + step]) for i in range(0, len(whole), step))
+        return b"base64", base64.replace(b"\n", CRLF)
+    return b"quoted-printable", encoded.encode("ascii").replace(b"\n", CRLF)
 
 
 def quoted_printable(body: str) -> str:
     """`email.quoprimime.body_encode(body, 78)`, the same text, with the characters to quote found by a regular
     expression rather than by looking up every character (str.translate with a list: most of its cost)."""
+    return _quoted_printable(body)[0]
+
+
+def _quoted_printable(body: str, sniff_lines: int = 0) -> tuple[str, int]:
+    """`quoted_printable(body)`, and how long the encoding of `body`'s first `sniff_lines` lines (with a line end)
+    would be on its own: the same lines encoded the same way, so measured while encoding the whole."""
     if not body:
-        return body
+        return body, 0
     body = _QP_UNSAFE.sub(_qp_quote, body.replace("=", "=3D"))  # "=", the commonest in HTML, without a call each
     encoded: list[str] = []
     append = encoded.append
-    for line in body.splitlines():
+    sniffed_length = -1
+    for number, line in enumerate(body.splitlines()):
+        if number == sniff_lines:  # each piece, then a line end after it
+            sniffed_length = sum(map(len, encoded)) + len(encoded)
         # Pieces of at most 77 characters and a soft line break, never splitting an "=XX".
         start = 0
         last_start = len(line) - 1 - MAX_LINE
@@ -128,7 +136,8 @@ def quoted_printable(body: str) -> str:
             append(line[start:])
     if body[-1] in "\r\n":
         append("")
-    return "\n".join(encoded)
+    text = "\n".join(encoded)
+    return text, len(text) if sniffed_length < 0 else sniffed_length
 
 
 def _qp_quote_char(character: str) -> str:
