@@ -127,16 +127,18 @@ def smtp_floor(app, port: int) -> float:  # noqa: ANN001
 
     from sqlalchemy import select
 
+    from tracker import clock
     from tracker.extensions import db
     from tracker.models import EmailState, OutboxEmail
-    from tracker.outbox.sender import build_message, write_out
+    from tracker.outbox.messages import MessageWriter
     from tracker.outbox.services import ClaimedEmail
 
     rows = db.session.scalars(select(OutboxEmail).where(OutboxEmail.state == EmailState.SENT).order_by(OutboxEmail.id))
+    writer = MessageWriter(app.config)
     built = []
     for row in rows:
         claimed = ClaimedEmail(row.id, row.recipient, row.subject, row.text_body, row.html_body, 1)
-        built.append(write_out(build_message(claimed, app.config)))  # before the clock starts
+        built.append(writer.write(claimed, clock.now()))  # before the clock starts
     started = time.perf_counter()
     connection = smtplib.SMTP("127.0.0.1", port, timeout=30)
     for message in built:

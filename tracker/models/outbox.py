@@ -13,7 +13,8 @@ from tracker.models.enums import EmailState
 
 class OutboxEmail(IdMixin, Base):
     __tablename__ = "outbox_emails"
-    __table_args__ = (Index("ix_outbox_emails_state_send_after", "state", "send_after"),)
+    # In the order the sender claims (state, then send_after, then id): a claim reads only the rows it takes.
+    __table_args__ = (Index("ix_outbox_emails_state_send_after_id", "state", "send_after", "id"),)
 
     recipient: Mapped[str] = mapped_column(String(320), index=True)
     subject: Mapped[str] = mapped_column(String(300))

@@ -16,20 +16,18 @@ import os
 import smtplib
 import socket
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass
-from email import policy as email_policy
-from email.message import EmailMessage
-from email.utils import format_datetime, getaddresses, make_msgid
+from functools import partial
 from typing import Any
 
 from flask import current_app
 
 from tracker import clock
-from tracker.domain.text import single_line
-from tracker.email_addresses import email_format_problem
 from tracker.extensions import db
 from tracker.models import EmailState
 from tracker.outbox import oauth
+from tracker.outbox.messages import MessageWriter, UnbuildableEmail, WrittenMessage
 from tracker.outbox.services import (
     ClaimedEmail,
     claim_due_emails,
@@ -40,6 +38,7 @@ from tracker.outbox.services import (
     note_connection_failure,
     release_claims,
 )
+from tracker.outbox.smtp import finish_sending, start_sending
 
 logger = logging.getLogger(__name__)
 
@@ -98,49 +97,88 @@ def send_due_emails(*, limit: int | None = None, sender: str | None = None) -> S
         logger.warning("Outbox: could not reach the mail server %s: %s", config["MAIL_SERVER"], report.error)
         return report
     try:
-        _send_batch(connection, report, limit or config["OUTBOX_BATCH_SIZE"], sender or sender_name())
+        writer = MessageWriter(config)
+        _send_batch(connection, writer, report, limit or config["OUTBOX_BATCH_SIZE"], sender or sender_name())
     finally:
         _close(connection)
     logger.info("Outbox: %s", report.summary())
     return report
 
 
-def _send_batch(connection: smtplib.SMTP, report: SendReport, limit: int, sender: str) -> None:
+def _send_batch(connection: smtplib.SMTP, writer: MessageWriter, report: SendReport, limit: int, sender: str) -> None:
     remaining = limit
+    sent: list[int] = []
     while remaining > 0:
-        emails = claim_due_emails(clock.now(), sender, min(CLAIM_BATCH, remaining))
-        db.session.commit()  # the claims, together with the previous batch's outcomes
+        # The claims, and the previous batch recorded as sent, in one commit.
+        emails = claim_due_emails(clock.now(), sender, min(CLAIM_BATCH, remaining), sent=sent)
+        db.session.commit()
+        sent = []
         if not emails:
             return
         remaining -= len(emails)
-        sent: list[int] = []
-        for index, email in enumerate(emails):
-            if not _deliver(connection, email, report, sent):
-                mark_sent(sent, clock.now())
-                release_claims([e.id for e in emails[index + 1 :]])
-                db.session.commit()
-                report.waiting = due_count(clock.now())
-                return
-        mark_sent(sent, clock.now())
+        if not _send_claimed(connection, writer, emails, report, sent):
+            mark_sent(sent, clock.now())
+            db.session.commit()
+            report.waiting = due_count(clock.now())
+            return
+    mark_sent(sent, clock.now())
     db.session.commit()
 
 
-def _deliver(connection: smtplib.SMTP, email: ClaimedEmail, report: SendReport, sent: list[int]) -> bool:
-    """Send one claimed email and record a failure (uncommitted), or add it to `sent`; False if the connection is
-    lost."""
+def _send_claimed(
+    connection: smtplib.SMTP, writer: MessageWriter, emails: list[ClaimedEmail], report: SendReport, sent: list[int]
+) -> bool:
+    """Send claimed emails in turn, recording failures (uncommitted) and adding the delivered to `sent`; False if the
+    connection is lost, the emails not attempted then put back in the queue.
+
+    Each email is written while the server takes in the one before it: that one's reply is read just after.
+    """
+    in_flight: ClaimedEmail | None = None
+    for index, email in enumerate(emails):
+        message = _write(writer, email, report)
+        if in_flight is not None and not _finish(connection, in_flight, report, sent):
+            release_claims([e.id for e in emails[index:]])
+            return False
+        in_flight = None
+        if message is None:
+            continue
+        started = _attempt(partial(start_sending, connection, message), email, report)
+        if started is None:
+            release_claims([e.id for e in emails[index + 1 :]])
+            return False
+        in_flight = email if started else None
+    return in_flight is None or _finish(connection, in_flight, report, sent)
+
+
+def _finish(connection: smtplib.SMTP, email: ClaimedEmail, report: SendReport, sent: list[int]) -> bool:
+    """Read the reply to `email`'s data: delivered (added to `sent`) or refused (recorded); False if the connection
+    was lost."""
+    outcome = _attempt(partial(finish_sending, connection), email, report)
+    if outcome:
+        sent.append(email.id)
+        report.sent += 1
+    return outcome is not None
+
+
+def _write(writer: MessageWriter, email: ClaimedEmail, report: SendReport) -> WrittenMessage | None:
+    """The email written out, or None with the reason recorded: a header that cannot be written fails this email,
+    not the run."""
     try:
-        # Written out before it is sent: a header that cannot be written fails this email, not the run.
-        message = write_out(build_message(email, current_app.config))
+        return writer.write(email, clock.now())
     except UnbuildableEmail as error:
         _record_failure(email, f"Not sent: this email could not be built ({error})", permanent=True, report=report)
-        return True
     except Exception as error:  # whatever else is wrong with this one email's data, the others still go
         logger.warning("Outbox: email %s could not be built", email.id, exc_info=True)
         reason = f"Not sent: this email could not be built ({describe_error(error)})"
         _record_failure(email, reason, permanent=True, report=report)
-        return True
+    return None
+
+
+def _attempt(step: Callable[[], None], email: ClaimedEmail, report: SendReport) -> bool | None:
+    """Run one half of `email`'s SMTP transaction: True if it went through, False if the server refused the email
+    (recorded), None if the connection was lost (recorded: the email is tried again later)."""
     try:
-        send_written(connection, message)
+        step()
     except smtplib.SMTPNotSupportedError:
         # Raised before anything is sent, on a connection that is still good.
         reason = (
@@ -156,42 +194,10 @@ def _deliver(connection: smtplib.SMTP, email: ClaimedEmail, report: SendReport, 
         _record_failure(email, reason, permanent=error.smtp_code >= 500, report=report)
     except (smtplib.SMTPException, OSError) as error:
         _record_failure(email, f"Connection lost: {describe_error(error)}", permanent=False, report=report)
-        return False
+        return None
     else:
-        sent.append(email.id)
-        report.sent += 1
-    return True
-
-
-@dataclass(frozen=True)
-class WrittenMessage:
-    """A message as the bytes that go over SMTP, with its envelope."""
-
-    sender: str
-    recipient: str
-    data: bytes
-    international: bool  # an address is not ASCII: the server must offer SMTPUTF8
-
-
-def write_out(message: EmailMessage) -> WrittenMessage:
-    """The message written out once, as smtplib's send_message would write it (CRLF line ends; UTF-8 headers when an
-    address needs them), so that it is not written twice: once to check it can be, once to send it."""
-    sender = getaddresses([str(message["From"])])[0][1]
-    recipient = getaddresses([str(message["To"])])[0][1]
-    international = not (sender + recipient).isascii()
-    data = message.as_bytes(policy=email_policy.SMTPUTF8 if international else email_policy.SMTP)
-    return WrittenMessage(sender, recipient, data, international)
-
-
-def send_written(connection: smtplib.SMTP, message: WrittenMessage) -> None:
-    """What send_message does with a message already written out."""
-    options: tuple[str, ...] = ()
-    if message.international:
-        connection.ehlo_or_helo_if_needed()
-        if not connection.has_extn("smtputf8"):
-            raise smtplib.SMTPNotSupportedError("the mail server does not offer SMTPUTF8")
-        options = ("SMTPUTF8", "BODY=8BITMIME")
-    connection.sendmail(message.sender, [message.recipient], message.data, options)
+        return True
+    return False
 
 
 def _record_failure(email: ClaimedEmail, error: str, *, permanent: bool, report: SendReport) -> None:
@@ -249,33 +255,6 @@ def _xoauth2(connection: smtplib.SMTP, mailbox: str, token: str) -> None:
     # with an empty line, and the server then says 535.
     response = oauth.xoauth2_response(mailbox, token)
     connection.auth("XOAUTH2", lambda challenge=None: response if challenge is None else "")
-
-
-class UnbuildableEmail(ValueError):
-    """An email whose own data cannot make a message (an address that is not one)."""
-
-
-def build_message(email: ClaimedEmail, config: Any) -> EmailMessage:
-    """A multipart/alternative message: the plain-text part first, then the HTML part.
-
-    The subject is made one line again here, whatever it was queued with: a line break in a header would start
-    another header (a Bcc) or the body. The recipient must be one valid address, as the forms require.
-    """
-    if email_format_problem(email.recipient):
-        raise UnbuildableEmail(f"the recipient {email.recipient!r} is not one valid email address")
-    sender = config["MAIL_DEFAULT_SENDER"]
-    message = EmailMessage()
-    message["From"] = sender
-    message["To"] = email.recipient
-    message["Subject"] = single_line(email.subject)
-    message["Date"] = format_datetime(clock.now())
-    message["Message-ID"] = make_msgid(idstring=f"outbox.{email.id}", domain=sender.rpartition("@")[2] or None)
-    # RFC 3834: out-of-office replies should not answer an automatic message.
-    message["Auto-Submitted"] = "auto-generated"
-    message.set_content(email.text_body)
-    if email.html_body:
-        message.add_alternative(email.html_body, subtype="html")
-    return message
 
 
 def describe_error(error: BaseException) -> str:

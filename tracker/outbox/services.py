@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, Update, func, select, update
 
 from tracker.audit.services import record_change
 from tracker.extensions import db, execute_change
@@ -66,28 +66,19 @@ def list_due_emails(now: datetime, *, limit: int = 50) -> list[OutboxEmail]:
     return list(db.session.scalars(query))
 
 
-def claim_due_emails(now: datetime, sender: str, limit: int) -> list[ClaimedEmail]:
-    """Atomically take up to `limit` due emails for `sender`, in the order they are due ([] when none is).
+def claim_due_emails(now: datetime, sender: str, limit: int, *, sent: Sequence[int] = ()) -> list[ClaimedEmail]:
+    """Atomically take up to `limit` due emails for `sender`, in the order they are due ([] when none is), having
+    first recorded the emails `sent` (the previous batch) as sent.
 
-    PostgreSQL locks the candidates, skipping rows another sender holds (FOR UPDATE SKIP LOCKED), before the
-    UPDATE (a LIMIT subquery inside it could be run again for each row, each time skipping the rows just locked,
-    and claim them all); SQLite serialises writers, and the `state = 'queued'` condition on the UPDATE makes a
-    lost race claim nothing.
+    PostgreSQL does it all in one statement: it locks the candidates, skipping rows another sender holds (FOR
+    UPDATE SKIP LOCKED), in a MATERIALIZED common table expression, run once, before the UPDATE (a LIMIT subquery
+    inside the UPDATE could be run again for each row, each time skipping the rows just locked, and claim them
+    all), and records `sent` in another, one round trip where there were three. SQLite serialises writers, and
+    the `state = 'queued'` condition on the UPDATE makes a lost race claim nothing.
     """
-    candidates = (
-        select(OutboxEmail.id)
-        .where(OutboxEmail.state == EmailState.QUEUED, OutboxEmail.send_after <= now)
-        .order_by(OutboxEmail.send_after, OutboxEmail.id)
-        .limit(limit)
-    )
-    if db.session.get_bind().dialect.name == "postgresql":
-        candidates = candidates.with_for_update(skip_locked=True)
-    ids = list(db.session.scalars(candidates))
-    if not ids:
-        return []
-    statement = (
+    claim = (
         update(OutboxEmail)
-        .where(OutboxEmail.id.in_(ids), OutboxEmail.state == EmailState.QUEUED)
+        .where(OutboxEmail.state == EmailState.QUEUED)
         .values(state=EmailState.SENDING, claimed_at=now, claimed_by=sender, attempts=OutboxEmail.attempts + 1)
         .returning(
             OutboxEmail.id,
@@ -100,8 +91,33 @@ def claim_due_emails(now: datetime, sender: str, limit: int) -> list[ClaimedEmai
         )
         .execution_options(synchronize_session=False)
     )
-    rows = sorted(db.session.execute(statement).all(), key=lambda row: (row.send_after, row.id))
+    if db.session.get_bind().dialect.name == "postgresql":
+        candidates = claim_candidates(now, limit).cte("candidates").prefix_with("MATERIALIZED")
+        claim = claim.where(OutboxEmail.id.in_(select(candidates.c.id)))
+        if sent:
+            claim = claim.add_cte(_sent(sent, now).cte("settled"))
+    else:
+        mark_sent(sent, now)
+        ids = list(db.session.scalars(claim_candidates(now, limit)))
+        if not ids:
+            return []
+        claim = claim.where(OutboxEmail.id.in_(ids))
+    rows = sorted(db.session.execute(claim).all(), key=lambda row: (row.send_after, row.id))
     return [ClaimedEmail(*row[:6]) for row in rows]
+
+
+def claim_candidates(now: datetime, limit: int) -> Select[int]:
+    """The next `limit` due emails' ids, read in the order of the index ix_outbox_emails_state_send_after_id, so
+    that a claim reads the rows it takes rather than sorting the whole queue (issue 17)."""
+    candidates = (
+        select(OutboxEmail.id)
+        .where(OutboxEmail.state == EmailState.QUEUED, OutboxEmail.send_after <= now)
+        .order_by(OutboxEmail.send_after, OutboxEmail.id)
+        .limit(limit)
+    )
+    if db.session.get_bind().dialect.name == "postgresql":
+        candidates = candidates.with_for_update(skip_locked=True)
+    return candidates
 
 
 def release_claims(email_ids: Sequence[int]) -> None:
@@ -119,15 +135,17 @@ def release_claims(email_ids: Sequence[int]) -> None:
 
 def mark_sent(email_ids: Sequence[int], now: datetime) -> None:
     """Record emails as sent, in one statement."""
-    if not email_ids:
-        return
-    statement = (
+    if email_ids:
+        db.session.execute(_sent(email_ids, now))
+
+
+def _sent(email_ids: Sequence[int], now: datetime) -> Update:
+    return (
         update(OutboxEmail)
         .where(OutboxEmail.id.in_(email_ids), OutboxEmail.state == EmailState.SENDING)
         .values(state=EmailState.SENT, sent_at=now, last_error="")
         .execution_options(synchronize_session=False)
     )
-    db.session.execute(statement)
 
 
 def mark_attempt_failed(email: ClaimedEmail, error: str, now: datetime, *, permanent: bool) -> EmailState:

@@ -141,16 +141,18 @@ class DigestEmails:
         update_links = {}
         if tokens is not None and digest.person.can_record_progress:
             update_links = {
-                item.action.action_id: self._url(
-                    "reminders.update_from_email", token=tokens[(item.action.action_id, user_id)]
+                item.action.action_id: self._url.with_value(
+                    "reminders.update_from_email", "token", tokens[(item.action.action_id, user_id)]
                 )
                 for item in digest.own_items
             }
         action_urls = {
-            item.action.action_id: self._url("actions.view_action", action_id=item.action.action_id)
+            item.action.action_id: self._url.with_value("actions.view_action", "action_id", item.action.action_id)
             for item in digest.own_items + digest.escalated
         }
-        notice_urls = {n.notice_id: self._url("actions.view_action", action_id=n.action_id) for n in digest.notices}
+        notice_urls = {
+            n.notice_id: self._url.with_value("actions.view_action", "action_id", n.action_id) for n in digest.notices
+        }
         context = {
             "digest": digest,
             "update_links": update_links,

@@ -60,6 +60,7 @@ class Mailbox:
         self.messages: list[Received] = []
         self.refusals: dict[str, str] = {}
         self.drops: set[str] = set()  # recipients whose message makes the server hang up mid-DATA
+        self.data_refusals: dict[str, str] = {}  # recipients whose message is refused after its data, with the reply
         self.hold = threading.Event()  # when set, DATA is stored and then not answered until `release`
         self.hold_at = 0  # when set, the message with this number (from 1) is held as if `hold` were set
         self.release = threading.Event()
@@ -76,6 +77,9 @@ class Mailbox:
         if self.drops & set(envelope.rcpt_tos):
             server.transport.close()
             return None
+        for address in envelope.rcpt_tos:
+            if address in self.data_refusals:
+                return self.data_refusals[address]
         message = email.message_from_bytes(envelope.content, policy=policy.default)
         with self._lock:
             self.messages.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message, id(session)))

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from aiosmtpd.smtp import AuthResult, LoginPassword
-from sqlalchemy import event, select
+from sqlalchemy import event, select, text
 
 from tests.integration.reminders.conftest import (
     DIGEST_MOMENT,
@@ -20,6 +20,7 @@ from tests.integration.reminders.conftest import (
 from tracker import clock, jobs
 from tracker.models import EmailState, OutboxEmail
 from tracker.outbox.sender import send_due_emails
+from tracker.outbox.services import claim_candidates
 
 
 def queue(db_session, count: int, *, prefix: str = "r") -> None:
@@ -65,6 +66,26 @@ def test_a_run_commits_once_per_ten_emails(db_session, digest_time, smtp_server,
     # batch's outcomes, and the empty claim that ends the run.
     assert len(commits) <= 6
     assert all(row.state == EmailState.SENT and row.attempts == 1 for row in rows(db_session))
+
+
+def test_a_batch_is_one_statement_on_postgresql(db_session, digest_time, smtp_server, mail_to) -> None:
+    """Issue 17: each claim also records the previous batch as sent, in one round trip on PostgreSQL."""
+    mail_to(smtp_server)
+    queue(db_session, 25)
+    statements: list[str] = []
+    listen = (db_session.get_bind(), "before_cursor_execute", lambda *args: statements.append(args[2]))
+    event.listen(*listen)
+    try:
+        report = send_due_emails()
+    finally:
+        event.remove(*listen)
+    assert report.sent == 25
+    # Interrupted sends cleared and due emails counted, then four claims: three batches and the empty one that ends
+    # the run, each from the second on with the previous batch's outcomes. SQLite has no SKIP LOCKED: the
+    # candidates, the claim and the outcomes are a statement each.
+    postgres = db_session.get_bind().dialect.name == "postgresql"
+    assert len(statements) == (2 + 4 if postgres else 2 + 3 * 2 + 3 + 1), statements
+    assert all(row.state == EmailState.SENT and row.sent_at is not None for row in rows(db_session))
 
 
 def test_mail_server_down_loses_nothing_and_delivers_when_it_returns(
@@ -136,6 +157,31 @@ def test_a_connection_lost_mid_send_retries_that_email_and_leaves_the_rest_queue
     assert sorted(m.rcpt_tos[0] for m in smtp_server.mailbox.messages) == [
         "r0@example.gov.uk", "r1@example.gov.uk", "r2@example.gov.uk"
     ]  # fmt: skip
+
+
+def test_a_message_refused_after_its_data_is_that_email_s_outcome_alone(
+    db_session, digest_time, smtp_server, mail_to
+) -> None:
+    """Issue 17: the sender writes the next email before reading the reply to the one before; each reply is still
+    recorded against its own email, whichever of a batch it is (the first, the middle, the last)."""
+    mail_to(smtp_server)
+    queue(db_session, 12)
+    refused = {"r0@example.gov.uk": "554 Content refused", "r5@example.gov.uk": "452 Try later",
+               "r9@example.gov.uk": "550 No", "r11@example.gov.uk": "451 Busy"}  # fmt: skip
+    smtp_server.mailbox.data_refusals.update(refused)
+
+    report = send_due_emails()
+
+    assert (report.sent, report.failed, report.retrying) == (8, 2, 2)
+    assert sorted(m.rcpt_tos[0] for m in smtp_server.mailbox.messages) == sorted(
+        f"r{n}@example.gov.uk" for n in range(12) if f"r{n}@example.gov.uk" not in refused
+    )
+    outcomes = {row.recipient: (row.state, row.last_error) for row in rows(db_session)}
+    for address, reply in refused.items():
+        state = EmailState.FAILED if reply.startswith("5") else EmailState.QUEUED
+        assert outcomes.pop(address) == (state, reply), address
+    assert all(outcome == (EmailState.SENT, "") for outcome in outcomes.values())
+    assert len({m.session for m in smtp_server.mailbox.messages}) == 1  # RSET after each refusal, same connection
 
 
 def test_permanent_refusal_fails_at_once(db_session, digest_time, smtp_server, mail_to) -> None:
@@ -263,3 +309,24 @@ def test_mail_server_down_for_days_delivers_one_digest_each_when_it_returns(
         withdrawn = by_key[f"digest:{owner.id}:{day}"]
         assert withdrawn.state == EmailState.WITHDRAWN and withdrawn.sent_at is None
         assert withdrawn.last_error.startswith("Withdrawn, not sent: replaced by the digest for ")
+
+
+def test_a_claim_reads_the_queue_in_index_order_without_sorting_it(db_session, digest_time) -> None:
+    """Issue 17: with 5,000 digests queued, sorting every queued row for each claim of ten made the day's delivery
+    grow with the square of the number of people. The claim's order is the index's, on both databases."""
+    queue(db_session, 3)
+    statement = claim_candidates(clock.now(), 10)
+    bind = db_session.get_bind()
+    if bind.dialect.name == "postgresql":
+        db_session.execute(text("SET LOCAL enable_sort = off"))  # a sort only where nothing else gives the order
+        plan = "\n".join(db_session.scalars(text(f"EXPLAIN {compiled(statement, bind)}")))
+        assert "Sort" not in plan and "ix_outbox_emails_state_send_after_id" in plan, plan
+    else:
+        plan = "\n".join(row[-1] for row in db_session.execute(text(f"EXPLAIN QUERY PLAN {compiled(statement, bind)}")))
+        assert "TEMP B-TREE" not in plan and "ix_outbox_emails_state_send_after_id" in plan, plan
+    db_session.rollback()
+    assert [row.dedupe_key for row in rows(db_session)] == [f"test:r:{n}" for n in range(3)]
+
+
+def compiled(statement, bind) -> str:  # noqa: ANN001
+    return str(statement.compile(bind, compile_kwargs={"literal_binds": True}))

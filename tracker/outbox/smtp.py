@@ -1,0 +1,67 @@
+"""One SMTP mail transaction in two halves, so that the sender writes the next email while the mail server takes in
+the one before it (issue 17).
+
+`start_sending` does what smtplib's `sendmail` does up to handing over the message's data (MAIL, RCPT, DATA, the
+data and its final "."); `finish_sending` reads the server's reply to the data, raising what `sendmail` raises.
+Between the two the server parses and stores the message, which took about as long as writing the next one.
+Nothing else is sent before the reply is read, so each reply is still the one for its email, and an email whose
+reply was not read when the sender died is still "sending", as before.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import smtplib
+
+from tracker.outbox.messages import WrittenMessage
+
+CRLF = b"\r\n"
+_LINE_STARTING_WITH_A_DOT = re.compile(rb"(?m)^\.")
+
+
+def start_sending(connection: smtplib.SMTP, message: WrittenMessage) -> None:
+    """MAIL, RCPT and DATA for `message`, then its data (dot-stuffed, ending with "."); raises what `sendmail`
+    raises for a refusal before the data, and SMTPNotSupportedError, before anything is sent, for an international
+    address when the server does not offer SMTPUTF8."""
+    connection.ehlo_or_helo_if_needed()
+    options: list[str] = []
+    if message.international:
+        if not connection.has_extn("smtputf8"):
+            raise smtplib.SMTPNotSupportedError("the mail server does not offer SMTPUTF8")
+        options = ["SMTPUTF8", "BODY=8BITMIME"]
+    if connection.does_esmtp and connection.has_extn("size"):
+        options.insert(0, f"size={len(message.data)}")
+    code, reply = connection.mail(message.sender, options if connection.does_esmtp else [])
+    if code != 250:
+        _abandon(connection, code)
+        raise smtplib.SMTPSenderRefused(code, reply, message.sender)
+    code, reply = connection.rcpt(message.recipient)
+    if code not in (250, 251):
+        _abandon(connection, code)
+        raise smtplib.SMTPRecipientsRefused({message.recipient: (code, reply)})
+    connection.putcmd("data")
+    code, reply = connection.getreply()
+    if code != 354:
+        raise smtplib.SMTPDataError(code, reply)
+    data = _LINE_STARTING_WITH_A_DOT.sub(b"..", message.data)
+    if not data.endswith(CRLF):
+        data += CRLF
+    connection.send(data + b"." + CRLF)
+
+
+def finish_sending(connection: smtplib.SMTP) -> None:
+    """The server's reply to the data sent by `start_sending`: it has taken the email, or SMTPDataError."""
+    code, reply = connection.getreply()
+    if code != 250:
+        _abandon(connection, code)
+        raise smtplib.SMTPDataError(code, reply)
+
+
+def _abandon(connection: smtplib.SMTP, code: int) -> None:
+    """After a refusal, as `sendmail` does: close on 421 (the server is going away), otherwise RSET."""
+    if code == 421:
+        connection.close()
+    else:
+        with contextlib.suppress(smtplib.SMTPServerDisconnected):
+            connection.rset()
