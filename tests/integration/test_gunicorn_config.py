@@ -31,7 +31,7 @@ def _probe(role, pid):
     with app.app_context():
         pool = id(db.engine.pool)
     line = json.dumps({"role": role, "pid": pid, "frozen": gc.get_freeze_count(), "threshold": gc.get_threshold(),
-                       "pool": pool})
+                       "pool": pool, "collecting": gc.isenabled()})
     with open(PROBE_FILE, "a") as probe:
         probe.write(line + "\\n")
 
@@ -108,6 +108,8 @@ def test_gunicorn_boots_the_app_with_the_production_settings(app, tmp_path) -> N
     assert len({worker["pid"] for worker in workers}) == 2
     # The master froze what it preloaded before forking (so no collection copies the shared memory) ...
     assert master["frozen"] > 10_000
+    # The collector, off while the app loaded, is on again in the master and in each worker.
+    assert master["collecting"] and all(worker["collecting"] for worker in workers)
     # ... and each worker starts with it frozen, collects at the raised threshold, and has a pool of its own.
     assert all(worker["frozen"] >= master["frozen"] for worker in workers)
     assert all(worker["threshold"] == [20_000, 10, 10] for worker in workers)
