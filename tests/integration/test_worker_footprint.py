@@ -67,6 +67,7 @@ NOT_AT_START = (
     "tracker.jobs",  # the scheduled jobs, and the command-line groups that bring them in (tracker.cli.FeatureCommands)
     "tracker.outbox.sender",
     "tracker.actions.exports",  # All actions as a spreadsheet, on the first download
+    "tracker.domain.importer",  # reading an inspection report, with the first upload
     "tracker.backup.services",
     "weasyprint", "pypdf", "openpyxl", "docx", "alembic", "authlib", "requests", "cryptography", "joserfc",
     "icalendar",
