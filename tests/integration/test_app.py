@@ -94,6 +94,23 @@ def test_a_restarted_app_loads_the_templates_it_compiled_instead_of_compiling_th
     assert "Accessibility statement" in page.text
 
 
+def test_a_template_compiled_under_other_settings_is_compiled_again(monkeypatch, tmp_path) -> None:  # noqa: ANN001
+    monkeypatch.setenv("TRACKER_INSTANCE_PATH", str(tmp_path))
+    assert create_app(config.TestingConfig).test_client().get("/accessibility").status_code == 200
+    restarted = create_app(config.TestingConfig)
+    restarted.jinja_env.trim_blocks = False  # changes the compiled code of every template with a block tag
+    compiled: list[str] = []
+    compile_template = restarted.jinja_env.compile
+
+    def counting(source: str, name: str | None = None, *args: object, **kwargs: object) -> object:
+        compiled.append(str(name))
+        return compile_template(source, name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(restarted.jinja_env, "compile", counting)
+    assert restarted.test_client().get("/accessibility").status_code == 200
+    assert "base.html" in compiled
+
+
 def test_a_damaged_or_missing_template_cache_only_means_compiling_again(monkeypatch, tmp_path) -> None:  # noqa: ANN001
     monkeypatch.setenv("TRACKER_INSTANCE_PATH", str(tmp_path))
     assert create_app(config.TestingConfig).test_client().get("/accessibility").status_code == 200
