@@ -5,6 +5,7 @@ and bench/results.md for what they were measured with.
 
 import gc
 import os
+import signal
 
 # One worker per CPU core (WEB_CONCURRENCY to change it): a page is mostly Python and PostgreSQL work, so more
 # processes than cores only queue. Each worker has a few threads (gthread) because a request may spend up to
@@ -60,7 +61,15 @@ def when_ready(server) -> None:  # noqa: ANN001 - gunicorn's hook signature: the
 
 
 def post_fork(server, worker) -> None:  # noqa: ANN001
-    """A worker must not share the master's database connections (it has none today; this keeps it so)."""
+    """A worker must not share the master's database connections (it has none today; this keeps it so).
+
+    Until gunicorn sets up the worker's own signal handlers, a new worker has the master's, which only queue a
+    signal for the master's loop: a stop (SIGTERM, SIGINT, SIGQUIT) sent while it boots would be lost, and the
+    master would wait graceful_timeout (30 s) before killing it. A worker that has not begun serving has nothing to
+    finish, so until then these signals end it at once."""
+    for stop in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(stop, signal.SIG_DFL)
+    signal.signal(signal.SIGQUIT, lambda *_: os._exit(0))  # whose default would also dump core
     from tracker.extensions import db
     from wsgi import app
 

@@ -116,6 +116,45 @@ def test_gunicorn_boots_the_app_with_the_production_settings(app, tmp_path) -> N
     assert all(worker["pool"] != master["pool"] for worker in workers)
 
 
+# Appended for the next test: each worker, once the production post_fork has run, says so and takes 20 s more to
+# boot, as a worker may on a busy machine.
+SLOW_BOOT = """
+
+_production_post_fork = post_fork
+
+
+def post_fork(server, worker):
+    _production_post_fork(server, worker)
+    import time
+    open(f"{BOOTING}/{worker.pid}", "w").close()
+    time.sleep(20)
+"""
+
+
+def test_gunicorn_stops_at_once_when_told_to_while_a_worker_is_still_booting(app, tmp_path) -> None:  # noqa: ANN001
+    booting = tmp_path / "booting"
+    booting.mkdir()
+    config = tmp_path / "gunicorn.conf.py"
+    config.write_text((ROOT / "gunicorn.conf.py").read_text() + f"\nBOOTING = {str(booting)!r}\n" + SLOW_BOOT)
+    server = subprocess.Popen(
+        [str(GUNICORN), "--config", str(config), "--workers", "2", "--bind", f"127.0.0.1:{free_port()}", "wsgi:app"],
+        cwd=ROOT, env=_production_env(app, tmp_path), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while len(list(booting.iterdir())) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(list(booting.iterdir())) == 2, "the workers did not start booting"
+        server.send_signal(signal.SIGTERM)
+        stopping = time.monotonic()
+        server.wait(timeout=60)
+        assert time.monotonic() - stopping < 10  # not graceful_timeout (30 s), nor the workers' 20 s of booting
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+
+
 @contextmanager
 def _gunicorn(env: dict[str, str]) -> Iterator[int]:
     """The production gunicorn.conf.py with one worker, serving on a free port until the block ends."""
