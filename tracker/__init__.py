@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import pkgutil
 from pathlib import Path
 from types import ModuleType
@@ -18,13 +17,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(config_class: type[Config] | None = None) -> Flask:
-    """Config → extensions → Jinja loaders → blueprints → error handlers → CLI."""
+    """Config → extensions → Jinja loaders → blueprints → error handlers → CLI (its feature groups on first use)."""
     # Imported here, not above: the child process that reads an upload (tracker.sandbox) imports this package
     # too, and starts a third of a second sooner without Flask.
     from flask import Flask
     from werkzeug.middleware.proxy_fix import ProxyFix
 
     from config import config_from_environment
+    from tracker.cli import FeatureCommands
 
     app = Flask(
         __name__,
@@ -33,6 +33,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
         instance_relative_config=True,
     )
     app.config.from_object((config_class or config_from_environment())())
+    app.cli = FeatureCommands(app.name, lambda: [module.cli for module in _feature_modules("commands")])
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     if proxies := app.config["TRUSTED_PROXIES"]:
@@ -53,8 +54,6 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     from tracker.cli import register_commands
 
     register_commands(app)
-    for module in _feature_modules("commands"):
-        app.cli.add_command(module.cli)
     return app
 
 
@@ -85,6 +84,8 @@ def _init_templates(app: Flask) -> None:
     from govuk_frontend_wtf.main import WTFormsHelpers
     from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
+    from tracker.template_cache import template_cache
+
     app.jinja_loader = ChoiceLoader(
         [
             FileSystemLoader(str(ROOT / "templates")),
@@ -98,6 +99,7 @@ def _init_templates(app: Flask) -> None:
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    app.jinja_env.bytecode_cache = template_cache(app.instance_path)
     WTFormsHelpers(app)
 
     from tracker import navigation, template_filters
@@ -107,12 +109,14 @@ def _init_templates(app: Flask) -> None:
 
 
 def _feature_modules(name: str) -> list[ModuleType]:
-    """`tracker.<feature>.<name>` for every feature package that has one, in name order."""
+    """`tracker.<feature>.<name>` for every feature package that has one, in name order. Each package's folder is
+    looked in rather than the package imported: a package without one (tracker.jobs, say) stays unloaded."""
     import tracker
 
     modules = []
     for feature in sorted(info.name for info in pkgutil.iter_modules(tracker.__path__) if info.ispkg):
-        if importlib.util.find_spec(f"tracker.{feature}.{name}") is not None:
+        folders = [str(Path(path) / feature) for path in tracker.__path__]
+        if any(info.name == name for info in pkgutil.iter_modules(folders)):
             modules.append(importlib.import_module(f"tracker.{feature}.{name}"))
     return modules
 

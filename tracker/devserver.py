@@ -14,12 +14,14 @@ import signal
 import subprocess  # nosec B404
 import sys
 
+import click
+
 from tracker import create_app
 
 
 def _start_scheduler() -> subprocess.Popen[bytes] | None:
     app = create_app()
-    if not app.config["SCHEDULER_ENABLED"] or "scheduler" not in app.cli.commands:
+    if not app.config["SCHEDULER_ENABLED"] or "scheduler" not in app.cli.list_commands(click.Context(app.cli)):
         return None
     command = [sys.executable, "-m", "flask", "--app", "wsgi", "scheduler", "run"]
     # Our own command, no shell.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -74,6 +75,51 @@ def test_an_instance_path_set_after_import_is_the_one_the_app_uses(monkeypatch, 
     assert (tmp_path / "instance" / "secret_key").exists()
     monkeypatch.setenv("LOG_FORMAT", " JSON ")
     assert config.Config().LOG_FORMAT == "json"
+
+
+def test_a_restarted_app_loads_the_templates_it_compiled_instead_of_compiling_them(monkeypatch, tmp_path) -> None:  # noqa: ANN001
+    """Issue 17, start-up: the first page after a restart spends no time compiling the layout."""
+    monkeypatch.setenv("TRACKER_INSTANCE_PATH", str(tmp_path))
+    first = create_app(config.TestingConfig)
+    assert first.test_client().get("/accessibility").status_code == 200
+    assert list((tmp_path / "template-cache").iterdir())
+    restarted = create_app(config.TestingConfig)
+
+    def compile_again(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("a template was compiled again")
+
+    monkeypatch.setattr(restarted.jinja_env, "compile", compile_again)
+    page = restarted.test_client().get("/accessibility")
+    assert page.status_code == 200
+    assert "Accessibility statement" in page.text
+
+
+def test_a_template_compiled_under_other_settings_is_compiled_again(monkeypatch, tmp_path) -> None:  # noqa: ANN001
+    monkeypatch.setenv("TRACKER_INSTANCE_PATH", str(tmp_path))
+    assert create_app(config.TestingConfig).test_client().get("/accessibility").status_code == 200
+    restarted = create_app(config.TestingConfig)
+    restarted.jinja_env.trim_blocks = False  # changes the compiled code of every template with a block tag
+    compiled: list[str] = []
+    compile_template = restarted.jinja_env.compile
+
+    def counting(source: str, name: str | None = None, *args: object, **kwargs: object) -> object:
+        compiled.append(str(name))
+        return compile_template(source, name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(restarted.jinja_env, "compile", counting)
+    assert restarted.test_client().get("/accessibility").status_code == 200
+    assert "base.html" in compiled
+
+
+def test_a_damaged_or_missing_template_cache_only_means_compiling_again(monkeypatch, tmp_path) -> None:  # noqa: ANN001
+    monkeypatch.setenv("TRACKER_INSTANCE_PATH", str(tmp_path))
+    assert create_app(config.TestingConfig).test_client().get("/accessibility").status_code == 200
+    for entry in (tmp_path / "template-cache").iterdir():
+        entry.write_bytes(b"j2\x00not what was written")
+    damaged = create_app(config.TestingConfig)
+    assert "Accessibility statement" in damaged.test_client().get("/accessibility").text
+    shutil.rmtree(tmp_path / "template-cache")  # under a running server
+    assert damaged.test_client().get("/some/page/that/is/not/there").status_code == 404
 
 
 def test_unknown_environment_name_is_refused(monkeypatch) -> None:

@@ -31,7 +31,7 @@ def _probe(role, pid):
     with app.app_context():
         pool = id(db.engine.pool)
     line = json.dumps({"role": role, "pid": pid, "frozen": gc.get_freeze_count(), "threshold": gc.get_threshold(),
-                       "pool": pool})
+                       "pool": pool, "collecting": gc.isenabled()})
     with open(PROBE_FILE, "a") as probe:
         probe.write(line + "\\n")
 
@@ -108,10 +108,51 @@ def test_gunicorn_boots_the_app_with_the_production_settings(app, tmp_path) -> N
     assert len({worker["pid"] for worker in workers}) == 2
     # The master froze what it preloaded before forking (so no collection copies the shared memory) ...
     assert master["frozen"] > 10_000
+    # The collector, off while the app loaded, is on again in the master and in each worker.
+    assert master["collecting"] and all(worker["collecting"] for worker in workers)
     # ... and each worker starts with it frozen, collects at the raised threshold, and has a pool of its own.
     assert all(worker["frozen"] >= master["frozen"] for worker in workers)
     assert all(worker["threshold"] == [20_000, 10, 10] for worker in workers)
     assert all(worker["pool"] != master["pool"] for worker in workers)
+
+
+# Appended for the next test: each worker, once the production post_fork has run, says so and takes 20 s more to
+# boot, as a worker may on a busy machine.
+SLOW_BOOT = """
+
+_production_post_fork = post_fork
+
+
+def post_fork(server, worker):
+    _production_post_fork(server, worker)
+    import time
+    open(f"{BOOTING}/{worker.pid}", "w").close()
+    time.sleep(20)
+"""
+
+
+def test_gunicorn_stops_at_once_when_told_to_while_a_worker_is_still_booting(app, tmp_path) -> None:  # noqa: ANN001
+    booting = tmp_path / "booting"
+    booting.mkdir()
+    config = tmp_path / "gunicorn.conf.py"
+    config.write_text((ROOT / "gunicorn.conf.py").read_text() + f"\nBOOTING = {str(booting)!r}\n" + SLOW_BOOT)
+    server = subprocess.Popen(
+        [str(GUNICORN), "--config", str(config), "--workers", "2", "--bind", f"127.0.0.1:{free_port()}", "wsgi:app"],
+        cwd=ROOT, env=_production_env(app, tmp_path), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while len(list(booting.iterdir())) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(list(booting.iterdir())) == 2, "the workers did not start booting"
+        server.send_signal(signal.SIGTERM)
+        stopping = time.monotonic()
+        server.wait(timeout=60)
+        assert time.monotonic() - stopping < 10  # not graceful_timeout (30 s), nor the workers' 20 s of booting
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
 
 
 @contextmanager

@@ -57,6 +57,60 @@ def test_the_worker_never_loads_the_parsers_of_uploads_and_the_rest_only_when_ne
     assert steps == {"app": [], "pdf upload": [], "plan upload": []}
 
 
+# What the first page a signed-in person asks for (the layout, navigation and session, as gunicorn serves it after
+# a start) does not need, so the app does not load at start (issue 17, start-up): each costs start-up time (a few
+# hundredths of a second to a tenth) and the worker's memory until a page that uses it is asked for.
+NOT_AT_START = (
+    "holidays",  # bank holidays, on the first working-day count
+    "email_validator",  # on the first form with an email address
+    "email.policy",  # building an email (the outbox sender)
+    "tracker.jobs",  # the scheduled jobs, and the command-line groups that bring them in (tracker.cli.FeatureCommands)
+    "tracker.outbox.sender",
+    "tracker.actions.exports",  # All actions as a spreadsheet, on the first download
+    "tracker.domain.importer",  # reading an inspection report, with the first upload
+    "tracker.backup.services",
+    "weasyprint", "pypdf", "openpyxl", "docx", "alembic", "authlib", "requests", "cryptography", "joserfc",
+    "icalendar",
+)  # fmt: skip
+# `import wsgi` as gunicorn does, then the accessibility statement with the session cookie of a person signed in
+# by the test: prints which of NOT_AT_START are loaded, and whether the page was the signed-in one.
+FIRST_PAGE_SCRIPT = f"""
+import json, sys
+import wsgi
+client = wsgi.app.test_client()
+client.set_cookie("session", sys.argv[1])
+page = client.get("/accessibility")
+loaded = [name for name in {NOT_AT_START!r} if name in sys.modules]
+print(json.dumps({{"status": page.status_code, "signed_in": "Sign out" in page.text, "loaded": loaded}}))
+"""
+
+
+def test_the_first_page_after_a_start_loads_nothing_it_does_not_use(client, db_session, database_url, tmp_path) -> None:  # noqa: ANN001
+    person = UserFactory()
+    db_session.commit()
+    sign_in(client, person)
+    cookie = client.get_cookie("session")
+    assert cookie is not None
+    env = {
+        **os.environ,
+        "TRACKER_ENV": "production",
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "test-secret-key-not-for-production",  # config.TestingConfig's, which signed the cookie
+        "ORGANISATION_NAME": "Footprint Council",
+        "SESSION_COOKIE_SECURE": "false",
+        "TRACKER_INSTANCE_PATH": str(tmp_path),
+        "SCHEDULER_ENABLED": "false",
+        "TRACKER_MIGRATION_COMMANDS": "false",  # as gunicorn.conf.py sets it
+        "LOG_LEVEL": "WARNING",
+    }
+    completed = subprocess.run(
+        [sys.executable, "-c", FIRST_PAGE_SCRIPT, cookie.value],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=True,
+    )  # fmt: skip
+    first_page = json.loads(completed.stdout.strip().splitlines()[-1])
+    assert first_page == {"status": 200, "signed_in": True, "loaded": []}
+
+
 def test_the_list_of_reports_leaves_issued_documents_in_the_database(client, db_session) -> None:  # noqa: ANN001
     manager = UserFactory(role=Role.PROGRAMME_MANAGER)
     inspection = InspectionFactory(managers=[manager])

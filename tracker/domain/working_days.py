@@ -19,8 +19,6 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Final, Literal
 
-import holidays as holidays_package
-
 Counting = Literal["beginning_with", "after"]
 COUNTINGS: Final[tuple[Counting, ...]] = ("beginning_with", "after")
 
@@ -32,6 +30,10 @@ _MAX_NON_WORKING_RUN: Final = 366
 
 def england_and_wales_holidays(years: Iterable[int]) -> frozenset[date]:
     """Christmas Day, Good Friday and the bank holidays in England and Wales in `years`."""
+    # Imported on first use, not with the app: every module imports this one (through tracker.clock), and
+    # `holidays` with its calendars takes a few hundredths of a second to load (issue 17, start-up).
+    import holidays as holidays_package
+
     return frozenset(holidays_package.country_holidays("GB", subdiv="ENG", years=list(years)))
 
 

@@ -13,7 +13,7 @@ import hashlib
 import re
 from datetime import UTC, date, datetime
 from pathlib import PureWindowsPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import current_app
 from sqlalchemy import ColumnElement, select
@@ -22,10 +22,11 @@ from werkzeug.datastructures import MultiDict
 
 from tracker import sandbox
 from tracker.clock import as_utc
-from tracker.domain.importer import ImportResult, UnreadableDocument
-from tracker.domain.importer.authorities import place_key, recognise
 from tracker.extensions import db
 from tracker.models import AuditEvent, Framework, ImportDraft, Inspection, Timescale, User
+
+if TYPE_CHECKING:
+    from tracker.domain.importer import ImportResult
 
 DETAIL_FIELDS = ("authority", "title", "framework", "inspectorate", "overall_judgement")
 DATE_FIELDS = ("inspection_start_on", "inspection_end_on", "received_on", "published_on")
@@ -170,6 +171,8 @@ def same_document(draft: ImportDraft) -> list[Inspection]:
 def same_authority(one: str, other: str) -> bool:
     """Two names of one council: the same council on the list, or the same words once "Council" and the like
     are set aside."""
+    from tracker.domain.importer.authorities import place_key, recognise  # the importer loads with its first use
+
     first, second = recognise(one), recognise(other)
     if first is not None and second is not None:
         return first.code == second.code
@@ -260,6 +263,8 @@ def read_report(data: bytes, filename: str) -> ImportResult:
 
 
 def _read_in_sandbox(task: str, data: bytes, filename: str) -> ImportResult:
+    from tracker.domain.importer import ImportResult, UnreadableDocument  # with the first upload, not at start
+
     try:
         fields = sandbox.read_untrusted(task, data, filename, sandbox.limits_from(current_app.config))
     except sandbox.Refused as refusal:

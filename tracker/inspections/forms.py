@@ -34,7 +34,7 @@ from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, StopValidation
 
 from tracker import clock
-from tracker.domain.importer import MAX_UPLOAD_BYTES
+from tracker.domain.upload_sizes import MAX_REPORT_BYTES as MAX_UPLOAD_BYTES
 from tracker.forms import GovDateField, add_error, single_line
 from tracker.models import Framework, Timescale, User
 

@@ -7,7 +7,6 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from tracker import clock
-from tracker.actions import exports, spreadsheets
 from tracker.actions.queries import action_list
 from tracker.actions.queries import my_actions as mine
 from tracker.actions.routes.blueprint import bp
@@ -48,6 +47,8 @@ def list_actions() -> ResponseReturnValue:
 @signed_in
 def download_actions(file_format: str) -> ResponseReturnValue:
     """All actions as a spreadsheet, with the page's filters and order: sent as it is written (exports.py)."""
+    from tracker.actions import exports, spreadsheets  # with the first download, not at start (issue 17)
+
     filters = action_list.ActionFilters.from_args(request.args)
     today = clock.today()
     headers = {"Content-Disposition": f'attachment; filename="actions-{today.isoformat()}.{file_format}"'}

@@ -8,9 +8,11 @@ import re
 import zipfile
 from pathlib import PurePath, PureWindowsPath
 
+from tracker.domain.upload_sizes import MAX_REPORT_BYTES
+
 from .errors import UnreadableDocument
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+MAX_UPLOAD_BYTES = MAX_REPORT_BYTES
 
 _KIND_BY_SUFFIX = {".pdf": "pdf", ".docx": "docx", ".txt": "text", ".text": "text"}
 _KIND_NAMES = {"pdf": "a PDF", "docx": "a Word document (.docx)", "text": "a text file"}

@@ -10,7 +10,6 @@ from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from tracker import transactions
-from tracker.domain.importer import UnreadableDocument
 from tracker.forms import add_error
 from tracker.inspections import autosave, drafts, review_edits, review_notes
 from tracker.inspections.forms import ConfirmForm, NewInspectionForm, ReviewForm
@@ -40,6 +39,8 @@ def new_inspection() -> ResponseReturnValue:
     if not form.validate_on_submit():
         return render_template("inspections/new.html", form=form), status_for(form)
     upload = form.uploaded_file()
+    from tracker.domain.importer import UnreadableDocument  # the importer loads with the first upload (issue 17)
+
     try:
         if upload is not None:
             draft = drafts.import_upload(upload.read(), upload.filename, user=current_user)
