@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, select, union_all
 from sqlalchemy.orm import aliased, joinedload
 
 from tracker.actions.queries.plan import Unactioned, publication_check
@@ -218,7 +218,8 @@ def _updates(inspection: Inspection) -> tuple[list[ShownUpdate], list[ShownUpdat
         select(*_SHOWN_UPDATE_COLUMNS)
         .join(Action, Action.id == ProgressUpdate.action_id)
         .outerjoin(_AUTHOR, _AUTHOR.id == ProgressUpdate.author_id)
-        .where(ProgressUpdate.id.in_(newest.scalar_subquery()) | ProgressUpdate.id.in_(pending.scalar_subquery()))
+        # One IN over both lists of ids (UNION ALL): an OR of two INs made PostgreSQL read every progress update.
+        .where(ProgressUpdate.id.in_(union_all(select(newest.subquery().c.id), pending)))
         .order_by(ProgressUpdate.created_at, ProgressUpdate.id)
     )
     updates = [
