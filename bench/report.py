@@ -95,7 +95,12 @@ def profile_summary() -> list[str]:
     summary = PROFILES / "summary.md"
     if not summary.exists():
         return ["No profile: run `.venv/bin/python -m bench.profile_pages`."]
-    return summary.read_text().rstrip().splitlines()
+    lines = summary.read_text().rstrip().splitlines()
+    before = PROFILES / "before" / "summary.md"
+    if before.exists():
+        lines += ["", "Before issue 17's changes (bench/profiles/before/, the same script on the same machine):", ""]
+        lines += before.read_text().rstrip().splitlines()
+    return lines
 
 
 def write_results(run: Run) -> None:
