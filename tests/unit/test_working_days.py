@@ -1,5 +1,7 @@
 """Working days in England and Wales: real statutory dates, holiday edge cases and a brute-force check."""
 
+import subprocess
+import sys
 from collections.abc import Container
 from datetime import date, datetime, timedelta
 
@@ -9,12 +11,15 @@ from hypothesis import strategies as st
 
 from tracker.domain.working_days import (
     BANK_HOLIDAYS,
+    SHIPPED_FILE,
+    SHIPPED_YEARS,
     BankHolidays,
     add_working_days,
     england_and_wales_holidays,
     is_working_day,
     next_working_day,
     previous_working_day,
+    shipped_file_text,
     working_day_on_or_before,
     working_days_between,
 )
@@ -209,3 +214,26 @@ def test_counting_back_matches_a_day_by_day_count(start: date, days: int) -> Non
         day -= ONE_DAY
     assert result == day
     assert working_days_between(start, result, BANK_HOLIDAYS) == -days
+
+
+def test_the_shipped_bank_holidays_are_what_the_holidays_package_says() -> None:
+    """bank_holidays.txt is written from the `holidays` package: after an upgrade that changes a date (a new
+    one-off bank holiday, say), this fails until `python -m tracker.domain.working_days` writes it again."""
+    assert SHIPPED_FILE.read_text(encoding="utf-8") == shipped_file_text()
+    for year in (SHIPPED_YEARS[0], 2022, 2026, SHIPPED_YEARS[-1]):
+        assert BANK_HOLIDAYS.for_year(year) == england_and_wales_holidays([year])
+
+
+def test_a_shipped_year_is_read_without_importing_the_holidays_package() -> None:
+    """The package and its calendars cost a web worker about 16 MB; the years a council works in need neither."""
+    script = (
+        "import sys\n"
+        "from datetime import date\n"
+        "from tracker.domain.working_days import BANK_HOLIDAYS, working_days_between\n"
+        "assert date(2026, 12, 28) in BANK_HOLIDAYS and date(2026, 12, 29) not in BANK_HOLIDAYS\n"
+        "assert working_days_between(date(2026, 12, 24), date(2027, 1, 4), BANK_HOLIDAYS) == 4\n"
+        "assert 'holidays' not in sys.modules, 'holidays was imported'\n"
+        "assert date(2051, 12, 25) in BANK_HOLIDAYS and 'holidays' in sys.modules\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr

@@ -3,7 +3,9 @@
 A working day is any day other than a Saturday, a Sunday, Christmas Day, Good Friday or a bank
 holiday in England and Wales (the regulations' own definition, DESIGN §4). The holidays come
 from the `holidays` package, England subdivision, which also carries substitute days and
-one-off bank holidays.
+one-off bank holidays. For SHIPPED_YEARS they are read from bank_holidays.txt beside this module, written from
+that package (`python -m tracker.domain.working_days` writes it again; a test fails when the package and the file
+disagree): importing the package and building its calendar cost each web worker about 16 MB (issue 17).
 
 Counting is arithmetic, not a walk over the calendar: weekdays are counted from the
 proleptic Gregorian epoch (1 January year 1 was a Monday) and the few weekday holidays in the
@@ -17,6 +19,7 @@ from bisect import bisect_right
 from collections.abc import Container, Iterable, Iterator
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from pathlib import Path
 from typing import Final, Literal
 
 Counting = Literal["beginning_with", "after"]
@@ -26,6 +29,10 @@ _ONE_DAY: Final = timedelta(days=1)
 # The longest run of non-working days in England and Wales is four (Christmas on a Saturday);
 # the bound only stops a runaway loop on a calendar that marks every day as a holiday.
 _MAX_NON_WORKING_RUN: Final = 366
+
+
+SHIPPED_YEARS: Final = range(2000, 2046)
+SHIPPED_FILE: Final = Path(__file__).with_name("bank_holidays.txt")
 
 
 def england_and_wales_holidays(years: Iterable[int]) -> frozenset[date]:
@@ -71,10 +78,36 @@ class BankHolidays:
     def _load(self, year: int) -> frozenset[date]:
         with self._lock:
             if year not in self._by_year:
-                days = england_and_wales_holidays([year])
+                days = _shipped()[year] if year in SHIPPED_YEARS else england_and_wales_holidays([year])
                 self._weekdays_by_year[year] = _sorted_weekdays(days)
                 self._by_year[year] = days
             return self._by_year[year]
+
+
+@lru_cache(maxsize=1)
+def _shipped() -> dict[int, frozenset[date]]:
+    """SHIPPED_YEARS' holidays from bank_holidays.txt: one ISO date and its name a line, # for comments."""
+    by_year: dict[int, set[date]] = {year: set() for year in SHIPPED_YEARS}
+    for line in SHIPPED_FILE.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            day = date.fromisoformat(line[:10])
+            by_year[day.year].add(day)
+    return {year: frozenset(days) for year, days in by_year.items()}
+
+
+def shipped_file_text() -> str:
+    """bank_holidays.txt as the `holidays` package makes it now."""
+    import holidays as holidays_package
+
+    calendar = holidays_package.country_holidays("GB", subdiv="ENG", years=list(SHIPPED_YEARS))
+    lines = [
+        "# Christmas Day, Good Friday and the bank holidays in England and Wales, "
+        f"{SHIPPED_YEARS[0]}-{SHIPPED_YEARS[-1]},",
+        f"# from the holidays package {holidays_package.__version__} (GB, subdivision ENG).",
+        "# Written by `python -m tracker.domain.working_days`; tests/unit checks it against the package.",
+        *(f"{day.isoformat()} {name}" for day, name in sorted(calendar.items())),
+    ]
+    return "\n".join(lines) + "\n"
 
 
 BANK_HOLIDAYS: Final = BankHolidays()
@@ -253,3 +286,8 @@ __all__ = [
     "working_day_on_or_before",
     "working_days_between",
 ]
+
+
+if __name__ == "__main__":
+    SHIPPED_FILE.write_text(shipped_file_text(), encoding="utf-8")
+    print(f"Wrote {SHIPPED_FILE}")
