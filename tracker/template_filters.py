@@ -4,7 +4,7 @@ tracker.domain.vocabulary), instants shown in Europe/London."""
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -56,14 +56,6 @@ def time_of_day(value: datetime) -> str:
     return f"{local:%H:%M}" if local.date() == clock.today() else f"{local:%H:%M} on {format_date(local)}"
 
 
-def select_items(first: str | None, values: list, texts: list, selected: object) -> list[dict[str, object]]:
-    """govukSelect items from parallel lists of values and texts, `first` (if any) meaning "no filter"."""
-    items: list[dict[str, object]] = [{"value": "", "text": first}] if first is not None else []
-    for value, text in zip(values, texts, strict=True):
-        items.append({"value": value, "text": text, "selected": str(value) == str(selected)})
-    return items
-
-
 _HTML_SPECIAL = frozenset("&<>\"'")
 
 
@@ -89,13 +81,6 @@ def select_options(first: str | None, rows: Iterable[tuple[object, str] | str], 
     return Markup("\n".join(options))  # nosec B704
 
 
-def choice_items(
-    first: str | None, choices: Mapping[str, str] | Iterable[tuple[str, str]], selected: object
-) -> list[dict[str, object]]:
-    pairs = list(choices.items()) if isinstance(choices, Mapping) else list(choices)
-    return select_items(first, [value for value, _ in pairs], [text for _, text in pairs], selected)
-
-
 def register(app: Flask) -> None:
     timezone = app.config["TRACKER_TIMEZONE"]
     app.add_template_filter(format_date, "date")
@@ -114,8 +99,6 @@ def register(app: Flask) -> None:
     # Values, not functions: add_template_global is typed for callables.
     app.jinja_env.globals.update(rag_order=RAG_ORDER, rating_keys=RATING_KEYS, plan_status_labels=PLAN_STATUS_LABELS)
     app.add_template_filter(time_of_day, "time_of_day")
-    app.add_template_global(select_items, "select_items")
-    app.add_template_global(choice_items, "choice_items")
     app.add_template_global(select_options, "select_options")
     app.add_template_global(manages_inspection, "manages_inspection")
 
