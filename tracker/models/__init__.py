@@ -4,6 +4,7 @@ from tracker.models.action import Action, ActionLinkToken, PlanImportPreview, Pr
 from tracker.models.api_token import ApiRequestCounter, ApiToken
 from tracker.models.audit import AuditEvent
 from tracker.models.base import Base, utcnow
+from tracker.models.cache_stamp import CacheStamp
 from tracker.models.deadline import ChecklistItem, Meeting, StatutoryDeadline
 from tracker.models.enums import (
     OPEN_STATUSES,
@@ -44,6 +45,7 @@ __all__ = [
     "AuditEvent",
     "AuthSource",
     "Base",
+    "CacheStamp",
     "ChecklistItem",
     "DeadlineAnchor",
     "DeadlineCounting",

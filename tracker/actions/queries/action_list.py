@@ -12,6 +12,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
+from tracker import cache_stamps
 from tracker.actions.queries.my_actions import MY_STATUS_CHOICES
 from tracker.actions.queries.shared import Pagination, live, status_clause, working_days_to_due
 from tracker.domain.vocabulary import NOT_RATED, RAG_ORDER, TIMESCALES
@@ -144,9 +145,9 @@ class ActionListPage:
     filters: ActionFilters
     lines: list[ListedActionLine]
     pagination: Pagination
-    owners: list[tuple[int, str]] | None  # id and name; None: too many for a select, a search box instead
-    agencies: list[str]
-    inspections: list[tuple[int, str]] | None  # id and title; None as for owners
+    owners: tuple[tuple[int, str], ...] | None  # id and name; None: too many for a select, a search box instead
+    agencies: tuple[str, ...]
+    inspections: tuple[tuple[int, str], ...] | None  # id and title; None as for owners
     owner_shown: str | None = None  # the name of the owner chosen by id when there is no select to show it
     inspection_shown: str | None = None
 
@@ -260,19 +261,37 @@ _INSPECTIONS = select(Inspection.id, Inspection.title).order_by(
 )
 
 
-def _owner_choices() -> list[tuple[int, str]] | None:
+@dataclass(frozen=True)
+class FilterChoices:
+    """What the owner, inspection and agency filters offer: the same for every request until one of them changes,
+    so each worker keeps them (cache_stamps.ACTION_FILTERS says when they change)."""
+
+    owners: tuple[tuple[int, str], ...] | None  # id and name; None: too many for a select, a search box instead
+    inspections: tuple[tuple[int, str], ...] | None  # id and title; None as for owners
+    agencies: tuple[str, ...]
+
+
+def _owner_choices() -> tuple[tuple[int, str], ...] | None:
     """The people who own live actions, by name, or None when there are too many for a select."""
     ids = list(db.session.scalars(_OWNER_IDS.limit(LONGEST_SELECT + 1)))
     if len(ids) > LONGEST_SELECT:
         return None
     named = select(User.id, User.name).where(User.id.in_(ids)).order_by(User.name, User.id)
-    return [(id_, name) for id_, name in db.session.execute(named)]
+    return tuple((id_, name) for id_, name in db.session.execute(named))
 
 
-def _inspection_choices() -> list[tuple[int, str]] | None:
+def _inspection_choices() -> tuple[tuple[int, str], ...] | None:
     """Every inspection, the latest first, or None when there are too many for a select."""
-    rows = [(id_, title) for id_, title in db.session.execute(_INSPECTIONS.limit(LONGEST_SELECT + 1))]
+    rows = tuple((id_, title) for id_, title in db.session.execute(_INSPECTIONS.limit(LONGEST_SELECT + 1)))
     return None if len(rows) > LONGEST_SELECT else rows
+
+
+def _read_filter_choices() -> FilterChoices:
+    return FilterChoices(_owner_choices(), _inspection_choices(), tuple(db.session.scalars(_AGENCIES)))
+
+
+def filter_choices() -> FilterChoices:
+    return cache_stamps.cached(cache_stamps.ACTION_FILTERS, _read_filter_choices)
 
 
 _LISTED_COLUMNS = (
@@ -327,7 +346,7 @@ def _action_page(filters: ActionFilters, today: date, page: int) -> tuple[list[L
     return [ListedAction(*row[:-1]) for row in values], int(values[0][-1]) if values else 0
 
 
-def _chosen_name(statement: Any, chosen: int | None, choices: list[Any] | None) -> str | None:
+def _chosen_name(statement: Any, chosen: int | None, choices: tuple[Any, ...] | None) -> str | None:
     """The name of what a filter chose by id when there are too many choices for a select to show it."""
     if chosen is None or choices is not None:
         return None
@@ -352,13 +371,14 @@ def build_action_list(filters: ActionFilters, today: date) -> ActionListPage:
         )
         for action in actions
     ]
-    owners, inspections = _owner_choices(), _inspection_choices()
+    choices = filter_choices()
+    owners, inspections = choices.owners, choices.inspections
     return ActionListPage(
         filters,
         lines,
         pagination,
         owners=owners,
-        agencies=list(db.session.scalars(_AGENCIES)),
+        agencies=choices.agencies,
         inspections=inspections,
         owner_shown=_chosen_name(select(User.name).where(User.id == filters.owner_id), filters.owner_id, owners),
         inspection_shown=_chosen_name(
