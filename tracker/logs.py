@@ -16,6 +16,7 @@ from typing import Any
 
 from flask import Flask, Response, g, has_request_context, request
 from pythonjsonlogger.json import JsonFormatter
+from sqlalchemy import inspect
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -95,7 +96,12 @@ def _user_id() -> int | None:
     """The signed-in person's id, when the request has loaded them (never a query of its own: /healthz must answer
     with the database down)."""
     user = g.get("_login_user")
-    return user.id if user is not None and getattr(user, "is_authenticated", False) else None
+    if user is None or user.is_anonymous:
+        return None
+    # The id the session knows the person by: reading user.id after the request's commit has expired it would load
+    # the row again, a query of its own after every change.
+    identity = inspect(user).identity
+    return int(identity[0]) if identity else None
 
 
 def register(app: Flask) -> None:

@@ -3,6 +3,8 @@ actions as for 10 (DESIGN §9), counted with a before_cursor_execute listener.""
 
 from __future__ import annotations
 
+import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
@@ -109,3 +111,27 @@ def test_list_pages_run_the_same_queries_for_10_and_1000_actions(client, db_sess
     print(f"\nqueries per page as the {persona}: {with_ten} (10 actions), {with_a_thousand} (1,000 actions)")
     assert with_a_thousand == with_ten
     assert max(with_ten.values()) <= 12, with_ten
+
+
+def test_a_progress_update_runs_six_statements_and_reads_nobody_again_after_its_commit(
+    client, db_session, plan: Plan, caplog
+) -> None:
+    """The signed-in person, the action, the action locked and read again (one SELECT … FOR UPDATE), whether
+    anything changed since the form was opened (one statement for updates and audited changes), the UPDATE and
+    the INSERT. The access log names the person from the session's identity map: reading user.id after the commit
+    has expired it would load the row again."""
+    sign_in(client, plan.owner)
+    url, owner_id = f"/actions/{plan.action.id}/progress", plan.owner.id  # read before the counting starts
+    page = client.get(url).get_data(as_text=True)
+    hidden = {name: re.search(rf'name="{name}"[^>]*value="([^"]*)"', page).group(1)
+              for name in ("version", "seen", "csrf_token")}  # fmt: skip
+    caplog.set_level(logging.INFO, logger="tracker.access")
+
+    with counting_queries() as statements:
+        response = client.post(url, data={**hidden, "status": "in_progress", "rag": "green"})
+
+    assert response.status_code == 302
+    assert len(statements) == 6, "\n".join(statements)
+    assert sum("FOR UPDATE" in statement for statement in statements) == 1 or db.engine.dialect.name == "sqlite"
+    [line] = [r.getMessage() for r in caplog.records if r.name == "tracker.access" and "POST" in r.getMessage()]
+    assert f"user_id={owner_id} " in line

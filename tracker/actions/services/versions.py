@@ -49,8 +49,7 @@ def check_progress_marks(action: Action, seen: str) -> None:
     """Refuse a progress update from a form opened at `seen` only for a real conflict: another progress update,
     or a change of status, RAG, owner or due date made since (PROGRESS_FIELDS). The action's row is locked first
     (on PostgreSQL), so a change committed while this runs is either seen here or waits for this transaction."""
-    db.session.execute(select(Action.id).where(Action.id == action.id).with_for_update())
-    db.session.refresh(action)
+    db.session.refresh(action, with_for_update={"of": Action})  # locked and read again in one statement
     audit_mark, update_mark = parse_marks(seen)
     newer_update = select(ProgressUpdate.id).where(
         ProgressUpdate.action_id == action.id, ProgressUpdate.id > update_mark
@@ -61,5 +60,5 @@ def check_progress_marks(action: Action, seen: str) -> None:
         AuditEvent.id > audit_mark,
         AuditEvent.field.in_(sorted(PROGRESS_FIELDS)),
     )
-    if db.session.scalar(newer_update.limit(1)) or db.session.scalar(conflicting_change.limit(1)):
+    if db.session.scalar(select(newer_update.exists() | conflicting_change.exists())):
         raise ActionConflict(action.id)
