@@ -172,3 +172,17 @@ def test_a_long_list_of_owners_costs_the_same_queries_as_a_short_one(
         ActionFactory(recommendation=plan.six_months, reference=f"2.{n + 10}", owner=UserFactory())
     db_session.commit()
     assert statements() == few - 1  # the names of the owners are no longer read
+
+
+def test_every_row_links_to_its_action_as_url_for_builds_it(app, client, db_session, plan: Plan) -> None:
+    """The rows' links are built around one URL made per page (template_filters.url_around), not one per row."""
+    from flask import url_for
+
+    from tracker.template_filters import url_around
+
+    sign_in(client, plan.viewer)
+    page = soup(client.get("/actions"))
+    with app.test_request_context():
+        expected = {url_for("actions.view_action", action_id=action.id) for action in (plan.action, plan.other_action)}
+        assert url_around("actions.record_progress", "action_id") == ("/actions/", "/progress")
+    assert {a["href"] for a in page.select("main table tbody tr td:first-child a")} == expected
