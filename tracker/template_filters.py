@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, url_for
@@ -88,7 +89,8 @@ def url_around(endpoint: str, name: str) -> tuple[str, str]:
     """url_for(endpoint) with its id parameter `name` left out: the text before it and after it, for a list that
     links every row to its record (building each row's URL from the URL map was an eighth of All actions'
     rendering; issue 17). An id is digits, the same in a path as in text."""
-    before, found, after = url_for(endpoint, **{name: _ID_PLACEHOLDER}).partition(str(_ID_PLACEHOLDER))
+    values: dict[str, Any] = {name: _ID_PLACEHOLDER}
+    before, found, after = url_for(endpoint, **values).partition(str(_ID_PLACEHOLDER))
     if not found:
         raise ValueError(f"{endpoint}'s URL does not carry {name} as it is")
     return before, after
