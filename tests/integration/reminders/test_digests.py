@@ -303,6 +303,32 @@ def test_digests_arrive_by_smtp_with_text_and_html_parts(db_session, digest_time
     assert all(e.state == EmailState.SENT for e in outbox(db_session))
 
 
+def test_a_digests_html_part_goes_as_7bit_with_its_long_lines_and_other_characters_as_references(
+    db_session, digest_time, smtp_server, mail_to
+) -> None:
+    """Issue 17: quoted-printable was half the cost of writing a digest. The HTML part's lines (links longer than 78
+    characters) are at most 998 bytes of ASCII, "ë" and the layout's "·" as character references: 7bit data, read the
+    same. The plain-text part, with a name beyond ASCII, is quoted-printable as before."""
+    mail_to(smtp_server)
+    zoe = person(name="Zoë Martin", email="zoe@example.gov.uk")
+    action(zoe, date(2026, 11, 2), reference="1.1", title="Audit case files – all of them")
+    db_session.commit()
+    jobs.daily_digests(TODAY, clock.now())
+
+    assert send_due_emails().sent == 1
+    [received] = smtp_server.mailbox.to("zoe@example.gov.uk")
+    html_part, text_part = received.message.get_body(("html",)), received.message.get_body(("plain",))
+    assert (html_part["Content-Transfer-Encoding"], text_part["Content-Transfer-Encoding"]) == (
+        "7bit",
+        "quoted-printable",
+    )
+    raw = html_part.get_content()
+    assert raw.isascii() and max(map(len, raw.splitlines())) > 78 and max(map(len, raw.splitlines())) <= 998
+    assert "Dear Zo&#235; Martin," in raw and "&#183;" in raw and "/update/" in raw
+    assert "Dear Zoë Martin," in received.html and "1.1 Audit case files – all of them" in received.html
+    assert "Dear Zoë Martin," in received.text
+
+
 def test_an_action_due_on_a_saturday_is_not_due_today_on_the_friday(app, db_session) -> None:
     app.config["TRACKER_NOW"] = datetime(2026, 12, 4, 7, 30, tzinfo=UTC)  # Friday
     owner = person()
