@@ -36,12 +36,12 @@ CRLF = b"\r\n"
 _PLAIN_TEXT = re.compile(r"[!-~]+(?: [!-~]+)*\Z")
 _ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 _DOT_ATOM = rf"{_ATOM}(?:\.{_ATOM})*"
-_PLAIN_ADDRESS = re.compile(rf"{_DOT_ATOM}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\Z")
+PLAIN_ADDRESS = re.compile(rf"{_DOT_ATOM}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\Z")
 _PLAIN_MESSAGE_ID = re.compile(rf"<{_DOT_ATOM}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*>\Z")
 _PLAIN_DATE = re.compile(
     r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), [0-3]\d (?:[A-Z][a-z]{2}) \d{4} [0-2]\d:[0-5]\d:[0-5]\d [+-]\d{4}\Z"
 )
-_PLAIN = {"To": _PLAIN_ADDRESS, "Message-ID": _PLAIN_MESSAGE_ID, "Date": _PLAIN_DATE}
+_PLAIN = {"To": PLAIN_ADDRESS, "Message-ID": _PLAIN_MESSAGE_ID, "Date": _PLAIN_DATE}
 # What quoted-printable must quote in a body (email.quoprimime's body map), but "=": all but printable ASCII, tab
 # and the line ends.
 _QP_UNSAFE = re.compile(r"[^ -~\t\r\n]+")
@@ -190,7 +190,7 @@ class MessageWriter:
         if email_format_problem(email.recipient):
             raise UnbuildableEmail(f"the recipient {email.recipient!r} is not one valid email address")
         # The envelope's recipient: the address itself when it is a plain one (what getaddresses gives for it).
-        recipient = email.recipient if _PLAIN_ADDRESS.match(email.recipient) else getaddresses([email.recipient])[0][1]
+        recipient = email.recipient if PLAIN_ADDRESS.match(email.recipient) else getaddresses([email.recipient])[0][1]
         international = not (self._sender_address + recipient).isascii()
         policy = email_policy.SMTPUTF8 if international else email_policy.SMTP
         if international not in self._from:
