@@ -178,7 +178,7 @@ class MessageWriter:
     def __init__(self, config: Any) -> None:
         self.sender = config["MAIL_DEFAULT_SENDER"]
         self._sender_address = getaddresses([self.sender])[0][1]
-        self._domain = self.sender.rpartition("@")[2] or socket.getfqdn()
+        self._domain = self._sender_address.rpartition("@")[2] or socket.getfqdn()
         self._from: dict[bool, bytes] = {}
 
     def write(self, email: ClaimedEmail, now: datetime) -> WrittenMessage:
