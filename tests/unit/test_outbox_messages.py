@@ -11,6 +11,7 @@ from email import message_from_bytes, quoprimime
 from email import policy as email_policy
 from email.message import EmailMessage
 from email.utils import format_datetime, getaddresses, make_msgid
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -232,3 +233,14 @@ def test_quoted_printable_is_the_email_packages(body: str) -> None:
 @given(lines=st.lists(st.text(alphabet=st.sampled_from(list("ab =é€\t")), max_size=120), min_size=8, max_size=13))
 def test_quoted_printable_or_base64_is_chosen_from_the_first_ten_lines_as_before(lines: list[str]) -> None:
     assert_same_bytes(claimed("\n".join(lines), "<p>" + "\n".join(reversed(lines)) + "</p>"))
+
+
+def test_no_email_template_has_an_element_where_character_references_are_not_read() -> None:
+    """An HTML part goes as 7bit with its characters beyond ASCII as character references (`encode_text`), which a
+    reader shows as the characters everywhere but in raw text: a <script> or <style> element (or a comment)."""
+    templates = Path(__file__).resolve().parents[2] / "templates" / "emails"
+    html_templates = sorted(templates.glob("*.html"))
+    assert html_templates
+    for template in html_templates:
+        text = template.read_text().lower()
+        assert "<script" not in text and "<style" not in text and "<!--" not in text, template.name

@@ -86,7 +86,9 @@ def encode_text(text: str, *, html: bool = False) -> tuple[bytes, bytes]:
     (RFC 2045) with no NUL: it goes as 7bit rather than quoted-printable (issue 17: quoting a digest's HTML part, with
     its "=" in every attribute and links longer than a line, was half the cost of writing it, and made it a tenth
     longer). An HTML part's characters beyond ASCII are written as character references for that (`&#233;` for
-    "é"), which an HTML reader shows as the characters themselves; a plain-text part with any goes as before."""
+    "é"), which an HTML reader shows as the characters themselves (the email templates have no <script>, <style> or
+    comment, where it would not: a test checks); a plain-text part with any goes as before. 998 bytes is the line
+    limit of RFC 5321 too, the dot doubled for transparency not counted."""
     lines = text.encode("utf-8").splitlines()
     if max(map(len, lines), default=0) <= MAX_LINE:
         body = CRLF.join(lines) + CRLF
