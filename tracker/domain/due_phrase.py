@@ -19,7 +19,7 @@ def working_days_text(count: int) -> str:
     return f"{count} working day{'' if count == 1 else 's'}"
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def due_phrase(due_on: date | None, working_days_to_due: int | None, today: date, *, dated: bool = False) -> str:
     """The due date as words, from `working_days_to_due` = working_days_between(today, due_on). Remembered: an
     email says it for each action in both its parts, and a day's digests for the same few hundred dates (issue 17).

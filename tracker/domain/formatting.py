@@ -16,7 +16,7 @@ from functools import lru_cache
 from tracker.domain.working_days import non_working_day_name
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def format_date(value: date | None, empty: str = "") -> str:
     """9 September 2008 (a datetime shows its day). Remembered: a day's digests name the same few hundred dates
     thousands of times, and strftime is most of the cost of writing one (issue 17)."""
