@@ -77,7 +77,7 @@ def claim_due_emails(now: datetime, sender: str, limit: int, *, sent: Sequence[i
     UPDATE SKIP LOCKED), in a MATERIALIZED common table expression, run once, before the UPDATE (a LIMIT subquery
     inside the UPDATE could be run again for each row, each time skipping the rows just locked, and claim them
     all), and records `sent` in another, one round trip where there were three. The statement is built once per
-    process with its values as parameters (building it for each claim of ten cost about 1 ms of CPU; issue 17).
+    process with its values as parameters (building it for each claim of ten cost half a millisecond of CPU; issue 17).
     SQLite serialises writers, and the `state = 'queued'` condition on the UPDATE makes a lost race claim nothing.
     """
     if db.session.get_bind().dialect.name == "postgresql":
@@ -95,7 +95,7 @@ def claim_due_emails(now: datetime, sender: str, limit: int, *, sent: Sequence[i
 
 def _claim() -> Update:
     """The UPDATE that claims queued emails for the sender named by the parameter `sender` at `now`, returning what
-    the sender needs, on the table (an ORM UPDATE … RETURNING costs more CPU for nothing the sender uses)."""
+    the sender needs; on the table, as the sender uses nothing of the ORM's."""
     outbox = OUTBOX.c
     return (
         update(OUTBOX)
