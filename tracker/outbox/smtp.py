@@ -52,7 +52,7 @@ def start_sending(connection: smtplib.SMTP, message: WrittenMessage) -> None:
 
 def _mail(connection: smtplib.SMTP, message: WrittenMessage, options: list[str]) -> tuple[int, bytes]:
     """MAIL FROM, as `connection.mail` sends it: directly for a plain address (smtplib's quoteaddr parses every address
-    with email.utils.parseaddr to write "<address>"; a tenth of the client's work per email; issue 17)."""
+    with email.utils.parseaddr to write "<address>": 0.09 s of a 1.7 s profile of delivering 500 digests; issue 17)."""
     if message.international or not PLAIN_ADDRESS.match(message.sender):
         return connection.mail(message.sender, options)
     connection.putcmd("mail", f"FROM:<{message.sender}>{' ' + ' '.join(options) if options else ''}")
