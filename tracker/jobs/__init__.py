@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import logging
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -59,6 +60,38 @@ class JobResult:
 JOB_GC_THRESHOLD = (20_000, 10, 10)
 
 
+class _BatchCollection:
+    """The garbage collector's settings while any job works (`batch_garbage_collection`): the scheduler's threads may
+    run two jobs at once, so the first to start sets them and the last to finish puts them back."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._working = 0
+        self._thresholds: tuple[int, ...] = ()
+        self._froze = False
+
+    def start(self) -> None:
+        with self._lock:
+            if not self._working:
+                self._thresholds = gc.get_threshold()
+                self._froze = not gc.get_freeze_count()
+                if self._froze:
+                    gc.freeze()
+                gc.set_threshold(*JOB_GC_THRESHOLD)
+            self._working += 1
+
+    def finish(self) -> None:
+        with self._lock:
+            self._working -= 1
+            if not self._working:
+                gc.set_threshold(*self._thresholds)
+                if self._froze:
+                    gc.unfreeze()
+
+
+_BATCH_COLLECTION = _BatchCollection()
+
+
 @contextlib.contextmanager
 def batch_garbage_collection() -> Iterator[None]:
     """The garbage collector set for a job that makes many objects, for as long as it works (issue 17).
@@ -68,18 +101,12 @@ def batch_garbage_collection() -> Iterator[None]:
     people). While the job works, the objects the process already had (the app, its modules and caches) are frozen
     out of the collector's sight, as gunicorn.conf.py does for a web worker, unless something froze them already
     (a web worker), and young collections are rarer; the job's own garbage is still collected. Both are put back
-    as they were after it."""
-    thresholds = gc.get_threshold()
-    freeze = not gc.get_freeze_count()
-    if freeze:
-        gc.freeze()
-    gc.set_threshold(*JOB_GC_THRESHOLD)
+    as they were when the last job working finishes."""
+    _BATCH_COLLECTION.start()
     try:
         yield
     finally:
-        gc.set_threshold(*thresholds)
-        if freeze:
-            gc.unfreeze()
+        _BATCH_COLLECTION.finish()
 
 
 def _run_once(

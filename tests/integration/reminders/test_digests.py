@@ -373,3 +373,17 @@ def test_a_job_runs_with_the_loaded_app_frozen_out_of_the_garbage_collectors_sig
         assert gc.get_threshold() == thresholds
     finally:
         gc.unfreeze()
+
+
+def test_two_jobs_working_at_once_leave_the_garbage_collector_as_it_was() -> None:
+    """The scheduler's threads may run two jobs at once: the settings stay while either works and are put back when
+    the last one finishes, whichever order they finish in."""
+    gc.unfreeze()
+    thresholds = gc.get_threshold()
+    first, second = jobs.batch_garbage_collection(), jobs.batch_garbage_collection()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    assert gc.get_threshold() == jobs.JOB_GC_THRESHOLD and gc.get_freeze_count() > 0
+    second.__exit__(None, None, None)
+    assert gc.get_threshold() == thresholds and gc.get_freeze_count() == 0
