@@ -1,5 +1,7 @@
 """The outbox writes each email as the same bytes the `email` package wrote for the EmailMessage the sender used to
-build (issue 17): headers, their folding and encoded words, each part's transfer encoding and body, CRLF ends."""
+build (issue 17): headers, their folding and encoded words, each part's transfer encoding and body, CRLF ends; but a
+part with lines longer than 78 bytes that can be 7bit data goes as 7bit (`set_content(text, cte="7bit")`), an HTML
+part's characters beyond ASCII as character references."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from email import message_from_bytes, quoprimime
 from email import policy as email_policy
 from email.message import EmailMessage
 from email.utils import format_datetime, getaddresses, make_msgid
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -56,11 +59,26 @@ def reference(email: ClaimedEmail, sender: str = SENDER) -> bytes:
     message["Date"] = format_datetime(NOW)
     message["Message-ID"] = make_msgid(idstring=f"outbox.{email.id}", domain=sender.rpartition("@")[2] or None)
     message["Auto-Submitted"] = "auto-generated"
-    message.set_content(email.text_body)
+    text, text_cte = as_seven_bit(email.text_body, html=False)
+    message.set_content(text, cte=text_cte)
     if email.html_body:
-        message.add_alternative(email.html_body, subtype="html")
+        html, html_cte = as_seven_bit(email.html_body, html=True)
+        message.add_alternative(html, subtype="html", cte=html_cte)
     addresses = getaddresses([str(message["From"])])[0][1] + getaddresses([str(message["To"])])[0][1]
     return message.as_bytes(policy=email_policy.SMTP if addresses.isascii() else email_policy.SMTPUTF8)
+
+
+def as_seven_bit(body: str, *, html: bool) -> tuple[str, str | None]:
+    """The body and transfer encoding to give `set_content`: None (its own choice) unless a line is longer than 78
+    bytes and the part can be 7bit data, lines of at most 998 bytes of ASCII without NUL, an HTML part's other
+    characters written as character references (issue 17)."""
+    if max((len(line) for line in body.encode().splitlines()), default=0) <= 78:
+        return body, None
+    converted = body.encode("ascii", "xmlcharrefreplace").decode("ascii") if html else body
+    lines = converted.encode().splitlines()
+    if converted.isascii() and "\0" not in converted and max(map(len, lines)) <= 998:
+        return converted, "7bit"
+    return body, None
 
 
 def without_randomness(data: bytes) -> bytes:
@@ -88,11 +106,14 @@ def test_a_digest_is_the_same_bytes_as_the_email_package_wrote() -> None:
 
     parsed = message_from_bytes(data, policy=email_policy.default)
     text, html = parsed.get_payload()
-    assert (text["Content-Transfer-Encoding"], html["Content-Transfer-Encoding"]) == ("quoted-printable",) * 2
+    assert (text["Content-Transfer-Encoding"], html["Content-Transfer-Encoding"]) == ("quoted-printable", "7bit")
     assert text.get_content().replace("\r\n", "\n") == DIGEST_TEXT
-    assert html.get_content().replace("\r\n", "\n") == DIGEST_HTML
+    # The HTML part as 7bit: its links on lines of their own length, "–" and "ë" as character references.
+    assert html.get_content().replace("\r\n", "\n") == DIGEST_HTML.replace("–", "&#8211;").replace("ë", "&#235;")
+    assert data.isascii() and max(map(len, data.split(b"\r\n"))) <= 998
+    assert f'<p><a href="{URL}?n=0">'.encode() in data
     assert parsed["Auto-Submitted"] == "auto-generated"
-    assert all(len(line) <= 78 for line in data.split(b"\r\n")) and b"\n" not in data.replace(b"\r\n", b"")
+    assert b"\n" not in data.replace(b"\r\n", b"")
 
 
 @pytest.mark.parametrize(
@@ -101,8 +122,12 @@ def test_a_digest_is_the_same_bytes_as_the_email_package_wrote() -> None:
         ("Hello\nSecond line\n", "<p>Hello</p>", (b"7bit", b"7bit")),
         ("Dear Zoë,\nNo line is long.", "", (b"8bit",)),
         ("x" * 78 + "\n", "é" * 39 + "\n", (b"7bit", b"8bit")),  # 78 bytes: the longest line left as it is
-        ("x" * 79, "é" * 40, (b"quoted-printable", b"base64")),  # mostly not ASCII: base64 is shorter
-        ("é" * 200 + "\n" + "\n".join(["ok"] * 20), "<p>" + "a" * 300 + "</p>", (b"base64", b"quoted-printable")),
+        # Longer lines of ASCII, or HTML with its "é" as "&#233;", up to 998 bytes: 7bit (issue 17).
+        ("x" * 79, "é" * 40, (b"7bit", b"7bit")),
+        ("x" * 998 + "\n" + "y" * 3, "<p>" + "a" * 991 + "</p>", (b"7bit", b"7bit")),
+        ("é" * 40, "é" * 200, (b"base64", b"base64")),  # mostly not ASCII, or 1,200 bytes of references: base64
+        ("é" * 200 + "\n" + "\n".join(["ok"] * 20), "<p>" + "a" * 992 + "</p>", (b"base64", b"quoted-printable")),
+        ("Zoë " + "y" * 100, "<p>NUL\x00 is not 7bit data " + "a" * 100, (b"quoted-printable",) * 2),
         ("", "", (b"7bit",)),
         # The first ten lines decide, not fewer: three plain lines, then seven that base64 writes shorter.
         (
@@ -110,11 +135,12 @@ def test_a_digest_is_the_same_bytes_as_the_email_package_wrote() -> None:
             "plain\n" * 10 + "é€" * 300,
             (b"base64", b"quoted-printable"),
         ),
-        ("Windows\r\nline ends\rand old Mac ones\n" + "y" * 100, "=3D and = signs " * 20, (b"quoted-printable",) * 2),
+        ("Windows\r\nline ends\rand old Mac ones\n" + "y" * 100, "=3D and = signs " * 20, (b"7bit",) * 2),
     ],
 )
 def test_each_part_is_encoded_as_set_content_chose(text: str, html: str, encodings: tuple[bytes, ...]) -> None:
-    assert tuple(encode_text(body)[0] for body in (text, html)[: len(encodings)]) == encodings
+    chosen = (encode_text(text)[0], encode_text(html, html=True)[0])
+    assert chosen[: len(encodings)] == encodings
     assert_same_bytes(claimed(text, html))
 
 
@@ -207,3 +233,14 @@ def test_quoted_printable_is_the_email_packages(body: str) -> None:
 @given(lines=st.lists(st.text(alphabet=st.sampled_from(list("ab =é€\t")), max_size=120), min_size=8, max_size=13))
 def test_quoted_printable_or_base64_is_chosen_from_the_first_ten_lines_as_before(lines: list[str]) -> None:
     assert_same_bytes(claimed("\n".join(lines), "<p>" + "\n".join(reversed(lines)) + "</p>"))
+
+
+def test_no_email_template_has_an_element_where_character_references_are_not_read() -> None:
+    """An HTML part goes as 7bit with its characters beyond ASCII as character references (`encode_text`), which a
+    reader shows as the characters everywhere but in raw text: a <script> or <style> element (or a comment)."""
+    templates = Path(__file__).resolve().parents[2] / "templates" / "emails"
+    html_templates = sorted(templates.glob("*.html"))
+    assert html_templates
+    for template in html_templates:
+        text = template.read_text().lower()
+        assert "<script" not in text and "<style" not in text and "<!--" not in text, template.name

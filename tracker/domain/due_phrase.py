@@ -9,6 +9,7 @@ has passed with no working day since reads "Was due …", never "Due today".
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 from tracker.domain.formatting import format_date, format_long_date
 
@@ -18,8 +19,10 @@ def working_days_text(count: int) -> str:
     return f"{count} working day{'' if count == 1 else 's'}"
 
 
+@lru_cache(maxsize=1024)
 def due_phrase(due_on: date | None, working_days_to_due: int | None, today: date, *, dated: bool = False) -> str:
-    """The due date as words, from `working_days_to_due` = working_days_between(today, due_on).
+    """The due date as words, from `working_days_to_due` = working_days_between(today, due_on). Remembered: an
+    email says it for each action in both its parts, and a day's digests for the same few hundred dates (issue 17).
 
     `dated` adds the date, for emails read away from the page: "Due 9 December 2026, in 3 working days".
     """

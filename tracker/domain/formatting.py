@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Container
 from datetime import date, datetime
+from functools import lru_cache
 
 from tracker.domain.working_days import non_working_day_name
 
 
+@lru_cache(maxsize=1024)
 def format_date(value: date | None, empty: str = "") -> str:
-    """9 September 2008 (a datetime shows its day)."""
+    """9 September 2008 (a datetime shows its day). Remembered: a day's digests name the same few hundred dates
+    thousands of times, and strftime is most of the cost of writing one (issue 17)."""
     return f"{value.day} {value:%B %Y}" if value else empty
 
 

@@ -14,7 +14,7 @@ import contextlib
 import re
 import smtplib
 
-from tracker.outbox.messages import WrittenMessage
+from tracker.outbox.messages import PLAIN_ADDRESS, WrittenMessage
 
 CRLF = b"\r\n"
 _LINE_STARTING_WITH_A_DOT = re.compile(rb"(?m)^\.")
@@ -32,11 +32,11 @@ def start_sending(connection: smtplib.SMTP, message: WrittenMessage) -> None:
         options = ["SMTPUTF8", "BODY=8BITMIME"]
     if connection.does_esmtp and connection.has_extn("size"):
         options.insert(0, f"size={len(message.data)}")
-    code, reply = connection.mail(message.sender, options if connection.does_esmtp else [])
+    code, reply = _mail(connection, message, options if connection.does_esmtp else [])
     if code != 250:
         _abandon(connection, code)
         raise smtplib.SMTPSenderRefused(code, reply, message.sender)
-    code, reply = connection.rcpt(message.recipient)
+    code, reply = _rcpt(connection, message)
     if code not in (250, 251):
         _abandon(connection, code)
         raise smtplib.SMTPRecipientsRefused({message.recipient: (code, reply)})
@@ -48,6 +48,23 @@ def start_sending(connection: smtplib.SMTP, message: WrittenMessage) -> None:
     if not data.endswith(CRLF):
         data += CRLF
     connection.send(data + b"." + CRLF)
+
+
+def _mail(connection: smtplib.SMTP, message: WrittenMessage, options: list[str]) -> tuple[int, bytes]:
+    """MAIL FROM, as `connection.mail` sends it: directly for a plain address (smtplib's quoteaddr parses every address
+    with email.utils.parseaddr to write "<address>": 0.09 s of a 1.7 s profile of delivering 500 digests; issue 17)."""
+    if message.international or not PLAIN_ADDRESS.match(message.sender):
+        return connection.mail(message.sender, options)
+    connection.putcmd("mail", f"FROM:<{message.sender}>{' ' + ' '.join(options) if options else ''}")
+    return connection.getreply()
+
+
+def _rcpt(connection: smtplib.SMTP, message: WrittenMessage) -> tuple[int, bytes]:
+    """RCPT TO, as `connection.rcpt` sends it, directly for a plain address (as `_mail`)."""
+    if message.international or not PLAIN_ADDRESS.match(message.recipient):
+        return connection.rcpt(message.recipient)
+    connection.putcmd("rcpt", f"TO:<{message.recipient}>")
+    return connection.getreply()
 
 
 def finish_sending(connection: smtplib.SMTP) -> None:

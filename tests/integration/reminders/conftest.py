@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import email
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -50,7 +51,10 @@ class Received:
 
     @property
     def html(self) -> str:
-        return self.message.get_body(("html",)).get_content()
+        """The HTML part with the characters the sender writes as character references beyond ASCII (so that the
+        part can go as 7bit data: tracker.outbox.messages.encode_text) as a reader shows them."""
+        html = self.message.get_body(("html",)).get_content()
+        return re.sub(r"&#(\d+);", lambda ref: chr(int(ref[1])) if int(ref[1]) > 127 else ref[0], html)
 
 
 class Mailbox:

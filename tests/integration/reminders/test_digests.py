@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import secrets
 from datetime import UTC, date, datetime
 
@@ -22,7 +23,7 @@ from tracker.models import (
     Role,
 )
 from tracker.outbox.sender import send_due_emails
-from tracker.reminders import links
+from tracker.reminders import digests, links
 
 
 def outbox(db_session) -> list[OutboxEmail]:
@@ -303,6 +304,32 @@ def test_digests_arrive_by_smtp_with_text_and_html_parts(db_session, digest_time
     assert all(e.state == EmailState.SENT for e in outbox(db_session))
 
 
+def test_a_digests_html_part_goes_as_7bit_with_its_long_lines_and_other_characters_as_references(
+    db_session, digest_time, smtp_server, mail_to
+) -> None:
+    """Issue 17: quoted-printable was half the cost of writing a digest. The HTML part's lines (links longer than 78
+    characters) are at most 998 bytes of ASCII, "ë" and the layout's "·" as character references: 7bit data, read the
+    same. The plain-text part, with a name beyond ASCII, is quoted-printable as before."""
+    mail_to(smtp_server)
+    zoe = person(name="Zoë Martin", email="zoe@example.gov.uk")
+    action(zoe, date(2026, 11, 2), reference="1.1", title="Audit case files – all of them")
+    db_session.commit()
+    jobs.daily_digests(TODAY, clock.now())
+
+    assert send_due_emails().sent == 1
+    [received] = smtp_server.mailbox.to("zoe@example.gov.uk")
+    html_part, text_part = received.message.get_body(("html",)), received.message.get_body(("plain",))
+    assert (html_part["Content-Transfer-Encoding"], text_part["Content-Transfer-Encoding"]) == (
+        "7bit",
+        "quoted-printable",
+    )
+    raw = html_part.get_content()
+    assert raw.isascii() and max(map(len, raw.splitlines())) > 78 and max(map(len, raw.splitlines())) <= 998
+    assert "Dear Zo&#235; Martin," in raw and "&#183;" in raw and "/update/" in raw
+    assert "Dear Zoë Martin," in received.html and "1.1 Audit case files – all of them" in received.html
+    assert "Dear Zoë Martin," in received.text
+
+
 def test_an_action_due_on_a_saturday_is_not_due_today_on_the_friday(app, db_session) -> None:
     app.config["TRACKER_NOW"] = datetime(2026, 12, 4, 7, 30, tzinfo=UTC)  # Friday
     owner = person()
@@ -313,3 +340,50 @@ def test_an_action_due_on_a_saturday_is_not_due_today_on_the_friday(app, db_sess
     for body in (email.text_body, email.html_body):
         assert "Due today" not in body
         assert "Due Saturday 5 December 2026 (not a working day)" in body
+
+
+def test_a_job_runs_with_the_loaded_app_frozen_out_of_the_garbage_collectors_sight(db_session, monkeypatch) -> None:
+    """Issue 17: full collections during the digest job went through every object of the loaded app again (0.9 s of
+    5 s for 5,000 people). While a job works they are frozen, and young collections are rarer; both are put back
+    after it, and objects that something froze before (a gunicorn worker) stay frozen."""
+    owner = person()
+    action(owner, date(2026, 11, 2))
+    db_session.commit()
+    during: list[tuple[int, tuple[int, ...]]] = []
+    plan = digests.plan_digests
+
+    def planning(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        during.append((gc.get_freeze_count(), gc.get_threshold()))
+        return plan(*args, **kwargs)
+
+    monkeypatch.setattr(digests, "plan_digests", planning)
+    gc.unfreeze()
+    thresholds = gc.get_threshold()
+
+    assert jobs.daily_digests(TODAY, clock.now()).outcome == "done"
+    assert during[0][0] > 0 and during[0][1] == jobs.JOB_GC_THRESHOLD
+    assert gc.get_freeze_count() == 0 and gc.get_threshold() == thresholds
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        assert jobs.daily_digests(date(2026, 11, 25), clock.now()).outcome == "done"
+        # Frozen while it works and after it (less the few frozen objects that the job's work freed).
+        assert frozen >= during[1][0] > frozen * 0.9 and during[1][1] == jobs.JOB_GC_THRESHOLD
+        assert frozen >= gc.get_freeze_count() > frozen * 0.9
+        assert gc.get_threshold() == thresholds
+    finally:
+        gc.unfreeze()
+
+
+def test_two_jobs_working_at_once_leave_the_garbage_collector_as_it_was() -> None:
+    """The scheduler's threads may run two jobs at once: the settings stay while either works and are put back when
+    the last one finishes, whichever order they finish in."""
+    gc.unfreeze()
+    thresholds = gc.get_threshold()
+    first, second = jobs.batch_garbage_collection(), jobs.batch_garbage_collection()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    assert gc.get_threshold() == jobs.JOB_GC_THRESHOLD and gc.get_freeze_count() > 0
+    second.__exit__(None, None, None)
+    assert gc.get_threshold() == thresholds and gc.get_freeze_count() == 0

@@ -9,11 +9,12 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from tests.conftest import security_events, sign_in, soup
 from tests.integration.reminders.conftest import TODAY, action, manager, person, set_now
 from tracker import clock, jobs
+from tracker.domain.tokens import hash_token
 from tracker.models import (
     Action,
     ActionLinkToken,
@@ -23,6 +24,7 @@ from tracker.models import (
     ProgressUpdate,
     Rag,
 )
+from tracker.reminders.links import issue_links, link_expires_at
 
 LINK = re.compile(r"\* (?P<reference>\S+) .*?\n(?:.*\n)*?  Record progress \(no sign-in needed\): (?P<url>\S+)")
 
@@ -244,3 +246,34 @@ def test_a_change_to_the_title_since_the_link_was_opened_merges(client, db_sessi
         "Audit every open case file", ActionStatus.IN_PROGRESS, Rag.RED
     )  # fmt: skip
     assert db_session.scalars(select(ProgressUpdate)).one().narrative == GOOD_UPDATE["narrative"]
+
+
+def test_a_runs_links_are_stored_in_one_statement_with_only_their_hashes(db_session, digest_time) -> None:
+    """Issue 17: on PostgreSQL one INSERT … SELECT from arrays rather than a statement per link (an executemany); on
+    SQLite one executemany. Each (action, owner) gets one token; only its SHA-256 is stored, with its expiry."""
+    owner, other = person(), person()
+    actions = [action(owner, date(2026, 11, 2)) for _ in range(3)] + [action(other, date(2026, 11, 3))]
+    db_session.commit()
+    pairs = [(a.id, a.owner_id) for a in actions] + [(actions[0].id, owner.id)]  # the first one twice
+    executions: list[bool] = []
+    engine = db_session.get_bind()
+
+    def record(_conn, _cursor, _statement, _params, _context, executemany) -> None:  # noqa: ANN001
+        executions.append(executemany)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        tokens = issue_links(pairs, TODAY, clock.now())
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+    assert executions == [engine.dialect.name != "postgresql"]
+    assert set(tokens) == set(pairs) and len(set(tokens.values())) == 4
+    stored = db_session.execute(
+        select(ActionLinkToken.action_id, ActionLinkToken.user_id, ActionLinkToken.token_hash)
+    ).all()
+    assert sorted(stored) == sorted((a, u, hash_token(token)) for (a, u), token in tokens.items())
+    for link in db_session.scalars(select(ActionLinkToken)):
+        assert clock.as_utc(link.created_at) == clock.now()
+        assert clock.as_utc(link.expires_at) == link_expires_at(TODAY)
+        assert link.used_at is None and link.revoked_at is None
