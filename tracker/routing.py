@@ -34,6 +34,16 @@ class TextSegmentConverter(UnicodeConverter):
         return value
 
 
+# A number no id reaches, put where an id goes to build a URL once and fill it in for every row or link after.
+ID_PLACEHOLDER = 918273645546372819
+
+
+def around_placeholder(url: str | None, placeholder: object) -> tuple[str, str] | None:
+    """The text of `url` before and after `placeholder`, or None when it is not there as it is."""
+    before, found, after = (url or "").partition(str(placeholder))
+    return (before, after) if found else None
+
+
 def register(app: Flask) -> None:
     """Before any route is added."""
     app.url_map.converters.update(int=DatabaseIdConverter, default=TextSegmentConverter, string=TextSegmentConverter)

@@ -19,6 +19,7 @@ from tracker.domain.plan_lifecycle import PLAN_STATUS_LABELS
 from tracker.domain.quoting import lead_in
 from tracker.domain.vocabulary import RAG_ORDER, RATING_KEYS, STATUS_LABELS, rag_label, rag_word
 from tracker.permissions import manages_inspection
+from tracker.routing import ID_PLACEHOLDER, around_placeholder
 
 
 def to_local(value: datetime, timezone: str) -> datetime:
@@ -82,18 +83,15 @@ def select_options(first: str | None, rows: Iterable[tuple[object, str] | str], 
     return Markup("\n".join(options))  # nosec B704
 
 
-_ID_PLACEHOLDER = 918273645546372819
-
-
 def url_around(endpoint: str, name: str) -> tuple[str, str]:
     """url_for(endpoint) with its id parameter `name` left out: the text before it and after it, for a list that
     links every row to its record (building each row's URL from the URL map was an eighth of All actions'
     rendering; issue 17). An id is digits, the same in a path as in text."""
-    values: dict[str, Any] = {name: _ID_PLACEHOLDER}
-    before, found, after = url_for(endpoint, **values).partition(str(_ID_PLACEHOLDER))
-    if not found:
+    values: dict[str, Any] = {name: ID_PLACEHOLDER}
+    parts = around_placeholder(url_for(endpoint, **values), ID_PLACEHOLDER)
+    if parts is None:
         raise ValueError(f"{endpoint}'s URL does not carry {name} as it is")
-    return before, after
+    return parts
 
 
 def register(app: Flask) -> None:

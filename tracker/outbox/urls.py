@@ -7,9 +7,11 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 
+from tracker.routing import ID_PLACEHOLDER, around_placeholder
+
 # A value that reads the same in a URL path as in text, and so can be put into one built around a placeholder.
 _SAME_IN_A_PATH = re.compile(r"[A-Za-z0-9_.~-]+\Z")
-_PLACEHOLDERS: dict[type, object] = {int: 918273645546372819, str: "zz918273645546372819zz"}
+_PLACEHOLDERS: dict[type, object] = {int: ID_PLACEHOLDER, str: f"zz{ID_PLACEHOLDER}zz"}
 
 
 class UrlBuilder:
@@ -32,10 +34,8 @@ class UrlBuilder:
             return self(endpoint, **{name: value})
         key = (endpoint, name, kind)
         if key not in self._templates:
-            placeholder = str(_PLACEHOLDERS[kind])
-            url = self(endpoint, **{name: _PLACEHOLDERS[kind]})
-            parts = url.partition(placeholder) if url else ("", "", "")
-            self._templates[key] = (parts[0], parts[2]) if parts[1] else None
+            placeholder = _PLACEHOLDERS[kind]
+            self._templates[key] = around_placeholder(self(endpoint, **{name: placeholder}), placeholder)
         template = self._templates[key]
         if template is None:  # no such endpoint, or the value is not in the path as it is
             return self(endpoint, **{name: value})
