@@ -46,9 +46,16 @@ class Topic:
     name: str
     tables: Mapping[str, tuple[str, ...]]
     stamp_query: Any = field(init=False, repr=False, compare=False)
+    _assigned: Mapping[str, re.Pattern[str] | None] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "stamp_query", select(CacheStamp.stamp).where(CacheStamp.topic == self.name))
+        # Per table, "column =" for any of its columns in a SET clause (None: no UPDATE matters).
+        assigned = {
+            table: re.compile(rf'(?<![\w.])"?(?:{"|".join(columns)})"?\s*=') if columns else None
+            for table, columns in self.tables.items()
+        }
+        object.__setattr__(self, "_assigned", assigned)
 
     def is_changed_by(self, statement: str) -> bool:
         for match in _WRITE.finditer(statement):
@@ -57,8 +64,8 @@ class Topic:
                 continue
             if match.group("verb").upper() != "UPDATE":
                 return True
-            assignments = _assignments(statement, match.end())
-            if any(re.search(rf'(?<![\w.])"?{column}"?\s*=', assignments) for column in self.tables[table]):
+            assigned = self._assigned[table]
+            if assigned is not None and assigned.search(_assignments(statement, match.end())):
                 return True
         return False
 

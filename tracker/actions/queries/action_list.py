@@ -140,14 +140,22 @@ class ListedActionLine:
     working_days_to_due: int | None
 
 
+@dataclass(frozen=True)
+class FilterChoices:
+    """What the owner, inspection and agency filters offer: the same for every request until one of them changes,
+    so each worker keeps them (cache_stamps.ACTION_FILTERS says when they change)."""
+
+    owners: tuple[tuple[int, str], ...] | None  # id and name; None: too many for a select, a search box instead
+    inspections: tuple[tuple[int, str], ...] | None  # id and title; None as for owners
+    agencies: tuple[str, ...]
+
+
 @dataclass
 class ActionListPage:
     filters: ActionFilters
     lines: list[ListedActionLine]
     pagination: Pagination
-    owners: tuple[tuple[int, str], ...] | None  # id and name; None: too many for a select, a search box instead
-    agencies: tuple[str, ...]
-    inspections: tuple[tuple[int, str], ...] | None  # id and title; None as for owners
+    choices: FilterChoices
     owner_shown: str | None = None  # the name of the owner chosen by id when there is no select to show it
     inspection_shown: str | None = None
 
@@ -261,16 +269,6 @@ _INSPECTIONS = select(Inspection.id, Inspection.title).order_by(
 )
 
 
-@dataclass(frozen=True)
-class FilterChoices:
-    """What the owner, inspection and agency filters offer: the same for every request until one of them changes,
-    so each worker keeps them (cache_stamps.ACTION_FILTERS says when they change)."""
-
-    owners: tuple[tuple[int, str], ...] | None  # id and name; None: too many for a select, a search box instead
-    inspections: tuple[tuple[int, str], ...] | None  # id and title; None as for owners
-    agencies: tuple[str, ...]
-
-
 def _owner_choices() -> tuple[tuple[int, str], ...] | None:
     """The people who own live actions, by name, or None when there are too many for a select."""
     ids = list(db.session.scalars(_OWNER_IDS.limit(LONGEST_SELECT + 1)))
@@ -372,16 +370,17 @@ def build_action_list(filters: ActionFilters, today: date) -> ActionListPage:
         for action in actions
     ]
     choices = filter_choices()
-    owners, inspections = choices.owners, choices.inspections
     return ActionListPage(
         filters,
         lines,
         pagination,
-        owners=owners,
-        agencies=choices.agencies,
-        inspections=inspections,
-        owner_shown=_chosen_name(select(User.name).where(User.id == filters.owner_id), filters.owner_id, owners),
+        choices,
+        owner_shown=_chosen_name(
+            select(User.name).where(User.id == filters.owner_id), filters.owner_id, choices.owners
+        ),
         inspection_shown=_chosen_name(
-            select(Inspection.title).where(Inspection.id == filters.inspection_id), filters.inspection_id, inspections
+            select(Inspection.title).where(Inspection.id == filters.inspection_id),
+            filters.inspection_id,
+            choices.inspections,
         ),
     )
