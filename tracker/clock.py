@@ -46,8 +46,13 @@ def today() -> date:
     return _local_date(now())
 
 
+def zone() -> ZoneInfo:
+    """The council's time zone (TRACKER_TIMEZONE)."""
+    return ZoneInfo(current_app.config["TRACKER_TIMEZONE"])
+
+
 def _local_date(moment: datetime) -> date:
-    return moment.astimezone(ZoneInfo(current_app.config["TRACKER_TIMEZONE"])).date()
+    return moment.astimezone(zone()).date()
 
 
 def as_utc(value: datetime) -> datetime:
@@ -55,9 +60,10 @@ def as_utc(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def local(value: datetime) -> datetime:
-    """An instant in the council's time zone (TRACKER_TIMEZONE), for showing it or taking its day."""
-    return as_utc(value).astimezone(ZoneInfo(current_app.config["TRACKER_TIMEZONE"]))
+def local(value: datetime, in_zone: ZoneInfo | None = None) -> datetime:
+    """An instant in the council's time zone (TRACKER_TIMEZONE), for showing it or taking its day; `in_zone`, the
+    zone looked up once by a caller converting many."""
+    return as_utc(value).astimezone(in_zone or zone())
 
 
 __all__ = ["BANK_HOLIDAYS", "as_utc", "local", "now", "this_instant", "today"]

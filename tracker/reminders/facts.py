@@ -116,7 +116,7 @@ def actions_query() -> Select[*tuple[Any, ...]]:
 
 def action_facts(rows: Iterable[Any], people: dict[int, rules.Person]) -> list[rules.ActionFacts]:
     """The rows of `actions_query` as the rules' records."""
-    zone = ZoneInfo(current_app.config["TRACKER_TIMEZONE"])  # once, not per row as `local_date` looks it up
+    zone = clock.zone()  # looked up once, not per row
     facts = []
     for row in rows:
         owner = people.get(row.owner_id) if row.owner_id is not None else None
@@ -132,7 +132,7 @@ def action_facts(rows: Iterable[Any], people: dict[int, rules.Person]) -> list[r
                 status=row.status.value,
                 rag=row.rag.value if row.rag else None,
                 timescale=row.timescale.label,
-                last_progress_on=clock.as_utc(row.last_progress_at or row.created_at).astimezone(zone).date(),
+                last_progress_on=clock.local(row.last_progress_at or row.created_at, zone).date(),
                 owner_name=owner.name if owner else "",
                 progress_recorded=row.last_progress_at is not None,
             )
