@@ -78,18 +78,24 @@ def claim_due_emails(now: datetime, sender: str, limit: int, *, sent: Sequence[i
     inside the UPDATE could be run again for each row, each time skipping the rows just locked, and claim them
     all), and records `sent` in another, one round trip where there were three. The statement is built once per
     process with its values as parameters (building it for each claim of ten cost half a millisecond of CPU; issue 17).
-    SQLite serialises writers, and the `state = 'queued'` condition on the UPDATE makes a lost race claim nothing.
+    SQLite serialises writers, and the `state = 'queued'` condition on the UPDATE makes a lost race claim nothing:
+    the candidates are read before this sender holds the write lock (the driver begins its transaction at the first
+    write), so another sender may take them first. The UPDATE that claimed nothing took the lock, so reading the
+    candidates again sees every other claim and cannot lose; an empty claim means an empty queue, never a lost race
+    (the sender stops at an empty claim).
     """
     if db.session.get_bind().dialect.name == "postgresql":
         values = {"now": now, "sender": sender, "limit": limit, "sent": list(sent)}
         rows = db.session.execute(_claim_on_postgresql(settle=bool(sent)), values).all()
     else:
         mark_sent(sent, now)
-        ids = list(db.session.scalars(claim_candidates(now, limit)))
-        if not ids:
-            return []
-        claim = _claim().where(OUTBOX.c.id.in_(ids))
-        rows = db.session.execute(claim, {"now": now, "sender": sender}).all()
+        rows = []
+        while not rows:
+            ids = list(db.session.scalars(claim_candidates(now, limit)))
+            if not ids:
+                return []
+            claim = _claim().where(OUTBOX.c.id.in_(ids))
+            rows = db.session.execute(claim, {"now": now, "sender": sender}).all()
     return [ClaimedEmail(*row[:6]) for row in sorted(rows, key=lambda row: (row.send_after, row.id))]
 
 

@@ -20,7 +20,7 @@ from tests.integration.reminders.conftest import (
 from tracker import clock, jobs
 from tracker.models import EmailState, OutboxEmail
 from tracker.outbox.sender import send_due_emails
-from tracker.outbox.services import claim_candidates
+from tracker.outbox.services import claim_candidates, claim_due_emails
 
 
 def queue(db_session, count: int, *, prefix: str = "r") -> None:
@@ -66,6 +66,38 @@ def test_a_run_commits_once_per_ten_emails(db_session, digest_time, smtp_server,
     # batch's outcomes, and the empty claim that ends the run.
     assert len(commits) <= 6
     assert all(row.state == EmailState.SENT and row.attempts == 1 for row in rows(db_session))
+
+
+def test_a_claim_that_loses_the_race_to_another_sender_takes_the_next_emails(db_session, digest_time) -> None:
+    """Two senders at once (CI, main a06cd38): on SQLite a sender read ten candidates, another sender claimed them
+    before its UPDATE, the UPDATE claimed nothing and the sender stopped as if the queue were empty."""
+    queue(db_session, 15)
+    engine = db_session.get_bind()
+    other = {"claimed": False}
+
+    def another_sender_claims_first(connection, cursor, statement, parameters, context, executemany) -> None:
+        if other["claimed"] or "claimed_by" not in statement:  # the claim (one statement on PostgreSQL)
+            return
+        other["claimed"] = True
+        with engine.connect() as rival:
+            rival.execute(
+                text(
+                    "UPDATE outbox_emails SET state = 'sending', claimed_by = 'rival:1' WHERE id IN "
+                    "(SELECT id FROM outbox_emails WHERE state = 'queued' ORDER BY send_after, id LIMIT 10)"
+                )
+            )
+            rival.commit()
+
+    event.listen(engine, "before_cursor_execute", another_sender_claims_first)
+    try:
+        claimed = claim_due_emails(clock.now(), "us:2", 10)
+        db_session.commit()
+    finally:
+        event.remove(engine, "before_cursor_execute", another_sender_claims_first)
+    assert other["claimed"]
+    assert [email.recipient for email in claimed] == [f"r{n}@example.gov.uk" for n in range(10, 15)]
+    by_sender = {row.recipient: row.claimed_by for row in rows(db_session)}
+    assert by_sender == {f"r{n}@example.gov.uk": "rival:1" if n < 10 else "us:2" for n in range(15)}
 
 
 def test_a_batch_is_one_statement_on_postgresql(db_session, digest_time, smtp_server, mail_to) -> None:
