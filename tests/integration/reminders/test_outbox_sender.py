@@ -51,6 +51,21 @@ def test_a_batch_goes_over_one_connection(db_session, digest_time, smtp_server, 
     assert send_due_emails().sent == 0  # nothing is sent twice
 
 
+def test_a_plain_relay_reads_no_certificate_authorities(
+    db_session, digest_time, smtp_server, mail_to, monkeypatch
+) -> None:
+    """Issue 17: the TLS context (the system's certificate authorities read from disk, 45 ms of CPU) was made at
+    every run of the sender, TLS or not."""
+    mail_to(smtp_server)
+    queue(db_session, 2)
+
+    def no_tls_here(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise AssertionError("a TLS context for a plain connection")
+
+    monkeypatch.setattr(ssl, "create_default_context", no_tls_here)
+    assert send_due_emails().sent == 2
+
+
 def test_a_run_commits_once_per_ten_emails(db_session, digest_time, smtp_server, mail_to) -> None:
     mail_to(smtp_server)
     queue(db_session, 25)
