@@ -8,7 +8,7 @@ import smtplib
 import pytest
 
 from tracker.outbox.messages import WrittenMessage
-from tracker.outbox.smtp import _mail, _rcpt
+from tracker.outbox.smtp import _mail, _rcpt, dot_stuffed
 
 
 class Recorder(smtplib.SMTP):
@@ -46,3 +46,19 @@ def test_mail_and_rcpt_are_the_commands_smtplib_sends(sender: str, recipient: st
     smtplibs.rcpt(recipient)
     assert ours.sent == smtplibs.sent
     assert ours.command_encoding == smtplibs.command_encoding == ("utf-8" if international else "ascii")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"no dot at all\r\n",
+        b".starts with one\r\n",
+        b"line\r\n.second line\r\n..two already\r\n",
+        b"a dot. inside\r\n.\r\n",
+        b"bare\n.newline\r.carriage return\r\n",
+        b"ends\r\n.",
+    ],
+)
+def test_dots_are_doubled_as_smtplib_does(data: bytes) -> None:
+    assert dot_stuffed(data) == smtplib._quote_periods(data)

@@ -44,10 +44,19 @@ def start_sending(connection: smtplib.SMTP, message: WrittenMessage) -> None:
     code, reply = connection.getreply()
     if code != 354:
         raise smtplib.SMTPDataError(code, reply)
-    data = _LINE_STARTING_WITH_A_DOT.sub(b"..", message.data)
+    data = dot_stuffed(message.data)
     if not data.endswith(CRLF):
         data += CRLF
     connection.send(data + b"." + CRLF)
+
+
+def dot_stuffed(data: bytes) -> bytes:
+    """`data` with the dot that starts a line doubled (RFC 5321's transparency), as smtplib's `sendmail` does. Few
+    messages have such a line, and looking for one is a twentieth of the cost of the regular expression's pass over
+    a digest (0.1 ms of 0.24 a message: issue 17)."""
+    if data.startswith(b".") or b"\n." in data:
+        return _LINE_STARTING_WITH_A_DOT.sub(b"..", data)
+    return data
 
 
 def _mail(connection: smtplib.SMTP, message: WrittenMessage, options: list[str]) -> tuple[int, bytes]:
