@@ -109,6 +109,9 @@ def register(app: Flask) -> None:
     app.add_template_filter(lambda value: format_date(to_local(value, timezone)) if value else "", "local_date")
     app.add_template_filter(lambda value: value.isoformat() if value else "", "iso")
     app.add_template_global(_due_phrase, "due_phrase")
+    # The same words as a filter, given its day: an email's rows call it directly, without the context's call of
+    # a global (a tenth of rendering a digest; issue 17).
+    app.add_template_filter(due_phrase, "due_phrase")
     # Values, not functions: add_template_global is typed for callables.
     app.jinja_env.globals.update(rag_order=RAG_ORDER, rating_keys=RATING_KEYS, plan_status_labels=PLAN_STATUS_LABELS)
     app.add_template_filter(time_of_day, "time_of_day")
