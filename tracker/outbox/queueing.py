@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar, cast
 
 from flask import current_app
-from sqlalchemy import String, Table, select
+from sqlalchemy import CursorResult, String, Table, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from tracker import clock
@@ -143,7 +143,12 @@ def queue_prepared_emails(emails: Sequence[PreparedEmail], now: datetime) -> int
         return 0
     table = OUTBOX_TABLE
     insert_ = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    statement = insert_(table).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(table.c.id)
+    # The driver's executemany (pipelined by psycopg) and the rows it inserted, rather than RETURNING, which made
+    # SQLAlchemy write one statement with a parameter per value for the driver to rewrite (half the time of
+    # queuing 500 digests; issue 17). Both drivers sum the rows inserted over the parameter sets.
+    statement = (
+        insert_(table).on_conflict_do_nothing(index_elements=["dedupe_key"]).execution_options(preserve_rowcount=True)
+    )
     rows = [
         {
             "recipient": email.recipient,
@@ -159,5 +164,4 @@ def queue_prepared_emails(emails: Sequence[PreparedEmail], now: datetime) -> int
         }
         for email in emails
     ]
-    # RETURNING, not rowcount: PostgreSQL drivers report -1 for an INSERT that returns rows.
-    return len(db.session.execute(statement, rows).all())
+    return cast(CursorResult[Any], db.session.execute(statement, rows)).rowcount

@@ -19,6 +19,7 @@ from tests.integration.reminders.conftest import (
 )
 from tracker import clock, jobs
 from tracker.models import EmailState, OutboxEmail
+from tracker.outbox.queueing import PreparedEmail, queue_prepared_emails
 from tracker.outbox.sender import send_due_emails
 from tracker.outbox.services import claim_candidates, claim_due_emails
 
@@ -377,3 +378,15 @@ def test_a_claim_reads_the_queue_in_index_order_without_sorting_it(db_session, d
 
 def compiled(statement, bind) -> str:  # noqa: ANN001
     return str(statement.compile(bind, compile_kwargs={"literal_binds": True}))
+
+
+def test_queuing_counts_only_the_emails_it_inserted(db_session, digest_time) -> None:
+    """Issue 17: the count comes from the rows the driver inserted (RETURNING is gone); a key queued meanwhile (by
+    another process, between its check and this insert) is neither queued twice nor counted."""
+    queue(db_session, 2)
+    fresh = [PreparedEmail(f"n{n}@example.gov.uk", "s", "t", "", f"test:n:{n}") for n in range(3)]
+    already = [PreparedEmail("r0@example.gov.uk", "again", "t", "", "test:r:0")]
+    assert queue_prepared_emails([fresh[0], *already, *fresh[1:]], clock.now()) == 3
+    assert queue_prepared_emails(already, clock.now()) == 0
+    db_session.commit()
+    assert [row.subject for row in rows(db_session)] == ["Message 0", "Message 1", "s", "s", "s"]
