@@ -3,7 +3,7 @@ and the absolute ones that remain (start-up, memory, the export of issue 16)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bench.pages import LAYOUT_FLOOR, TIGHT, WebFigures
 from bench.startup import StartFigures
@@ -42,6 +42,7 @@ class DigestFigures:
     statements: int
     load: str
     smtp_floor_seconds: float
+    runs: list[tuple[float, float, float]] = field(default_factory=list)  # each run's queue, delivery and floor s
 
     @property
     def total_seconds(self) -> float:
