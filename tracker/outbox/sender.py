@@ -2,8 +2,9 @@
 
 Emails are claimed CLAIM_BATCH at a time, in one short transaction that also records the previous batch's
 outcomes: one commit per ten emails rather than one each (a commit waits for the disk), and a sender that dies
-leaves at most CLAIM_BATCH rows "sending" (the batch in flight, some of it perhaps delivered), which
-`fail_interrupted_sends` later marks failed for an administrator rather than risk a duplicate.
+leaves at most CLAIM_BATCH rows "sending" (the batch in flight, some of it perhaps delivered, and while a claim
+is made the email before it, with one fewer claimed), which `fail_interrupted_sends` later marks failed for an
+administrator rather than risk a duplicate.
 A mail server that cannot be reached costs no attempts: the rows stay queued for the next run. One email that
 cannot be built (an address that is not one, text that cannot go in a header) or that the server can never take
 is marked failed with the reason, for an administrator on the Outbox page, and the sender goes on to the next.
@@ -108,46 +109,64 @@ def send_due_emails(*, limit: int | None = None, sender: str | None = None) -> S
 def _send_batch(connection: smtplib.SMTP, writer: MessageWriter, report: SendReport, limit: int, sender: str) -> None:
     remaining = limit
     sent: list[int] = []
+    in_flight: ClaimedEmail | None = None  # the last email sent, its reply not read yet
     while remaining > 0:
-        # The claims, and the previous batch recorded as sent, in one commit.
-        emails = claim_due_emails(clock.now(), sender, min(CLAIM_BATCH, remaining), sent=sent)
+        # The claims, and the previous batch recorded as sent, in one commit, made while the server takes in the
+        # previous batch's last email (issue 17: the server waited for each claim). That one is still in doubt, so
+        # one fewer is claimed: never more than CLAIM_BATCH in doubt.
+        size = min(CLAIM_BATCH - (in_flight is not None), remaining)
+        emails = claim_due_emails(clock.now(), sender, size, sent=sent)
         db.session.commit()
         sent = []
         if not emails:
-            return
+            break
         remaining -= len(emails)
-        if not _send_claimed(connection, writer, emails, report, sent):
-            mark_sent(sent, clock.now())
-            db.session.commit()
-            report.waiting = due_count(clock.now())
+        delivered, in_flight = _send_claimed(connection, writer, emails, report, sent, in_flight)
+        if not delivered:
+            _connection_lost(report, sent)
             return
+    if in_flight is not None and not _finish(connection, in_flight, report, sent):
+        _connection_lost(report, sent)
+        return
     mark_sent(sent, clock.now())
     db.session.commit()
 
 
+def _connection_lost(report: SendReport, sent: list[int]) -> None:
+    """What was delivered recorded, and how many are left waiting, once the connection is lost."""
+    mark_sent(sent, clock.now())
+    db.session.commit()
+    report.waiting = due_count(clock.now())
+
+
 def _send_claimed(
-    connection: smtplib.SMTP, writer: MessageWriter, emails: list[ClaimedEmail], report: SendReport, sent: list[int]
-) -> bool:
-    """Send claimed emails in turn, recording failures (uncommitted) and adding the delivered to `sent`; False if the
-    connection is lost, the emails not attempted then put back in the queue.
+    connection: smtplib.SMTP,
+    writer: MessageWriter,
+    emails: list[ClaimedEmail],
+    report: SendReport,
+    sent: list[int],
+    in_flight: ClaimedEmail | None,
+) -> tuple[bool, ClaimedEmail | None]:
+    """Send claimed emails in turn, recording failures (uncommitted) and adding the delivered to `sent`, the reply
+    to `in_flight` (the email sent before them) read first. Returns whether the connection held (if not, the emails
+    not attempted are put back in the queue) and the last email sent, its reply not read yet.
 
     Each email is written while the server takes in the one before it: that one's reply is read just after.
     """
-    in_flight: ClaimedEmail | None = None
     for index, email in enumerate(emails):
         message = _write(writer, email, report)
         if in_flight is not None and not _finish(connection, in_flight, report, sent):
             release_claims([e.id for e in emails[index:]])
-            return False
+            return False, None
         in_flight = None
         if message is None:
             continue
         started = _attempt(partial(start_sending, connection, message), email, report)
         if started is None:
             release_claims([e.id for e in emails[index + 1 :]])
-            return False
+            return False, None
         in_flight = email if started else None
-    return in_flight is None or _finish(connection, in_flight, report, sent)
+    return True, in_flight
 
 
 def _finish(connection: smtplib.SMTP, email: ClaimedEmail, report: SendReport, sent: list[int]) -> bool:

@@ -6,6 +6,7 @@ import ssl
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from sqlalchemy import event, select, text
 
@@ -128,11 +129,12 @@ def test_a_batch_is_one_statement_on_postgresql(db_session, digest_time, smtp_se
     finally:
         event.remove(*listen)
     assert report.sent == 25
-    # Interrupted sends cleared and due emails counted, then four claims: three batches and the empty one that ends
-    # the run, each from the second on with the previous batch's outcomes. SQLite has no SKIP LOCKED: the
+    # Interrupted sends cleared and due emails counted, then four claims: three batches (10, then 9 while the
+    # tenth is with the server, then the last 6) and the empty one that ends the run, each from the second on with
+    # the outcomes before it; then the last email's, read after the empty claim. SQLite has no SKIP LOCKED: the
     # candidates, the claim and the outcomes are a statement each.
     postgres = db_session.get_bind().dialect.name == "postgresql"
-    assert len(statements) == (2 + 4 if postgres else 2 + 3 * 2 + 3 + 1), statements
+    assert len(statements) == (2 + 4 + 1 if postgres else 2 + 3 * 2 + 3 + 1 + 1), statements
     assert all(row.state == EmailState.SENT and row.sent_at is not None for row in rows(db_session))
 
 
@@ -205,6 +207,43 @@ def test_a_connection_lost_mid_send_retries_that_email_and_leaves_the_rest_queue
     assert sorted(m.rcpt_tos[0] for m in smtp_server.mailbox.messages) == [
         "r0@example.gov.uk", "r1@example.gov.uk", "r2@example.gov.uk"
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize("dropped", [9, 14])
+def test_a_connection_lost_on_the_email_in_flight_during_a_claim_puts_the_claim_back(
+    app, db_session, digest_time, smtp_server, mail_to, dropped: int
+) -> None:
+    """Issue 17: the next batch is claimed while the server takes in the last email of the one before, whose reply
+    is read after the claim. The server hangs up on that email (the 10th), or on the run's last (the 15th): that
+    one is retried later, the emails claimed meanwhile go back to the queue untouched, the rest stay sent."""
+    mail_to(smtp_server)
+    smtp_server.mailbox.drops.add(f"r{dropped}@example.gov.uk")
+    queue(db_session, 15)
+    report = send_due_emails()
+    assert (report.sent, report.retrying, report.waiting) == (dropped, 1, 14 - dropped)  # the retry not due yet
+    states = {row.recipient: (row.state, row.attempts) for row in rows(db_session)}
+    assert states == {
+        f"r{n}@example.gov.uk": (EmailState.SENT, 1) if n < dropped else (EmailState.QUEUED, 1 if n == dropped else 0)
+        for n in range(15)
+    }
+    smtp_server.mailbox.drops.clear()
+    set_now(app, DIGEST_MOMENT + timedelta(seconds=60))
+    assert send_due_emails().sent == 15 - dropped
+    assert sorted(m.rcpt_tos[0] for m in smtp_server.mailbox.messages) == sorted(
+        f"r{n}@example.gov.uk" for n in range(15)
+    )
+
+
+def test_the_email_in_flight_during_a_claim_refused_after_its_data_is_recorded_with_the_next(
+    db_session, digest_time, smtp_server, mail_to
+) -> None:
+    mail_to(smtp_server)
+    smtp_server.mailbox.data_refusals["r9@example.gov.uk"] = "550 No such mailbox"
+    queue(db_session, 15)
+    report = send_due_emails()
+    assert (report.sent, report.failed) == (14, 1)
+    states = {row.recipient: row.state for row in rows(db_session)}
+    assert states == {f"r{n}@example.gov.uk": EmailState.FAILED if n == 9 else EmailState.SENT for n in range(15)}
 
 
 def test_a_message_refused_after_its_data_is_that_email_s_outcome_alone(
