@@ -20,13 +20,13 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     """Config → extensions → Jinja loaders → blueprints → error handlers → CLI (its feature groups on first use)."""
     # Imported here, not above: the child process that reads an upload (tracker.sandbox) imports this package
     # too, and starts a third of a second sooner without Flask.
-    from flask import Flask
     from werkzeug.middleware.proxy_fix import ProxyFix
 
     from config import config_from_environment
     from tracker.cli import FeatureCommands
+    from tracker.jinja_environment import TrackerFlask
 
-    app = Flask(
+    app = TrackerFlask(
         __name__,
         static_url_path="/assets",
         instance_path=str(_instance_path()),

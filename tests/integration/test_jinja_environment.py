@@ -1,0 +1,43 @@
+"""The app's Jinja environment: templates' globals with a set of keys, and imports that still see them right."""
+
+from __future__ import annotations
+
+from collections import ChainMap
+
+from jinja2 import DictLoader
+
+from tracker.jinja_environment import TemplateGlobals, TrackerEnvironment
+
+MACROS = '{% macro greet() %}{{ greeting }}, {{ who | default("nobody") }}{% endmacro %}'
+PAGE = '{% from "macros" import greet %}{{ greet() }}'
+
+
+def test_template_globals_have_a_chain_map_s_keys_and_see_the_environment_change() -> None:
+    environment_globals = {"a": 1, "b": 2}
+    own = {"b": 3, "c": 4}
+    template_globals = TemplateGlobals(own, environment_globals)
+    assert template_globals.keys() == set(ChainMap(own, environment_globals).keys()) == {"a", "b", "c"}
+    assert template_globals["b"] == 3
+    environment_globals["d"] = 5
+    assert "d" in template_globals.keys() and template_globals["d"] == 5
+
+
+def test_the_app_s_templates_get_them(app) -> None:
+    assert isinstance(app.jinja_env, TrackerEnvironment)
+    assert isinstance(app.jinja_env.get_template("emails/_items.html").globals, TemplateGlobals)
+
+
+def test_an_imported_macro_file_is_kept_unless_the_importer_has_globals_it_lacks(app) -> None:
+    """Issue 17: Jinja reuses an imported file's module when the importing template has no globals the imported one
+    lacks (decided with the keys of both), and makes one with them otherwise."""
+    environment = TrackerEnvironment(app, loader=DictLoader({"macros": MACROS, "page": PAGE}))
+    environment.globals["greeting"] = "Hello"
+    page = environment.get_template("page")
+    assert page.render() == "Hello, nobody"
+    module = environment.get_template("macros")._module
+    assert module is not None
+    assert page.render() == "Hello, nobody"
+    assert environment.get_template("macros")._module is module  # kept, not made again
+    environment.globals["greeting"] = "Good morning"  # the environment's globals are seen by templates loaded before
+    own = environment.get_template("page", globals={"who": "Sam"})
+    assert own.render() == "Good morning, Sam"  # the page's own global reaches the macro: a module made for it
