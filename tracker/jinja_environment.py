@@ -23,6 +23,14 @@ class TemplateGlobals(ChainMap[str, Any]):
     def keys(self) -> set[str]:  # type: ignore[override]  # a set: the same keys, compared in C
         return set().union(*self.maps)
 
+    def __getitem__(self, key: str) -> Any:
+        """ChainMap's lookup without its KeyError raised and caught for every global the template does not set
+        itself (each render copies all of them into its context)."""
+        for mapping in self.maps:
+            if key in mapping:
+                return mapping[key]
+        return self.__missing__(key)
+
 
 class TrackerEnvironment(Environment):
     def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import ChainMap
 
+import pytest
 from jinja2 import DictLoader
 
 from tracker.jinja_environment import TemplateGlobals, TrackerEnvironment
@@ -20,6 +21,9 @@ def test_template_globals_have_a_chain_map_s_keys_and_see_the_environment_change
     assert template_globals["b"] == 3
     environment_globals["d"] = 5
     assert "d" in template_globals.keys() and template_globals["d"] == 5
+    with pytest.raises(KeyError):
+        template_globals["e"]
+    assert template_globals.get("e", 6) == 6
 
 
 def test_the_app_s_templates_get_them(app) -> None:
