@@ -89,10 +89,7 @@ def digest_benchmarks(cluster_url: str, sizes: list[tuple[int, float]]) -> list[
                 measured.statements,
                 load_average(),
                 measured.smtp_floor_seconds,
-                runs=[
-                    (queue, send, floor)
-                    for queue, send, floor in zip(measured.wall, measured.send_runs, measured.floor_runs, strict=True)
-                ],
+                runs=list(zip(measured.wall, measured.send_runs, measured.floor_runs, strict=True)),
             )  # fmt: skip
         )
         print(f"Digests for {measured.people:,} people: queue {statistics.median(measured.wall):.2f} s, deliver "
