@@ -43,10 +43,11 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     _init_templates(app)
     _register_blueprints(app)
 
-    from tracker import assets, cache_stamps, errors, logs, security, transactions
+    from tracker import assets, cache_stamps, errors, logs, prepared_statements, security, transactions
 
     assets.register(app)
     cache_stamps.register()
+    prepared_statements.register()
     logs.register(app)
     errors.register(app)
     security.register(app)

@@ -132,7 +132,7 @@ def register() -> None:
 def _note_writes(
     connection: Connection, _cursor: Any, statement: str, _parameters: Any, _context: Any, _executemany: bool
 ) -> None:
-    if not _MAY_WRITE.match(statement):
+    if not may_write(statement):
         return
     for topic in TOPICS:
         if topic.is_changed_by(statement):
@@ -141,6 +141,11 @@ def _note_writes(
 
 # Reads start with SELECT (a WITH may wrap a write): anything else is looked at.
 _MAY_WRITE = re.compile(r"\s*+(?!SELECT\b)", re.IGNORECASE)
+
+
+def may_write(statement: str) -> bool:
+    """Whether a statement may change something: anything but a SELECT (prepared_statements asks too)."""
+    return _MAY_WRITE.match(statement) is not None
 
 
 def _forget_noted(connection: Connection) -> None:
