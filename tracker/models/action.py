@@ -13,6 +13,7 @@ from tracker.models.inspection import Inspection, Recommendation
 from tracker.models.user import User
 
 _LIVE = text("archived_at IS NULL")
+_PENDING = text("request_state = 'pending'")
 _OPEN_LIVE = text("archived_at IS NULL AND status IN ('not_started', 'in_progress')")
 
 
@@ -73,7 +74,12 @@ class ProgressUpdate(IdMixin, Base):
     """One progress report on an action. Append-only: never updated except to decide a due-date request."""
 
     __tablename__ = "progress_updates"
-    __table_args__ = (Index("ix_progress_updates_action_created", "action_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_progress_updates_action_created", "action_id", "created_at"),
+        # The few requests for a revised due date waiting for a decision (migration 0013): the dashboard and a
+        # programme manager's home find them without reading every update of every action.
+        Index("ix_progress_updates_pending", "action_id", postgresql_where=_PENDING, sqlite_where=_PENDING),
+    )
 
     action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)

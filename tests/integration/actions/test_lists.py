@@ -168,6 +168,29 @@ def test_the_dashboard_counts_by_rag_and_timescale(client, db_session, plan: Pla
     assert "Latest news from the front line" in page.text
 
 
+def test_the_dashboard_lists_the_ten_most_overdue_with_their_owners(client, db_session, plan: Plan) -> None:
+    """Issue 17: the ten are chosen first and their owners joined after; the owner's column as everywhere else."""
+    gone = UserFactory(name="Lee Gone", active=False)
+    owners = [plan.owner, gone, None]
+    for n in range(12):  # 12 overdue: due 2, 3, … 13 November
+        ActionFactory(
+            recommendation=plan.immediate, reference=f"1.{n + 2}", due_on=date(2026, 11, 2 + n), owner=owners[n % 3]
+        )
+    long_ago = date(2026, 10, 1)
+    ActionFactory(recommendation=plan.immediate, reference="1.90", due_on=long_ago, archived_at=datetime.now(UTC))
+    ActionFactory(recommendation=plan.immediate, reference="1.91", due_on=long_ago, status=ActionStatus.COMPLETE)
+    db_session.commit()
+    sign_in(client, plan.viewer)
+    page = soup(client.get(f"/inspections/{plan.inspection.id}/dashboard"))
+    assert page.select_one(".app-count-card--overdue").text.split()[0] == "12"
+    table = page.find("caption", string="Overdue actions, most overdue first").find_parent("table")
+    rows = [[cell.text.strip() for cell in tr.select("td")] for tr in table.select("tbody tr")]
+    assert [row[0].split()[0] for row in rows] == [f"1.{n + 2}" for n in range(10)]
+    assert [row[1] for row in rows[:3]] == ["Sam Patel", "Lee Gone (deactivated)", "No owner yet"]
+    assert rows[0][2].startswith("2 Nov 2026") and rows[0][2].endswith("16 working days overdue")
+    assert page.find("a", string="See all 12 overdue actions")
+
+
 def test_the_dashboard_words_a_deadline_without_a_date_as_the_report_does(client, db_session, plan: Plan) -> None:
     plan.inspection.received_on = None
     publish = db_session.scalars(

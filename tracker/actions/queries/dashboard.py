@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import and_, func, select, union_all
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import aliased
 
 from tracker.actions.queries.plan import Unactioned, publication_check
-from tracker.actions.queries.shared import OVERDUE, ActionLine, live, working_days_to_due
+from tracker.actions.queries.shared import live, working_days_to_due
 from tracker.clock import BANK_HOLIDAYS
 from tracker.domain.deadline_rules import no_date_text
 from tracker.domain.plan_lifecycle import DeadlineOutcome, publication_outcome
@@ -47,6 +47,20 @@ class LinkedAction:
 
 
 @dataclass(frozen=True, slots=True)
+class OverdueAction:
+    """An overdue action as the dashboard lists it: plain values, the owner's name joined."""
+
+    id: int
+    reference: str
+    title: str
+    due_on: date | None  # never None here (overdue), but the column allows it
+    rag: Rag | None
+    owner_name: str | None
+    owner_active: bool | None
+    working_days_to_due: int | None
+
+
+@dataclass(frozen=True, slots=True)
 class ShownUpdate:
     """A progress update as the dashboard shows it: plain values from one query's rows (loading each update with
     its action and author as mapped objects cost the ORM more than the rest of the page's queries)."""
@@ -64,6 +78,7 @@ class ShownUpdate:
 
 
 _AUTHOR = aliased(User, name="author")
+_OWNER = aliased(User, name="owner")
 _SHOWN_UPDATE_COLUMNS = (
     ProgressUpdate.id,
     ProgressUpdate.created_at,
@@ -97,7 +112,7 @@ class DashboardPage:
     status_counts: dict[ActionStatus, int]
     total: int
     overdue_count: int
-    overdue: list[ActionLine]
+    overdue: list[OverdueAction]
     deadlines: list[DeadlineLine]
     recent_updates: list[ShownUpdate]
     pending_requests: list[ShownUpdate]
@@ -172,11 +187,11 @@ def _deadline_lines(inspection: Inspection, today: date) -> list[DeadlineLine]:
     return lines
 
 
-def _overdue(inspection: Inspection, today: date) -> list[ActionLine]:
-    """The OVERDUE_SHOWN most overdue live actions, with their owners."""
-    query = (
-        select(Action)
-        .options(joinedload(Action.owner))
+def _overdue(inspection: Inspection, today: date) -> list[OverdueAction]:
+    """The OVERDUE_SHOWN most overdue live actions, with their owners' names. The ten are chosen before their owners
+    are joined: joined first, PostgreSQL hashed every person to find the owners of a few dozen actions."""
+    chosen = (
+        select(Action.id)
         .where(
             Action.inspection_id == inspection.id,
             live(),
@@ -185,8 +200,17 @@ def _overdue(inspection: Inspection, today: date) -> list[ActionLine]:
         )
         .order_by(Action.due_on, Action.id)
         .limit(OVERDUE_SHOWN)
+        .subquery("chosen")
     )
-    return [ActionLine(action, OVERDUE, working_days_to_due(action, today)) for action in db.session.scalars(query)]
+    query = (
+        select(Action.id, Action.reference, Action.title, Action.due_on, Action.rag, _OWNER.name, _OWNER.active)
+        .join(chosen, chosen.c.id == Action.id)
+        .outerjoin(_OWNER, _OWNER.id == Action.owner_id)
+        .order_by(Action.due_on, Action.id)
+    )
+    return [
+        OverdueAction(*row, working_days_to_due=working_days_to_due(row, today)) for row in db.session.execute(query)
+    ]
 
 
 _NEWEST_FIRST = (ProgressUpdate.created_at.desc(), ProgressUpdate.id.desc())
