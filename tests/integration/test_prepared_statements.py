@@ -79,3 +79,42 @@ def test_a_failed_transaction_is_rolled_back_and_the_next_one_runs(app_context) 
         if _postgres():
             # psycopg deallocated its statements at the rollback of the failed transaction; none is left behind.
             assert _prepared(connection) == []
+
+
+def test_the_pages_statements_name_the_statuses_and_limits_themselves(app_context, now) -> None:
+    """The overdue list and the dashboard write the open statuses, the pending state and their LIMIT and OFFSET into
+    their statements (is_open, is_pending, written_in) rather than sending them as parameters: PostgreSQL's plan made
+    once for every run of a prepared statement can use the partial indexes only then (ix_actions_open_due,
+    ix_progress_updates_pending), and was otherwise never chosen over planning each run again (issue 17)."""
+    from datetime import date
+
+    from sqlalchemy import event
+    from werkzeug.datastructures import MultiDict
+
+    from tests.factories import ActionFactory, ProgressUpdateFactory
+    from tracker.actions.queries import action_list
+    from tracker.actions.queries.dashboard import build_dashboard
+
+    action = ActionFactory(due_on=date(2026, 11, 2))
+    ProgressUpdateFactory(action=action)
+    db.session.commit()
+    sent: list[tuple[str, object]] = []
+
+    def note(_connection, _cursor, statement, parameters, _context, _many) -> None:  # noqa: ANN001
+        sent.append((" ".join(statement.split()), parameters))
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        lines = action_list.build_action_list(
+            action_list.ActionFilters.from_args(MultiDict({"overdue": "yes"})), now.date()
+        ).lines
+        page = build_dashboard(action.inspection, now.date())
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)
+    assert [line.action.id for line in lines] == [action.id] == [overdue.id for overdue in page.overdue]
+    listed = next(statement for statement, _ in sent if "AS chosen" in statement and "lead_agency" in statement)
+    assert "actions.status IN ('not_started', 'in_progress')" in listed and "LIMIT 50 OFFSET 0" in listed
+    updates = next(statement for statement, _ in sent if statement.startswith("SELECT progress_updates.id"))
+    assert "progress_updates.request_state = 'pending'" in updates and "LIMIT 10" in updates
+    parameters = [value for _, values in sent for value in (values.values() if isinstance(values, dict) else values)]
+    assert not [value for value in parameters if value in {"not_started", "in_progress", "pending"}]

@@ -17,7 +17,7 @@ from tracker.auth import services as auth_services
 from tracker.auth import sessions
 from tracker.auth.services import cancel_tokens
 from tracker.extensions import db
-from tracker.models import OPEN_STATUSES, Action, Inspection, Role, User, inspection_managers
+from tracker.models import Action, Inspection, Role, User, inspection_managers, is_open
 from tracker.permissions import ROLES_THAT_OWN_ACTIONS
 from tracker.template_filters import format_datetime
 
@@ -139,9 +139,7 @@ class Handover:
 
 
 def count_open_actions_owned(user: User) -> int:
-    query = select(func.count()).where(
-        Action.owner_id == user.id, Action.status.in_(OPEN_STATUSES), Action.archived_at.is_(None)
-    )
+    query = select(func.count()).where(Action.owner_id == user.id, is_open(), Action.archived_at.is_(None))
     return db.session.scalar(query) or 0
 
 

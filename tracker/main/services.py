@@ -14,10 +14,8 @@ from tracker.domain.vocabulary import NOT_RATED, RATING_KEYS
 from tracker.domain.working_days import add_working_days, working_days_between
 from tracker.extensions import db
 from tracker.models import (
-    OPEN_STATUSES,
     Action,
     AuthSource,
-    DueDateRequestState,
     EmailState,
     Inspection,
     OutboxEmail,
@@ -26,6 +24,9 @@ from tracker.models import (
     StatutoryDeadline,
     User,
     inspection_managers,
+    is_open,
+    is_pending,
+    written_in,
 )
 
 
@@ -95,7 +96,7 @@ def _my_open_actions(user: User) -> list[Action]:
     query = (
         select(Action)
         .options(joinedload(Action.inspection))
-        .where(Action.owner_id == user.id, Action.status.in_(OPEN_STATUSES), Action.archived_at.is_(None))
+        .where(Action.owner_id == user.id, is_open(), Action.archived_at.is_(None))
         .order_by(Action.due_on.is_(None), Action.due_on, Action.id)
     )
     return list(db.session.scalars(query))
@@ -109,7 +110,9 @@ def _inspections_for(user: User) -> tuple[list[Inspection], int, str]:
     if user.role == Role.PROGRAMME_MANAGER:
         query = query.join(inspection_managers).where(inspection_managers.c.user_id == user.id)
         heading = "Inspections you run"
-    latest = query.order_by(Inspection.published_on.desc().nulls_last(), Inspection.id.desc()).limit(HOME_INSPECTIONS)
+    latest = query.order_by(Inspection.published_on.desc().nulls_last(), Inspection.id.desc()).limit(
+        written_in(HOME_INSPECTIONS)
+    )
     inspections = list(db.session.scalars(latest))
     total = len(inspections)
     if total == HOME_INSPECTIONS:
@@ -128,7 +131,7 @@ def _waiting_for_decision(user: User) -> list[InspectionLine]:
         .where(
             inspection_managers.c.user_id == user.id,
             Action.archived_at.is_(None),
-            ProgressUpdate.request_state == DueDateRequestState.PENDING,
+            is_pending(),
         )
         .group_by(Inspection.id)
         .order_by(Inspection.published_on.desc().nulls_last(), Inspection.id.desc())
@@ -141,15 +144,15 @@ def _inspection_lines(inspections: list[Inspection], today: date) -> list[Inspec
     if not lines:
         return []
     live = and_(Action.inspection_id.in_(lines), Action.archived_at.is_(None))
-    is_open = Action.status.in_(OPEN_STATUSES)
+    still_open = is_open()
     # One pass over the actions for all three counts.
     rows = db.session.execute(
         select(
             Action.inspection_id,
             Action.rag,
             func.count(),
-            func.count().filter(is_open),
-            func.count().filter(is_open, Action.due_on < today),
+            func.count().filter(still_open),
+            func.count().filter(still_open, Action.due_on < today),
         )
         .where(live)
         .group_by(Action.inspection_id, Action.rag)

@@ -1,9 +1,9 @@
 """All models, importable from one place."""
 
-from tracker.models.action import Action, ActionLinkToken, PlanImportPreview, ProgressUpdate
+from tracker.models.action import Action, ActionLinkToken, PlanImportPreview, ProgressUpdate, is_open, is_pending
 from tracker.models.api_token import ApiRequestCounter, ApiToken
 from tracker.models.audit import AuditEvent
-from tracker.models.base import Base, utcnow
+from tracker.models.base import Base, utcnow, written_in
 from tracker.models.cache_stamp import CacheStamp
 from tracker.models.deadline import ChecklistItem, Meeting, StatutoryDeadline
 from tracker.models.enums import (
@@ -80,5 +80,8 @@ __all__ = [
     "UserSession",
     "UserToken",
     "inspection_managers",
+    "is_open",
+    "is_pending",
     "utcnow",
+    "written_in",
 ]

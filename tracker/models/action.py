@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, false, text
+from sqlalchemy import BindParameter, ColumnElement, ForeignKey, Index, String, Text, bindparam, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.models.base import Base, IdMixin, TimestampMixin, enum_type, utcnow
-from tracker.models.enums import ActionStatus, DueDateRequestState, Rag
+from tracker.models.enums import OPEN_STATUSES, ActionStatus, DueDateRequestState, Rag
 from tracker.models.inspection import Inspection, Recommendation
 from tracker.models.user import User
 
@@ -68,6 +68,17 @@ class Action(IdMixin, TimestampMixin, Base):
 
     def __repr__(self) -> str:
         return f"<Action {self.id} {self.reference}>"
+
+
+def is_open() -> ColumnElement[bool]:
+    """The action is open (not started or in progress), with the two statuses written into the statement rather than
+    sent as parameters: the partial index of open actions (ix_actions_open_due) is defined by them, and a plan made
+    once for every run of a prepared statement can use that index only if the statement names them itself (issue
+    17: the overdue list's query was otherwise planned again at every request)."""
+    statuses: BindParameter[list[ActionStatus]] = bindparam(
+        "open_statuses", list(OPEN_STATUSES), expanding=True, literal_execute=True, unique=True
+    )
+    return Action.status.in_(statuses)
 
 
 class ProgressUpdate(IdMixin, Base):
@@ -131,3 +142,12 @@ class PlanImportPreview(IdMixin, Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     used_at: Mapped[datetime | None]
+
+
+def is_pending() -> ColumnElement[bool]:
+    """The progress update asks for a revised due date still waiting for a decision, the state written into the
+    statement for the partial index of those requests (ix_progress_updates_pending), as `is_open` for its index."""
+    pending: BindParameter[DueDateRequestState] = bindparam(
+        "pending", DueDateRequestState.PENDING, literal_execute=True, unique=True
+    )
+    return ProgressUpdate.request_state == pending

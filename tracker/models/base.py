@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask import has_app_context
-from sqlalchemy import DateTime, Enum, MetaData
+from sqlalchemy import BindParameter, DateTime, Enum, Integer, MetaData, literal
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
 
 from tracker import clock
@@ -52,3 +52,13 @@ def enum_type(enum_class: type) -> Enum:
         values_callable=lambda members: [member.value for member in members],
         validate_strings=True,
     )
+
+
+def written_in(number: int) -> BindParameter[int]:
+    """`number`, a LIMIT or an OFFSET, written into the statement rather than sent as a parameter (issue 17).
+
+    PostgreSQL runs a prepared statement (tracker/prepared_statements.py) with one plan made for every run only when
+    that plan is estimated no worse than those made for each run's values; made without knowing the LIMIT, a plan
+    assumes it reads a tenth of the rows, so it was never chosen and each page's query was planned at every request.
+    """
+    return literal(number, Integer, literal_execute=True)

@@ -20,14 +20,7 @@ from tracker.audit.services import record_change
 from tracker.clock import as_utc
 from tracker.domain.formatting import format_date
 from tracker.extensions import db
-from tracker.models import (
-    OPEN_STATUSES,
-    Action,
-    Inspection,
-    StatutoryDeadline,
-    User,
-    inspection_managers,
-)
+from tracker.models import Action, Inspection, StatutoryDeadline, User, inspection_managers, is_open
 from tracker.reminders.links import UrlBuilder
 
 if TYPE_CHECKING:
@@ -78,7 +71,7 @@ def _owned_open_actions(user: User) -> list[Action]:
         .options(joinedload(Action.inspection))
         .where(
             Action.owner_id == user.id,
-            Action.status.in_(OPEN_STATUSES),
+            is_open(),
             Action.archived_at.is_(None),
             Action.due_on.is_not(None),
         )

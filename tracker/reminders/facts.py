@@ -19,7 +19,6 @@ from tracker.domain import digest as rules
 from tracker.domain.working_days import add_working_days
 from tracker.extensions import db
 from tracker.models import (
-    OPEN_STATUSES,
     Action,
     EmailState,
     Inspection,
@@ -28,6 +27,7 @@ from tracker.models import (
     PlanStatus,
     Recommendation,
     User,
+    is_open,
 )
 from tracker.permissions import ROLES_THAT_OWN_ACTIONS
 
@@ -148,7 +148,7 @@ def load_reminder_actions(
     # A day's slack either side of the time zone; the domain decides exactly.
     stale_cutoff = start_of_day(today - timedelta(weeks=settings.stale_update_weeks) + timedelta(days=2))
     query = actions_query().where(
-        Action.status.in_(OPEN_STATUSES),
+        is_open(),
         Action.owner_id.is_not(None),
         Inspection.plan_status.in_(LIVE_PLAN_STATUSES),
         Inspection.closed_at.is_(None),

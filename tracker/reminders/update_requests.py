@@ -18,7 +18,7 @@ from tracker.domain import digest as rules
 from tracker.domain.formatting import format_date
 from tracker.domain.working_days import add_working_days, previous_working_day
 from tracker.extensions import db
-from tracker.models import OPEN_STATUSES, Action, Inspection, Meeting, Recommendation
+from tracker.models import Action, Inspection, Meeting, Recommendation, is_open
 from tracker.outbox.queueing import NewEmail, QueueCounts, queue_once
 from tracker.reminders.facts import LIVE_PLAN_STATUSES, action_facts, actions_query, digest_settings, load_people
 from tracker.reminders.links import UrlBuilder, issue_links, link_expires_on
@@ -78,9 +78,7 @@ def _first_meeting_since(meeting: Meeting, settings: rules.DigestSettings) -> da
 
 
 def _open_actions_of(inspection_id: int, people: dict[int, rules.Person]) -> list[rules.ActionFacts]:
-    query = actions_query().where(
-        Action.inspection_id == inspection_id, Action.status.in_(OPEN_STATUSES), Action.owner_id.is_not(None)
-    )
+    query = actions_query().where(Action.inspection_id == inspection_id, is_open(), Action.owner_id.is_not(None))
     return action_facts(db.session.execute(query.order_by(Recommendation.position, Action.position, Action.id)), people)
 
 

@@ -27,6 +27,8 @@ from tracker.models import (
     Recommendation,
     Timescale,
     User,
+    is_open,
+    written_in,
 )
 from tracker.numbers import page_number, whole_number
 
@@ -195,7 +197,7 @@ def filter_clauses(filters: ActionFilters, today: date) -> list[ColumnElement[bo
     if filters.timescale:
         clauses.append(Recommendation.timescale == Timescale(filters.timescale))
     if filters.overdue:
-        clauses.extend([Action.status.in_(OPEN_STATUSES), Action.due_on < today])
+        clauses.extend([is_open(), Action.due_on < today])
     if filters.q:
         text = filters.q.lower()
         clauses.append(
@@ -325,8 +327,8 @@ def _action_page(filters: ActionFilters, today: date, page: int) -> tuple[list[L
     chosen = (
         _matching([Action.id], filters, today, _SORT_OWNER)
         .order_by(*sort_order(filters.sort, _SORT_OWNER))
-        .limit(ACTIONS_PER_PAGE)
-        .offset((page - 1) * ACTIONS_PER_PAGE)
+        .limit(written_in(ACTIONS_PER_PAGE))
+        .offset(written_in((page - 1) * ACTIONS_PER_PAGE))
         .subquery("chosen")
     )
     query = (

@@ -19,7 +19,6 @@ from tracker.domain.vocabulary import NOT_RATED, TIMESCALES
 from tracker.domain.working_days import working_days_between
 from tracker.extensions import db
 from tracker.models import (
-    OPEN_STATUSES,
     Action,
     ActionStatus,
     DeadlineKind,
@@ -31,6 +30,9 @@ from tracker.models import (
     StatutoryDeadline,
     Timescale,
     User,
+    is_open,
+    is_pending,
+    written_in,
 )
 
 RECENT_UPDATES = 10
@@ -131,7 +133,7 @@ class _Counts:
 def _counts(inspection_id: int, today: date) -> _Counts:
     """The live actions counted by timescale and rating, by status, and those overdue, and the recommendations
     no live action answers: one pass over the recommendations and their actions, one query."""
-    is_overdue = and_(Action.status.in_(OPEN_STATUSES), Action.due_on < today)
+    is_overdue = and_(is_open(), Action.due_on < today)
     rows = db.session.execute(
         select(
             Recommendation.id,
@@ -195,11 +197,11 @@ def _overdue(inspection: Inspection, today: date) -> list[OverdueAction]:
         .where(
             Action.inspection_id == inspection.id,
             live(),
-            Action.status.in_(OPEN_STATUSES),
+            is_open(),
             Action.due_on < today,
         )
         .order_by(Action.due_on, Action.id)
-        .limit(OVERDUE_SHOWN)
+        .limit(written_in(OVERDUE_SHOWN))
         .subquery("chosen")
     )
     query = (
@@ -227,14 +229,14 @@ def _updates(inspection: Inspection) -> tuple[list[ShownUpdate], list[ShownUpdat
         .join(ProgressUpdate.action)
         .where(Action.inspection_id == inspection.id)
         .order_by(*_NEWEST_FIRST)
-        .limit(RECENT_UPDATES)
+        .limit(written_in(RECENT_UPDATES))
     )
     pending = (
         select(ProgressUpdate.id)
         .join(ProgressUpdate.action)
         .where(
             Action.inspection_id == inspection.id,
-            ProgressUpdate.request_state == DueDateRequestState.PENDING,
+            is_pending(),
             live(),
         )
     )

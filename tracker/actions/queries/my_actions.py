@@ -28,7 +28,7 @@ from tracker.clock import BANK_HOLIDAYS
 from tracker.domain.due_phrase import working_days_text
 from tracker.domain.working_days import add_working_days
 from tracker.extensions import db
-from tracker.models import OPEN_STATUSES, Action, ActionStatus, Inspection, User
+from tracker.models import Action, ActionStatus, Inspection, User, is_open, written_in
 from tracker.numbers import page_number, whole_number
 
 MY_ACTIONS_PER_PAGE = 25
@@ -50,11 +50,11 @@ def section_titles(due_soon_working_days: int) -> dict[int, str]:
 
 
 def _section(today: date, due_soon_working_days: int) -> ColumnElement[int]:
-    is_open = Action.status.in_(OPEN_STATUSES)
+    still_open = is_open()
     return case(
-        (and_(is_open, Action.due_on < today), OVERDUE),
-        (and_(is_open, Action.due_on <= due_soon_limit(today, due_soon_working_days)), DUE_SOON),
-        (is_open, LATER),
+        (and_(still_open, Action.due_on < today), OVERDUE),
+        (and_(still_open, Action.due_on <= due_soon_limit(today, due_soon_working_days)), DUE_SOON),
+        (still_open, LATER),
         else_=CLOSED,
     )
 
@@ -128,8 +128,8 @@ def build_my_actions(
         .options(joinedload(Action.inspection))
         .where(*shown)
         .order_by(section, Action.due_on.is_(None), Action.due_on, Action.id)
-        .limit(pagination.per_page)
-        .offset(pagination.offset)
+        .limit(written_in(pagination.per_page))
+        .offset(written_in(pagination.offset))
     )
     lines = [ActionLine(action, int(key), working_days_to_due(action, today)) for action, key in rows]
     inspections = list(

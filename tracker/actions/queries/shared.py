@@ -19,7 +19,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from tracker.clock import BANK_HOLIDAYS
 from tracker.domain.vocabulary import STATUSES
 from tracker.domain.working_days import working_days_between
-from tracker.models import OPEN_STATUSES, Action, ActionStatus, ProgressUpdate
+from tracker.models import Action, ActionStatus, ProgressUpdate, is_open
 
 OVERDUE, DUE_SOON, LATER, CLOSED = 0, 1, 2, 3
 SECTIONS = (OVERDUE, DUE_SOON, LATER, CLOSED)
@@ -91,7 +91,7 @@ def live() -> ColumnElement[bool]:
 def status_clause(status: str) -> ColumnElement[bool] | None:
     """The status filter as a WHERE clause: "open", one status, or None for any status."""
     if status == "open":
-        return Action.status.in_(OPEN_STATUSES)
+        return is_open()
     if status in STATUSES:
         return Action.status == ActionStatus(status)
     return None
