@@ -30,7 +30,7 @@ def _compiler_settings(environment: Environment) -> str:
         env.variable_end_string, env.comment_start_string, env.comment_end_string, env.line_statement_prefix,
         env.line_comment_prefix, env.trim_blocks, env.lstrip_blocks, env.newline_sequence, env.keep_trailing_newline,
         sorted(env.extensions), env.optimized, env.finalize is not None, env.is_async,
-        getattr(env.autoescape, "__qualname__", env.autoescape),
+        getattr(env.autoescape, "__qualname__", env.autoescape), env.code_generator_class.__qualname__,
     ))  # fmt: skip
 
 
