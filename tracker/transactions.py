@@ -3,7 +3,9 @@
 A request that changes something (POST and the other unsafe methods) commits once, after its view has answered
 without an error (a status under 400); a view that answers with an error leaves nothing behind, and an exception
 leaves nothing behind either (the session is rolled back when the request ends). Views and services never call
-`db.session.commit()`: they change the session and return. GET and HEAD never commit.
+`db.session.commit()`: they change the session and return. GET and HEAD never commit. (On PostgreSQL the database
+transaction of a request that only read is ended with COMMIT rather than ROLLBACK, the same for the database, so that
+the statements psycopg prepared stay prepared: tracker/prepared_statements.py.)
 
 Two deliberate exceptions are named here so they can be found:
 
