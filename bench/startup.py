@@ -54,7 +54,7 @@ def start_to_first_page(
     # bench`); run directly (`python -m bench.run_all`) where PYTHONDONTWRITEBYTECODE is set, a module changed since
     # would otherwise be compiled again at every start.
     compile_modules = [str(ROOT / ".venv/bin/python"), "-m", "compileall", "-q", "tracker", "config.py", "wsgi.py"]
-    subprocess.run(compile_modules, cwd=ROOT, check=True)  # nosec B603 - our own interpreter, fixed arguments
+    subprocess.run(compile_modules, cwd=ROOT, check=True)
     seconds, cpu_seconds = [], []
     for _ in range(runs):
         started = time.perf_counter()
