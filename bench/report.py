@@ -180,7 +180,7 @@ def write_results(run: Run) -> None:
         "the update links, rendering both parts and queuing them in one transaction, then "
         "delivering every queued digest over one SMTP connection to aiosmtpd on localhost (a separate process), "
         "then the SMTP floor: the same messages, already built, over one connection to the same server. Three runs "
-        "for 500 people (one for 5,000), each queuing, delivering and measuring the floor; the medians of each.",
+        "of each size, each queuing, delivering and measuring the floor; the medians of each.",
         "",
         "| people | digests | queue s | deliver s | total s | SMTP floor s | total ÷ floor | each run: queue + deliver "
         "÷ floor | delivered | SQL statements | load average after |",
