@@ -4,8 +4,8 @@ psycopg prepares a statement on the server once a connection has run it five tim
 PostgreSQL can then run it without planning it again. But psycopg forgets every statement it has prepared at a
 ROLLBACK (DEALLOCATE ALL: a failed transaction may have lost them), and a request that only reads ends its
 transaction with a rollback (the session is removed when the request ends; transactions.py). So no statement was
-ever run prepared: each of the dashboard's six queries was planned again at every request, a third of the time
-PostgreSQL spent on the page.
+ever run prepared: each of the dashboard's six queries was planned again at every request, which took PostgreSQL
+about as long as running them (pg_stat_statements, issue 17).
 
 A transaction that has only read is ended with COMMIT instead. For the database the two are the same when
 nothing was written: there is nothing to keep or undo, and the locks a SELECT takes are released by either. A
