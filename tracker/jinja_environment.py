@@ -13,6 +13,8 @@ from flask.templating import Environment
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.nodes import Expr
 
+from tracker.routing import LazyBuildRule
+
 # markupsafe's escaping of a str, in C, without the Markup it wraps the result in (the same characters: &, <, >, '
 # and "); markupsafe's own escape where a release no longer has it.
 _escape_text = getattr(markupsafe, "_escape_inner", None) or (lambda text: str(markupsafe.escape(text)))
@@ -78,3 +80,4 @@ class TrackerEnvironment(Environment):
 
 class TrackerFlask(Flask):
     jinja_environment = TrackerEnvironment
+    url_rule_class = LazyBuildRule

@@ -7,10 +7,11 @@ NUL in a query).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask
-from werkzeug.routing import IntegerConverter, Map, UnicodeConverter, ValidationError
+from werkzeug.routing import IntegerConverter, Map, Rule, UnicodeConverter, ValidationError
 
 from tracker.numbers import DATABASE_INT_MAX
 
@@ -32,6 +33,27 @@ class TextSegmentConverter(UnicodeConverter):
         if any(ord(character) < 32 or 127 <= ord(character) < 160 for character in value):
             raise ValidationError()
         return value
+
+
+class LazyBuildRule(Rule):
+    """A route whose URL-building functions are compiled when a URL is first built from it, not when it is added.
+
+    werkzeug writes two Python functions for each rule as it is added to the map (source built as a syntax tree and
+    compiled), to build its URLs with and without extra query arguments: 186 compiled at start-up for the app's 93
+    routes, a tenth of the app's own start-up, for URLs most of which a worker builds much later or never (issue
+    17, start → first page). `Rule.build` calls them as `self._build(**values)` and `self._build_unknown(**values)`;
+    each stands in for its compiled function until that first call, then leaves it in its place.
+    """
+
+    def _compile_builder(self, append_unknown: bool = True) -> Callable[..., tuple[str, str]]:
+        name = "_build_unknown" if append_unknown else "_build"
+
+        def build_first(rule: Rule, **values: Any) -> tuple[str, str]:
+            compiled = Rule._compile_builder(rule, append_unknown).__get__(rule, None)
+            setattr(rule, name, compiled)  # two threads may both compile it: the same function either way
+            return compiled(**values)
+
+        return build_first
 
 
 # A number no id reaches, put where an id goes to build a URL once and fill it in for every row or link after.
