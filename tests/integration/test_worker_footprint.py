@@ -69,6 +69,10 @@ NOT_AT_START = (
     "tracker.actions.exports",  # All actions as a spreadsheet, on the first download
     "tracker.domain.importer",  # reading an inspection report, with the first upload
     "tracker.backup.services",
+    "tracker.domain.report",  # the progress report's model and renderers, on the first report page
+    "tracker.reports.services", "tracker.reports.forms", "tracker.reports.render_html", "tracker.domain.charts",
+    "tracker.reminders.digests",  # on Reminders or the digest preview
+    "tracker.actions.queries.dashboard",  # on the first inspection dashboard
     "weasyprint", "pypdf", "openpyxl", "docx", "alembic", "authlib", "requests", "cryptography", "joserfc",
     "icalendar",
 )  # fmt: skip

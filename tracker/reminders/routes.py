@@ -16,7 +16,7 @@ from tracker.actions.progress_forms import ProgressForm, progress_form_for, prog
 from tracker.actions.services.versions import ActionConflict
 from tracker.models import ActionLinkToken, User
 from tracker.permissions import public, signed_in
-from tracker.reminders import calendar, digests, links
+from tracker.reminders import calendar, links
 from tracker.reminders.forms import ConfirmForm, DigestPreferenceForm
 
 bp = Blueprint("reminders", __name__)
@@ -28,6 +28,8 @@ def _me() -> User:
 
 
 def _render_settings(form: DigestPreferenceForm, status: int = 200) -> ResponseReturnValue:
+    from tracker.reminders import digests  # imported by the pages that use it, not at start-up (issue 17)
+
     return (
         render_template(
             "reminders/manage.html",
@@ -44,6 +46,8 @@ def _render_settings(form: DigestPreferenceForm, status: int = 200) -> ResponseR
 @bp.route("/reminders", methods=["GET", "POST"])
 @signed_in
 def manage_reminders() -> ResponseReturnValue:
+    from tracker.reminders import digests
+
     form = DigestPreferenceForm()
     if not form.is_submitted():
         form.digest_preference.data = current_user.digest_preference.value
@@ -60,6 +64,8 @@ def manage_reminders() -> ResponseReturnValue:
 @bp.get("/reminders/preview")
 @signed_in
 def preview_digest() -> ResponseReturnValue:
+    from tracker.reminders import digests
+
     today = clock.today()
     preview = digests.preview_digest(current_user, today)
     preference_text = digests.PREFERENCE_TEXT[preview.person.digest_preference]

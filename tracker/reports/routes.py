@@ -1,9 +1,15 @@
-"""Progress reports to Cabinet and scrutiny: write the narrative, preview the figures, issue, download."""
+"""Progress reports to Cabinet and scrutiny: write the narrative, preview the figures, issue, download.
+
+The report's own modules (its forms, services and renderers, and through them the report model: some forty
+dataclasses and the charts) are imported by the views that use them rather than with the app: they were a twentieth
+of the time from starting a worker to its first page, which is seldom a report (issue 17).
+"""
 
 from __future__ import annotations
 
 import re
 from datetime import date
+from typing import TYPE_CHECKING
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -20,9 +26,9 @@ from tracker.permissions import (
     can_manage_inspection,
     requires,
 )
-from tracker.reports import services
-from tracker.reports.forms import MAX_APPENDICES, ConfirmForm, DeleteForm, ReportForm, form_data
-from tracker.reports.render_html import DRAFT, document_csp, render_document, render_fragment
+
+if TYPE_CHECKING:
+    from tracker.reports.forms import ReportForm
 
 bp = Blueprint("reports", __name__)
 
@@ -47,6 +53,8 @@ def _is_draft(report: ProgressReport) -> bool:
 
 def _filename(report: ProgressReport, extension: str) -> str:
     """ "cabinet-2026-12-07-progress-report-as-at-2026-11-20.pdf"; a draft's starts with "DRAFT-"."""
+    from tracker.reports.render_html import DRAFT
+
     committee = re.sub(r"[^a-z0-9]+", "-", report.committee.lower()).strip("-") or "committee"
     name = f"{committee}-{report.meets_on.isoformat()}-progress-report-as-at-{report.as_at.isoformat()}.{extension}"
     return f"{DRAFT}-{name}" if _is_draft(report) else name
@@ -55,6 +63,8 @@ def _filename(report: ProgressReport, extension: str) -> str:
 @bp.get("/inspections/<int:inspection_id>/reports")
 @requires(READS_INSPECTION)
 def list_reports(inspection: Inspection) -> ResponseReturnValue:
+    from tracker.reports import services
+
     manages = can_manage_inspection(current_user, inspection)
     reports = services.list_reports(inspection, include_drafts=manages)
     return render_template("reports/list.html", inspection=inspection, reports=reports, manages=manages)
@@ -63,6 +73,8 @@ def list_reports(inspection: Inspection) -> ResponseReturnValue:
 def _report_form(published_on: date | None, data: dict | None) -> ReportForm:
     """The form as posted, or filled from `data` on GET; `?add_appendix=1` adds an empty appendix to fill in, after
     "Add an appendix" saved everything typed so far."""
+    from tracker.reports.forms import MAX_APPENDICES, ReportForm
+
     if data is not None and request.args.get("add_appendix") and len(data.get("appendices", [])) < MAX_APPENDICES:
         data = {**data, "appendices": [*data.get("appendices", []), {"kind": "text"}]}
     return ReportForm(published_on=published_on, data=data)
@@ -70,6 +82,8 @@ def _report_form(published_on: date | None, data: dict | None) -> ReportForm:
 
 def _after_save(report: ProgressReport, form: ReportForm, saved: str) -> ResponseReturnValue:
     """Back to the form with a new empty appendix after "Add an appendix"; otherwise to the report."""
+    from tracker.reports.forms import MAX_APPENDICES
+
     if form.add_appendix.data and len(form.appendices.entries) >= MAX_APPENDICES:
         flash(f"Draft saved. A report can have up to {MAX_APPENDICES} further appendices")
         return redirect(url_for("reports.edit_report", report_id=report.id, _anchor="appendices"))
@@ -83,6 +97,9 @@ def _after_save(report: ProgressReport, form: ReportForm, saved: str) -> Respons
 @bp.route("/inspections/<int:inspection_id>/reports/new", methods=["GET", "POST"])
 @requires(MANAGES_INSPECTION)
 def new_report(inspection: Inspection) -> ResponseReturnValue:
+    from tracker.reports import services
+    from tracker.reports.forms import form_data
+
     form = _report_form(
         inspection.published_on, None if request.method == "POST" else services.prefill_details(inspection)
     )
@@ -95,6 +112,9 @@ def new_report(inspection: Inspection) -> ResponseReturnValue:
 @bp.get("/reports/<int:report_id>")
 @requires(READS_REPORT)
 def view_report(report: ProgressReport) -> ResponseReturnValue:
+    from tracker.reports import services
+    from tracker.reports.render_html import render_fragment
+
     model = services.model_for(report)
     return render_template(
         "reports/view.html",
@@ -108,6 +128,9 @@ def view_report(report: ProgressReport) -> ResponseReturnValue:
 @bp.route("/reports/<int:report_id>/edit", methods=["GET", "POST"])
 @requires(MANAGES_REPORT)
 def edit_report(report: ProgressReport) -> ResponseReturnValue:
+    from tracker.reports import services
+    from tracker.reports.forms import form_data
+
     if refused := _issued(report):
         return refused
     form = _report_form(
@@ -124,6 +147,9 @@ def edit_report(report: ProgressReport) -> ResponseReturnValue:
 @bp.route("/reports/<int:report_id>/issue", methods=["GET", "POST"])
 @requires(MANAGES_REPORT)
 def issue_report(report: ProgressReport) -> ResponseReturnValue:
+    from tracker.reports import services
+    from tracker.reports.forms import ConfirmForm
+
     if refused := _issued(report):
         return refused
     form = ConfirmForm()
@@ -145,6 +171,9 @@ def issue_report(report: ProgressReport) -> ResponseReturnValue:
 @bp.route("/reports/<int:report_id>/delete", methods=["GET", "POST"])
 @requires(MANAGES_REPORT)
 def delete_report(report: ProgressReport) -> ResponseReturnValue:
+    from tracker.reports import services
+    from tracker.reports.forms import DeleteForm
+
     if refused := _issued(report):
         return refused
     form = DeleteForm()
@@ -160,6 +189,9 @@ def delete_report(report: ProgressReport) -> ResponseReturnValue:
 @requires(READS_REPORT)
 def print_report(report: ProgressReport) -> ResponseReturnValue:
     """The A4 print document: as issued, or the draft recomputed now."""
+    from tracker.reports import services
+    from tracker.reports.render_html import document_csp, render_document
+
     html = report.issued_html if report.state == ReportState.ISSUED and report.issued_html else None
     if html is None:
         html = render_document(services.model_for(report), draft=_is_draft(report))
@@ -171,6 +203,8 @@ def print_report(report: ProgressReport) -> ResponseReturnValue:
 @bp.get("/reports/<int:report_id>/download.pdf")
 @requires(READS_REPORT)
 def download_pdf(report: ProgressReport) -> ResponseReturnValue:
+    from tracker.reports import services
+
     data = report.issued_pdf if report.state == ReportState.ISSUED else None
     if data is None:
         from tracker.reports.render_pdf import render_pdf  # WeasyPrint: 30 MB a worker, loaded when first needed
@@ -182,6 +216,8 @@ def download_pdf(report: ProgressReport) -> ResponseReturnValue:
 @bp.get("/reports/<int:report_id>/download.docx")
 @requires(READS_REPORT)
 def download_docx(report: ProgressReport) -> ResponseReturnValue:
+    from tracker.reports import services
+
     data = report.issued_docx if report.state == ReportState.ISSUED else None
     if data is None:
         from tracker.reports.render_docx import render_docx  # python-docx, loaded when first needed

@@ -9,7 +9,6 @@ from flask_login import current_user
 from tracker import clock
 from tracker.actions.due_dates import action_plan_deadline
 from tracker.actions.forms import BulkAssignForm, MoveActionForm, PlanStatusForm
-from tracker.actions.queries.dashboard import build_dashboard
 from tracker.actions.queries.plan import build_plan, recommendations_without_actions
 from tracker.actions.routes.blueprint import bp
 from tracker.actions.services.assignment import bulk_assign as assign
@@ -52,6 +51,8 @@ def download_plan_pdf(inspection: Inspection) -> ResponseReturnValue:
 @bp.get("/inspections/<int:inspection_id>/dashboard")
 @requires(READS_INSPECTION)
 def view_dashboard(inspection: Inspection) -> ResponseReturnValue:
+    from tracker.actions.queries.dashboard import build_dashboard  # at the first dashboard, not at start-up (issue 17)
+
     page = build_dashboard(inspection, clock.today())
     return render_template("actions/dashboard.html", page=page, status_complete=ActionStatus.COMPLETE)
 
