@@ -29,6 +29,10 @@ class StartFigures:
     def median(self) -> float:
         return statistics.median(self.seconds)
 
+    @classmethod
+    def joined(cls, figures: list[StartFigures]) -> StartFigures:
+        return cls([s for f in figures for s in f.seconds], [c for f in figures for c in f.cpu_seconds])
+
 
 def _first_response(port: int, cookies: dict[str, str], deadline: float) -> int:
     headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())}
