@@ -12,7 +12,7 @@ import signal
 import statistics
 import subprocess
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.load import CLOCK_TICKS, ROOT, server_environment
@@ -24,6 +24,7 @@ FIRST_PAGE = "/accessibility"
 class StartFigures:
     seconds: list[float]
     cpu_seconds: list[float]  # the master's and workers' CPU time by then: what the neighbours' load hardly changes
+    floor_seconds: list[float] = field(default_factory=list)  # bench/start_floor.py's starts, alternated with these
 
     @property
     def median(self) -> float:
@@ -31,7 +32,11 @@ class StartFigures:
 
     @classmethod
     def joined(cls, figures: list[StartFigures]) -> StartFigures:
-        return cls([s for f in figures for s in f.seconds], [c for f in figures for c in f.cpu_seconds])
+        return cls(
+            [s for f in figures for s in f.seconds],
+            [c for f in figures for c in f.cpu_seconds],
+            [s for f in figures for s in f.floor_seconds],
+        )
 
 
 def _first_response(port: int, cookies: dict[str, str], deadline: float) -> int:
@@ -73,6 +78,29 @@ def start_to_first_page(
             cpu_seconds.append(_tree_cpu_seconds(process.pid))
             if status != 200:
                 raise RuntimeError(f"the first page answered {status}, not 200")
+        finally:
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=30)
+    return StartFigures(seconds, cpu_seconds)
+
+
+def start_floor(database_url: str, port: int, runs: int = 3) -> StartFigures:
+    """Seconds from spawning gunicorn to the first page of bench/start_floor.py (the libraries alone), `runs` times,
+    with the tracker's worker settings (gunicorn.conf.py's hooks belong to the tracker, so given as options here)."""
+    seconds, cpu_seconds = [], []
+    for _ in range(runs):
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            [str(ROOT / ".venv/bin/gunicorn"), "--workers", "2", "--worker-class", "gthread", "--threads", "4",
+             "--preload", "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "start_floor:app"],
+            cwd=ROOT / "bench", env=server_environment(database_url),
+        )  # fmt: skip
+        try:
+            status = _first_response(port, {}, time.monotonic() + 30)
+            seconds.append(time.perf_counter() - started)
+            cpu_seconds.append(_tree_cpu_seconds(process.pid))
+            if status != 200:
+                raise RuntimeError(f"the start-up floor's page answered {status}, not 200")
         finally:
             process.send_signal(signal.SIGTERM)
             process.wait(timeout=30)

@@ -3,6 +3,7 @@ and the absolute ones that remain (start-up, memory, the export of issue 16)."""
 
 from __future__ import annotations
 
+import statistics
 from dataclasses import dataclass, field
 
 from bench.pages import LAYOUT_FLOOR, TIGHT, WebFigures
@@ -78,12 +79,23 @@ def digest_target(digest: DigestFigures) -> Target:
     )
 
 
+def _start_floor(start: StartFigures) -> str:
+    if not start.floor_seconds:
+        return ""
+    floor = statistics.median(start.floor_seconds)
+    return (
+        f". The start-up floor, a one-page app on the same libraries (bench/start_floor.py) started after each: "
+        f"median {floor:.2f} s ({min(start.floor_seconds):.2f}–{max(start.floor_seconds):.2f} s), so the tracker's "
+        f"own part {start.median - floor:.2f} s"
+    )
+
+
 def absolute_targets(web: WebFigures, start: StartFigures, export_budget: float) -> list[Target]:
     biggest = max(m.rss_mb for m in web.memory)
     runs = ", ".join(f"{s:.2f} s ({cpu:.2f} s CPU)" for s, cpu in zip(start.seconds, start.cpu_seconds, strict=True))
     targets = [
         Target(f"Process start → first page served ≤ {START_SECONDS:.0f} s (median of {len(start.seconds)})",
-               f"{start.median:.2f} s: {runs}", start.median <= START_SECONDS),
+               f"{start.median:.2f} s: {runs}{_start_floor(start)}", start.median <= START_SECONDS),
         Target(f"Memory per worker ≤ {MEMORY_MB} MB resident", ", ".join(f"{m.rss_mb:.0f} MB" for m in web.memory),
                biggest <= MEMORY_MB),
     ]  # fmt: skip
