@@ -73,6 +73,7 @@ NOT_AT_START = (
     "tracker.reports.services", "tracker.reports.forms", "tracker.reports.render_html", "tracker.domain.charts",
     "tracker.reminders.digests",  # on Reminders or the digest preview
     "tracker.actions.queries.dashboard",  # on the first inspection dashboard
+    "tracker.actions.spreadsheets", "tracker.actions.services.plan_updates",  # the plan as a spreadsheet
     "weasyprint", "pypdf", "openpyxl", "docx", "alembic", "authlib", "requests", "cryptography", "joserfc",
     "icalendar",
 )  # fmt: skip

@@ -1,23 +1,29 @@
-"""The plan as a spreadsheet: downloading it, and importing actions from one (upload, preview, confirm)."""
+"""The plan as a spreadsheet: downloading it, and importing actions from one (upload, preview, confirm).
+
+The spreadsheet's reading, checking and saving (tracker.actions.spreadsheets and the plan import's services) are
+imported by the views that use them, not with the app: 9–15 ms of starting gunicorn to its first page (issue 17).
+"""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from flask import Response, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from tracker import clock, security_log, transactions
-from tracker.actions import spreadsheets
 from tracker.actions.forms import ConfirmImportForm, ImportPlanForm
 from tracker.actions.routes.blueprint import bp
-from tracker.actions.services import plan_import, plan_updates
 from tracker.actions.services.editing import plan_is_agreed
 from tracker.actions.services.versions import ActionConflict
-from tracker.domain.plan_rows import PlanRow
-from tracker.domain.plan_updates import RowUpdate
 from tracker.models import Inspection
 from tracker.permissions import MANAGES_INSPECTION, READS_INSPECTION, requires
 from tracker.template_filters import time_of_day
+
+if TYPE_CHECKING:
+    from tracker.domain.plan_rows import PlanRow
+    from tracker.domain.plan_updates import RowUpdate
 
 NOT_READ_BACK = "The preview could not be read back: upload the spreadsheet again"
 
@@ -25,6 +31,8 @@ NOT_READ_BACK = "The preview could not be read back: upload the spreadsheet agai
 @bp.get("/inspections/<int:inspection_id>/plan/download/<any(xlsx, csv):file_format>")
 @requires(READS_INSPECTION)
 def download_plan(inspection: Inspection, file_format: str) -> ResponseReturnValue:
+    from tracker.actions import spreadsheets
+
     name = f"action-plan-{inspection.id}.{file_format}"
     if file_format == "xlsx":
         body, mimetype = spreadsheets.export_xlsx(inspection), spreadsheets.XLSX_MIMETYPE
@@ -40,6 +48,9 @@ def _render_import(inspection: Inspection, form: ImportPlanForm, status: int = 2
 @bp.route("/inspections/<int:inspection_id>/plan/import", methods=["GET", "POST"])
 @requires(MANAGES_INSPECTION)
 def import_plan(inspection: Inspection) -> ResponseReturnValue:
+    from tracker.actions import spreadsheets
+    from tracker.actions.services import plan_import
+
     form = ImportPlanForm()
     if not form.validate_on_submit():
         return _render_import(inspection, form, 400 if form.is_submitted() else 200)
@@ -65,6 +76,8 @@ def _render_preview(
     filename: str,
     status: int = 200,
 ) -> ResponseReturnValue:
+    from tracker.actions.services import plan_updates
+
     return render_template(
         "actions/import_preview.html",
         inspection=inspection,
@@ -79,6 +92,8 @@ def _render_preview(
 
 def _already_imported(inspection: Inspection, token: str) -> ResponseReturnValue:
     """The answer to a confirm whose preview token is spent (a double click, the form sent again) or unknown."""
+    from tracker.actions.services import plan_import
+
     earlier = plan_import.earlier_import(inspection, token)
     if earlier is None:
         flash(NOT_READ_BACK, "error")
@@ -94,6 +109,9 @@ def _already_imported(inspection: Inspection, token: str) -> ResponseReturnValue
 @bp.post("/inspections/<int:inspection_id>/plan/import/confirm")
 @requires(MANAGES_INSPECTION)
 def confirm_import(inspection: Inspection) -> ResponseReturnValue:
+    from tracker.actions import spreadsheets
+    from tracker.actions.services import plan_import, plan_updates
+
     confirm = ConfirmImportForm()
     if not confirm.validate_on_submit():
         abort(400)
