@@ -64,43 +64,35 @@ def start_to_first_page(
     # would otherwise be compiled again at every start.
     compile_modules = [str(ROOT / ".venv/bin/python"), "-m", "compileall", "-q", "tracker", "config.py", "wsgi.py"]
     subprocess.run(compile_modules, cwd=ROOT, check=True)
+    gunicorn = [str(ROOT / ".venv/bin/gunicorn"), "--config", str(ROOT / "gunicorn.conf.py"), *options, "wsgi:app"]
+    return _timed_starts(gunicorn, ROOT, database_url, port, cookies, runs)
+
+
+def start_floor(database_url: str, port: int, runs: int = 3) -> StartFigures:
+    """Seconds from spawning gunicorn to the first page of bench/start_floor.py (the libraries alone), `runs` times,
+    with the tracker's worker settings (gunicorn.conf.py's hooks belong to the tracker, so given as options here)."""
+    gunicorn = [str(ROOT / ".venv/bin/gunicorn"), "--workers", "2", "--worker-class", "gthread", "--threads", "4",
+                "--preload", "start_floor:app"]  # fmt: skip
+    return _timed_starts(gunicorn, ROOT / "bench", database_url, port, {}, runs)
+
+
+def _timed_starts(
+    gunicorn: list[str], cwd: Path, database_url: str, port: int, cookies: dict[str, str], runs: int
+) -> StartFigures:
+    """Seconds from spawning `gunicorn` (and the CPU its processes spent) to its first page, a fresh server each run."""
     seconds, cpu_seconds = [], []
     for _ in range(runs):
         started = time.perf_counter()
         process = subprocess.Popen(
-            [str(ROOT / ".venv/bin/gunicorn"), "--config", str(ROOT / "gunicorn.conf.py"), *options,
-             "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
-            cwd=ROOT, env=server_environment(database_url),
+            [*gunicorn, "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
+            cwd=cwd, env=server_environment(database_url),
         )  # fmt: skip
         try:
             status = _first_response(port, cookies, time.monotonic() + 30)
             seconds.append(time.perf_counter() - started)
             cpu_seconds.append(_tree_cpu_seconds(process.pid))
             if status != 200:
-                raise RuntimeError(f"the first page answered {status}, not 200")
-        finally:
-            process.send_signal(signal.SIGTERM)
-            process.wait(timeout=30)
-    return StartFigures(seconds, cpu_seconds)
-
-
-def start_floor(database_url: str, port: int, runs: int = 3) -> StartFigures:
-    """Seconds from spawning gunicorn to the first page of bench/start_floor.py (the libraries alone), `runs` times,
-    with the tracker's worker settings (gunicorn.conf.py's hooks belong to the tracker, so given as options here)."""
-    seconds, cpu_seconds = [], []
-    for _ in range(runs):
-        started = time.perf_counter()
-        process = subprocess.Popen(
-            [str(ROOT / ".venv/bin/gunicorn"), "--workers", "2", "--worker-class", "gthread", "--threads", "4",
-             "--preload", "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "start_floor:app"],
-            cwd=ROOT / "bench", env=server_environment(database_url),
-        )  # fmt: skip
-        try:
-            status = _first_response(port, {}, time.monotonic() + 30)
-            seconds.append(time.perf_counter() - started)
-            cpu_seconds.append(_tree_cpu_seconds(process.pid))
-            if status != 200:
-                raise RuntimeError(f"the start-up floor's page answered {status}, not 200")
+                raise RuntimeError(f"{gunicorn[-1]}'s first page answered {status}, not 200")
         finally:
             process.send_signal(signal.SIGTERM)
             process.wait(timeout=30)
