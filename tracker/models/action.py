@@ -1,7 +1,5 @@
 """Actions that deliver a recommendation, and their append-only progress updates."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 
 from sqlalchemy import BindParameter, ColumnElement, ForeignKey, Index, String, Text, bindparam, false, text
@@ -53,7 +51,7 @@ class Action(IdMixin, TimestampMixin, Base):
     recommendation: Mapped[Recommendation] = relationship(back_populates="actions")
     inspection: Mapped[Inspection] = relationship()
     owner: Mapped[User | None] = relationship()
-    progress_updates: Mapped[list[ProgressUpdate]] = relationship(
+    progress_updates: Mapped[list["ProgressUpdate"]] = relationship(
         back_populates="action",
         order_by="ProgressUpdate.created_at",
         cascade="all, delete-orphan",

@@ -1,7 +1,5 @@
 """Personal access tokens for the read-only API, and their per-minute request counters."""
 
-from __future__ import annotations
-
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String

@@ -1,7 +1,5 @@
 """The change history: one row per changed field, with who and when."""
 
-from __future__ import annotations
-
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String, Text

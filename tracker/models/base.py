@@ -1,7 +1,5 @@
 """Declarative base: naming convention, integer ids and UTC timestamps."""
 
-from __future__ import annotations
-
 from datetime import UTC, datetime
 
 from flask import has_app_context

@@ -1,7 +1,5 @@
 """Stamps that tell each worker whether what it has cached from the database is still current (tracker.cache_stamps)."""
 
-from __future__ import annotations
-
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 

@@ -1,7 +1,5 @@
 """Statutory deadlines on an inspection, their publication checklist, and committee meetings."""
 
-from __future__ import annotations
-
 from datetime import date
 
 from sqlalchemy import ForeignKey, String, Text
@@ -29,7 +27,7 @@ class StatutoryDeadline(IdMixin, TimestampMixin, Base):
     met_on: Mapped[date | None]
 
     inspection: Mapped[Inspection] = relationship()
-    checklist: Mapped[list[ChecklistItem]] = relationship(
+    checklist: Mapped[list["ChecklistItem"]] = relationship(
         back_populates="deadline", cascade="all, delete-orphan", order_by="ChecklistItem.position"
     )
 

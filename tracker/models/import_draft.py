@@ -1,7 +1,5 @@
 """An inspection report being reviewed before it is saved: kept server-side so no edit is ever lost."""
 
-from __future__ import annotations
-
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, String, Text

@@ -1,7 +1,5 @@
 """An inspection, its judgements, recommendations and the people who run its plan."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -55,10 +53,10 @@ class Inspection(IdMixin, TimestampMixin, Base):
     rag_amber_within_working_days: Mapped[int] = mapped_column(default=10)
 
     managers: Mapped[list[User]] = relationship(secondary=inspection_managers, order_by="User.name")
-    judgements: Mapped[list[Judgement]] = relationship(
+    judgements: Mapped[list["Judgement"]] = relationship(
         back_populates="inspection", cascade="all, delete-orphan", order_by="Judgement.position"
     )
-    recommendations: Mapped[list[Recommendation]] = relationship(
+    recommendations: Mapped[list["Recommendation"]] = relationship(
         back_populates="inspection", cascade="all, delete-orphan", order_by="Recommendation.position"
     )
 
@@ -101,7 +99,7 @@ class Recommendation(IdMixin, TimestampMixin, Base):
     position: Mapped[int] = mapped_column(default=0)
 
     inspection: Mapped[Inspection] = relationship(back_populates="recommendations")
-    actions: Mapped[list[Action]] = relationship(
+    actions: Mapped[list["Action"]] = relationship(
         back_populates="recommendation",
         order_by="Action.position",
         cascade="all, delete-orphan",

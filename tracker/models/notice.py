@@ -1,8 +1,6 @@
 """Notices waiting for a person's next reminder email: something given to them or for them to decide, told in
 the digest because they chose that over an email at once."""
 
-from __future__ import annotations
-
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String, Text

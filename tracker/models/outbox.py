@@ -1,7 +1,5 @@
 """Emails queued in the same transaction as the decision to send them."""
 
-from __future__ import annotations
-
 from datetime import datetime
 
 from sqlalchemy import Index, String, Text

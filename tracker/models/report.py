@@ -1,7 +1,5 @@
 """Progress reports to Cabinet and scrutiny: narrative parts, and what an issued report showed."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from typing import Any
 

@@ -1,7 +1,5 @@
 """What the scheduler needs to be single and to catch up: a lease and a record of job runs."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from typing import Any
 

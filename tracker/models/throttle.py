@@ -1,7 +1,5 @@
 """Throttle counters, shared by every worker and host through the database (tracker/throttling.py)."""
 
-from __future__ import annotations
-
 from datetime import datetime
 
 from sqlalchemy import String

@@ -1,7 +1,5 @@
 """People who use the tracker, their sessions and their single-use email tokens."""
 
-from __future__ import annotations
-
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -39,7 +37,7 @@ class User(UserMixin, IdMixin, TimestampMixin, Base):
         enum_type(AuthSource), default=AuthSource.PASSWORD, server_default=AuthSource.PASSWORD.value
     )
 
-    line_manager: Mapped[User | None] = relationship(remote_side="User.id", foreign_keys=[line_manager_id])
+    line_manager: Mapped["User | None"] = relationship(remote_side="User.id", foreign_keys=[line_manager_id])
 
     @validates("email")
     def _normalise_email(self, _key: str, email: str) -> str:
