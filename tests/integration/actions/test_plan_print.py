@@ -5,6 +5,7 @@ pdfplumber, not trusted from the renderer)."""
 from __future__ import annotations
 
 import io
+import logging
 import re
 import subprocess
 
@@ -174,3 +175,9 @@ def test_every_page_of_a_draft_plan_says_draft_and_a_published_one_does_not(
     published = client.get(f"/inspections/{long_plan.inspection.id}/plan/download.pdf").data
     with pdfplumber.open(io.BytesIO(published)) as pdf:
         assert not any("Draft" in page.extract_text() for page in pdf.pages)
+
+
+def test_weasyprint_renders_the_plan_stylesheet_without_a_warning(client, long_plan: Plan, caplog) -> None:  # noqa: ANN001
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        _pdf(client, long_plan)
+    assert [record.getMessage() for record in caplog.records if record.name.startswith("weasyprint")] == []

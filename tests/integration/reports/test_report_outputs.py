@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 from datetime import UTC, date, datetime
 
 import pdfplumber
@@ -485,3 +486,12 @@ def test_recommendations_are_quoted_with_one_lead_in_in_every_format(plan: Plan,
         assert "The local authority should: Strengthen management oversight." in text
         assert "The BSCB to ensure that audits happen." in text
         assert "should: The BSCB" not in text and "local authority should" not in text.replace("The local", "")
+
+
+def test_weasyprint_renders_the_report_stylesheet_without_a_warning(plan: Plan, db_session, caplog) -> None:  # noqa: ANN001
+    """The phone-only rules are a width rule inside a screen rule: WeasyPrint, which reads media types but not media
+    features, logged two warnings at every PDF for `@media screen and (max-width: …)`."""
+    model = services.model_for(report_for(plan, db_session))
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        render_pdf(model)
+    assert [record.getMessage() for record in caplog.records if record.name.startswith("weasyprint")] == []
