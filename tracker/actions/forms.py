@@ -30,6 +30,9 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+
+# types-WTForms describes WTForms 3.2, which had no SelectChoice (3.3 added it).
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, StopValidation
 
 from tracker.domain.plan_lifecycle import PLAN_STATUS_LABELS, refused_move
@@ -127,7 +130,9 @@ class ActionForm(VersionedForm):
         editing an action of an agreed plan (`asks_reason`), the due date it is `revised_from`: a new due date
         there is a revision and needs its reason."""
         super().__init__(*args, **kwargs)
-        self.owner_id.choices = [(0, "No owner yet")] + [(person.id, _owner_label(person)) for person in people]
+        self.owner_id.choices = [SelectChoice(0, "No owner yet")] + [
+            SelectChoice(person.id, _owner_label(person)) for person in people
+        ]
         self._people = {person.id: person for person in people}
         self.published_on = published_on
         self.references_in_use = references_in_use
@@ -214,7 +219,9 @@ class BulkAssignForm(FlaskForm):
     def __init__(self, *args: Any, people: list[User], action_ids: list[int], **kwargs: Any) -> None:
         """`people` who may own actions, and the plan's `action_ids` that may be chosen."""
         super().__init__(*args, **kwargs)
-        self.owner_id.choices = [(0, "Choose someone")] + [(person.id, _owner_label(person)) for person in people]
+        self.owner_id.choices = [SelectChoice(0, "Choose someone")] + [
+            SelectChoice(person.id, _owner_label(person)) for person in people
+        ]
         self._people = {person.id: person for person in people}
         self._action_ids = set(action_ids)
 
@@ -259,7 +266,8 @@ class PlanStatusForm(FlaskForm):
         action (publishing or consulting on such a plan needs a tick)."""
         super().__init__(*args, **kwargs)
         self.current_status = current_status
-        self.status.choices = [(status, PLAN_STATUS_LABELS[status]) for status in next_statuses]
+        self.next_statuses = next_statuses
+        self.status.choices = [SelectChoice(status, PLAN_STATUS_LABELS[status]) for status in next_statuses]
         self.status.validators = [DataRequired("Select the plan's new status")]
         self.report_published_on = report_published_on
         self.today = today
@@ -271,7 +279,7 @@ class PlanStatusForm(FlaskForm):
         return self.asks_for_date and bool(self.unactioned)
 
     def validate_status(self, field: RadioField) -> None:
-        if field.data not in {choice[0] for choice in self.status.choices or ()}:
+        if field.data not in self.next_statuses:
             raise StopValidation(refused_move(self.current_status, field.data))
 
     def validate_confirm_unactioned(self, field: BooleanField) -> None:

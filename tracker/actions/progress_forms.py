@@ -9,6 +9,9 @@ from typing import Any
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovRadioInput, GovSubmitInput, GovTextArea
 from wtforms import RadioField, SubmitField, TextAreaField
+
+# types-WTForms describes WTForms 3.2, which had no SelectChoice (3.3 added it).
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import DataRequired, Length
 
 from tracker.actions.due_dates import suggested_rag
@@ -19,8 +22,8 @@ from tracker.domain.rag import STATUSES
 from tracker.forms import GovDateField
 from tracker.models import Action, ActionStatus, Rag
 
-STATUS_CHOICES = [(status.value, status.label) for status in ActionStatus]
-RAG_CHOICES = [(rag.value, rag.label) for rag in Rag]
+STATUS_CHOICES = [SelectChoice(status.value, status.label) for status in ActionStatus]
+RAG_CHOICES = [SelectChoice(rag.value, rag.label) for rag in Rag]
 
 
 class ProgressForm(VersionedForm):
@@ -118,7 +121,10 @@ class DecisionForm(FlaskForm):
     decision = RadioField(
         "Decision",
         widget=GovRadioInput(),
-        choices=[("approve", "Approve the revised due date"), ("decline", "Decline it and keep the current due date")],
+        choices=[
+            SelectChoice("approve", "Approve the revised due date"),
+            SelectChoice("decline", "Decline it and keep the current due date"),
+        ],
         validators=[DataRequired("Select approve or decline")],
     )
     note = TextAreaField(

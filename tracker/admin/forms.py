@@ -5,6 +5,9 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextInput
 from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectField, StringField, SubmitField
+
+# types-WTForms describes WTForms 3.2, which had no SelectChoice (3.3 added it).
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from tracker.admin import services
@@ -14,15 +17,15 @@ from tracker.forms import required_data, single_line
 from tracker.models import DigestPreference, Role
 
 ROLE_CHOICES = [
-    (Role.ADMIN.value, "Administrator – manages people"),
-    (Role.PROGRAMME_MANAGER.value, "Programme manager – runs inspections and their action plans"),
-    (Role.SERVICE_MANAGER.value, "Service manager – updates the actions they own"),
-    (Role.VIEWER.value, "Viewer – reads dashboards and reports"),
+    SelectChoice(Role.ADMIN.value, "Administrator – manages people"),
+    SelectChoice(Role.PROGRAMME_MANAGER.value, "Programme manager – runs inspections and their action plans"),
+    SelectChoice(Role.SERVICE_MANAGER.value, "Service manager – updates the actions they own"),
+    SelectChoice(Role.VIEWER.value, "Viewer – reads dashboards and reports"),
 ]
 DIGEST_CHOICES = [
-    (DigestPreference.DAILY.value, "Every working day"),
-    (DigestPreference.WEEKLY.value, "Weekly, on Monday"),
-    (DigestPreference.OFF.value, "Never"),
+    SelectChoice(DigestPreference.DAILY.value, "Every working day"),
+    SelectChoice(DigestPreference.WEEKLY.value, "Weekly, on Monday"),
+    SelectChoice(DigestPreference.OFF.value, "Never"),
 ]
 
 
@@ -51,7 +54,9 @@ class UserDetailsForm(FlaskForm):
 
     def set_line_manager_choices(self, exclude_user_id: int | None = None) -> None:
         people = services.line_manager_choices(exclude_user_id)
-        self.line_manager_id.choices = [(0, "No line manager")] + [(p.id, f"{p.name} ({p.email})") for p in people]
+        self.line_manager_id.choices = [SelectChoice(0, "No line manager")] + [
+            SelectChoice(p.id, f"{p.name} ({p.email})") for p in people
+        ]
 
 
 class InviteUserForm(UserDetailsForm):

@@ -355,4 +355,4 @@ class ManagersForm(FlaskForm):
     def __init__(self, *args: Any, candidates: list[User], **kwargs: Any) -> None:
         """`candidates`: the people who may run an inspection."""
         super().__init__(*args, **kwargs)
-        self.manager_ids.choices = [(user.id, f"{user.name} ({user.email})") for user in candidates]
+        self.manager_ids.choices = [SelectChoice(user.id, f"{user.name} ({user.email})") for user in candidates]

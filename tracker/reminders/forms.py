@@ -5,19 +5,22 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput
 from wtforms import RadioField, SubmitField
+
+# types-WTForms describes WTForms 3.2, which had no SelectChoice (3.3 added it).
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import DataRequired, Optional
 
 from tracker.models import DigestPreference, NoticePreference
 
 DIGEST_CHOICES = [
-    (DigestPreference.DAILY.value, "Every working day"),
-    (DigestPreference.WEEKLY.value, "Once a week, on Monday"),
-    (DigestPreference.OFF.value, "Never"),
+    SelectChoice(DigestPreference.DAILY.value, "Every working day"),
+    SelectChoice(DigestPreference.WEEKLY.value, "Once a week, on Monday"),
+    SelectChoice(DigestPreference.OFF.value, "Never"),
 ]
 
 NOTICE_CHOICES = [
-    (NoticePreference.IMMEDIATE.value, "Email me straight away"),
-    (NoticePreference.DIGEST.value, "Tell me in my reminder email"),
+    SelectChoice(NoticePreference.IMMEDIATE.value, "Email me straight away"),
+    SelectChoice(NoticePreference.DIGEST.value, "Tell me in my reminder email"),
 ]
 
 

@@ -25,6 +25,9 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+
+# types-WTForms describes WTForms 3.2, which had no SelectChoice (3.3 added it).
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from tracker import clock
@@ -61,11 +64,11 @@ def _text(label: str, limit: int, description: str = "", required: str | None = 
     )
 
 
-def _radios(label: str, choices: list[tuple[str, str]]) -> RadioField:
+def _radios(label: str, choices: list[SelectChoice]) -> RadioField:
     return RadioField(label, widget=GovRadioInput(), choices=choices, validators=[Optional()], validate_choice=True)
 
 
-YES_NO_CHOICES = [("yes", "Yes"), ("no", "No")]
+YES_NO_CHOICES = [SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
 # The first further appendix is Appendix 2: Appendix 1 is the action plan.
 FIRST_FURTHER_APPENDIX = 2
 MAX_APPENDICES = 20
@@ -78,7 +81,7 @@ class AppendixForm(Form):
     kind = RadioField(
         "What is in it",
         widget=GovRadioInput(),
-        choices=[("text", "Text"), ("table", "A table")],
+        choices=[SelectChoice("text", "Text"), SelectChoice("table", "A table")],
         default="text",
         validators=[Optional()],
         validate_choice=True,
@@ -153,13 +156,14 @@ class ReportForm(FlaskForm):
         description="Only if it appeared. For example, 4 8 2026",
     )
     decision_by = _radios(
-        "Executive or Council decision", [("executive", "Executive (Cabinet)"), ("council", "Council")]
+        "Executive or Council decision",
+        [SelectChoice("executive", "Executive (Cabinet)"), SelectChoice("council", "Council")],
     )
     optional_sections = SelectMultipleField(
         "Sections to include",
         widget=GovCheckboxesInput(),
         description="Printed in section 4, before the exceptions.",
-        choices=list(OPTIONAL_SECTIONS.items()),
+        choices=[SelectChoice(key, label) for key, label in OPTIONAL_SECTIONS.items()],
         validate_choice=True,
     )
     appendices = FieldList(FormField(AppendixForm), max_entries=MAX_APPENDICES)
@@ -224,7 +228,7 @@ def _add_implications() -> None:
             RadioField(
                 f"{label}: are there implications?",
                 widget=GovRadioInput(),
-                choices=[("yes", "Yes"), ("no", "No")],
+                choices=YES_NO_CHOICES,
                 validators=[Optional()],
                 validate_choice=True,
             ),
