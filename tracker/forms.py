@@ -7,6 +7,10 @@ from typing import Any, TypeVar
 
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
 from wtforms import Field
+
+# A choice of a select, radios or checkboxes, which every form gives as one (WTForms 3.4 drops tuples). types-WTForms
+# describes WTForms 3.2, which had no SelectChoice (3.3 added it).
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # noqa: F401 - for the forms
 from wtforms.validators import StopValidation
 
 from tracker.domain import text

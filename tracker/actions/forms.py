@@ -30,13 +30,10 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-
-# types-WTForms describes WTForms 3.2, which had no SelectChoice (3.3 added it).
-from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, StopValidation
 
 from tracker.domain.plan_lifecycle import PLAN_STATUS_LABELS, refused_move
-from tracker.forms import GovDateField, required_data, single_line
+from tracker.forms import GovDateField, SelectChoice, required_data, single_line
 from tracker.models import User
 from tracker.numbers import whole_number
 from tracker.template_filters import format_date

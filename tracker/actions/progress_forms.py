@@ -9,9 +9,6 @@ from typing import Any
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovRadioInput, GovSubmitInput, GovTextArea
 from wtforms import RadioField, SubmitField, TextAreaField
-
-# types-WTForms describes WTForms 3.2, which had no SelectChoice (3.3 added it).
-from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import DataRequired, Length
 
 from tracker.actions.due_dates import suggested_rag
@@ -19,7 +16,7 @@ from tracker.actions.forms import VersionedForm
 from tracker.actions.queries.shared import working_days_to_due
 from tracker.domain.progress import NARRATIVE_LIMIT, REASON_LIMIT, ProgressInput, progress_errors
 from tracker.domain.rag import STATUSES
-from tracker.forms import GovDateField
+from tracker.forms import GovDateField, SelectChoice
 from tracker.models import Action, ActionStatus, Rag
 
 STATUS_CHOICES = [SelectChoice(status.value, status.label) for status in ActionStatus]

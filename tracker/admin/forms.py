@@ -5,15 +5,12 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextInput
 from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectField, StringField, SubmitField
-
-# types-WTForms describes WTForms 3.2, which had no SelectChoice (3.3 added it).
-from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from tracker.admin import services
 from tracker.auth.forms import email_address
 from tracker.auth.services import NAME_LENGTH_MESSAGE, NAME_MAX_LENGTH
-from tracker.forms import required_data, single_line
+from tracker.forms import SelectChoice, required_data, single_line
 from tracker.models import DigestPreference, Role
 
 ROLE_CHOICES = [

@@ -5,13 +5,10 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextInput
 from wtforms import RadioField, SelectField, StringField, SubmitField
-
-# types-WTForms describes WTForms 3.2, which had no SelectChoice (3.3 added it).
-from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from tracker.api_tokens.services import EXPIRY_DAYS, NAME_MAX_LENGTH
-from tracker.forms import single_line
+from tracker.forms import SelectChoice, single_line
 from tracker.models import User
 
 EXPIRY_LABELS = {30: "30 days", 90: "90 days", 365: "1 year"}

@@ -13,12 +13,9 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import BooleanField, IntegerField, RadioField, StringField, SubmitField, TextAreaField
-
-# types-WTForms describes WTForms 3.2, which had no SelectChoice (3.3 added it).
-from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import DataRequired, NumberRange, Optional
 
-from tracker.forms import GovDateField, add_error, single_line
+from tracker.forms import GovDateField, SelectChoice, add_error, single_line
 from tracker.inspections.forms import at_most
 from tracker.models import DeadlineAnchor, DeadlineCounting
 

@@ -28,14 +28,11 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-
-# types-WTForms describes WTForms 3.2, which had no SelectChoice (3.3 added it).
-from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, StopValidation
 
 from tracker import clock
 from tracker.domain.upload_sizes import MAX_REPORT_BYTES as MAX_UPLOAD_BYTES
-from tracker.forms import GovDateField, add_error, single_line
+from tracker.forms import GovDateField, SelectChoice, add_error, single_line
 from tracker.models import Framework, Timescale, User
 
 MAX_UPLOAD_MB = MAX_UPLOAD_BYTES // (1024 * 1024)

@@ -5,11 +5,9 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput
 from wtforms import RadioField, SubmitField
-
-# types-WTForms describes WTForms 3.2, which had no SelectChoice (3.3 added it).
-from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import DataRequired, Optional
 
+from tracker.forms import SelectChoice
 from tracker.models import DigestPreference, NoticePreference
 
 DIGEST_CHOICES = [

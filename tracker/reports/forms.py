@@ -25,15 +25,12 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-
-# types-WTForms describes WTForms 3.2, which had no SelectChoice (3.3 added it).
-from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from tracker import clock
 from tracker.domain.formatting import format_date
 from tracker.domain.report import IMPLICATION_TOPICS, OPTIONAL_SECTIONS, TableError, parse_table
-from tracker.forms import GovDateField, single_line
+from tracker.forms import GovDateField, SelectChoice, single_line
 from tracker.reports.services import TIMETABLE_ROWS
 
 PARAGRAPHS_HINT = (
