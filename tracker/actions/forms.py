@@ -56,6 +56,11 @@ def _owner_label(user: User) -> str:
     return f"{user.name} ({user.organisation})" if user.organisation else user.name
 
 
+def _owner_choices(nobody: str, people: list[User]) -> list[SelectChoice]:
+    """The owner select's options: `nobody` (value 0) first, then `people`."""
+    return [SelectChoice(0, nobody)] + [SelectChoice(person.id, _owner_label(person)) for person in people]
+
+
 class VersionedForm(FlaskForm):
     """Carries the action's version and what the person had seen when they opened the form."""
 
@@ -127,9 +132,7 @@ class ActionForm(VersionedForm):
         editing an action of an agreed plan (`asks_reason`), the due date it is `revised_from`: a new due date
         there is a revision and needs its reason."""
         super().__init__(*args, **kwargs)
-        self.owner_id.choices = [SelectChoice(0, "No owner yet")] + [
-            SelectChoice(person.id, _owner_label(person)) for person in people
-        ]
+        self.owner_id.choices = _owner_choices("No owner yet", people)
         self._people = {person.id: person for person in people}
         self.published_on = published_on
         self.references_in_use = references_in_use
@@ -216,9 +219,7 @@ class BulkAssignForm(FlaskForm):
     def __init__(self, *args: Any, people: list[User], action_ids: list[int], **kwargs: Any) -> None:
         """`people` who may own actions, and the plan's `action_ids` that may be chosen."""
         super().__init__(*args, **kwargs)
-        self.owner_id.choices = [SelectChoice(0, "Choose someone")] + [
-            SelectChoice(person.id, _owner_label(person)) for person in people
-        ]
+        self.owner_id.choices = _owner_choices("Choose someone", people)
         self._people = {person.id: person for person in people}
         self._action_ids = set(action_ids)
 
