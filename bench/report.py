@@ -179,8 +179,9 @@ def write_results(run: Run) -> None:
         "The daily digest job for Tuesday 24 November 2026 (bench/bench_digests.py): deciding each digest, issuing "
         "the update links, rendering both parts and queuing them in one transaction, then "
         "delivering every queued digest over one SMTP connection to aiosmtpd on localhost (a separate process), "
-        "then the SMTP floor: the same messages, already built, over one connection to the same server. Three runs "
-        "of each size, each queuing, delivering and measuring the floor; the medians of each.",
+        "then the SMTP floor: the same messages, already built, over one connection to the same server. "
+        f"{len(run.digests[0].runs) if run.digests else 0} runs of each size, each queuing, delivering and measuring "
+        "the floor; the medians of each.",
         "",
         "| people | digests | queue s | deliver s | total s | SMTP floor s | total ÷ floor | each run: queue + deliver "
         "÷ floor | delivered | SQL statements | load average after |",
