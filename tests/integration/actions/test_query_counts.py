@@ -116,7 +116,8 @@ def test_list_pages_run_the_same_queries_for_10_and_1000_actions(client, db_sess
 def test_a_progress_update_runs_six_statements_and_reads_nobody_again_after_its_commit(
     client, db_session, plan: Plan, caplog
 ) -> None:
-    """The signed-in person, the action, the action locked and read again (one SELECT … FOR UPDATE), whether
+    """The signed-in person, the action, the action locked and read again (one SELECT … FOR UPDATE of its own row,
+    not joined again to what the first read loaded with it), whether
     anything changed since the form was opened (one statement for updates and audited changes), the UPDATE and
     the INSERT. The access log names the person from the session's identity map: reading user.id after the commit
     has expired it would load the row again."""
@@ -133,6 +134,8 @@ def test_a_progress_update_runs_six_statements_and_reads_nobody_again_after_its_
     assert response.status_code == 302
     assert len(statements) == 6, "\n".join(statements)
     assert sum("FOR UPDATE" in statement for statement in statements) == 1 or db.engine.dialect.name == "sqlite"
+    [loaded, locked] = [statement for statement in statements if statement.startswith("SELECT actions.")]
+    assert "JOIN" in loaded and "JOIN" not in locked, locked
     # This request's line alone: the sign-in's POST is logged too when an earlier test left the logger at INFO.
     [line] = [r.getMessage() for r in caplog.records if r.name == "tracker.access" and f"POST {url}" in r.getMessage()]
     assert f"user_id={owner_id} " in line

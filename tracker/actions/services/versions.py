@@ -3,7 +3,7 @@ made on a stale form is refused rather than written over the other person's."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm.exc import StaleDataError
 
 # The audit note on the status and RAG changes a progress update makes (the update itself says what changed).
@@ -45,11 +45,18 @@ def parse_marks(seen: str) -> tuple[int, int]:
     return (whole_number(audit) or 0, whole_number(update) or 0)
 
 
+def _own_columns() -> list[str]:
+    return [column.key for column in inspect(Action).column_attrs]
+
+
 def check_progress_marks(action: Action, seen: str) -> None:
     """Refuse a progress update from a form opened at `seen` only for a real conflict: another progress update,
     or a change of status, RAG, owner or due date made since (PROGRESS_FIELDS). The action's row is locked first
     (on PostgreSQL), so a change committed while this runs is either seen here or waits for this transaction."""
-    db.session.refresh(action, with_for_update={"of": Action})  # locked and read again in one statement
+    # Locked and read again in one statement: its own columns alone. A whole refresh would join again everything
+    # the action was loaded with (inspection, managers, owner, recommendation; issue 17), none of which the lock
+    # covers or the check below reads.
+    db.session.refresh(action, attribute_names=_own_columns(), with_for_update={"of": Action})
     audit_mark, update_mark = parse_marks(seen)
     newer_update = select(ProgressUpdate.id).where(
         ProgressUpdate.action_id == action.id, ProgressUpdate.id > update_mark
