@@ -151,8 +151,7 @@ def write_results(run: Run) -> None:
     for web in run.webs:
         lines += [f"## Pages at {web.label}", "", *pages_section(web), ""]
     lines += [
-        f"Each page at one client was measured alternately with the layout floor by the same client ({PAIRS} of each; "
-        "the POST half as many); "
+        f"Each page at one client was measured alternately with the layout floor by the same client ({PAIRS} of each); "
         "its server CPU is the pair's less the floor's measured alone. At 8 connections the layout floor and the "
         "overdue list alternate in rounds. Progress update POST: the form is fetched untimed first; success is the "
         "redirect to the action page.",
