@@ -106,6 +106,7 @@ def _generated_plan(today: date, actions: int = 120) -> int:
                 db.session.add(
                     ProgressUpdate(
                         action=action,
+                        inspection=inspection,
                         created_at=created + timedelta(days=30 * month + 1),
                         status=ActionStatus.COMPLETE if rag == Rag.BLUE else ActionStatus.IN_PROGRESS,
                         rag=rag,

@@ -171,7 +171,8 @@ def _updates(actions: list[dict], scale: Scale, now: datetime) -> Iterator[dict]
         for u in range(scale.updates_per_action):
             update_id += 1
             yield {
-                "id": update_id, "action_id": action["id"], "author_id": action["owner_id"],
+                "id": update_id, "action_id": action["id"], "inspection_id": action["inspection_id"],
+                "author_id": action["owner_id"],
                 "created_at": now - timedelta(days=10 * (scale.updates_per_action - u)),
                 "status": "in_progress", "rag": RAGS[(u + action["id"]) % 4],
                 "narrative": "Progress this month: milestones met and evidence filed.",

@@ -90,6 +90,7 @@ class ProgressUpdateFactory(BaseFactory):
         model = ProgressUpdate
 
     action = factory.SubFactory(ActionFactory)
+    inspection = factory.SelfAttribute("action.inspection")
     author = factory.SelfAttribute("action.owner")
     status = ActionStatus.IN_PROGRESS
     rag = Rag.GREEN

@@ -112,6 +112,7 @@ def test_every_action_page_passes_axe(page, live_server) -> None:  # noqa: ANN00
     db.session.add(
         ProgressUpdate(
             action=action,
+            inspection_id=action.inspection_id,
             author_id=owner.id,
             status=action.status,
             rag=Rag.AMBER,

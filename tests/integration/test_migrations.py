@@ -74,3 +74,37 @@ def test_outbox_bodies_are_stored_with_lz4_on_postgresql(db_session) -> None:
         assert {c["name"] for c in inspect(bind).get_columns("outbox_emails")} == set(
             db.metadata.tables["outbox_emails"].columns.keys()
         )
+
+
+def test_the_upgrade_files_each_progress_update_under_its_actions_inspection(scratch_app) -> None:
+    """Migration 0014 adds progress_updates.inspection_id (the dashboard's newest updates are read by it) and
+    fills it in from each update's action, in two inspections; the partial index of pending requests survives
+    SQLite's copy of the table."""
+    from sqlalchemy import text
+
+    from tests.factories import ActionFactory
+
+    upgrade(revision="0013")
+    actions = [ActionFactory(), ActionFactory()]
+    db.session.commit()
+    expected = {action.id: action.inspection_id for action in actions}
+    first, second = expected
+    assert len(set(expected.values())) == 2
+    insert_update = text(
+        "INSERT INTO progress_updates (action_id, created_at, status, rag, narrative, evidence_links, "
+        "via_email_link, request_reason, request_state, decision_note) "
+        "VALUES (:action_id, :created_at, 'in_progress', 'green', '', '', :no, '', :state, '')"
+    )
+    for action_id, state in ((first, None), (second, "pending"), (second, None)):
+        db.session.execute(
+            insert_update, {"action_id": action_id, "created_at": "2026-12-01 09:00:00", "no": False, "state": state}
+        )
+    db.session.commit()
+    db.session.remove()
+
+    upgrade()
+
+    rows = db.session.execute(text("SELECT action_id, inspection_id FROM progress_updates ORDER BY id")).all()
+    assert [tuple(row) for row in rows] == [(action_id, expected[action_id]) for action_id in (first, second, second)]
+    indexes = {index["name"] for index in inspect(db.engine).get_indexes("progress_updates")}
+    assert {"ix_progress_updates_pending", "ix_progress_updates_inspection_created"} <= indexes

@@ -214,6 +214,7 @@ def _create_history(actions: list[Action], people: dict[str, User], today: date)
             db.session.add(
                 ProgressUpdate(
                     action=action,
+                    inspection=action.inspection,
                     author=action.owner,
                     created_at=created_at,
                     status=status,

@@ -168,6 +168,35 @@ def test_the_dashboard_counts_by_rag_and_timescale(client, db_session, plan: Pla
     assert "Latest news from the front line" in page.text
 
 
+def test_the_dashboard_shows_its_own_inspections_updates_however_new_anothers(client, db_session, plan: Plan) -> None:
+    """An update is filed under its action's inspection when it is recorded (the dashboard reads its newest updates
+    by that, without joining the actions): one typed in the progress form shows on its own dashboard and not on
+    another inspection's, whose newer updates do not show here."""
+    elsewhere = ActionFactory(owner=plan.owner)
+    for n in range(3):
+        ProgressUpdateFactory(
+            action=elsewhere, narrative=f"Elsewhere {n}", created_at=datetime(2026, 11, 25 + n, 9, tzinfo=UTC)
+        )
+    ProgressUpdateFactory(
+        action=plan.other_action, narrative="Earlier here", created_at=datetime(2026, 11, 2, 9, tzinfo=UTC)
+    )
+    db_session.commit()
+    sign_in(client, plan.owner)
+    form = soup(client.get(f"/actions/{plan.action.id}/progress"))
+    hidden = {name: form.select_one(f"input[name={name}]")["value"] for name in ("version", "seen")}
+    typed = {**hidden, "status": "in_progress", "rag": "green", "narrative": "Typed in the form today"}
+    assert client.submit(f"/actions/{plan.action.id}/progress", typed).status_code == 302
+    client.post("/sign-out", data={"csrf_token": client.csrf_token("/")})
+    sign_in(client, plan.viewer)
+
+    def recent(inspection_id: int) -> list[str]:
+        page = soup(client.get(f"/inspections/{inspection_id}/dashboard"))
+        return [item.select_one(".app-preserve-lines").text for item in page.select(".app-recent-updates > li")]
+
+    assert recent(plan.inspection.id) == ["Typed in the form today", "Earlier here"]
+    assert recent(elsewhere.inspection_id) == ["Elsewhere 2", "Elsewhere 1", "Elsewhere 0"]
+
+
 def test_the_dashboard_lists_the_ten_most_overdue_with_their_owners(client, db_session, plan: Plan) -> None:
     """Issue 17: the ten are chosen first and their owners joined after; the owner's column as everywhere else."""
     gone = UserFactory(name="Lee Gone", active=False)

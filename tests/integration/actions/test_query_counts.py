@@ -69,6 +69,7 @@ def add_actions(plan: Plan, count: int, start: int) -> None:
         [
             {
                 "action_id": action_id,
+                "inspection_id": plan.inspection.id,
                 "author_id": plan.owner.id,
                 "created_at": datetime(2026, 11, 1, tzinfo=UTC),
                 "status": ActionStatus.IN_PROGRESS,

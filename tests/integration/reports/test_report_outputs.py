@@ -88,7 +88,12 @@ def test_figures_are_as_at_the_date_and_do_not_move_when_the_plan_changes_later(
     red = plan.actions["red"]
     db_session.add(
         ProgressUpdate(
-            action=red, created_at=at(date(2026, 11, 23)), status=ActionStatus.COMPLETE, rag=Rag.BLUE, narrative="Done"
+            action=red,
+            inspection_id=red.inspection_id,
+            created_at=at(date(2026, 11, 23)),
+            status=ActionStatus.COMPLETE,
+            rag=Rag.BLUE,
+            narrative="Done",
         )
     )
     red.status, red.rag = ActionStatus.COMPLETE, Rag.BLUE

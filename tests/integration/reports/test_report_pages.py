@@ -168,7 +168,12 @@ def test_issuing_freezes_the_report_whatever_happens_to_the_plan(client, plan: P
     action = plan.actions["green"]
     db_session.add(
         ProgressUpdate(
-            action=action, created_at=at(date(2026, 11, 19)), status=ActionStatus.COMPLETE, rag=Rag.BLUE, narrative="X"
+            action=action,
+            inspection_id=action.inspection_id,
+            created_at=at(date(2026, 11, 19)),
+            status=ActionStatus.COMPLETE,
+            rag=Rag.BLUE,
+            narrative="X",
         )
     )
     plan.actions["red"].title = "Renamed after issue"

@@ -189,6 +189,7 @@ def _import_progress(action: Action, row: PlanRow, *, actor: User, today: date, 
     db.session.add(
         ProgressUpdate(
             action=action,
+            inspection_id=action.inspection_id,
             author_id=actor.id,
             created_at=now,
             status=status,

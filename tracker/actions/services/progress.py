@@ -96,6 +96,7 @@ def record_progress(
     now = clock.now()
     row = ProgressUpdate(
         action=action,
+        inspection_id=action.inspection_id,
         author_id=author.id,
         created_at=now,
         status=status,
