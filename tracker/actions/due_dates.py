@@ -32,6 +32,15 @@ def action_plan_deadline(inspection_id: int) -> StatutoryDeadline | None:
     return db.session.scalars(query).first()
 
 
+def timescale_deadline(recommendation: Recommendation) -> StatutoryDeadline | None:
+    """The action plan's statutory deadline when `recommendation`'s timescale ends with it, else None without
+    reading it: the other timescales end a number of months after publication (the inspection's policy)."""
+    policy = recommendation.inspection.due_date_policy()
+    if policy.months_after_publication(recommendation.timescale.value) is not None:
+        return None
+    return action_plan_deadline(recommendation.inspection_id)
+
+
 def default_due_for(recommendation: Recommendation, deadline: StatutoryDeadline | None) -> date | None:
     """The due date a new action under `recommendation` starts with (DESIGN §5)."""
     inspection = recommendation.inspection

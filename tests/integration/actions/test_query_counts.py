@@ -140,3 +140,25 @@ def test_a_progress_update_runs_six_statements_and_reads_nobody_again_after_its_
     # This request's line alone: the sign-in's POST is logged too when an earlier test left the logger at INFO.
     [line] = [r.getMessage() for r in caplog.records if r.name == "tracker.access" and f"POST {url}" in r.getMessage()]
     assert f"user_id={owner_id} " in line
+
+
+def test_the_action_page_reads_the_plans_statutory_date_only_when_the_timescale_ends_with_it(
+    client, db_session, plan: Plan
+) -> None:
+    """An immediate action's timescale ends with the action plan's statutory date (the inspection's default
+    policy), so its page reads it to warn of a due date after it; a six-month action's ends six months after
+    publication, and its page does not read it."""
+    sign_in(client, plan.manager)
+    read: dict[str, list[str]] = {}
+    for name, action_id in (("immediate", plan.action.id), ("six months", plan.other_action.id)):
+        client.get(f"/actions/{action_id}")  # warm
+        with counting_queries() as statements:
+            page = client.get(f"/actions/{action_id}").get_data(as_text=True)
+        read[name] = statements
+        if name == "immediate":
+            assert "is after 9 September 2008, the end of the timescale" in page
+    deadline_reads = {
+        name: sum("FROM statutory_deadlines" in s for s in statements) for name, statements in read.items()
+    }
+    assert deadline_reads == {"immediate": 1, "six months": 0}
+    assert len(read["six months"]) == len(read["immediate"]) - 1

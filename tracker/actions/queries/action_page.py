@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from tracker.actions.due_dates import DueDateWarning, action_plan_deadline, due_date_warnings
+from tracker.actions.due_dates import DueDateWarning, due_date_warnings, timescale_deadline
 from tracker.actions.queries.shared import working_days_to_due
 from tracker.domain.formatting import format_date
 from tracker.extensions import db
@@ -109,7 +109,7 @@ def build_action_page(action: Action, today: date) -> ActionPage:
             .order_by(ProgressUpdate.created_at.desc(), ProgressUpdate.id.desc())
         )
     )
-    deadline = action_plan_deadline(action.inspection_id)
+    deadline = timescale_deadline(action.recommendation)
     return ActionPage(
         action=action,
         updates=updates,

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from tracker import loaders, transactions
 from tracker.actions import conflicts
-from tracker.actions.due_dates import action_plan_deadline, default_due_for, due_date_warnings
+from tracker.actions.due_dates import default_due_for, due_date_warnings, timescale_deadline
 from tracker.actions.forms import ActionForm, DeleteActionForm, MoveActionForm
 from tracker.actions.routes.blueprint import bp
 from tracker.actions.services import editing
@@ -48,7 +48,6 @@ def _render_action_form(
     conflict: list | None = None,
     adopted: list[str] | None = None,
 ) -> ResponseReturnValue:
-    deadline = action_plan_deadline(recommendation.inspection_id)
     return (
         render_template(
             "actions/action_form.html",
@@ -56,7 +55,7 @@ def _render_action_form(
             recommendation=recommendation,
             inspection=recommendation.inspection,
             action=action,
-            default_due_on=default_due_for(recommendation, deadline),
+            default_due_on=default_due_for(recommendation, timescale_deadline(recommendation)),
             conflict=conflict,
             adopted=adopted or [],
         ),
@@ -69,8 +68,7 @@ def _flash_saved(prefix: str, action: Action, recommendation: Recommendation) ->
 
     One message, not two: the layout gives every banner the same heading id.
     """
-    deadline = action_plan_deadline(recommendation.inspection_id)
-    warnings = due_date_warnings(recommendation, action.due_on, deadline)
+    warnings = due_date_warnings(recommendation, action.due_on, timescale_deadline(recommendation))
     message = f"{prefix} {action.reference} {action.title}"
     if warnings:
         flash(f"{message}. Check the due date: {'. '.join(warning.message for warning in warnings)}", "error")
@@ -83,9 +81,8 @@ def _flash_saved(prefix: str, action: Action, recommendation: Recommendation) ->
 def add_action(recommendation: Recommendation) -> ResponseReturnValue:
     form = _new_action_form(recommendation)
     if not form.is_submitted():
-        deadline = action_plan_deadline(recommendation.inspection_id)
         form.reference.data = editing.suggested_reference(recommendation)
-        form.due_on.data = default_due_for(recommendation, deadline)
+        form.due_on.data = default_due_for(recommendation, timescale_deadline(recommendation))
         form.owner_id.data = 0
         return _render_action_form(form, recommendation, None)
     repeat = editing.same_action(recommendation.id, form.reference.data or "", form.title.data or "")
