@@ -11,6 +11,7 @@ from bench.bench_api import report as api_report
 from bench.load import Result
 from bench.pages import GUNICORN_OPTIONS, LAYOUT_FLOOR, PAIRS, WebFigures
 from bench.startup import StartFigures
+from bench.targets import OVERDUE as OVERDUE_PAGE
 from bench.targets import (
     DigestFigures,
     Target,
@@ -91,6 +92,42 @@ def pages_section(web: WebFigures) -> list[str]:
     ]
 
 
+def what_grows(small: WebFigures, large: WebFigures) -> list[str]:
+    """Each page measured at both sizes: the server's CPU a request, the app's and PostgreSQL's, and why what grows
+    does (issue 17: say what grows, if anything does, and why)."""
+    rows = []
+    for name, (page, _floor) in large.pairs.items():
+        before = small.pairs[name][0]
+        rows.append(
+            f"| {name} | {before.app_cpu_ms:.1f} | {page.app_cpu_ms:.1f} | {before.db_cpu_ms:.1f} "
+            f"| {page.db_cpu_ms:.1f} |"
+        )
+    overdue = large.pairs.get(OVERDUE_PAGE)
+    lines = [
+        f"Server CPU ms a request at {small.label} and at {large.label} (each the pair's less the layout floor's, "
+        "as in the tables below):",
+        "",
+        f"| page | app, {small.label} | app, {large.label} | PostgreSQL, {small.label} | PostgreSQL, {large.label} |",
+        "| --- | --- | --- | --- | --- |",
+        *rows,
+        "",
+        "A page sends the same statements whatever the size of the data (asserted for the lists and the dashboard "
+        "in tests/integration/actions/test_query_counts.py), and each finds its rows through an index: a page of "
+        "50, the ten newest updates of one inspection, one person's actions, one action's updates and history.",
+    ]
+    if overdue:
+        before = small.pairs[OVERDUE_PAGE][0]
+        lines += [
+            "",
+            f"What grows is PostgreSQL's part of the overdue list ({before.db_cpu_ms:.1f} → "
+            f"{overdue[0].db_cpu_ms:.1f} ms): it counts every overdue action for its heading and its pager "
+            f"({small.overdue_actions:,} → {large.overdue_actions:,}, one index-only scan of ix_actions_open_due), "
+            "the one read on these pages whose rows grow with the data. The digests grow with the number of "
+            "people: each gets a digest decided, written, queued and delivered.",
+        ]
+    return lines
+
+
 def profile_summary() -> list[str]:
     summary = PROFILES / "summary.md"
     if not summary.exists():
@@ -148,6 +185,8 @@ def write_results(run: Run) -> None:
             *(target.row() for target in growth),
             "",
         ]
+    if growth:
+        lines += ["### What grows", "", *what_grows(run.webs[0], run.webs[1]), ""]
     for web in run.webs:
         lines += [f"## Pages at {web.label}", "", *pages_section(web), ""]
     lines += [
