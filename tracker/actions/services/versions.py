@@ -3,6 +3,8 @@ made on a stale form is refused rather than written over the other person's."""
 
 from __future__ import annotations
 
+from functools import cache
+
 from sqlalchemy import inspect, select
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -45,8 +47,10 @@ def parse_marks(seen: str) -> tuple[int, int]:
     return (whole_number(audit) or 0, whole_number(update) or 0)
 
 
-def _own_columns() -> list[str]:
-    return [column.key for column in inspect(Action).column_attrs]
+@cache
+def _own_columns() -> tuple[str, ...]:
+    """The Action's column attributes, listed once per process rather than on every progress update."""
+    return tuple(column.key for column in inspect(Action).column_attrs)
 
 
 def check_progress_marks(action: Action, seen: str) -> None:
