@@ -162,3 +162,17 @@ def test_the_action_page_reads_the_plans_statutory_date_only_when_the_timescale_
     }
     assert deadline_reads == {"immediate": 1, "six months": 0}
     assert len(read["six months"]) == len(read["immediate"]) - 1
+
+
+def test_a_new_actions_form_works_out_its_default_due_date_once(client, db_session, plan: Plan) -> None:
+    """The add-action form's due date and its hint are the same date, the end of the immediate timescale (the
+    action plan's statutory date): read once for both."""
+    sign_in(client, plan.manager)
+    url = f"/recommendations/{plan.immediate.id}/actions/new"
+    client.get(url)  # warm
+    with counting_queries() as statements:
+        page = client.get(url).get_data(as_text=True)
+    assert sum("FROM statutory_deadlines" in s for s in statements) == 1
+    assert re.search(r'id="due_on-day" name="due_on" type="text" value="09"', page), "the form's due date"
+    assert re.search(r'id="due_on-year" name="due_on" type="text" value="2008"', page)
+    assert "The timescale suggests 9 September 2008" in page

@@ -47,7 +47,14 @@ def _render_action_form(
     status: int = 200,
     conflict: list | None = None,
     adopted: list[str] | None = None,
+    *,
+    fill_due_on: bool = False,
 ) -> ResponseReturnValue:
+    """The add or edit form, with the hint of the due date the recommendation's timescale gives; with `fill_due_on`
+    (a new action's first view) that date is the form's due date too, worked out once for both."""
+    default_due_on = default_due_for(recommendation, timescale_deadline(recommendation))
+    if fill_due_on:
+        form.due_on.data = default_due_on
     return (
         render_template(
             "actions/action_form.html",
@@ -55,7 +62,7 @@ def _render_action_form(
             recommendation=recommendation,
             inspection=recommendation.inspection,
             action=action,
-            default_due_on=default_due_for(recommendation, timescale_deadline(recommendation)),
+            default_due_on=default_due_on,
             conflict=conflict,
             adopted=adopted or [],
         ),
@@ -82,9 +89,8 @@ def add_action(recommendation: Recommendation) -> ResponseReturnValue:
     form = _new_action_form(recommendation)
     if not form.is_submitted():
         form.reference.data = editing.suggested_reference(recommendation)
-        form.due_on.data = default_due_for(recommendation, timescale_deadline(recommendation))
         form.owner_id.data = 0
-        return _render_action_form(form, recommendation, None)
+        return _render_action_form(form, recommendation, None, fill_due_on=True)
     repeat = editing.same_action(recommendation.id, form.reference.data or "", form.title.data or "")
     if repeat is not None:
         # The same action sent twice (a double-click): it was added the first time.
