@@ -108,3 +108,54 @@ def test_the_upgrade_files_each_progress_update_under_its_actions_inspection(scr
     assert [tuple(row) for row in rows] == [(action_id, expected[action_id]) for action_id in (first, second, second)]
     indexes = {index["name"] for index in inspect(db.engine).get_indexes("progress_updates")}
     assert {"ix_progress_updates_pending", "ix_progress_updates_inspection_created"} <= indexes
+
+
+def test_links_sent_before_the_upgrade_to_one_key_per_email_go_on_working(scratch_app) -> None:
+    """Migration 0015 makes each stored link a key that opens its one action, and moves a used link's use to
+    action_link_uses: an unused link sent before the upgrade still opens its action's form, a used one is still
+    used. The downgrade puts both back as they were."""
+    from datetime import timedelta
+
+    from itsdangerous import URLSafeSerializer
+    from sqlalchemy import text
+
+    from tests.factories import ActionFactory
+    from tracker import clock
+    from tracker.domain.tokens import hash_token
+    from tracker.reminders.links import SALT, LinkProblem, check_link
+
+    upgrade(revision="0014")
+    unused, used = ActionFactory(), ActionFactory()
+    db.session.commit()
+    unused_id, used_id = unused.id, used.id
+    serializer = URLSafeSerializer(scratch_app.config["SECRET_KEY"], salt=SALT)
+    now = clock.now()
+    tokens = {}
+    for action, used_at in ((unused, None), (used, now - timedelta(hours=1))):
+        tokens[action.id] = serializer.dumps([action.id, action.owner_id, f"nonce-{action.id}"])
+        db.session.execute(
+            text(
+                "INSERT INTO action_link_tokens (action_id, user_id, token_hash, created_at, expires_at, used_at) "
+                "VALUES (:action_id, :user_id, :token_hash, :created_at, :expires_at, :used_at)"
+            ),
+            {"action_id": action.id, "user_id": action.owner_id, "token_hash": hash_token(tokens[action.id]),
+             "created_at": now - timedelta(days=1), "expires_at": now + timedelta(days=13), "used_at": used_at},
+        )  # fmt: skip
+    db.session.commit()
+    db.session.remove()
+
+    upgrade()
+
+    keys = db.session.execute(text("SELECT action_ids FROM action_link_tokens ORDER BY id")).scalars().all()
+    assert keys == [str(unused_id), str(used_id)]
+    uses = db.session.execute(text("SELECT action_id FROM action_link_uses")).scalars().all()
+    assert uses == [used_id]
+    still_good = check_link(tokens[unused_id], clock.now())
+    assert still_good.problem is None and still_good.link is not None and still_good.link.action.id == unused_id
+    assert check_link(tokens[used_id], clock.now()).problem == LinkProblem.USED
+    db.session.remove()
+
+    downgrade(revision="0014")
+
+    rows = db.session.execute(text("SELECT action_id, used_at FROM action_link_tokens ORDER BY id")).all()
+    assert [(action_id, used_at is not None) for action_id, used_at in rows] == [(unused_id, False), (used_id, True)]

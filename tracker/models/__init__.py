@@ -6,7 +6,15 @@ every one from its string, about 15-25 ms of each process start (issue 17). A cl
 quoted (`Mapped[list["Action"]]`); tests/unit/test_model_annotations.py keeps it so.
 """
 
-from tracker.models.action import Action, ActionLinkToken, PlanImportPreview, ProgressUpdate, is_open, is_pending
+from tracker.models.action import (
+    Action,
+    ActionLinkToken,
+    ActionLinkUse,
+    PlanImportPreview,
+    ProgressUpdate,
+    is_open,
+    is_pending,
+)
 from tracker.models.api_token import ApiRequestCounter, ApiToken
 from tracker.models.audit import AuditEvent
 from tracker.models.base import Base, utcnow, written_in
@@ -45,6 +53,7 @@ __all__ = [
     "OPEN_STATUSES",
     "Action",
     "ActionLinkToken",
+    "ActionLinkUse",
     "ActionStatus",
     "ApiRequestCounter",
     "ApiToken",

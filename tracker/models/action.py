@@ -2,7 +2,18 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import BindParameter, ColumnElement, ForeignKey, Index, String, Text, bindparam, false, text
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    bindparam,
+    false,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.models.base import Base, IdMixin, TimestampMixin, enum_type, utcnow
@@ -119,20 +130,35 @@ class ProgressUpdate(IdMixin, Base):
 
 
 class ActionLinkToken(IdMixin, Base):
-    """A signed, single-use, expiring link in a digest that opens one action's progress form."""
+    """The key to the update links in one reminder email to one person. Each link names one of the actions the email
+    lists and is signed with the key (tracker.reminders.links); only the key's SHA-256 hash is stored, with the ids
+    of the actions its links open. Each link works once (ActionLinkUse), until `expires_at`, unless revoked."""
 
     __tablename__ = "action_link_tokens"
 
-    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The actions the email's links open, comma-separated ids (one, for a link issued before migration 0015).
+    action_ids: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
-    used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
 
-    action: Mapped[Action] = relationship()
     user: Mapped[User] = relationship()
+
+    def opens(self, action_id: int) -> bool:
+        return str(action_id) in self.action_ids.split(",")
+
+
+class ActionLinkUse(IdMixin, Base):
+    """An update link used: its key and its action, once each (the unique constraint spends a link once)."""
+
+    __tablename__ = "action_link_uses"
+    __table_args__ = (UniqueConstraint("link_id", "action_id"),)
+
+    link_id: Mapped[int] = mapped_column(ForeignKey("action_link_tokens.id", ondelete="CASCADE"))
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), index=True)
+    used_at: Mapped[datetime]
 
 
 class PlanImportPreview(IdMixin, Base):

@@ -1,10 +1,11 @@
 """Update links in reminder emails: open one action's progress form without a password.
 
-A link is signed (it names the action and the owner, so a forged or altered one is refused
-before the database is asked), single-use, expiring (ACTION_LINK_DAYS), scoped to that action
-and that owner (reassigning the action or deactivating the person stops it), and revocable.
-Only a SHA-256 hash of the token is stored. Opening the link does not spend it: mail scanners
-open links, so only submitting the form does.
+A link is signed (it names the action, the owner and the key of the email it came in, so a forged or altered one
+is refused before the database is asked), single-use, expiring (ACTION_LINK_DAYS), scoped to that action and that
+owner (reassigning the action or deactivating the person stops it), and revocable. The links of one email share a
+key, of which only a SHA-256 hash is stored, with the actions its links open (ActionLinkToken); a link used is a row
+of its own (ActionLinkUse). Opening the link does not spend it: mail scanners open links, so only submitting the
+form does.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from itsdangerous import BadSignature, Serializer, URLSafeSerializer
 from itsdangerous.encoding import base64_encode
-from sqlalchemy import Integer, String, Table, bindparam, delete, func, insert, select, update
+from sqlalchemy import Integer, String, Table, Text, bindparam, delete, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from tracker import clock
@@ -30,7 +32,7 @@ from tracker.audit.services import record_change
 from tracker.domain.formatting import format_date
 from tracker.domain.tokens import hash_token
 from tracker.extensions import db, execute_change
-from tracker.models import ActionLinkToken, ProgressUpdate, User
+from tracker.models import Action, ActionLinkToken, ActionLinkUse, ProgressUpdate, User
 from tracker.outbox.urls import UrlBuilder as UrlBuilder
 from tracker.permissions import can_own_actions
 
@@ -49,8 +51,30 @@ class LinkProblem(StrEnum):
 
 
 @dataclass(frozen=True)
+class EmailLink:
+    """One update link: the key of the email it came in, the action it opens, and when it was used, if it was."""
+
+    key: ActionLinkToken
+    action: Action
+    used_at: datetime | None
+    token_hash: str  # the link's own hash (the key's is key.token_hash): what a link's openings are counted by
+
+    @property
+    def user(self) -> User:
+        return self.key.user
+
+    @property
+    def user_id(self) -> int:
+        return self.key.user_id
+
+    @property
+    def action_id(self) -> int:
+        return self.action.id
+
+
+@dataclass(frozen=True)
 class LinkCheck:
-    link: ActionLinkToken | None
+    link: EmailLink | None
     problem: LinkProblem | None = None
 
 
@@ -93,73 +117,98 @@ def link_expires_at(issued_on: date) -> datetime:
 
 
 def issue_links(pairs: Iterable[tuple[int, int]], issued_on: date, now: datetime) -> dict[tuple[int, int], str]:
-    """A new token for each (action id, owner id), stored with one statement; returns the tokens.
+    """A link for each (action id, owner id), the owner's links all signed with one new key, stored with one
+    statement; returns the links' tokens.
 
     The links are for emails about `issued_on` (a job's run date, which `--date` may set) and work
-    until the end of `link_expires_on(issued_on)`, the day the email names.
+    until the end of `link_expires_on(issued_on)`, the day the email names. A run sends each owner one email (a
+    digest), or one for each meeting of the day (update requests); each link opens only the action it names.
     """
     signer = LinkTokens()
+    keys: dict[int, str] = {}
     tokens: dict[tuple[int, int], str] = {}
     for action_id, user_id in pairs:
         if (action_id, user_id) not in tokens:
-            tokens[(action_id, user_id)] = signer.dumps([action_id, user_id, secrets.token_urlsafe(16)])
+            key = keys.get(user_id)
+            if key is None:
+                key = keys[user_id] = secrets.token_urlsafe(16)
+            tokens[(action_id, user_id)] = signer.dumps([action_id, user_id, key])
     if tokens:
-        store_links(tokens, now, link_expires_at(issued_on))
+        opens: dict[int, list[int]] = {user_id: [] for user_id in keys}
+        for action_id, user_id in tokens:
+            opens[user_id].append(action_id)
+        store_keys(keys, opens, now, link_expires_at(issued_on))
     return tokens
 
 
-def store_links(tokens: Mapping[tuple[int, int], str], now: datetime, expires_at: datetime) -> None:
-    """Store the hash of each (action id, owner id)'s token, in one statement.
+def store_keys(keys: Mapping[int, str], opens: Mapping[int, list[int]], now: datetime, expires_at: datetime) -> None:
+    """Store the hash of each owner's key with the actions its links open, in one statement.
 
-    On PostgreSQL it is one INSERT … SELECT from unnest() of three arrays: a digest run issues thousands of links,
+    On PostgreSQL it is one INSERT … SELECT from unnest() of three arrays: a digest run issues hundreds of keys,
     and an executemany of them cost the client and the server a statement each (issue 17).
     """
     table = LINK_TOKENS
-    hashes = [hash_token(token) for token in tokens.values()]
+    user_ids = list(keys)
+    hashes = [hash_token(keys[user_id]) for user_id in user_ids]
+    action_ids = [",".join(map(str, sorted(opens[user_id]))) for user_id in user_ids]
     if db.session.get_bind().dialect.name == "postgresql":
         rows = (
             func.unnest(
-                bindparam("action_ids", [action_id for action_id, _ in tokens], type_=ARRAY(Integer)),
-                bindparam("user_ids", [user_id for _, user_id in tokens], type_=ARRAY(Integer)),
+                bindparam("user_ids", user_ids, type_=ARRAY(Integer)),
                 bindparam("token_hashes", hashes, type_=ARRAY(String)),
+                bindparam("action_ids", action_ids, type_=ARRAY(Text)),
             )
-            .table_valued("action_id", "user_id", "token_hash")
-            .render_derived(name="links")
+            .table_valued("user_id", "token_hash", "action_ids")
+            .render_derived(name="keys")
         )
-        columns = ["action_id", "user_id", "token_hash", "created_at", "expires_at"]
+        columns = ["user_id", "token_hash", "action_ids", "created_at", "expires_at"]
         created_at = bindparam("created_at", now, type_=table.c.created_at.type)
         expires = bindparam("expires_at", expires_at, type_=table.c.expires_at.type)
-        rows_with_times = select(rows.c.action_id, rows.c.user_id, rows.c.token_hash, created_at, expires)
+        rows_with_times = select(rows.c.user_id, rows.c.token_hash, rows.c.action_ids, created_at, expires)
         db.session.execute(insert(table).from_select(columns, rows_with_times))
         return
     db.session.execute(
         insert(table),
         [
-            {"action_id": action_id, "user_id": user_id, "token_hash": token_hash, "created_at": now,
+            {"user_id": user_id, "token_hash": token_hash, "action_ids": opened, "created_at": now,
              "expires_at": expires_at}
-            for (action_id, user_id), token_hash in zip(tokens, hashes, strict=True)
+            for user_id, token_hash, opened in zip(user_ids, hashes, action_ids, strict=True)
         ],
     )  # fmt: skip
 
 
 def check_link(token: str, now: datetime) -> LinkCheck:
-    """The link's row if it may be used now, otherwise why not."""
+    """The link if it may be used now, otherwise why not.
+
+    The key is found by its hash; a link sent before migration 0015 was a key of its own, stored as the hash of the
+    whole token, so either hash finds it."""
     try:
-        action_id, user_id, _nonce = _serializer().loads(token)
+        action_id, user_id, key = _serializer().loads(token)
     except (BadSignature, ValueError, TypeError):
         return LinkCheck(None, LinkProblem.UNKNOWN)
-    link = db.session.scalars(select(ActionLinkToken).where(ActionLinkToken.token_hash == hash_token(token))).first()
-    if link is None or link.action_id != action_id or link.user_id != user_id:
+    if not isinstance(action_id, int) or not isinstance(key, str):
         return LinkCheck(None, LinkProblem.UNKNOWN)
+    token_hash = hash_token(token)
+    query = select(ActionLinkToken).where(ActionLinkToken.token_hash.in_([hash_token(key), token_hash]))
+    found = db.session.scalars(query).first()
+    if found is None or found.user_id != user_id or not found.opens(action_id):
+        return LinkCheck(None, LinkProblem.UNKNOWN)
+    action = db.session.get(Action, action_id)
+    if action is None:
+        return LinkCheck(None, LinkProblem.UNKNOWN)
+    used_at = db.session.scalar(
+        select(ActionLinkUse.used_at).where(ActionLinkUse.link_id == found.id, ActionLinkUse.action_id == action_id)
+    )
+    link = EmailLink(found, action, used_at, token_hash)
     return LinkCheck(link, _problem(link, now))
 
 
-def _problem(link: ActionLinkToken, now: datetime) -> LinkProblem | None:
+def _problem(link: EmailLink, now: datetime) -> LinkProblem | None:
     if link.used_at is not None:
         return LinkProblem.USED
-    if link.revoked_at is not None or not can_own_actions(link.user):
+    if link.key.revoked_at is not None or not can_own_actions(link.user):
         return LinkProblem.REVOKED
-    if clock.as_utc(link.expires_at) <= now:
+    if clock.as_utc(link.key.expires_at) <= now:
         return LinkProblem.EXPIRED
     action = link.action
     if action.owner_id != link.user_id:
@@ -169,21 +218,19 @@ def _problem(link: ActionLinkToken, now: datetime) -> LinkProblem | None:
     return None
 
 
-def spend_link(link: ActionLinkToken, now: datetime) -> bool:
-    """Mark the link used, once: False when another request spent it first."""
-    statement = (
-        update(ActionLinkToken)
-        .where(ActionLinkToken.id == link.id, ActionLinkToken.used_at.is_(None))
-        .values(used_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if execute_change(statement).rowcount != 1:
+def spend_link(link: EmailLink, now: datetime) -> bool:
+    """Record the link used, once: False when another request spent it first (the row the unique constraint on
+    its key and action allows once)."""
+    values = {"link_id": link.key.id, "action_id": link.action.id, "used_at": now}
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(ActionLinkUse).values(values).on_conflict_do_nothing().returning(ActionLinkUse.id)
+    if db.session.scalar(statement) is None:
         return False
     record_change(
         actor=link.user,
         entity=link.action,
         field="email_link",
-        old=f"sent {format_date(clock.local(link.created_at))}",
+        old=f"sent {format_date(clock.local(link.key.created_at))}",
         new="used to record progress without signing in",
         inspection_id=link.action.inspection_id,
         note="From the link in a reminder email",
@@ -195,7 +242,7 @@ class LinkAlreadyUsed(Exception):
     """Another request spent the link first (a double-clicked submit)."""
 
 
-def record_progress_from_link(link: ActionLinkToken, data: Mapping[str, Any], now: datetime) -> ProgressUpdate:
+def record_progress_from_link(link: EmailLink, data: Mapping[str, Any], now: datetime) -> ProgressUpdate:
     """Spend the link and record the owner's progress, marked as coming from an email link.
 
     Raises LinkAlreadyUsed, or the action services' ActionConflict / InvalidProgress; the caller
@@ -208,30 +255,35 @@ def record_progress_from_link(link: ActionLinkToken, data: Mapping[str, Any], no
 
 def revoke_links_for_user(user: User, *, actor: User, now: datetime) -> int:
     """Stop every unused link sent to `user`; recorded in the history."""
+    count = active_link_count(user, now)
     statement = (
         update(ActionLinkToken)
-        .where(ActionLinkToken.user_id == user.id, ActionLinkToken.used_at.is_(None))
-        .where(ActionLinkToken.revoked_at.is_(None), ActionLinkToken.expires_at > now)
+        .where(ActionLinkToken.user_id == user.id, ActionLinkToken.revoked_at.is_(None))
+        .where(ActionLinkToken.expires_at > now)
         .values(revoked_at=now)
         .execution_options(synchronize_session=False)
     )
-    count = execute_change(statement).rowcount or 0
+    execute_change(statement)
     if count:
         record_change(actor=actor, entity=user, field="email_links", old=f"{count} active", new="revoked")
     return count
 
 
 def active_link_count(user: User, now: datetime) -> int:
-    query = select(func.count()).where(
-        ActionLinkToken.user_id == user.id,
-        ActionLinkToken.used_at.is_(None),
-        ActionLinkToken.revoked_at.is_(None),
-        ActionLinkToken.expires_at > now,
+    """How many of the links sent to `user` still work: those of their live keys, less the ones used."""
+    live = (
+        select(ActionLinkToken.id, ActionLinkToken.action_ids)
+        .where(ActionLinkToken.user_id == user.id, ActionLinkToken.revoked_at.is_(None))
+        .where(ActionLinkToken.expires_at > now)
     )
-    return db.session.scalar(query) or 0
+    keys = db.session.execute(live).all()
+    if not keys:
+        return 0
+    used = select(func.count()).where(ActionLinkUse.link_id.in_([key.id for key in keys]))
+    return sum(len(key.action_ids.split(",")) for key in keys) - (db.session.scalar(used) or 0)
 
 
 def purge_old_links(now: datetime, *, keep_days: int = 90) -> int:
-    """Delete links that expired long ago; the history keeps every use."""
+    """Delete the keys of links that expired long ago, with their uses; the history keeps every use."""
     statement = delete(ActionLinkToken).where(ActionLinkToken.expires_at < now - timedelta(days=keep_days))
     return execute_change(statement.execution_options(synchronize_session=False)).rowcount or 0

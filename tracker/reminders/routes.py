@@ -14,7 +14,7 @@ from tracker.actions import conflicts
 from tracker.actions.due_dates import suggested_rag
 from tracker.actions.progress_forms import ProgressForm, progress_form_for, progress_page
 from tracker.actions.services.versions import ActionConflict
-from tracker.models import ActionLinkToken, User
+from tracker.models import User
 from tracker.permissions import public, signed_in
 from tracker.reminders import calendar, links
 from tracker.reminders.forms import ConfirmForm, DigestPreferenceForm
@@ -158,7 +158,7 @@ def calendar_feed(token: str) -> ResponseReturnValue:
 
 
 def _render_link_form(
-    link: ActionLinkToken, form: ProgressForm, status: int = 200, conflict: list | None = None
+    link: links.EmailLink, form: ProgressForm, status: int = 200, conflict: list | None = None
 ) -> ResponseReturnValue:
     page = progress_page(link.action, form, clock.today(), conflict)
     return render_template("reminders/update_from_email.html", link=link, **page), status

@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from urllib.parse import urlsplit
 
+from itsdangerous import URLSafeSerializer
 from sqlalchemy import event, select
 
 from tests.conftest import security_events, sign_in, soup
@@ -18,6 +19,7 @@ from tracker.domain.tokens import hash_token
 from tracker.models import (
     Action,
     ActionLinkToken,
+    ActionLinkUse,
     ActionStatus,
     AuditEvent,
     OutboxEmail,
@@ -73,8 +75,9 @@ def test_the_link_records_progress_without_signing_in_and_only_once(client, db_s
     assert history["email_link"].actor_id == subject.owner_id
     assert history["email_link"].old_value == "sent 24 November 2026"
     assert history["email_link"].new_value == "used to record progress without signing in"
-    token = db_session.scalars(select(ActionLinkToken)).one()
-    assert token.used_at is not None
+    key = db_session.scalars(select(ActionLinkToken)).one()
+    use = db_session.scalars(select(ActionLinkUse)).one()
+    assert (use.link_id, use.action_id) == (key.id, subject.id)
 
     again = client.get(path)
     assert again.status_code == 410
@@ -88,7 +91,7 @@ def test_a_form_with_errors_keeps_the_link(client, db_session, digest_time) -> N
     response = client.submit(path, {"status": "in_progress", "rag": "red", "narrative": ""})
     assert response.status_code == 400
     assert soup(response).select_one(".govuk-error-summary") is not None
-    assert db_session.scalars(select(ActionLinkToken)).one().used_at is None
+    assert db_session.scalars(select(ActionLinkUse)).all() == []
     assert client.submit(path, GOOD_UPDATE).status_code == 302
 
 
@@ -160,9 +163,7 @@ def test_altered_or_unknown_links_do_nothing(client, db_session, digest_time) ->
     assert client.get("/update/not-a-token").status_code == 404
     other = action(person(), date(2026, 11, 2))
     db_session.commit()
-    # A correctly signed token that was never issued (the database has only hashes of issued ones).
-    from itsdangerous import URLSafeSerializer
-
+    # A correctly signed token that was never issued (the database has only hashes of issued keys).
     forged = URLSafeSerializer("test-secret-key-not-for-production", salt="action-update-link").dumps(
         [other.id, other.owner_id, "guess"]
     )
@@ -182,7 +183,7 @@ def test_a_stale_form_is_not_saved_and_says_what_changed(client, db_session, dig
     assert response.status_code == 409
     assert "This action was changed after you opened this page" in soup(response).text
     assert "Jo Clarke" in soup(response).text
-    assert db_session.scalars(select(ActionLinkToken)).one().used_at is None
+    assert db_session.scalars(select(ActionLinkUse)).all() == []
     assert client.submit(path, GOOD_UPDATE).status_code == 302
 
 
@@ -248,9 +249,10 @@ def test_a_change_to_the_title_since_the_link_was_opened_merges(client, db_sessi
     assert db_session.scalars(select(ProgressUpdate)).one().narrative == GOOD_UPDATE["narrative"]
 
 
-def test_a_runs_links_are_stored_in_one_statement_with_only_their_hashes(db_session, digest_time) -> None:
-    """Issue 17: on PostgreSQL one INSERT … SELECT from arrays rather than a statement per link (an executemany); on
-    SQLite one executemany. Each (action, owner) gets one token; only its SHA-256 is stored, with its expiry."""
+def test_a_runs_links_share_a_key_per_owner_stored_in_one_statement_with_only_its_hash(db_session, digest_time):
+    """Issue 17: each owner's links in a run are signed with one key, stored once with the actions its links open;
+    on PostgreSQL one INSERT … SELECT from arrays rather than a statement per key (an executemany), on SQLite one
+    executemany. Each (action, owner) gets its own link; only the key's SHA-256 is stored, with its expiry."""
     owner, other = person(), person()
     actions = [action(owner, date(2026, 11, 2)) for _ in range(3)] + [action(other, date(2026, 11, 3))]
     db_session.commit()
@@ -269,11 +271,52 @@ def test_a_runs_links_are_stored_in_one_statement_with_only_their_hashes(db_sess
 
     assert executions == [engine.dialect.name != "postgresql"]
     assert set(tokens) == set(pairs) and len(set(tokens.values())) == 4
+    serializer = URLSafeSerializer("test-secret-key-not-for-production", salt="action-update-link")
+    keys = {}
+    for (action_id, user_id), token in tokens.items():
+        named_action, named_user, key = serializer.loads(token)
+        assert (named_action, named_user) == (action_id, user_id)
+        assert keys.setdefault(user_id, key) == key  # one key for each owner's links
+    assert len(set(keys.values())) == 2
     stored = db_session.execute(
-        select(ActionLinkToken.action_id, ActionLinkToken.user_id, ActionLinkToken.token_hash)
+        select(ActionLinkToken.user_id, ActionLinkToken.token_hash, ActionLinkToken.action_ids)
     ).all()
-    assert sorted(stored) == sorted((a, u, hash_token(token)) for (a, u), token in tokens.items())
+    assert sorted(stored) == sorted(
+        [
+            (owner.id, hash_token(keys[owner.id]), ",".join(str(a.id) for a in actions[:3])),
+            (other.id, hash_token(keys[other.id]), str(actions[3].id)),
+        ]
+    )
     for link in db_session.scalars(select(ActionLinkToken)):
         assert clock.as_utc(link.created_at) == clock.now()
         assert clock.as_utc(link.expires_at) == link_expires_at(TODAY)
-        assert link.used_at is None and link.revoked_at is None
+        assert link.revoked_at is None
+
+
+def test_a_link_opens_only_its_own_action_and_using_it_leaves_the_others_in_the_email(
+    client, db_session, digest_time
+) -> None:
+    """The links of one email share a key, but each is signed for its action: a link re-signed for another of the
+    owner's actions, one the email did not list, is refused, and using one link leaves the email's others working."""
+    owner = person(name="Aisha Khan")
+    first = action(owner, date(2026, 11, 2), reference="3.1", title="Audit case files")
+    second = action(owner, date(2026, 11, 3), reference="3.2", title="Train the duty team")
+    db_session.commit()
+    jobs.daily_digests(TODAY, clock.now())
+    paths = update_links(db_session, owner.email)
+    not_in_the_email = action(owner, date(2027, 6, 1), reference="3.3", title="Later work")
+    db_session.commit()
+    serializer = URLSafeSerializer("test-secret-key-not-for-production", salt="action-update-link")
+    _action_id, _user_id, key = serializer.loads(paths["3.1"].rsplit("/", 1)[1])
+    resigned = serializer.dumps([not_in_the_email.id, owner.id, key])
+    assert client.get(f"/update/{resigned}").status_code == 404
+
+    assert client.submit(paths["3.1"], GOOD_UPDATE).status_code == 302
+    assert client.get(paths["3.1"]).status_code == 410
+    page = client.get(paths["3.2"])
+    assert page.status_code == 200 and "3.2 Train the duty team" in soup(page).text
+    assert client.submit(paths["3.2"], GOOD_UPDATE).status_code == 302
+    uses = db_session.execute(select(ActionLinkUse.action_id)).scalars().all()
+    assert sorted(uses) == sorted([first.id, second.id])
+    updated = db_session.scalars(select(ProgressUpdate.action_id)).all()
+    assert sorted(updated) == sorted([first.id, second.id])
