@@ -26,11 +26,10 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import event, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
-from tracker.extensions import db
+from tracker.extensions import db, dialect_insert
 from tracker.models import CacheStamp
 
 T = TypeVar("T")
@@ -162,6 +161,5 @@ def _stamp_changed_topics(session: Session) -> None:
 
 
 def _new_stamp(dialect: str, topic: str) -> Any:
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(CacheStamp).values(topic=topic, stamp=secrets.token_hex(16))
+    statement = dialect_insert(CacheStamp, dialect).values(topic=topic, stamp=secrets.token_hex(16))
     return statement.on_conflict_do_update(index_elements=[CacheStamp.topic], set_={"stamp": statement.excluded.stamp})

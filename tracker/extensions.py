@@ -10,6 +10,7 @@ from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import CursorResult, Executable, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
 from tracker.models.base import Base
@@ -54,3 +55,11 @@ def init_migrations(app: Flask, directory: str) -> None:
     from flask_migrate import Migrate
 
     Migrate(compare_type=True, render_as_batch=True, include_object=include_object).init_app(app, db, directory)
+
+
+def dialect_insert(entity: Any, dialect: str | None = None) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT of `entity` in the dialect of the session's database (or of `dialect`, named), for the ON CONFLICT
+    clauses PostgreSQL and SQLite share: DO NOTHING, and DO UPDATE with `excluded`."""
+    if (dialect or db.session.get_bind().dialect.name) == "postgresql":
+        return postgresql.insert(entity)
+    return sqlite.insert(entity)

@@ -12,11 +12,10 @@ from typing import Any
 
 from flask import Response, make_response, render_template, request
 from sqlalchemy import delete, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from tracker import clock
 from tracker.domain.throttle import Counter, Decision, Rule, after_refund, decide, wait_in_words
-from tracker.extensions import db, execute_change
+from tracker.extensions import db, dialect_insert, execute_change
 from tracker.models import ThrottleCounter
 
 HOUR = timedelta(hours=1)
@@ -98,9 +97,8 @@ def _write(key: str, counter: Counter, version: int | None) -> bool:
         "not_before": counter.not_before,
     }
     if version is None:
-        insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
         statement: Any = (
-            insert(ThrottleCounter)
+            dialect_insert(ThrottleCounter)
             .values(key=key, version=1, **values)
             .on_conflict_do_nothing(index_elements=["key"])
             .returning(ThrottleCounter.key)

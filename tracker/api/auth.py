@@ -18,12 +18,11 @@ from typing import Any, TypeVar
 
 from flask import current_app, g, request
 from sqlalchemy import case, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from tracker import clock, transactions
 from tracker.api.problems import ApiError, problem
 from tracker.api_tokens.services import TOKEN_PATTERN, hash_token
-from tracker.extensions import db
+from tracker.extensions import db, dialect_insert
 from tracker.models import ApiRequestCounter, ApiToken, User
 from tracker.models.api_token import READ_SCOPE
 from tracker.permissions import ALL_ROLES
@@ -96,8 +95,9 @@ def count_request(token_id: int, now: datetime) -> tuple[int, datetime]:
     One atomic upsert: the first request of a minute starts the count again at 1, so concurrent requests in
     several workers are all counted and none is lost."""
     window = now.replace(second=0, microsecond=0)
-    insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    statement = insert(ApiRequestCounter).values(key=counter_key(token_id), window_started_at=window, attempts=1)
+    statement = dialect_insert(ApiRequestCounter).values(
+        key=counter_key(token_id), window_started_at=window, attempts=1
+    )
     same_window = ApiRequestCounter.window_started_at == statement.excluded.window_started_at
     upsert = statement.on_conflict_do_update(
         index_elements=[ApiRequestCounter.key],

@@ -11,17 +11,15 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select, tuple_
-from sqlalchemy.dialects import postgresql, sqlite
 
-from tracker.extensions import db
+from tracker.extensions import db, dialect_insert
 from tracker.models import JobRun
 
 
 def claim_run(job: str, run_on: date, now: datetime) -> bool:
     """Record that `job` is running for `run_on`; False if a run exists. Waits for a concurrent one."""
-    insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
     statement = (
-        insert(JobRun)
+        dialect_insert(JobRun)
         .values(job=job, run_on=run_on, started_at=now, counts={})
         .on_conflict_do_nothing(index_elements=["job", "run_on"])
         .returning(JobRun.id)

@@ -15,11 +15,10 @@ from typing import Any, Generic, TypeVar, cast
 
 from flask import current_app
 from sqlalchemy import CursorResult, String, Table, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from tracker import clock
 from tracker.domain.text import shorten, single_line
-from tracker.extensions import db
+from tracker.extensions import db, dialect_insert
 from tracker.models import EmailState, OutboxEmail
 
 Decided = TypeVar("Decided")
@@ -142,12 +141,13 @@ def queue_prepared_emails(emails: Sequence[PreparedEmail], now: datetime) -> int
     if not emails:
         return 0
     table = OUTBOX_TABLE
-    insert_ = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
     # The driver's executemany (pipelined by psycopg) and the rows it inserted, rather than RETURNING, which made
     # SQLAlchemy write one statement with a parameter per value for the driver to rewrite (half the time of
     # queuing 500 digests; issue 17). Both drivers sum the rows inserted over the parameter sets.
     statement = (
-        insert_(table).on_conflict_do_nothing(index_elements=["dedupe_key"]).execution_options(preserve_rowcount=True)
+        dialect_insert(table)
+        .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        .execution_options(preserve_rowcount=True)
     )
     rows = [
         {

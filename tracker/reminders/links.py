@@ -23,7 +23,6 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import Integer, String, Table, Text, bindparam, delete, func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from tracker import clock
@@ -31,7 +30,7 @@ from tracker.actions.services.progress import record_progress
 from tracker.audit.services import record_change
 from tracker.domain.formatting import format_date
 from tracker.domain.tokens import hash_token
-from tracker.extensions import db, execute_change
+from tracker.extensions import db, dialect_insert, execute_change
 from tracker.models import Action, ActionLinkToken, ActionLinkUse, ProgressUpdate, User
 from tracker.outbox.urls import UrlBuilder as UrlBuilder
 from tracker.permissions import can_own_actions
@@ -128,17 +127,15 @@ def issue_links(pairs: Iterable[tuple[int, int]], issued_on: date, now: datetime
     """
     signer = LinkTokens()
     keys: dict[int, str] = {}
+    opens: dict[int, list[int]] = {}
     tokens: dict[tuple[int, int], str] = {}
     for action_id, user_id in pairs:
         if (action_id, user_id) not in tokens:
-            key = keys.get(user_id)
-            if key is None:
-                key = keys[user_id] = secrets.token_urlsafe(16)
-            tokens[(action_id, user_id)] = signer.link(action_id, user_id, key)
-    if tokens:
-        opens: dict[int, list[int]] = {user_id: [] for user_id in keys}
-        for action_id, user_id in tokens:
+            if user_id not in keys:
+                keys[user_id], opens[user_id] = secrets.token_urlsafe(16), []
+            tokens[(action_id, user_id)] = signer.link(action_id, user_id, keys[user_id])
             opens[user_id].append(action_id)
+    if tokens:
         store_keys(keys, opens, now, link_expires_at(issued_on))
     return tokens
 
@@ -224,8 +221,7 @@ def spend_link(link: EmailLink, now: datetime) -> bool:
     """Record the link used, once: False when another request spent it first (the row the unique constraint on
     its key and action allows once)."""
     values = {"link_id": link.key.id, "action_id": link.action.id, "used_at": now}
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(ActionLinkUse).values(values).on_conflict_do_nothing().returning(ActionLinkUse.id)
+    statement = dialect_insert(ActionLinkUse).values(values).on_conflict_do_nothing().returning(ActionLinkUse.id)
     if db.session.scalar(statement) is None:
         return False
     record_change(

@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import case, or_, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from tracker.clock import as_utc
-from tracker.extensions import db, execute_change
+from tracker.extensions import db, dialect_insert, execute_change
 from tracker.models import SchedulerLease
 
 LEASE_NAME = "scheduler"
@@ -45,9 +44,8 @@ def acquire_or_renew(holder: str, now: datetime, lease_seconds: float, *, name: 
     )
     held = execute_change(statement).rowcount == 1
     if not held:
-        insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
         created = (
-            insert(SchedulerLease)
+            dialect_insert(SchedulerLease)
             .values(name=name, holder=holder, acquired_at=now, heartbeat_at=now, expires_at=expires_at)
             .on_conflict_do_nothing(index_elements=["name"])
             .returning(SchedulerLease.name)
