@@ -7,10 +7,12 @@ NUL in a query).
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
+from functools import cached_property
 from typing import Any
 
-from flask import Flask
+from flask import Blueprint, Flask
 from werkzeug.routing import IntegerConverter, Map, Rule, UnicodeConverter, ValidationError
 
 from tracker.numbers import DATABASE_INT_MAX
@@ -71,3 +73,75 @@ def around_placeholder(url: str | None, placeholder: object) -> tuple[str, str] 
 def register(app: Flask) -> None:
     """Before any route is added."""
     app.url_map.converters.update(int=DatabaseIdConverter, default=TextSegmentConverter, string=TextSegmentConverter)
+
+
+class LazyView:
+    """A view function that is imported with its module when a request first needs it, not at start-up.
+
+    Each feature's blueprint module (`tracker/<feature>/blueprint.py`) lists its URLs and names the view function
+    each one runs, so the app starts with every route known (`url_for` builds them all) without importing the views,
+    their forms, queries and services: only what the first page needs is imported before it is served (issue 17,
+    start → first page). The first request for a view imports its module once per worker (Python's import lock
+    makes two threads wait for the one import); after that it is a call through this object.
+    """
+
+    # Flask's add_url_rule reads these from a view function: given here, adding the route imports nothing.
+    methods = None
+    required_methods: frozenset[str] = frozenset()
+    provide_automatic_options = None
+
+    def __init__(self, module: str, name: str) -> None:
+        self.module, self.name = module, name
+        # What Flask-WTF's CSRF exemptions compare, as the function's own.
+        self.__module__, self.__name__ = module, name
+
+    @cached_property
+    def view(self) -> Callable[..., Any]:
+        return getattr(importlib.import_module(self.module), self.name)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.view(*args, **kwargs)
+
+    def __getattr__(self, attribute: str) -> Any:
+        """The function's own attributes, such as the permission its decorators marked it with."""
+        if attribute.startswith("__") or attribute in {"view", "module", "name"}:
+            raise AttributeError(attribute)
+        return getattr(self.view, attribute)
+
+    def __eq__(self, other: object) -> bool:  # Flask compares an endpoint's view with the one it has
+        return isinstance(other, LazyView) and (self.module, self.name) == (other.module, other.name)
+
+    def __hash__(self) -> int:
+        return hash((self.module, self.name))
+
+    def __repr__(self) -> str:
+        return f"<LazyView {self.module}.{self.name}>"
+
+
+class LazyRoutes:
+    """A blueprint's URL table: `routes.get("/actions", "lists.list_actions")` as `@bp.get("/actions")` on
+    `list_actions` in `<package>.lists` would say, but without importing that module (LazyView). The endpoint is
+    the function's name, as Flask's decorators make it."""
+
+    def __init__(self, bp: Blueprint, package: str) -> None:
+        self.bp, self.package = bp, package
+
+    def view(self, target: str) -> LazyView:
+        module, _, name = target.rpartition(".")
+        return LazyView(f"{self.package}.{module}" if module else self.package, name)
+
+    def route(self, rule: str, target: str, **options: Any) -> None:
+        view = self.view(target)
+        self.bp.add_url_rule(rule, view.name, view, **options)
+
+    def get(self, rule: str, target: str, **options: Any) -> None:
+        self.route(rule, target, methods=["GET"], **options)
+
+    def post(self, rule: str, target: str, **options: Any) -> None:
+        self.route(rule, target, methods=["POST"], **options)
+
+    def get_post(self, rule: str, target: str, **options: Any) -> None:
+        self.route(rule, target, methods=["GET", "POST"], **options)
+
+    def errorhandler(self, error: type[Exception] | int, target: str) -> None:
+        self.bp.register_error_handler(error, self.view(target))

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import pytest
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import Rule
 
 from tests.conftest import sign_in, soup
@@ -18,6 +19,7 @@ from tracker.inspections.deadlines import create_statutory_deadlines
 from tracker.inspections.drafts import create_draft
 from tracker.models import DueDateRequestState, EmailState, Meeting, OutboxEmail, ProgressReport, Role
 from tracker.permissions import declared_object_rules
+from tracker.routing import LazyView
 
 # Routes without a permission decorator must be listed here with the reason.
 ALLOWED_WITHOUT_PERMISSION = {"static": "GOV.UK Frontend assets and our CSS/JS, public by nature"}
@@ -32,6 +34,23 @@ def test_every_route_has_a_permission_decorator(app) -> None:
         if not getattr(view, "permission", None):
             missing.append(f"{rule.endpoint} ({rule.rule})")
     assert missing == [], "routes without a permission decorator: " + ", ".join(missing)
+
+
+def test_every_url_runs_the_view_its_blueprint_names(app) -> None:
+    """Each feature's blueprint names its views by module and function (tracker/<feature>/blueprint.py): each is a
+    function of that module under that name, which the endpoint is named after, as Flask's decorators would do."""
+    wrong = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in ALLOWED_WITHOUT_PERMISSION:
+            continue
+        lazy = app.view_functions[rule.endpoint]
+        assert isinstance(lazy, LazyView), rule.endpoint
+        view = lazy.view
+        if (view.__module__, view.__name__) != (lazy.module, lazy.name) or rule.endpoint.split(".")[-1] != lazy.name:
+            wrong.append(f"{rule.endpoint}: {lazy!r} is {view.__module__}.{view.__name__}")
+    assert wrong == []
+    handler = app.error_handler_spec["inspections"][413][RequestEntityTooLarge]
+    assert isinstance(handler, LazyView) and handler.view.__name__ == "upload_too_large"
 
 
 ADMIN_PAGES = ["/admin/people", "/admin/people/invite", "/admin/outbox", "/admin/api-tokens", "/admin/api-tokens/new"]

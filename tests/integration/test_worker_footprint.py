@@ -78,15 +78,20 @@ NOT_AT_START = (
     "icalendar",
 )  # fmt: skip
 # `import wsgi` as gunicorn does, then the accessibility statement with the session cookie of a person signed in
-# by the test: prints which of NOT_AT_START are loaded, and whether the page was the signed-in one.
+# by the test: prints which of NOT_AT_START are loaded, which features' view modules, and whether the page was the
+# signed-in one; then My actions, and the view modules loaded after it.
 FIRST_PAGE_SCRIPT = f"""
 import json, sys
 import wsgi
+views = lambda: sorted(name for name in sys.modules if name.startswith("tracker.") and ".routes" in name)
+at_start = views()
 client = wsgi.app.test_client()
 client.set_cookie("session", sys.argv[1])
 page = client.get("/accessibility")
 loaded = [name for name in {NOT_AT_START!r} if name in sys.modules]
-print(json.dumps({{"status": page.status_code, "signed_in": "Sign out" in page.text, "loaded": loaded}}))
+first = {{"status": page.status_code, "signed_in": "Sign out" in page.text, "loaded": loaded, "views": views()}}
+second = client.get("/my-actions")
+print(json.dumps({{"at start": at_start, "first page": first, "my actions": [second.status_code, views()]}}))
 """
 
 
@@ -112,8 +117,13 @@ def test_the_first_page_after_a_start_loads_nothing_it_does_not_use(client, db_s
         [sys.executable, "-c", FIRST_PAGE_SCRIPT, cookie.value],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=True,
     )  # fmt: skip
-    first_page = json.loads(completed.stdout.strip().splitlines()[-1])
-    assert first_page == {"status": 200, "signed_in": True, "loaded": []}
+    steps = json.loads(completed.stdout.strip().splitlines()[-1])
+    assert steps["at start"] == []  # every feature's views wait for a request (tracker.routing.LazyView)
+    assert steps["first page"] == {"status": 200, "signed_in": True, "loaded": [], "views": ["tracker.main.routes"]}
+    # The next page's views load with it (the actions' package, then the module with My actions).
+    assert steps["my actions"] == [
+        200, ["tracker.actions.routes", "tracker.actions.routes.lists", "tracker.main.routes"]
+    ]
 
 
 def test_the_list_of_reports_leaves_issued_documents_in_the_database(client, db_session) -> None:  # noqa: ANN001

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from markupsafe import Markup
@@ -25,16 +25,12 @@ from tracker.numbers import page_number
 from tracker.outbox import services as outbox
 from tracker.permissions import admin_only
 
-bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-
-@bp.get("/people")
 @admin_only
 def list_people() -> ResponseReturnValue:
     return render_template("admin/people.html", users=services.list_users())
 
 
-@bp.route("/people/invite", methods=["GET", "POST"])
 @admin_only
 def invite_person() -> ResponseReturnValue:
     form = InviteUserForm()
@@ -61,7 +57,6 @@ def invite_person() -> ResponseReturnValue:
     return redirect(url_for("admin.list_people"))
 
 
-@bp.route("/people/<int:user_id>", methods=["GET", "POST"])
 @admin_only
 def edit_person(user_id: int) -> ResponseReturnValue:
     user = loaders.load_user(user_id)
@@ -139,7 +134,6 @@ def _handover_message(user: User, role: Role, handover: services.Handover) -> st
     return f"{user.name} {' and '.join(held)}. Reassign them before making {user.name} a {role.label.lower()}"
 
 
-@bp.post("/people/<int:user_id>/resend-invitation")
 @admin_only
 def resend_invitation(user_id: int) -> ResponseReturnValue:
     user = loaders.load_user(user_id)
@@ -155,7 +149,6 @@ def resend_invitation(user_id: int) -> ResponseReturnValue:
     return redirect(url_for("admin.edit_person", user_id=user.id))
 
 
-@bp.post("/people/<int:user_id>/unlock")
 @admin_only
 def unlock_person(user_id: int) -> ResponseReturnValue:
     user = loaders.load_user(user_id)
@@ -167,7 +160,6 @@ def unlock_person(user_id: int) -> ResponseReturnValue:
     return redirect(url_for("admin.edit_person", user_id=user.id))
 
 
-@bp.post("/people/<int:user_id>/sign-out-everywhere")
 @admin_only
 def sign_out_person_everywhere(user_id: int) -> ResponseReturnValue:
     user = loaders.load_user(user_id)
@@ -183,7 +175,6 @@ def sign_out_person_everywhere(user_id: int) -> ResponseReturnValue:
     return redirect(url_for("admin.edit_person", user_id=user.id))
 
 
-@bp.get("/outbox")
 @admin_only
 def list_outbox() -> ResponseReturnValue:
     state = request.args.get("state", "")
@@ -202,7 +193,6 @@ def list_outbox() -> ResponseReturnValue:
     )
 
 
-@bp.get("/outbox/<int:email_id>")
 @admin_only
 def view_email(email_id: int) -> ResponseReturnValue:
     email = loaders.load_outbox_email(email_id)
@@ -223,7 +213,6 @@ EMAIL_PREVIEW_POLICY = (
 )
 
 
-@bp.get("/outbox/<int:email_id>/html")
 @admin_only
 def email_html(email_id: int) -> ResponseReturnValue:
     email = loaders.load_outbox_email(email_id)
@@ -234,7 +223,6 @@ def email_html(email_id: int) -> ResponseReturnValue:
     return response
 
 
-@bp.post("/outbox/<int:email_id>/retry")
 @admin_only
 def retry_email(email_id: int) -> ResponseReturnValue:
     email = loaders.load_outbox_email(email_id)

@@ -9,36 +9,15 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from flask import Blueprint, Flask, Request, Response, current_app, request, url_for
-from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from flask import Response, current_app, request, url_for
 from flask.typing import ResponseReturnValue
 
 from tracker import clock
 from tracker.api import openapi, resources
 from tracker.api.auth import token_required
 from tracker.api.paging import Paging, check_parameters, paging
-from tracker.api.problems import API_PREFIX, to_json
-from tracker.extensions import csrf
+from tracker.api.problems import to_json
 from tracker.permissions import public
-
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
-# Tokens, not cookies, say who is calling, so there is no cross-site request to forge; and every route is a GET.
-csrf.exempt(bp)
-
-
-class SessionInterface(SecureCookieSessionInterface):
-    """Flask's signed-cookie session for the pages; none for the API, whose requests neither read the session
-    cookie (a signed-in browser is not a caller) nor send it back (an API call never extends a session)."""
-
-    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
-        if request.path.startswith(API_PREFIX):
-            return self.make_null_session(app)
-        return super().open_session(app, request)
-
-
-@bp.record_once
-def _sessions_without_the_api(state: Any) -> None:
-    state.app.session_interface = SessionInterface()
 
 
 def json_response(body: dict[str, Any]) -> Response:
@@ -67,13 +46,11 @@ def _list(page: resources.ListPage, listed: Paging) -> Response:
     )
 
 
-@bp.get("/openapi.json")
 @public
 def openapi_description() -> ResponseReturnValue:
     return json_response(openapi.description())
 
 
-@bp.get("/inspections")
 @token_required
 def list_inspections() -> ResponseReturnValue:
     check_parameters(request.args, resources.INSPECTION_FILTERS)
@@ -81,14 +58,12 @@ def list_inspections() -> ResponseReturnValue:
     return _list(resources.list_inspections(request.args, listed), listed)
 
 
-@bp.get("/inspections/<int:inspection_id>")
 @token_required
 def get_inspection(inspection_id: int) -> ResponseReturnValue:
     check_parameters(request.args, (), paged=False)
     return json_response({"data": resources.get_inspection(inspection_id)})
 
 
-@bp.get("/recommendations")
 @token_required
 def list_recommendations() -> ResponseReturnValue:
     check_parameters(request.args, resources.RECOMMENDATION_FILTERS)
@@ -96,7 +71,6 @@ def list_recommendations() -> ResponseReturnValue:
     return _list(resources.list_recommendations(request.args, listed), listed)
 
 
-@bp.get("/actions")
 @token_required
 def list_actions() -> ResponseReturnValue:
     check_parameters(request.args, resources.ACTION_FILTERS)
@@ -104,14 +78,12 @@ def list_actions() -> ResponseReturnValue:
     return _list(resources.list_actions(request.args, listed, clock.today()), listed)
 
 
-@bp.get("/actions/<int:action_id>")
 @token_required
 def get_action(action_id: int) -> ResponseReturnValue:
     check_parameters(request.args, (), paged=False)
     return json_response({"data": resources.get_action(action_id, clock.today())})
 
 
-@bp.get("/progress-updates")
 @token_required
 def list_progress_updates() -> ResponseReturnValue:
     check_parameters(request.args, resources.PROGRESS_FILTERS)
@@ -119,7 +91,6 @@ def list_progress_updates() -> ResponseReturnValue:
     return _list(resources.list_progress_updates(request.args, listed), listed)
 
 
-@bp.get("/statutory-deadlines")
 @token_required
 def list_statutory_deadlines() -> ResponseReturnValue:
     check_parameters(request.args, resources.DEADLINE_FILTERS)

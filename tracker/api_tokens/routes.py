@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -12,10 +12,7 @@ from tracker.api_tokens.forms import EXPIRY_LABELS, IssueTokenForm, RevokeTokenF
 from tracker.forms import required_data
 from tracker.permissions import admin_only
 
-bp = Blueprint("api_tokens", __name__, url_prefix="/admin/api-tokens")
 
-
-@bp.get("")
 @admin_only
 def list_api_tokens() -> ResponseReturnValue:
     now = clock.now()
@@ -23,7 +20,6 @@ def list_api_tokens() -> ResponseReturnValue:
     return render_template("api_tokens/list.html", tokens=tokens)
 
 
-@bp.route("/new", methods=["GET", "POST"])
 @admin_only
 def issue_api_token() -> ResponseReturnValue:
     form = IssueTokenForm()
@@ -51,7 +47,6 @@ def issue_api_token() -> ResponseReturnValue:
     )
 
 
-@bp.route("/<int:token_id>/revoke", methods=["GET", "POST"])
 @admin_only
 def revoke_api_token(token_id: int) -> ResponseReturnValue:
     api_token = services.get_token_or_404(token_id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
@@ -15,18 +15,6 @@ from tracker.forms import required_data
 from tracker.models import TokenPurpose, User
 from tracker.permissions import public, signed_in
 
-bp = Blueprint("auth", __name__)
-
-
-@bp.context_processor
-def _council_sign_in() -> dict[str, bool]:
-    return {"council_sign_in": sso.settings() is not None}
-
-
-@bp.record_once
-def _check_sso_settings(state) -> None:  # noqa: ANN001 - Flask's BlueprintSetupState
-    sso.check_settings(state.app.config)
-
 
 def _council_address_problem(email: str) -> str | None:
     """Why a password cannot be used with this address: it is at the council's own domain (with council sign-in on)."""
@@ -38,7 +26,6 @@ def _council_address_problem(email: str) -> str | None:
     )
 
 
-@bp.route("/sign-in", methods=["GET", "POST"])
 @public
 def login() -> ResponseReturnValue:
     if current_user.is_authenticated:
@@ -114,7 +101,6 @@ def _end_session() -> None:
     session.clear()
 
 
-@bp.get("/sign-in/council-account")
 @public
 def council_account() -> ResponseReturnValue:
     """Off to the council's sign-in page (Entra ID), which sends the person back to the callback below."""
@@ -129,7 +115,6 @@ def council_account() -> ResponseReturnValue:
         return _council_sign_in_problem(refusal)
 
 
-@bp.get("/sign-in/council-account/callback")
 @public
 def council_account_callback() -> ResponseReturnValue:
     """Where the council's sign-in page sends the person back: the answer is checked, the account found, joined or
@@ -160,7 +145,6 @@ def _council_sign_in_problem(refusal: sso.SignInRefused) -> ResponseReturnValue:
     return page, refusal.status
 
 
-@bp.post("/sign-out")
 @signed_in
 def logout() -> ResponseReturnValue:
     user_id = current_user.id
@@ -175,7 +159,6 @@ def logout() -> ResponseReturnValue:
     return redirect(url_for("auth.login"))
 
 
-@bp.get("/account")
 @signed_in
 def account() -> ResponseReturnValue:
     return render_template(
@@ -183,7 +166,6 @@ def account() -> ResponseReturnValue:
     )
 
 
-@bp.post("/account/sign-out-everywhere")
 @signed_in
 def sign_out_everywhere() -> ResponseReturnValue:
     if not SignOutEverywhereForm().validate_on_submit():
@@ -195,7 +177,6 @@ def sign_out_everywhere() -> ResponseReturnValue:
     return redirect(url_for("auth.login"))
 
 
-@bp.route("/forgot-password", methods=["GET", "POST"])
 @public
 def forgot_password() -> ResponseReturnValue:
     form = ForgotPasswordForm()
@@ -252,13 +233,11 @@ def _token_page(token: str, purpose: TokenPurpose, template: str) -> ResponseRet
     return redirect(url_for("main.home"))
 
 
-@bp.route("/set-password/<token>", methods=["GET", "POST"])
 @public
 def set_password(token: str) -> ResponseReturnValue:
     return _token_page(token, TokenPurpose.INVITATION, "auth/set_password.html")
 
 
-@bp.route("/reset-password/<token>", methods=["GET", "POST"])
 @public
 def reset_password(token: str) -> ResponseReturnValue:
     return _token_page(token, TokenPurpose.PASSWORD_RESET, "auth/reset_password.html")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template
+from flask import current_app, render_template
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -10,10 +10,7 @@ from tracker import clock
 from tracker.main import services
 from tracker.permissions import public, signed_in
 
-bp = Blueprint("main", __name__)
 
-
-@bp.get("/")
 @signed_in
 def home() -> ResponseReturnValue:
     page = services.build_home_page(
@@ -22,7 +19,6 @@ def home() -> ResponseReturnValue:
     return render_template("main/home.html", page=page, rag_summary=services.rag_summary)
 
 
-@bp.get("/accessibility")
 @public
 def accessibility_statement() -> ResponseReturnValue:
     return render_template("main/accessibility.html")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -18,8 +18,6 @@ from tracker.models import User
 from tracker.permissions import public, signed_in
 from tracker.reminders import calendar, links
 from tracker.reminders.forms import ConfirmForm, DigestPreferenceForm
-
-bp = Blueprint("reminders", __name__)
 
 
 def _me() -> User:
@@ -43,7 +41,6 @@ def _render_settings(form: DigestPreferenceForm, status: int = 200) -> ResponseR
     )
 
 
-@bp.route("/reminders", methods=["GET", "POST"])
 @signed_in
 def manage_reminders() -> ResponseReturnValue:
     from tracker.reminders import digests
@@ -61,7 +58,6 @@ def manage_reminders() -> ResponseReturnValue:
     return redirect(url_for("reminders.manage_reminders"))
 
 
-@bp.get("/reminders/preview")
 @signed_in
 def preview_digest() -> ResponseReturnValue:
     from tracker.reminders import digests
@@ -77,7 +73,6 @@ def _confirmed() -> None:
         abort(400)
 
 
-@bp.post("/reminders/calendar")
 @signed_in
 def create_calendar_feed() -> ResponseReturnValue:
     _confirmed()
@@ -91,7 +86,6 @@ def create_calendar_feed() -> ResponseReturnValue:
     return redirect(url_for("reminders.manage_reminders", _anchor="calendar"))
 
 
-@bp.post("/reminders/calendar/turn-off")
 @signed_in
 def turn_off_calendar_feed() -> ResponseReturnValue:
     _confirmed()
@@ -100,7 +94,6 @@ def turn_off_calendar_feed() -> ResponseReturnValue:
     return redirect(url_for("reminders.manage_reminders", _anchor="calendar"))
 
 
-@bp.post("/reminders/email-links/stop")
 @signed_in
 def stop_email_links() -> ResponseReturnValue:
     _confirmed()
@@ -126,7 +119,6 @@ def _count_bad_link() -> ResponseReturnValue | None:
     return None if decision.allowed else throttling.throttled(decision, reason=throttling.BAD_LINKS_REASON)
 
 
-@bp.get("/calendar/<token>.ics")
 @public
 def calendar_feed(token: str) -> ResponseReturnValue:
     # Every request counts against the client address: calendar services fetch many people's feeds from few
@@ -169,7 +161,6 @@ def _unusable(check: links.LinkCheck) -> ResponseReturnValue:
     return render_template("reminders/link_unusable.html", problem=check.problem, link=check.link), status
 
 
-@bp.route("/update/<token>", methods=["GET", "POST"])
 @public
 def update_from_email(token: str) -> ResponseReturnValue:
     """The progress form for the one action a reminder-email link names; submitting it spends the link."""
@@ -219,7 +210,6 @@ def _link_conflict(token: str, sent: ProgressForm) -> ResponseReturnValue:
     return _render_link_form(check.link, form, 409, conflict=changes)
 
 
-@bp.get("/progress-recorded")
 @public
 def progress_recorded() -> ResponseReturnValue:
     return render_template("reminders/progress_recorded.html")

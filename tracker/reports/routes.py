@@ -11,7 +11,7 @@ import re
 from datetime import date
 from typing import TYPE_CHECKING
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -30,7 +30,6 @@ from tracker.permissions import (
 if TYPE_CHECKING:
     from tracker.reports.forms import ReportForm
 
-bp = Blueprint("reports", __name__)
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -60,7 +59,6 @@ def _filename(report: ProgressReport, extension: str) -> str:
     return f"{DRAFT}-{name}" if _is_draft(report) else name
 
 
-@bp.get("/inspections/<int:inspection_id>/reports")
 @requires(READS_INSPECTION)
 def list_reports(inspection: Inspection) -> ResponseReturnValue:
     from tracker.reports import services
@@ -94,7 +92,6 @@ def _after_save(report: ProgressReport, form: ReportForm, saved: str) -> Respons
     return redirect(url_for("reports.view_report", report_id=report.id))
 
 
-@bp.route("/inspections/<int:inspection_id>/reports/new", methods=["GET", "POST"])
 @requires(MANAGES_INSPECTION)
 def new_report(inspection: Inspection) -> ResponseReturnValue:
     from tracker.reports import services
@@ -109,7 +106,6 @@ def new_report(inspection: Inspection) -> ResponseReturnValue:
     return _after_save(report, form, "Draft report saved: check the figures and exceptions below, then issue it")
 
 
-@bp.get("/reports/<int:report_id>")
 @requires(READS_REPORT)
 def view_report(report: ProgressReport) -> ResponseReturnValue:
     from tracker.reports import services
@@ -125,7 +121,6 @@ def view_report(report: ProgressReport) -> ResponseReturnValue:
     )
 
 
-@bp.route("/reports/<int:report_id>/edit", methods=["GET", "POST"])
 @requires(MANAGES_REPORT)
 def edit_report(report: ProgressReport) -> ResponseReturnValue:
     from tracker.reports import services
@@ -144,7 +139,6 @@ def edit_report(report: ProgressReport) -> ResponseReturnValue:
     return _after_save(report, form, "Draft report saved")
 
 
-@bp.route("/reports/<int:report_id>/issue", methods=["GET", "POST"])
 @requires(MANAGES_REPORT)
 def issue_report(report: ProgressReport) -> ResponseReturnValue:
     from tracker.reports import services
@@ -168,7 +162,6 @@ def issue_report(report: ProgressReport) -> ResponseReturnValue:
     return redirect(url_for("reports.view_report", report_id=report.id))
 
 
-@bp.route("/reports/<int:report_id>/delete", methods=["GET", "POST"])
 @requires(MANAGES_REPORT)
 def delete_report(report: ProgressReport) -> ResponseReturnValue:
     from tracker.reports import services
@@ -185,7 +178,6 @@ def delete_report(report: ProgressReport) -> ResponseReturnValue:
     return redirect(url_for("reports.list_reports", inspection_id=inspection_id))
 
 
-@bp.get("/reports/<int:report_id>/print")
 @requires(READS_REPORT)
 def print_report(report: ProgressReport) -> ResponseReturnValue:
     """The A4 print document: as issued, or the draft recomputed now."""
@@ -200,7 +192,6 @@ def print_report(report: ProgressReport) -> ResponseReturnValue:
     return response
 
 
-@bp.get("/reports/<int:report_id>/download.pdf")
 @requires(READS_REPORT)
 def download_pdf(report: ProgressReport) -> ResponseReturnValue:
     from tracker.reports import services
@@ -213,7 +204,6 @@ def download_pdf(report: ProgressReport) -> ResponseReturnValue:
     return _download(data, "application/pdf", _filename(report, "pdf"))
 
 
-@bp.get("/reports/<int:report_id>/download.docx")
 @requires(READS_REPORT)
 def download_docx(report: ProgressReport) -> ResponseReturnValue:
     from tracker.reports import services

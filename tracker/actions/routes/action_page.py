@@ -9,14 +9,12 @@ from flask_login import current_user
 from tracker import clock, loaders, transactions
 from tracker.actions.progress_forms import DecisionForm
 from tracker.actions.queries.action_page import build_action_page
-from tracker.actions.routes.blueprint import bp
 from tracker.actions.services.due_date_requests import AlreadyDecided, decide_due_date_request, decision_message
 from tracker.actions.services.versions import ActionConflict
 from tracker.models import Action
 from tracker.permissions import MANAGES_ACTION, READS_ACTION, can_update_progress, requires
 
 
-@bp.get("/actions/<int:action_id>")
 @requires(READS_ACTION)
 def view_action(action: Action) -> ResponseReturnValue:
     page = build_action_page(action, clock.today())
@@ -30,7 +28,6 @@ def view_action(action: Action) -> ResponseReturnValue:
     )
 
 
-@bp.post("/actions/<int:action_id>/due-date-requests/<int:update_id>")
 @requires(MANAGES_ACTION)
 def decide_due_date(action: Action, update_id: int) -> ResponseReturnValue:
     action_id = action.id

@@ -10,7 +10,6 @@ from tracker import loaders, transactions
 from tracker.actions import conflicts
 from tracker.actions.due_dates import default_due_for, due_date_warnings, timescale_deadline
 from tracker.actions.forms import ActionForm, DeleteActionForm, MoveActionForm
-from tracker.actions.routes.blueprint import bp
 from tracker.actions.services import editing
 from tracker.actions.services.assignment import owner_choices
 from tracker.actions.services.versions import ActionConflict
@@ -83,7 +82,6 @@ def _flash_saved(prefix: str, action: Action, recommendation: Recommendation) ->
         flash(message)
 
 
-@bp.route("/recommendations/<int:recommendation_id>/actions/new", methods=["GET", "POST"])
 @requires(MANAGES_RECOMMENDATION)
 def add_action(recommendation: Recommendation) -> ResponseReturnValue:
     form = _new_action_form(recommendation)
@@ -110,7 +108,6 @@ def add_action(recommendation: Recommendation) -> ResponseReturnValue:
     )
 
 
-@bp.route("/actions/<int:action_id>/edit", methods=["GET", "POST"])
 @requires(MANAGES_ACTION)
 def edit_action(action: Action) -> ResponseReturnValue:
     recommendation = action.recommendation
@@ -156,7 +153,6 @@ def _edit_conflict(action_id: int, sent: ActionForm) -> ResponseReturnValue:
     return _render_action_form(form, action.recommendation, action, 409, conflict=changes, adopted=adopted)
 
 
-@bp.route("/actions/<int:action_id>/delete", methods=["GET", "POST"])
 @requires(MANAGES_ACTION)
 def delete_action(action: Action) -> ResponseReturnValue:
     form = DeleteActionForm()
@@ -172,7 +168,6 @@ def delete_action(action: Action) -> ResponseReturnValue:
     return redirect(url_for("actions.view_plan", inspection_id=inspection_id))
 
 
-@bp.post("/actions/<int:action_id>/move")
 @requires(MANAGES_ACTION)
 def move_action(action: Action) -> ResponseReturnValue:
     form = MoveActionForm()

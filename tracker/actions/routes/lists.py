@@ -9,13 +9,11 @@ from flask_login import current_user
 from tracker import clock
 from tracker.actions.queries import action_list
 from tracker.actions.queries import my_actions as mine
-from tracker.actions.routes.blueprint import bp
 from tracker.domain.formatting import format_date
 from tracker.models import Rag, Timescale
 from tracker.permissions import signed_in
 
 
-@bp.get("/my-actions")
 @signed_in
 def my_actions() -> ResponseReturnValue:
     filters = mine.MyActionsFilters.from_args(request.args)
@@ -25,7 +23,6 @@ def my_actions() -> ResponseReturnValue:
     return render_template("actions/my_actions.html", page=page, my_status_choices=mine.MY_STATUS_CHOICES)
 
 
-@bp.get("/actions")
 @signed_in
 def list_actions() -> ResponseReturnValue:
     filters = action_list.ActionFilters.from_args(request.args)
@@ -43,7 +40,6 @@ def list_actions() -> ResponseReturnValue:
     )
 
 
-@bp.get("/actions/download/<any(xlsx, csv):file_format>")
 @signed_in
 def download_actions(file_format: str) -> ResponseReturnValue:
     """All actions as a spreadsheet, with the page's filters and order: sent as it is written (exports.py)."""

@@ -10,7 +10,6 @@ from tracker import clock
 from tracker.actions.due_dates import action_plan_deadline
 from tracker.actions.forms import BulkAssignForm, MoveActionForm, PlanStatusForm
 from tracker.actions.queries.plan import build_plan, recommendations_without_actions
-from tracker.actions.routes.blueprint import bp
 from tracker.actions.services.assignment import bulk_assign as assign
 from tracker.actions.services.assignment import owner_choices
 from tracker.actions.services.plan_status import change_plan_status as move_plan_on
@@ -21,21 +20,18 @@ from tracker.numbers import page_number
 from tracker.permissions import MANAGES_INSPECTION, READS_INSPECTION, requires
 
 
-@bp.get("/inspections/<int:inspection_id>/plan")
 @requires(READS_INSPECTION)
 def view_plan(inspection: Inspection) -> ResponseReturnValue:
     page = build_plan(inspection, page_number(request.args.get("page")))
     return render_template("actions/plan.html", page=page, move_form=MoveActionForm())
 
 
-@bp.get("/inspections/<int:inspection_id>/plan/print")
 @requires(READS_INSPECTION)
 def print_plan(inspection: Inspection) -> ResponseReturnValue:
     page = build_plan(inspection, 1, all_pages=True)
     return render_template("actions/print_plan.html", page=page)
 
 
-@bp.get("/inspections/<int:inspection_id>/plan/download.pdf")
 @requires(READS_INSPECTION)
 def download_plan_pdf(inspection: Inspection) -> ResponseReturnValue:
     """The printed plan as a tagged PDF, landscape A4."""
@@ -48,7 +44,6 @@ def download_plan_pdf(inspection: Inspection) -> ResponseReturnValue:
     return Response(data, mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-@bp.get("/inspections/<int:inspection_id>/dashboard")
 @requires(READS_INSPECTION)
 def view_dashboard(inspection: Inspection) -> ResponseReturnValue:
     from tracker.actions.queries.dashboard import build_dashboard  # at the first dashboard, not at start-up (issue 17)
@@ -57,7 +52,6 @@ def view_dashboard(inspection: Inspection) -> ResponseReturnValue:
     return render_template("actions/dashboard.html", page=page, status_complete=ActionStatus.COMPLETE)
 
 
-@bp.route("/inspections/<int:inspection_id>/plan/status", methods=["GET", "POST"])
 @requires(MANAGES_INSPECTION)
 def change_plan_status(inspection: Inspection) -> ResponseReturnValue:
     unactioned = recommendations_without_actions(inspection.id)
@@ -86,7 +80,6 @@ def change_plan_status(inspection: Inspection) -> ResponseReturnValue:
     return redirect(url_for("actions.view_plan", inspection_id=inspection.id))
 
 
-@bp.route("/inspections/<int:inspection_id>/plan/assign", methods=["GET", "POST"])
 @requires(MANAGES_INSPECTION)
 def bulk_assign(inspection: Inspection) -> ResponseReturnValue:
     page = build_plan(inspection, 1, all_pages=True)

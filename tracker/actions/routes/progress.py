@@ -10,7 +10,6 @@ from tracker import clock, loaders, transactions
 from tracker.actions import conflicts
 from tracker.actions.due_dates import suggested_rag
 from tracker.actions.progress_forms import ProgressForm, progress_form_for, progress_page
-from tracker.actions.routes.blueprint import bp
 from tracker.actions.services.progress import record_progress as save_progress
 from tracker.actions.services.versions import ActionConflict
 from tracker.models import Action
@@ -24,7 +23,6 @@ def _render_progress(
     return render_template("actions/progress_form.html", **page), status
 
 
-@bp.route("/actions/<int:action_id>/progress", methods=["GET", "POST"])
 @requires(UPDATES_ACTION)
 def record_progress(action: Action) -> ResponseReturnValue:
     if action.archived_at is not None:

@@ -14,7 +14,6 @@ from flask_login import current_user
 
 from tracker import clock, security_log, transactions
 from tracker.actions.forms import ConfirmImportForm, ImportPlanForm
-from tracker.actions.routes.blueprint import bp
 from tracker.actions.services.editing import plan_is_agreed
 from tracker.actions.services.versions import ActionConflict
 from tracker.models import Inspection
@@ -28,7 +27,6 @@ if TYPE_CHECKING:
 NOT_READ_BACK = "The preview could not be read back: upload the spreadsheet again"
 
 
-@bp.get("/inspections/<int:inspection_id>/plan/download/<any(xlsx, csv):file_format>")
 @requires(READS_INSPECTION)
 def download_plan(inspection: Inspection, file_format: str) -> ResponseReturnValue:
     from tracker.actions import spreadsheets
@@ -45,7 +43,6 @@ def _render_import(inspection: Inspection, form: ImportPlanForm, status: int = 2
     return render_template("actions/import_plan.html", form=form, inspection=inspection), status
 
 
-@bp.route("/inspections/<int:inspection_id>/plan/import", methods=["GET", "POST"])
 @requires(MANAGES_INSPECTION)
 def import_plan(inspection: Inspection) -> ResponseReturnValue:
     from tracker.actions import spreadsheets
@@ -106,7 +103,6 @@ def _already_imported(inspection: Inspection, token: str) -> ResponseReturnValue
     return redirect(url_for("actions.view_plan", inspection_id=inspection.id))
 
 
-@bp.post("/inspections/<int:inspection_id>/plan/import/confirm")
 @requires(MANAGES_INSPECTION)
 def confirm_import(inspection: Inspection) -> ResponseReturnValue:
     from tracker.actions import spreadsheets

@@ -13,7 +13,7 @@ from tracker.domain.formatting import not_a_working_day
 from tracker.forms import add_error, required_data
 from tracker.inspections import deadlines as deadline_services
 from tracker.inspections.deadline_forms import ChangeDeadlineDateForm, ChecklistItemForm, MarkDoneForm, NewDeadlineForm
-from tracker.inspections.routes.blueprint import back_to, bp, status_for
+from tracker.inspections.routes import back_to, status_for
 from tracker.models import DeadlineAnchor, DeadlineCounting, DeadlineKind, Inspection
 from tracker.permissions import MANAGES_INSPECTION, requires
 
@@ -26,7 +26,6 @@ def checklist_incomplete(unticked: int) -> str:
     return f"Enter why the deadline is done although {lines} not ticked, or tick them first"
 
 
-@bp.route("/<int:inspection_id>/deadlines/new", methods=["GET", "POST"])
 @requires(MANAGES_INSPECTION)
 def add_deadline(inspection: Inspection) -> ResponseReturnValue:
     form = NewDeadlineForm()
@@ -45,7 +44,6 @@ def add_deadline(inspection: Inspection) -> ResponseReturnValue:
     return back_to(inspection, "deadlines")
 
 
-@bp.route("/<int:inspection_id>/deadlines/<int:deadline_id>/change-date", methods=["GET", "POST"])
 @requires(MANAGES_INSPECTION)
 def change_deadline_date(inspection: Inspection, deadline_id: int) -> ResponseReturnValue:
     deadline = loaders.load_deadline(inspection, deadline_id)
@@ -62,7 +60,6 @@ def change_deadline_date(inspection: Inspection, deadline_id: int) -> ResponseRe
     return back_to(inspection, f"deadline-{deadline.id}")
 
 
-@bp.post("/<int:inspection_id>/deadlines/<int:deadline_id>/restore-date")
 @requires(MANAGES_INSPECTION)
 def restore_deadline_date(inspection: Inspection, deadline_id: int) -> ResponseReturnValue:
     deadline = loaders.load_deadline(inspection, deadline_id)
@@ -73,7 +70,6 @@ def restore_deadline_date(inspection: Inspection, deadline_id: int) -> ResponseR
     return back_to(inspection, f"deadline-{deadline.id}")
 
 
-@bp.route("/<int:inspection_id>/deadlines/<int:deadline_id>/mark-done", methods=["GET", "POST"])
 @requires(MANAGES_INSPECTION)
 def mark_deadline_done(inspection: Inspection, deadline_id: int) -> ResponseReturnValue:
     deadline = loaders.load_deadline(inspection, deadline_id)
@@ -93,7 +89,6 @@ def mark_deadline_done(inspection: Inspection, deadline_id: int) -> ResponseRetu
     return back_to(inspection, f"deadline-{deadline.id}")
 
 
-@bp.post("/<int:inspection_id>/deadlines/<int:deadline_id>/mark-not-done")
 @requires(MANAGES_INSPECTION)
 def mark_deadline_not_done(inspection: Inspection, deadline_id: int) -> ResponseReturnValue:
     deadline = loaders.load_deadline(inspection, deadline_id)
@@ -102,7 +97,6 @@ def mark_deadline_not_done(inspection: Inspection, deadline_id: int) -> Response
     return back_to(inspection, f"deadline-{deadline.id}")
 
 
-@bp.post("/<int:inspection_id>/deadlines/<int:deadline_id>/delete")
 @requires(MANAGES_INSPECTION)
 def delete_deadline(inspection: Inspection, deadline_id: int) -> ResponseReturnValue:
     deadline = loaders.load_deadline(inspection, deadline_id)
@@ -113,7 +107,6 @@ def delete_deadline(inspection: Inspection, deadline_id: int) -> ResponseReturnV
     return back_to(inspection, "deadlines")
 
 
-@bp.route("/<int:inspection_id>/deadlines/<int:deadline_id>/checklist/<int:item_id>", methods=["GET", "POST"])
 @requires(MANAGES_INSPECTION)
 def tick_checklist_item(inspection: Inspection, deadline_id: int, item_id: int) -> ResponseReturnValue:
     deadline = loaders.load_deadline(inspection, deadline_id)
@@ -131,7 +124,6 @@ def tick_checklist_item(inspection: Inspection, deadline_id: int, item_id: int) 
     return back_to(inspection, f"deadline-{deadline.id}")
 
 
-@bp.post("/<int:inspection_id>/deadlines/<int:deadline_id>/checklist/<int:item_id>/untick")
 @requires(MANAGES_INSPECTION)
 def untick_checklist_item(inspection: Inspection, deadline_id: int, item_id: int) -> ResponseReturnValue:
     deadline = loaders.load_deadline(inspection, deadline_id)

@@ -14,7 +14,7 @@ from tracker.forms import add_error
 from tracker.inspections import autosave, drafts, review_edits, review_notes
 from tracker.inspections.forms import ConfirmForm, NewInspectionForm, ReviewForm
 from tracker.inspections.listing import list_inspections as inspections_page
-from tracker.inspections.routes.blueprint import bp, status_for
+from tracker.inspections.routes import status_for
 from tracker.inspections.saving import create_inspection, preview_dates
 from tracker.models import ImportDraft, Timescale
 from tracker.numbers import page_number
@@ -24,7 +24,6 @@ TOO_LARGE = "The file or pasted text must be smaller than 20MB"
 STALE = "This import was saved or discarded since the page was opened: reload the page"
 
 
-@bp.get("")
 @signed_in
 def list_inspections() -> ResponseReturnValue:
     listing = inspections_page(page_number(request.args.get("page")))
@@ -32,7 +31,6 @@ def list_inspections() -> ResponseReturnValue:
     return render_template("inspections/list.html", listing=listing, imports=imports)
 
 
-@bp.route("/new", methods=["GET", "POST"])
 @managers_only
 def new_inspection() -> ResponseReturnValue:
     form = NewInspectionForm()
@@ -53,7 +51,6 @@ def new_inspection() -> ResponseReturnValue:
     return redirect(url_for("inspections.review_import", draft_id=draft.id))
 
 
-@bp.errorhandler(RequestEntityTooLarge)
 def upload_too_large(_error: RequestEntityTooLarge) -> ResponseReturnValue:
     """A request over the app's limit is not read, so which field was too big is not known: say so on the upload
     form, not on a bare 413 (a little over 20MB is read, and the form says which one)."""
@@ -106,7 +103,6 @@ def _render_review(draft: ImportDraft, form: ReviewForm, status: int = 200) -> R
     )
 
 
-@bp.route("/imports/<int:draft_id>", methods=["GET", "POST"])
 @requires(STARTED_IMPORT)
 def review_import(draft: ImportDraft | None) -> ResponseReturnValue:
     if request.method == "GET" and draft is not None:
@@ -133,7 +129,6 @@ def review_import(draft: ImportDraft | None) -> ResponseReturnValue:
     return redirect(url_for("inspections.review_import", draft_id=current.id, _anchor=outcome.anchor))
 
 
-@bp.post("/imports/<int:draft_id>/field")
 @requires(STARTED_IMPORT)
 def save_review_field(draft: ImportDraft | None) -> ResponseReturnValue:
     """One field of the review page, kept as it changes: JSON `{draft_key, name, value}` in, JSON out."""
@@ -151,7 +146,6 @@ def save_review_field(draft: ImportDraft | None) -> ResponseReturnValue:
     return jsonify(saved=True, name=name)
 
 
-@bp.route("/imports/<int:draft_id>/discard", methods=["GET", "POST"])
 @requires(STARTED_IMPORT)
 def discard_import(draft: ImportDraft | None) -> ResponseReturnValue:
     current = draft if request.method == "GET" and draft is not None else _current_or_stale(draft)

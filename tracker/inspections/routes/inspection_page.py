@@ -12,13 +12,12 @@ from tracker.inspections.forms import DueDateSettingsForm, EditInspectionForm, M
 from tracker.inspections.history import HISTORY_PAGE_SIZE
 from tracker.inspections.history import inspection_history as history_page
 from tracker.inspections.inspection_page import build_inspection_page
-from tracker.inspections.routes.blueprint import back_to, bp, status_for
+from tracker.inspections.routes import back_to, status_for
 from tracker.models import Inspection
 from tracker.numbers import page_number
 from tracker.permissions import MANAGES_INSPECTION, READS_INSPECTION, can_manage_inspection, requires
 
 
-@bp.get("/<int:inspection_id>")
 @requires(READS_INSPECTION)
 def view_inspection(inspection: Inspection) -> ResponseReturnValue:
     page = build_inspection_page(
@@ -33,7 +32,6 @@ def view_inspection(inspection: Inspection) -> ResponseReturnValue:
     )
 
 
-@bp.get("/<int:inspection_id>/history")
 @requires(READS_INSPECTION)
 def inspection_history(inspection: Inspection) -> ResponseReturnValue:
     page = page_number(request.args.get("page"))
@@ -44,7 +42,6 @@ def inspection_history(inspection: Inspection) -> ResponseReturnValue:
     )
 
 
-@bp.route("/<int:inspection_id>/edit", methods=["GET", "POST"])
 @requires(MANAGES_INSPECTION)
 def edit_inspection(inspection: Inspection) -> ResponseReturnValue:
     form = EditInspectionForm(data=details.details_formdata(inspection))
@@ -57,7 +54,6 @@ def edit_inspection(inspection: Inspection) -> ResponseReturnValue:
     return back_to(inspection)
 
 
-@bp.route("/<int:inspection_id>/due-date-rules", methods=["GET", "POST"])
 @requires(MANAGES_INSPECTION)
 def edit_due_date_rules(inspection: Inspection) -> ResponseReturnValue:
     form = DueDateSettingsForm(obj=inspection)
@@ -68,7 +64,6 @@ def edit_due_date_rules(inspection: Inspection) -> ResponseReturnValue:
     return back_to(inspection, "recommendations")
 
 
-@bp.route("/<int:inspection_id>/managers", methods=["GET", "POST"])
 @requires(MANAGES_INSPECTION)
 def edit_managers(inspection: Inspection) -> ResponseReturnValue:
     form = ManagersForm(

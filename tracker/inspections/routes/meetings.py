@@ -11,12 +11,11 @@ from tracker.forms import required_data
 from tracker.inspections import meetings
 from tracker.inspections.deadline_forms import MeetingForm
 from tracker.inspections.deadlines import list_deadlines
-from tracker.inspections.routes.blueprint import back_to, bp, status_for
+from tracker.inspections.routes import back_to, status_for
 from tracker.models import Inspection
 from tracker.permissions import MANAGES_INSPECTION, requires
 
 
-@bp.route("/<int:inspection_id>/meetings/new", methods=["GET", "POST"])
 @requires(MANAGES_INSPECTION)
 def add_meeting(inspection: Inspection) -> ResponseReturnValue:
     form = MeetingForm()
@@ -35,7 +34,6 @@ def add_meeting(inspection: Inspection) -> ResponseReturnValue:
     return back_to(inspection, "meetings")
 
 
-@bp.post("/<int:inspection_id>/meetings/<int:meeting_id>/delete")
 @requires(MANAGES_INSPECTION)
 def delete_meeting(inspection: Inspection, meeting_id: int) -> ResponseReturnValue:
     meeting = loaders.load_meeting(inspection, meeting_id)

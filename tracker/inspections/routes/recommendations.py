@@ -9,12 +9,11 @@ from flask_login import current_user
 from tracker import loaders
 from tracker.inspections import recommendations
 from tracker.inspections.forms import ConfirmForm, RecommendationForm
-from tracker.inspections.routes.blueprint import back_to, bp, status_for
+from tracker.inspections.routes import back_to, status_for
 from tracker.models import Inspection
 from tracker.permissions import MANAGES_INSPECTION, requires
 
 
-@bp.route("/<int:inspection_id>/recommendations/new", methods=["GET", "POST"])
 @requires(MANAGES_INSPECTION)
 def add_recommendation(inspection: Inspection) -> ResponseReturnValue:
     form = RecommendationForm()
@@ -27,7 +26,6 @@ def add_recommendation(inspection: Inspection) -> ResponseReturnValue:
     return back_to(inspection, f"recommendation-{recommendation.id}")
 
 
-@bp.route("/<int:inspection_id>/recommendations/<int:recommendation_id>/edit", methods=["GET", "POST"])
 @requires(MANAGES_INSPECTION)
 def edit_recommendation(inspection: Inspection, recommendation_id: int) -> ResponseReturnValue:
     recommendation = loaders.load_recommendation(recommendation_id, inspection=inspection)
@@ -43,7 +41,6 @@ def edit_recommendation(inspection: Inspection, recommendation_id: int) -> Respo
     return back_to(inspection, f"recommendation-{recommendation.id}")
 
 
-@bp.route("/<int:inspection_id>/recommendations/<int:recommendation_id>/delete", methods=["GET", "POST"])
 @requires(MANAGES_INSPECTION)
 def delete_recommendation(inspection: Inspection, recommendation_id: int) -> ResponseReturnValue:
     recommendation = loaders.load_recommendation(recommendation_id, inspection=inspection)
