@@ -122,7 +122,8 @@ def test_the_first_page_after_a_start_loads_nothing_it_does_not_use(client, db_s
     assert steps["first page"] == {"status": 200, "signed_in": True, "loaded": [], "views": ["tracker.main.routes"]}
     # The next page's views load with it (the actions' package, then the module with My actions).
     assert steps["my actions"] == [
-        200, ["tracker.actions.routes", "tracker.actions.routes.lists", "tracker.main.routes"]
+        200,
+        ["tracker.actions.routes", "tracker.actions.routes.lists", "tracker.main.routes"],
     ]
 
 
