@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import pkgutil
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
@@ -111,16 +110,13 @@ def _init_templates(app: Flask) -> None:
 
 
 def _feature_modules(name: str) -> list[ModuleType]:
-    """`tracker.<feature>.<name>` for every feature package that has one, in name order. Each package's folder is
-    looked in rather than the package imported: a package without one (tracker.jobs, say) stays unloaded."""
+    """`tracker.<feature>.<name>` for every feature folder that has a `<name>.py`, in name order. The folders are
+    looked in rather than the packages imported (a package without one, tracker.jobs say, stays unloaded), with one
+    glob: pkgutil's scan of every folder took 10–35 ms of the start (issue 17)."""
     import tracker
 
-    modules = []
-    for feature in sorted(info.name for info in pkgutil.iter_modules(tracker.__path__) if info.ispkg):
-        folders = [str(Path(path) / feature) for path in tracker.__path__]
-        if any(info.name == name for info in pkgutil.iter_modules(folders)):
-            modules.append(importlib.import_module(f"tracker.{feature}.{name}"))
-    return modules
+    features = {found.parent.name for folder in tracker.__path__ for found in Path(folder).glob(f"*/{name}.py")}
+    return [importlib.import_module(f"tracker.{feature}.{name}") for feature in sorted(features)]
 
 
 def _register_blueprints(app: Flask) -> None:
