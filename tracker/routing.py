@@ -97,7 +97,10 @@ class LazyView:
 
     @cached_property
     def view(self) -> Callable[..., Any]:
-        return getattr(importlib.import_module(self.module), self.name)
+        module = importlib.import_module(self.module)
+        if not hasattr(module, self.name):  # an AttributeError here would be taken for `view` missing
+            raise LookupError(f"A blueprint names the view {self.module}.{self.name}, which is not there")
+        return getattr(module, self.name)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self.view(*args, **kwargs)
