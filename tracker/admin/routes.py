@@ -1,4 +1,7 @@
-"""People (invite, edit, deactivate) and the outbox, for administrators."""
+"""People (invite, edit, deactivate) and the outbox, for administrators.
+
+The views; their URLs are in tracker/admin/blueprint.py.
+"""
 
 from __future__ import annotations
 

@@ -2,6 +2,8 @@
 
 Every answer carries an ETag over its body: a client that sends it back in If-None-Match gets 304 and no body
 when nothing changed. Lists are cursor-paginated in id order (tracker/api/paging.py).
+
+The views; their URLs are in tracker/api/blueprint.py.
 """
 
 from __future__ import annotations

@@ -1,4 +1,7 @@
-"""API tokens, for administrators: issue one (shown once), list them, revoke one."""
+"""API tokens, for administrators: issue one (shown once), list them, revoke one.
+
+The views; their URLs are in tracker/api_tokens/blueprint.py.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Sign in, sign out (here or everywhere), your account, set and reset passwords."""
+"""Sign in, sign out (here or everywhere), your account, set and reset passwords.
+
+The views; their URLs are in tracker/auth/blueprint.py.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""/healthz for load balancers and monitoring: JSON, no secrets."""
+"""/healthz for load balancers and monitoring: JSON, no secrets.
+
+The views; their URLs are in tracker/health/blueprint.py.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""The home page and service-wide pages."""
+"""The home page and service-wide pages.
+
+The views; their URLs are in tracker/main/blueprint.py.
+"""
 
 from __future__ import annotations
 

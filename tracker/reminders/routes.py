@@ -1,5 +1,8 @@
 """Reminders: each person's email and calendar settings, their calendar feed, a preview of their digest,
-and the progress form that the links in reminder emails open without a password."""
+and the progress form that the links in reminder emails open without a password.
+
+The views; their URLs are in tracker/reminders/blueprint.py.
+"""
 
 from __future__ import annotations
 

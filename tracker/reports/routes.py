@@ -3,6 +3,8 @@
 The report's own modules (its forms, services and renderers, and through them the report model: some thirty
 dataclasses and the charts) are imported by the views that use them rather than with the app: about 30 ms of the
 0.8–1.2 s from starting gunicorn to its first page, which is seldom a report (issue 17).
+
+The views; their URLs are in tracker/reports/blueprint.py.
 """
 
 from __future__ import annotations
