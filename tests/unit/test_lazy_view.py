@@ -45,6 +45,10 @@ def test_an_attribute_of_the_function_is_read_through() -> None:
     assert view.permission == routes.accessibility_statement.permission == "public"  # type: ignore[attr-defined]
     with pytest.raises(AttributeError):
         view.no_such_attribute  # noqa: B018
+    # Its own dunders are its own: the decorated function's __wrapped__ (functools.wraps) is not read through.
+    home = LazyView("tracker.main.routes", "home")
+    assert home.permission == routes.home.permission and hasattr(routes.home, "__wrapped__")  # type: ignore[attr-defined]
+    assert not hasattr(home, "__wrapped__")
 
 
 def test_a_name_that_is_not_in_the_module_says_which() -> None:
