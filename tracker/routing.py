@@ -123,11 +123,13 @@ class LazyView:
 
 class LazyRoutes:
     """A blueprint's URL table: `routes.get("/actions", "lists.list_actions")` as `@bp.get("/actions")` on
-    `list_actions` in `<package>.lists` would say, but without importing that module (LazyView). The endpoint is
-    the function's name, as Flask's decorators make it."""
+    `list_actions` in `tracker.actions.routes.lists` would say, but without importing that module (LazyView). The
+    views are in the feature's `routes` beside the blueprint's module; the endpoint is the function's name, as
+    Flask's decorators make it."""
 
-    def __init__(self, bp: Blueprint, package: str) -> None:
-        self.bp, self.package = bp, package
+    def __init__(self, bp: Blueprint) -> None:
+        self.bp = bp
+        self.package = f"{bp.import_name.rpartition('.')[0]}.routes"  # tracker.<feature>.blueprint → .routes
 
     def view(self, target: str) -> LazyView:
         module, _, name = target.rpartition(".")

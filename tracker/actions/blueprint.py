@@ -12,7 +12,7 @@ from flask import Blueprint
 from tracker.routing import LazyRoutes
 
 bp = Blueprint("actions", __name__)
-routes = LazyRoutes(bp, "tracker.actions.routes")
+routes = LazyRoutes(bp)
 
 routes.get("/actions/<int:action_id>", "action_page.view_action")
 routes.post("/actions/<int:action_id>/due-date-requests/<int:update_id>", "action_page.decide_due_date")

@@ -11,7 +11,7 @@ from flask import Blueprint
 from tracker.routing import LazyRoutes
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-routes = LazyRoutes(bp, "tracker.admin.routes")
+routes = LazyRoutes(bp)
 
 routes.get("/people", "list_people")
 routes.get_post("/people/invite", "invite_person")

@@ -18,7 +18,7 @@ from tracker.routing import LazyRoutes
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Tokens, not cookies, say who is calling, so there is no cross-site request to forge; and every route is a GET.
 csrf.exempt(bp)
-routes = LazyRoutes(bp, "tracker.api.routes")
+routes = LazyRoutes(bp)
 
 routes.get("/openapi.json", "openapi_description")
 routes.get("/inspections", "list_inspections")

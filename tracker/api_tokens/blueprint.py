@@ -11,7 +11,7 @@ from flask import Blueprint
 from tracker.routing import LazyRoutes
 
 bp = Blueprint("api_tokens", __name__, url_prefix="/admin/api-tokens")
-routes = LazyRoutes(bp, "tracker.api_tokens.routes")
+routes = LazyRoutes(bp)
 
 routes.get("", "list_api_tokens")
 routes.get_post("/new", "issue_api_token")

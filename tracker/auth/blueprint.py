@@ -13,7 +13,7 @@ from tracker.auth import sso
 from tracker.routing import LazyRoutes
 
 bp = Blueprint("auth", __name__)
-routes = LazyRoutes(bp, "tracker.auth.routes")
+routes = LazyRoutes(bp)
 
 routes.get_post("/sign-in", "login")
 routes.get("/sign-in/council-account", "council_account")

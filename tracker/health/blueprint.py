@@ -11,7 +11,7 @@ from tracker.extensions import csrf
 from tracker.routing import LazyRoutes
 
 bp = Blueprint("health", __name__)
-routes = LazyRoutes(bp, "tracker.health.routes")
+routes = LazyRoutes(bp)
 
 routes.get("/healthz", "healthz")
-csrf.exempt("tracker.health.routes.healthz")
+csrf.exempt(routes.view("healthz"))

@@ -13,7 +13,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from tracker.routing import LazyRoutes
 
 bp = Blueprint("inspections", __name__, url_prefix="/inspections")
-routes = LazyRoutes(bp, "tracker.inspections.routes")
+routes = LazyRoutes(bp)
 
 routes.get_post("/<int:inspection_id>/deadlines/new", "deadlines.add_deadline")
 routes.get_post("/<int:inspection_id>/deadlines/<int:deadline_id>/change-date", "deadlines.change_deadline_date")

@@ -11,7 +11,7 @@ from flask import Blueprint
 from tracker.routing import LazyRoutes
 
 bp = Blueprint("main", __name__)
-routes = LazyRoutes(bp, "tracker.main.routes")
+routes = LazyRoutes(bp)
 
 routes.get("/", "home")
 routes.get("/accessibility", "accessibility_statement")

@@ -12,7 +12,7 @@ from flask import Blueprint
 from tracker.routing import LazyRoutes
 
 bp = Blueprint("reminders", __name__)
-routes = LazyRoutes(bp, "tracker.reminders.routes")
+routes = LazyRoutes(bp)
 
 routes.get_post("/reminders", "manage_reminders")
 routes.get("/reminders/preview", "preview_digest")

@@ -11,7 +11,7 @@ from flask import Blueprint
 from tracker.routing import LazyRoutes
 
 bp = Blueprint("reports", __name__)
-routes = LazyRoutes(bp, "tracker.reports.routes")
+routes = LazyRoutes(bp)
 
 routes.get("/inspections/<int:inspection_id>/reports", "list_reports")
 routes.get_post("/inspections/<int:inspection_id>/reports/new", "new_report")
