@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from functools import cached_property
 from typing import Any
 
 from flask import Blueprint, Flask
@@ -81,8 +80,8 @@ class LazyView:
     Each feature's blueprint module (`tracker/<feature>/blueprint.py`) lists its URLs and names the view function
     each one runs, so the app starts with every route known (`url_for` builds them all) without importing the views,
     their forms, queries and services: only what the first page needs is imported before it is served (issue 17,
-    start → first page). The first request for a view imports its module once per worker (Python's import lock
-    makes two threads wait for the one import); after that it is a call through this object.
+    start → first page). The first request for a view imports its module once per worker; after that it is a call
+    through this object.
     """
 
     # Flask's add_url_rule reads these from a view function: given here, adding the route imports nothing.
@@ -92,15 +91,21 @@ class LazyView:
 
     def __init__(self, module: str, name: str) -> None:
         self.module, self.name = module, name
+        self._view: Callable[..., Any] | None = None
         # What Flask-WTF's CSRF exemptions compare, as the function's own.
         self.__module__, self.__name__ = module, name
 
-    @cached_property
+    @property
     def view(self) -> Callable[..., Any]:
-        module = importlib.import_module(self.module)
-        if not hasattr(module, self.name):  # an AttributeError here would be taken for `view` missing
-            raise LookupError(f"A blueprint names the view {self.module}.{self.name}, which is not there")
-        return getattr(module, self.name)
+        # No lock of its own: importlib's makes threads wait for one import, and two that look the function up at
+        # once find the same one. (functools.cached_property would hold one lock for every LazyView in the process
+        # on Python 3.11, each first request queued behind any other's import; 3.12 took that lock out.)
+        if self._view is None:
+            module = importlib.import_module(self.module)
+            if not hasattr(module, self.name):  # an AttributeError here would be taken for `view` missing
+                raise LookupError(f"A blueprint names the view {self.module}.{self.name}, which is not there")
+            self._view = getattr(module, self.name)
+        return self._view
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self.view(*args, **kwargs)
